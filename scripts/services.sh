@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Starts (or stops) the services Mosaic needs, idempotently: whatever already answers is
+# left alone, whatever is missing is installed (Debian packages) or built (FerretDB, with
+# the machine's Go) and started. Used by `npm test`, `npm run demo` and `npm run bench`.
+#
+#   scripts/services.sh up       start what is missing (default)
+#   scripts/services.sh down     stop the FerretDB this script started
+#   scripts/services.sh status   say what answers
+#
+# Environment: FERRETDB_PORT (27017), FERRETDB_HANDLER (sqlite|postgresql), REDIS_PORT
+# (6379), PGPORT (5432).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+data="$root/.data"
+ferret_port=${FERRETDB_PORT:-27017}
+ferret_handler=${FERRETDB_HANDLER:-sqlite}
+redis_port=${REDIS_PORT:-6379}
+pg_port=${PGPORT:-5432}
+ferret_bin="$data/bin/ferretdb"
+ferret_pid="$data/ferretdb.pid"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # port name seconds
+  for _ in $(seq 1 $(($3 * 10))); do port_open "$1" && return 0; sleep 0.1; done
+  log "$2 did not start listening on 127.0.0.1:$1 within $3 s"; return 1
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then log "cannot install $* without root; install it and retry"; exit 1; fi
+  if [ $apt_updated = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2; apt_updated=1; fi
+  log "installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+redis_up() {
+  if port_open "$redis_port"; then log "redis answers on $redis_port"; return; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p "$data/redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --dir "$data/redis" \
+    --save "" --appendonly no --logfile "$data/redis.log"
+  wait_port "$redis_port" redis 20
+  log "redis started on $redis_port"
+}
+
+postgres_up() {
+  if ! port_open "$pg_port"; then
+    if ! command -v pg_ctlcluster >/dev/null; then apt_install postgresql; fi
+    version=$(ls /etc/postgresql | sort -n | tail -1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    wait_port "$pg_port" postgresql 30
+    log "postgresql started on $pg_port"
+  else
+    log "postgresql answers on $pg_port"
+  fi
+  # The transactional source's database; created once.
+  if ! psql -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "select 1 from pg_database where datname='mosaic'" 2>/dev/null | grep -q 1; then
+    psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'create database mosaic' >/dev/null 2>&1 || true
+  fi
+}
+
+ferretdb_build() {
+  command -v go >/dev/null || { log "Go is needed to build FerretDB (tools/ferretdb); install Go 1.24+"; exit 1; }
+  mkdir -p "$data/bin"
+  # go build is incremental: a no-op when nothing changed.
+  (cd "$root/tools/ferretdb" && go build -o "$ferret_bin" .) >&2
+}
+
+ferretdb_up() {
+  if port_open "$ferret_port"; then log "MongoDB-compatible server answers on $ferret_port"; return; fi
+  log "building FerretDB (first build downloads modules and takes about a minute)"
+  ferretdb_build
+  mkdir -p "$data/ferretdb"
+  setsid nohup "$ferret_bin" -listen "127.0.0.1:$ferret_port" -handler "$ferret_handler" \
+    -sqlite-dir "$data/ferretdb" -postgresql-url "postgres://postgres@127.0.0.1:$pg_port/ferretdb" \
+    >"$data/ferretdb.out" 2>"$data/ferretdb.log" </dev/null &
+  echo $! >"$ferret_pid"
+  wait_port "$ferret_port" FerretDB 60 || { tail -20 "$data/ferretdb.log" >&2; exit 1; }
+  log "FerretDB ($ferret_handler) started on $ferret_port, pid $(cat "$ferret_pid")"
+}
+
+ferretdb_down() {
+  if [ -f "$ferret_pid" ] && kill -0 "$(cat "$ferret_pid")" 2>/dev/null; then
+    kill "$(cat "$ferret_pid")"; rm -f "$ferret_pid"; log "FerretDB stopped"
+  else
+    log "no FerretDB started by this script is running"
+  fi
+}
+
+case "${1:-up}" in
+  up)
+    redis_up
+    postgres_up
+    if [ "$ferret_handler" = postgresql ]; then
+      psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'create database ferretdb' >/dev/null 2>&1 || true
+    fi
+    ferretdb_up
+    ;;
+  down) ferretdb_down ;;
+  status)
+    for p in "redis:$redis_port" "postgresql:$pg_port" "mongodb:$ferret_port"; do
+      if port_open "${p#*:}"; then echo "${p%%:*} up (${p#*:})"; else echo "${p%%:*} down (${p#*:})"; fi
+    done
+    ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: everything CI checks, from a fresh clone. Installs dependencies when the
+# lockfile changed, starts the services (scripts/services.sh), then typecheck, lint,
+# the codegen freshness check and the whole jest suite against the real services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stamp=node_modules/.mosaic-installed-lock
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  echo '[test] installing dependencies (npm ci)'
+  npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi
+
+bash scripts/services.sh up
+
+echo '[test] typecheck'
+npx tsc --noEmit -p tsconfig.json
+echo '[test] lint'
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+echo '[test] codegen freshness'
+bash scripts/codegen-check.sh
+echo '[test] jest'
+npx jest --ci "$@"

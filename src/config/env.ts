@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { IDENTIFIER_KINDS, type IdentifierKind } from '../identity/kinds';
+
+/**
+ * Configuration is read from the environment once, at start, and validated as a whole:
+ * every bad variable is reported in one message (named, with what was expected) before
+ * the process exits, instead of failing later on first use. Nothing else reads
+ * `process.env`.
+ */
+
+const kindList = IDENTIFIER_KINDS.join(', ');
+
+/** `KIND=N,KIND=N` → per-kind limits; unknown kinds and non-positive numbers are errors. */
+const identifierLimits = z.string().transform((raw, ctx) => {
+  const limits: Partial<Record<IdentifierKind, number>> = {};
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [kind, count] = part.split('=').map((s) => s.trim());
+    const n = Number(count);
+    if (!kind || !IDENTIFIER_KINDS.includes(kind as IdentifierKind)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown identifier kind "${kind}" (expected one of ${kindList})`,
+      });
+    } else if (!Number.isInteger(n) || n < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `limit for ${kind} must be a whole number ≥ 1, got "${count}"`,
+      });
+    } else {
+      limits[kind as IdentifierKind] = n;
+    }
+  }
+  return limits;
+});
+
+/** `kind:value` pairs (or `*:value` for every kind), comma-separated. */
+const blockedIdentifiers = z.string().transform((raw, ctx) => {
+  const blocked: { kind: IdentifierKind | '*'; value: string }[] = [];
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const colon = part.indexOf(':');
+    const kind = part.slice(0, colon).trim().toUpperCase();
+    const value = part.slice(colon + 1).trim();
+    if (colon < 1 || !value) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${part}" is not of the form KIND:value or *:value`,
+      });
+    } else if (kind !== '*' && !IDENTIFIER_KINDS.includes(kind as IdentifierKind)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown identifier kind "${kind}" in "${part}" (expected one of ${kindList} or *)`,
+      });
+    } else {
+      blocked.push({ kind: kind as IdentifierKind | '*', value });
+    }
+  }
+  return blocked;
+});
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
+  );
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MONGODB_URI: url(['mongodb:', 'mongodb+srv:']).default('mongodb://127.0.0.1:27017/mosaic'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  POSTGRES_URL: url(['postgres:', 'postgresql:']).default(
+    'postgres://postgres@127.0.0.1:5432/mosaic',
+  ),
+  MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+  MOSAIC_DEFAULT_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 region code such as US or GB')
+    .default('US'),
+  MOSAIC_IDENTIFIER_LIMITS: identifierLimits.prefault(
+    'USER_ID=1,CUSTOMER_ID=1,CRM_ID=5,EMAIL=10,PHONE=10,ANONYMOUS_ID=1000',
+  ),
+  MOSAIC_BLOCKED_IDENTIFIERS: blockedIdentifiers.prefault(
+    [
+      'EMAIL:test@test.com',
+      'EMAIL:test@example.com',
+      'EMAIL:noreply@example.com',
+      'EMAIL:null@null.com',
+      'ANONYMOUS_ID:00000000-0000-0000-0000-000000000000',
+      '*:null',
+      '*:undefined',
+      '*:none',
+      '*:unknown',
+      '*:n/a',
+      '*:0',
+      '*:-',
+    ].join(','),
+  ),
+  MOSAIC_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  MOSAIC_MAX_EVENTS_PER_REQUEST: int(1, 10_000).default(500),
+  MOSAIC_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Env = z.output<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  http: { host: string; port: number; maxBodyBytes: number; shutdownTimeoutMs: number };
+  mongo: { uri: string };
+  redis: { url: string };
+  postgres: { url: string };
+  auth: { adminKey: string | undefined; writeKey: string | undefined };
+  identity: {
+    defaultPhoneRegion: string;
+    limits: Partial<Record<IdentifierKind, number>>;
+    blocked: { kind: IdentifierKind | '*'; value: string }[];
+  };
+  ingest: { maxEventsPerRequest: number };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const got = source[name];
+        return `${name}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      maxBodyBytes: e.MOSAIC_MAX_BODY_BYTES,
+      shutdownTimeoutMs: e.MOSAIC_SHUTDOWN_TIMEOUT_MS,
+    },
+    mongo: { uri: e.MONGODB_URI },
+    redis: { url: e.REDIS_URL },
+    postgres: { url: e.POSTGRES_URL },
+    auth: { adminKey: e.MOSAIC_ADMIN_KEY, writeKey: e.MOSAIC_WRITE_KEY },
+    identity: {
+      defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,
+      limits: e.MOSAIC_IDENTIFIER_LIMITS,
+      blocked: e.MOSAIC_BLOCKED_IDENTIFIERS,
+    },
+    ingest: { maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { badInput } from '../errors';
+import type { IdentifierPolicy, RawIdentifier } from '../identity/identifierPolicy';
+import type { IdentityResolver, ResolutionResult } from '../identity/resolver';
+import { assertJsonObject, canonicalJson } from '../validation/json';
+
+export interface AddressInput {
+  line1?: string | null;
+  line2?: string | null;
+  city?: string | null;
+  region?: string | null;
+  postalCode?: string | null;
+  country?: string | null;
+}
+
+/** A contact as a CRM system sends it (the GraphQL `CrmContactInput`). */
+export interface CrmContactInput {
+  crmId: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  emails?: readonly string[] | null;
+  phones?: readonly string[] | null;
+  birthDate?: string | null;
+  address?: AddressInput | null;
+  attributes?: unknown;
+}
+
+const MAX_EMAILS = 20;
+const MAX_PHONES = 20;
+const MAX_NAME_LENGTH = 200;
+const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
+const CORE_TRAITS = ['firstName', 'lastName', 'birthDate', 'address', 'emails', 'phones'];
+
+/**
+ * Takes contacts pushed by CRM systems: validates everything before writing anything,
+ * then resolves the contact's identifiers (CRM id, emails, phones) to one profile.
+ */
+export class CrmContactService {
+  constructor(
+    private readonly policy: IdentifierPolicy,
+    private readonly resolver: IdentityResolver,
+  ) {}
+
+  async upsert(input: CrmContactInput, field = 'input'): Promise<ResolutionResult> {
+    const prepared = this.prepare(input, field);
+    return this.resolver.resolve({
+      recordId: `crm:${prepared.crmId}`,
+      source: 'crm',
+      identifiers: prepared.identifiers.usable,
+      traitRecord: {
+        traits: prepared.traits,
+        hash: createHash('sha256').update(canonicalJson(prepared.payload)).digest('base64url'),
+        observedAt: new Date(),
+        payload: prepared.payload,
+      },
+      reason: 'SHARED_IDENTIFIER',
+    });
+  }
+
+  private prepare(input: CrmContactInput, field: string) {
+    const raw: RawIdentifier[] = [{ kind: 'CRM_ID', value: input.crmId, field: `${field}.crmId` }];
+    const emails = input.emails ?? [];
+    const phones = input.phones ?? [];
+    if (emails.length > MAX_EMAILS)
+      throw badInput(`${field}.emails`, `at most ${MAX_EMAILS} emails, got ${emails.length}`);
+    if (phones.length > MAX_PHONES)
+      throw badInput(`${field}.phones`, `at most ${MAX_PHONES} phones, got ${phones.length}`);
+    emails.forEach((value, i) =>
+      raw.push({ kind: 'EMAIL', value, field: `${field}.emails[${i}]` }),
+    );
+    phones.forEach((value, i) =>
+      raw.push({ kind: 'PHONE', value, field: `${field}.phones[${i}]` }),
+    );
+    const identifiers = this.policy.prepare(raw);
+    const crmId = identifiers.usable.find((id) => id.kind === 'CRM_ID')?.value;
+    if (crmId === undefined)
+      throw badInput(`${field}.crmId`, `"${input.crmId}" is a blocked placeholder value`);
+
+    const attributes =
+      input.attributes === undefined || input.attributes === null
+        ? {}
+        : assertJsonObject(input.attributes, `${field}.attributes`);
+    for (const key of CORE_TRAITS) {
+      if (key in attributes)
+        throw badInput(
+          `${field}.attributes.${key}`,
+          `"${key}" is a field of its own; set it there`,
+        );
+    }
+
+    const traits: Record<string, unknown> = { ...attributes };
+    const firstName = optionalName(input.firstName, `${field}.firstName`);
+    const lastName = optionalName(input.lastName, `${field}.lastName`);
+    if (firstName !== null) traits.firstName = firstName;
+    if (lastName !== null) traits.lastName = lastName;
+    if (input.birthDate !== undefined && input.birthDate !== null) {
+      traits.birthDate = parseBirthDate(input.birthDate, `${field}.birthDate`);
+    }
+    if (input.address) traits.address = cleanAddress(input.address, `${field}.address`);
+    const usableEmails = identifiers.usable.filter((i) => i.kind === 'EMAIL').map((i) => i.value);
+    const usablePhones = identifiers.usable.filter((i) => i.kind === 'PHONE').map((i) => i.value);
+    if (usableEmails.length > 0) traits.emails = usableEmails;
+    if (usablePhones.length > 0) traits.phones = usablePhones;
+
+    const payload = { ...input, attributes };
+    return { crmId, identifiers, traits, payload };
+  }
+}
+
+function optionalName(value: string | null | undefined, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  const trimmed = value.normalize('NFC').trim();
+  if (trimmed.length > MAX_NAME_LENGTH)
+    throw badInput(field, `longer than ${MAX_NAME_LENGTH} characters`);
+  return trimmed === '' ? null : trimmed;
+}
+
+/** Birth dates are calendar dates (`YYYY-MM-DD`), checked to exist and not be in the future. */
+function parseBirthDate(value: string, field: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!m) throw badInput(field, `expected a date as YYYY-MM-DD, got "${value}"`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    throw badInput(field, `"${value}" is not a calendar date`);
+  }
+  if (y < 1900 || date.getTime() > Date.now())
+    throw badInput(field, `"${value}" is not a plausible birth date`);
+  return value.trim();
+}
+
+function cleanAddress(address: AddressInput, field: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ADDRESS_FIELDS) {
+    const v = address[key];
+    if (v === undefined || v === null) continue;
+    const trimmed = v.normalize('NFC').trim();
+    if (trimmed.length > MAX_NAME_LENGTH)
+      throw badInput(`${field}.${key}`, `longer than ${MAX_NAME_LENGTH} characters`);
+    if (trimmed !== '') out[key] = trimmed;
+  }
+  return out;
+}

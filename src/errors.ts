@@ -1,0 +1,36 @@
+/**
+ * The one set of error codes a client can see (as `extensions.code`). Domain code throws
+ * MosaicError with one of these; the GraphQL layer passes them through and masks
+ * everything else as an unexpected error.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
+  CONFLICT: 'CONFLICT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class MosaicError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Path of the offending input field, e.g. `input.emails[1]`, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'MosaicError';
+  }
+}
+
+export const badInput = (field: string, message: string): MosaicError =>
+  new MosaicError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, field);
+
+/** Thrown for a state that the code's own invariants rule out. */
+export function unreachable(value: never): never {
+  throw new Error(`Unreachable case: ${JSON.stringify(value)}`);
+}

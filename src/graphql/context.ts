@@ -1,0 +1,10 @@
+import type { Logger } from 'pino';
+import type { Services } from '../services';
+import type { ProfileReader } from '../profiles/profileReader';
+
+/** Per-operation context: shared services plus request-scoped loaders. */
+export interface GraphQLContext {
+  services: Services;
+  profiles: ProfileReader;
+  logger: Logger;
+}

@@ -1,0 +1,19 @@
+import type { MutationResolvers } from '../generated/resolvers-types';
+import type { ProfileDoc } from '../../store/models';
+
+export const Mutation: MutationResolvers = {
+  upsertCrmContact: async (_, { input }, { services, profiles }) => {
+    const result = await services.crmContacts.upsert(input);
+    return mustExist(await profiles.byId(result.profileId), result.profileId);
+  },
+  trackEvents: async (_, { events }, { services }) => {
+    const result = await services.events.ingest(events);
+    return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };
+  },
+};
+
+/** A profile just written must be readable; if it is not, that is a bug, not a client error. */
+function mustExist(doc: ProfileDoc | null, id: string): ProfileDoc {
+  if (doc === null) throw new Error(`Profile ${id} was written but cannot be read back`);
+  return doc;
+}

@@ -1,0 +1,13 @@
+import type { QueryResolvers } from '../generated/resolvers-types';
+
+export const Query: QueryResolvers = {
+  profile: (_, { id }, { profiles }) => profiles.byId(id),
+  profileByIdentifier: (_, { kind, value }, { profiles }) => profiles.byIdentifier(kind, value),
+  profiles: async (_, { first, after }, { profiles }) => {
+    const page = await profiles.page(first, after);
+    return {
+      edges: page.edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    };
+  },
+};

@@ -1,0 +1,27 @@
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { Resolvers } from '../generated/resolvers-types';
+import { Mutation } from './Mutation';
+import { Event, MergeLogEntry, Profile } from './Profile';
+import { Query } from './Query';
+import { Subscription } from './Subscription';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeResolver,
+  JSON: JSONResolver,
+  // Store values are the Segment spec's lower-case names.
+  EventType: {
+    IDENTIFY: 'identify',
+    TRACK: 'track',
+    PAGE: 'page',
+    SCREEN: 'screen',
+    GROUP: 'group',
+    ALIAS: 'alias',
+  },
+  SourceName: { CRM: 'crm', EVENTS: 'events' },
+  Query,
+  Mutation,
+  Subscription,
+  Profile,
+  MergeLogEntry,
+  Event,
+};

@@ -1,0 +1,235 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { ErrorCode, MosaicError } from '../errors';
+import type { GraphQLContext } from '../graphql/context';
+import { makeFormatError } from '../graphql/errors';
+import { buildSchema } from '../graphql/schema';
+import type { Services } from '../services';
+import { readBody } from './readBody';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface Gateway {
+  server: Server;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(port: number, host?: string): Promise<number>;
+  /**
+   * Graceful stop: refuses new connections, lets in-flight requests finish (up to the
+   * configured timeout), closes subscriptions with "going away", then stops Apollo.
+   */
+  stop(): Promise<void>;
+}
+
+const GRAPHQL_PATH = '/graphql';
+const READINESS_TIMEOUT_MS = 2_000;
+
+export async function createGateway(
+  services: Services,
+  readiness: ReadinessCheck[],
+): Promise<Gateway> {
+  const { config, logger } = services;
+  const schema: GraphQLSchema = buildSchema();
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError: makeFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    // Mosaic authenticates with an Authorization header, never with cookies, so a
+    // cross-site request cannot borrow a user's credentials: CSRF prevention would only
+    // block the plain GET requests that GraphQL-over-HTTP requires us to serve.
+    csrfPrevention: false,
+  });
+  await apollo.start();
+
+  let inFlight = 0;
+  let stopping = false;
+  let drained: (() => void) | null = null;
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    handle(req, res)
+      .catch((err: unknown) => {
+        logger.error({ err }, 'unhandled error serving HTTP request');
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            errors: [
+              {
+                message: 'Unexpected error.',
+                extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+              },
+            ],
+          });
+        else res.end();
+      })
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0 && drained) drained();
+      });
+  });
+
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wsHandle = useServer<Record<string, unknown>>(
+    {
+      schema,
+      context: (): GraphQLContext => ({ services, profiles: services.newProfileReader(), logger }),
+      onError: (_ctx, _id, _payload, errors) => {
+        logger.warn({ errors }, 'graphql-ws operation failed');
+      },
+    },
+    wsServer,
+  );
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    switch (url.pathname) {
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return sendJson(res, ...(await readinessReport()));
+      case GRAPHQL_PATH:
+        return serveGraphQL(req, res, url);
+      default:
+        return sendJson(res, 404, { error: `No route for ${url.pathname}` });
+    }
+  }
+
+  async function readinessReport(): Promise<[number, unknown]> {
+    if (stopping) return [503, { status: 'stopping', checks: {} }];
+    const results = await Promise.all(
+      readiness.map(async (probe) => {
+        const { name } = probe;
+        try {
+          await withTimeout(
+            probe.check(),
+            READINESS_TIMEOUT_MS,
+            `${name} did not answer within ${READINESS_TIMEOUT_MS} ms`,
+          );
+          return [name, { ok: true }] as const;
+        } catch (err) {
+          return [
+            name,
+            { ok: false, error: err instanceof Error ? err.message : String(err) },
+          ] as const;
+        }
+      }),
+    );
+    const ok = results.every(([, r]) => r.ok);
+    return [
+      ok ? 200 : 503,
+      {
+        status: ok ? 'ready' : 'not ready',
+        checks: Object.fromEntries<{ ok: boolean; error?: string }>(results),
+      },
+    ];
+  }
+
+  async function serveGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, config.http.maxBodyBytes);
+      } catch (err) {
+        if (err instanceof MosaicError) {
+          res.setHeader('Connection', 'close'); // do not read the rest of an oversized body
+          return sendJson(res, 413, {
+            errors: [{ message: err.message, extensions: { code: err.code } }],
+          });
+        }
+        throw err;
+      }
+      const contentType = headers.get('content-type') ?? '';
+      if (
+        contentType.startsWith('application/json') ||
+        contentType.startsWith('application/graphql-response+json')
+      ) {
+        try {
+          body = raw.length === 0 ? undefined : (JSON.parse(raw.toString('utf8')) as unknown);
+        } catch {
+          return sendJson(res, 400, {
+            errors: [
+              {
+                message: 'Request body is not valid JSON',
+                extensions: { code: ErrorCode.BAD_USER_INPUT },
+              },
+            ],
+          });
+        }
+      } else {
+        body = raw.toString('utf8');
+      }
+    }
+
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => Promise.resolve({ services, profiles: services.newProfileReader(), logger }),
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return {
+    server,
+    listen: (port, host = config.http.host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    async stop() {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await withTimeout(
+          new Promise<void>((resolve) => (drained = resolve)),
+          config.http.shutdownTimeoutMs,
+          'in-flight requests did not finish',
+        ).catch((err: unknown) =>
+          logger.warn({ err, inFlight }, 'shutdown timeout: closing remaining connections'),
+        );
+      }
+      for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
+      await wsHandle.dispose();
+      server.closeAllConnections();
+      await closed;
+      await apollo.stop();
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,114 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { PubSub } from './pubSub';
+
+/** Messages buffered per subscriber before the oldest are dropped (a stalled client must not exhaust memory). */
+const MAX_BUFFERED = 1_000;
+
+/**
+ * PubSub over Redis PUBLISH/SUBSCRIBE: one subscriber connection per process, shared by
+ * all subscriptions, with a reference count per channel.
+ */
+export class RedisPubSub implements PubSub {
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {
+    this.publisher = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.subscriber = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+    for (const conn of [this.publisher, this.subscriber]) {
+      conn.on('error', (err) => this.logger.warn({ err }, 'redis pub/sub connection error'));
+    }
+    this.subscriber.on('message', (channel: string, message: string) => {
+      const set = this.listeners.get(channel);
+      if (!set) return;
+      let payload: unknown;
+      try {
+        payload = JSON.parse(message);
+      } catch (err) {
+        this.logger.warn({ err, channel }, 'ignoring malformed pub/sub message');
+        return;
+      }
+      for (const listener of set) listener(payload);
+    });
+  }
+
+  async publish(channel: string, payload: unknown): Promise<void> {
+    await this.publisher.publish(this.prefix + channel, JSON.stringify(payload));
+  }
+
+  subscribe<T>(channel: string): AsyncIterableIterator<T> {
+    const full = this.prefix + channel;
+    const queue: T[] = [];
+    let waiting: ((r: IteratorResult<T>) => void) | null = null;
+    let done = false;
+
+    const listener = (payload: unknown) => {
+      if (waiting) {
+        const resolve = waiting;
+        waiting = null;
+        resolve({ value: payload as T, done: false });
+      } else {
+        queue.push(payload as T);
+        if (queue.length > MAX_BUFFERED) queue.shift();
+      }
+    };
+    let set = this.listeners.get(full);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(full, set);
+      this.subscriber
+        .subscribe(full)
+        .catch((err: unknown) => this.logger.error({ err, channel }, 'redis subscribe failed'));
+    }
+    set.add(listener);
+
+    const stop = async () => {
+      if (done) return;
+      done = true;
+      const current = this.listeners.get(full);
+      current?.delete(listener);
+      if (current && current.size === 0) {
+        this.listeners.delete(full);
+        await this.subscriber.unsubscribe(full).catch(() => undefined);
+      }
+      if (waiting) waiting({ value: undefined, done: true });
+      waiting = null;
+    };
+
+    const iterator: AsyncIterableIterator<T> = {
+      next: () => {
+        if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (waiting = resolve));
+      },
+      return: async () => {
+        await stop();
+        return { value: undefined, done: true };
+      },
+      throw: async (err: unknown) => {
+        await stop();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /** Resolves once the subscriber connection has subscribed to every channel asked for so far. */
+  async ready(): Promise<void> {
+    await this.subscriber.ping();
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await Promise.allSettled([this.publisher.quit(), this.subscriber.quit()]);
+  }
+}
