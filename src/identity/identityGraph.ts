@@ -103,16 +103,17 @@ export class IdentityGraph {
   }
 
   /**
-   * Merges the clusters of `a` and `b`; the older root survives. Returns the surviving
-   * root. Safe to race: if another writer merges either side first, we follow the
-   * pointers and merge what is left.
+   * Merges the clusters of `a` and `b`; the older root survives. Safe to race: if another
+   * writer merges either side first, we follow the pointers and merge what is left.
+   * Returns the surviving root and the profile this call merged away (null when the two
+   * were already one cluster). The caller must rebuild both views.
    */
-  async merge(req: MergeRequest): Promise<string> {
+  async merge(req: MergeRequest): Promise<{ root: string; mergedId: string | null }> {
     for (let attempt = 0; attempt < MAX_REBUILDS; attempt++) {
       const roots = await this.rootsOf([req.a, req.b]);
       const ra = roots.get(req.a)!;
       const rb = roots.get(req.b)!;
-      if (ra === rb) return ra;
+      if (ra === rb) return { root: ra, mergedId: null };
       const [survivorId, mergedId] = ra < rb ? [ra, rb] : [rb, ra];
       const at = this.now();
       if (await this.store.insertMergePointer({ _id: mergedId, into: survivorId, at })) {
@@ -126,7 +127,7 @@ export class IdentityGraph {
           explanation: req.explanation,
           at,
         });
-        return survivorId;
+        return { root: survivorId, mergedId };
       }
     }
     throw new Error(`Could not merge ${req.a} and ${req.b}: too much contention`);

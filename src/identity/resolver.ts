@@ -95,7 +95,7 @@ export class IdentityResolver {
         if (other === target) continue;
         const via = plan.linkedBy.get(other) ?? null;
         const targetVia = plan.linkedBy.get(target) ?? plan.claims[0] ?? null;
-        root = await this.graph.merge({
+        const outcome = await this.graph.merge({
           a: root,
           b: other,
           reason: record.reason,
@@ -103,12 +103,17 @@ export class IdentityResolver {
           recordId: record.recordId,
           explanation: explainLink(record, other, via, target, targetVia),
         });
-        merged.push(other);
+        root = outcome.root;
+        if (outcome.mergedId !== null) merged.push(outcome.mergedId);
       }
 
       const recordChanged = record.traitRecord ? await this.upsertTraitRecord(record, root) : false;
       const changed = claimedSomething || merged.length > 0 || recordChanged;
-      const profileId = changed ? (await this.graph.materialise([root, ...merged]))._id : root;
+      // Every profile this record touched is rebuilt: the ones merged away become
+      // tombstones, and so does `target` if a concurrent writer merged it elsewhere.
+      const profileId = changed
+        ? (await this.graph.materialise([root, target, ...plan.roots, ...merged]))._id
+        : root;
       return {
         profileId,
         created: plan.roots.length === 0,

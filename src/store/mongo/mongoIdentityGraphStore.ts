@@ -111,7 +111,16 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   }
 
   async replaceProfile(doc: ProfileDoc) {
-    await this.c.profiles.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    // Two concurrent upserts of a new _id can both try the insert; the loser sees a
+    // duplicate key, and by then the document exists, so replacing again succeeds.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.c.profiles.replaceOne({ _id: doc._id }, doc, { upsert: true });
+        return;
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt >= 3) throw err;
+      }
+    }
   }
 
   listLiveProfiles(afterId: string | null, limit: number) {
