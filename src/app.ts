@@ -4,7 +4,7 @@ import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
 import { RedisPubSub } from './pubsub/redisPubSub';
 import { createServices, type Services } from './services';
-import { collections, ensureIndexes } from './store/mongo/collections';
+import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo, pingMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 
@@ -26,7 +26,7 @@ export async function createApp(
 ): Promise<App> {
   const mongo = await connectMongo(config.mongo.uri, options.database);
   const cols = collections(mongo.db);
-  await ensureIndexes(cols);
+  await ensureCollections(mongo.db);
   const store = new MongoIdentityGraphStore(cols);
   const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
   // A separate connection for health checks: it must fail fast, not queue behind traffic.

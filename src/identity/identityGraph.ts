@@ -1,13 +1,21 @@
 import { ulid } from 'ulid';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
+import type { MergePointerDoc, MergeReason, ProfileDoc, ProfileLogEntry } from '../store/models';
 import type { Identifier } from './kinds';
-import type { MergeReason, ProfileDoc } from '../store/models';
-import { buildProfileView, type ClusterSnapshot, snapshotFingerprint } from './profileView';
+import {
+  addIdentifiers,
+  applyRecord,
+  countContribution,
+  emptyView,
+  tombstone,
+} from './profileView';
 
 /** A chain of merge pointers longer than this means corrupted data, not a real cluster. */
 const MAX_CHAIN = 64;
 /** Rebuild attempts before giving up; each retry means another writer changed the cluster. */
-const MAX_REBUILDS = 50;
+const MAX_ATTEMPTS = 50;
+
+export const profileLogName = (profileId: string): string => `profile:${profileId}`;
 
 export interface MergeRequest {
   a: string;
@@ -24,18 +32,22 @@ export type ProfileChangedListener = (view: ProfileDoc, affectedIds: string[]) =
  * The profile cluster graph: which profile was merged into which, and the merged view of
  * each live profile.
  *
- * Correctness without transactions rests on three rules:
+ * Correctness without transactions rests on four rules:
  * 1. Merges only ever point from a younger profile to an older one (ids are ULIDs, so
  *    "older" is "smaller id"), and a profile can be merged away only once (the merge
- *    pointer's `_id` is unique). So pointers form a forest, every cluster has exactly one
- *    root, and concurrent merges of overlapping clusters converge on the oldest profile.
- * 2. Identities and records are never moved: they keep the profile they were first
- *    claimed for, and belong to whatever cluster that profile is in. A writer that still
+ *    pointer's `_id` is unique). Pointers form a forest, every cluster has one root, and
+ *    concurrent merges of overlapping clusters converge on the oldest profile.
+ * 2. Nothing is ever moved: identities, records and events keep the profile they first
+ *    joined, and belong to whatever cluster that profile is in. A writer that still
  *    believes a merged-away profile is live therefore cannot lose anything.
- * 3. The merged view is a pure function of a snapshot of the cluster. Every writer that
- *    changes a cluster rebuilds its view afterwards and re-reads the snapshot after
- *    writing; if the snapshot moved on meanwhile it rebuilds again. The last write to a
- *    view is therefore always built from the latest state.
+ * 3. Every change to a cluster is an entry appended to a member's log (a merge is first
+ *    an intent in the survivor's log, then its pointer). A view records how far into
+ *    each member's log it has folded, so it can be continued by anyone, and checked:
+ *    a view is current iff no member's log has an entry past that point, the profile has
+ *    no pointer, and no pending merge intent has been committed since.
+ * 4. Every writer that changes a cluster rebuilds the view afterwards and checks it is
+ *    current after writing it; if not, it folds again. So the last view written is never
+ *    older than the last change.
  */
 export class IdentityGraph {
   constructor(
@@ -48,6 +60,10 @@ export class IdentityGraph {
     return ulid(this.now().getTime());
   }
 
+  appendToLog(profileId: string, entry: ProfileLogEntry, knownLength?: number): Promise<number> {
+    return this.store.profileLog.append(profileLogName(profileId), entry, knownLength);
+  }
+
   /** Follows merge pointers to each id's live root. */
   async rootsOf(ids: string[]): Promise<Map<string, string>> {
     const roots = new Map<string, string>();
@@ -57,15 +73,14 @@ export class IdentityGraph {
         throw new Error(
           `Merge chain longer than ${MAX_CHAIN} from ${[...current.keys()].join(', ')}`,
         );
-      const pointers = await this.store.findMergePointers([...new Set(current.values())]);
-      const next = new Map(pointers.map((p) => [p._id, p.into]));
+      const pointers = await this.store.getMergePointers([...new Set(current.values())]);
       for (const [origin, at] of current) {
-        const into = next.get(at);
-        if (into === undefined) {
+        const pointer = pointers.get(at);
+        if (pointer === undefined) {
           roots.set(origin, at);
           current.delete(origin);
         } else {
-          current.set(origin, into);
+          current.set(origin, pointer.into);
         }
       }
     }
@@ -76,32 +91,6 @@ export class IdentityGraph {
     return (await this.rootsOf([id])).get(id) ?? id;
   }
 
-  /** `root` and every profile merged into it, transitively; sorted. */
-  async membersOf(root: string): Promise<string[]> {
-    return (await this.membersOfMany([root])).get(root) ?? [root];
-  }
-
-  async membersOfMany(roots: string[]): Promise<Map<string, string[]>> {
-    const members = new Map(roots.map((r) => [r, [r]]));
-    const rootOfMember = new Map(roots.map((r) => [r, r]));
-    let frontier = [...roots];
-    for (let depth = 0; frontier.length > 0; depth++) {
-      if (depth > MAX_CHAIN)
-        throw new Error(`Merge tree deeper than ${MAX_CHAIN} under ${roots.join(', ')}`);
-      const children = await this.store.mergePointersInto(frontier);
-      frontier = [];
-      for (const child of children) {
-        const root = rootOfMember.get(child.into);
-        if (root === undefined || rootOfMember.has(child._id)) continue;
-        rootOfMember.set(child._id, root);
-        members.get(root)!.push(child._id);
-        frontier.push(child._id);
-      }
-    }
-    for (const list of members.values()) list.sort();
-    return members;
-  }
-
   /**
    * Merges the clusters of `a` and `b`; the older root survives. Safe to race: if another
    * writer merges either side first, we follow the pointers and merge what is left.
@@ -109,55 +98,33 @@ export class IdentityGraph {
    * were already one cluster). The caller must rebuild both views.
    */
   async merge(req: MergeRequest): Promise<{ root: string; mergedId: string | null }> {
-    for (let attempt = 0; attempt < MAX_REBUILDS; attempt++) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const roots = await this.rootsOf([req.a, req.b]);
       const ra = roots.get(req.a)!;
       const rb = roots.get(req.b)!;
       if (ra === rb) return { root: ra, mergedId: null };
       const [survivorId, mergedId] = ra < rb ? [ra, rb] : [rb, ra];
-      const at = this.now();
-      if (await this.store.insertMergePointer({ _id: mergedId, into: survivorId, at })) {
-        await this.store.appendMergeLog({
-          _id: ulid(at.getTime()),
-          survivorId,
-          mergedId,
-          reason: req.reason,
-          linkedBy: req.linkedBy,
-          recordId: req.recordId,
-          explanation: req.explanation,
-          at,
-        });
-        return { root: survivorId, mergedId };
-      }
+      // Intent first, pointer second: a view that sees the intent checks the pointer, so a
+      // crash between the two leaves nothing half-merged.
+      await this.appendToLog(survivorId, { kind: 'merge', childId: mergedId });
+      const committed = await this.store.insertMergePointer({
+        _id: mergedId,
+        into: survivorId,
+        reason: req.reason,
+        linkedBy: req.linkedBy,
+        recordId: req.recordId,
+        explanation: req.explanation,
+        at: this.now(),
+      });
+      if (committed) return { root: survivorId, mergedId };
     }
     throw new Error(`Could not merge ${req.a} and ${req.b}: too much contention`);
   }
 
-  async snapshot(profileId: string): Promise<ClusterSnapshot> {
-    const [pointers, members] = await Promise.all([
-      this.store.findMergePointers([profileId]),
-      this.membersOf(profileId),
-    ]);
-    if (pointers.length > 0) {
-      return {
-        profileId,
-        mergedInto: await this.rootOf(profileId),
-        members: [profileId],
-        identities: [],
-        records: [],
-      };
-    }
-    const [identities, records] = await Promise.all([
-      this.store.identitiesOfProfiles(members),
-      this.store.recordsOfProfiles(members),
-    ]);
-    return { profileId, mergedInto: null, members, identities, records };
-  }
-
   /**
-   * Rebuilds the merged views of `profileIds`: merged-away ones become tombstones that
-   * point at their root, and the live root they lead to is rebuilt. Returns the view of
-   * the live root reached from the first id.
+   * Rebuilds the views of `profileIds`: merged-away ones become tombstones pointing at
+   * their parent, and the live roots they lead to are brought up to date. Returns the
+   * view of the live root reached from the first id.
    */
   async materialise(profileIds: string[]): Promise<ProfileDoc> {
     const pending = [...new Set(profileIds)];
@@ -167,7 +134,7 @@ export class IdentityGraph {
     while (pending.length > 0) {
       const id = pending.shift()!;
       if (seen.has(id)) continue;
-      if (seen.size > MAX_CHAIN * Math.max(1, profileIds.length))
+      if (seen.size > MAX_CHAIN * profileIds.length)
         throw new Error(`Merge chains too long from ${profileIds.join(', ')}`);
       seen.add(id);
       const { view, written } = await this.rebuild(id);
@@ -175,7 +142,7 @@ export class IdentityGraph {
       if (view.mergedInto === null) live.set(id, view);
       else pending.push(view.mergedInto);
     }
-    const first = await this.rootOf(profileIds[0]!);
+    const first = live.has(profileIds[0]!) ? profileIds[0]! : await this.rootOf(profileIds[0]!);
     const view = live.get(first) ?? (await this.rebuild(first)).view;
     if (changed) this.onProfileChanged(view, [...new Set([...seen, ...view.mergedFrom])]);
     return view;
@@ -183,19 +150,107 @@ export class IdentityGraph {
 
   private async rebuild(id: string): Promise<{ view: ProfileDoc; written: boolean }> {
     let written = false;
-    for (let attempt = 0; attempt < MAX_REBUILDS; attempt++) {
-      const [snap, current] = await Promise.all([this.snapshot(id), this.store.findProfile(id)]);
-      const fingerprint = snapshotFingerprint(snap);
-      let view = current;
-      if (view === null || view.fingerprint !== fingerprint) {
-        view = buildProfileView(snap, this.now());
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [views, pointers] = await Promise.all([
+        this.store.getProfiles([id]),
+        this.store.getMergePointers([id]),
+      ]);
+      const { view, changed } = await this.fold(id, views.get(id) ?? null, pointers.get(id));
+      if (changed) {
         await this.store.replaceProfile(view);
         written = true;
       }
-      // Verify after writing: if the cluster changed while we built, a concurrent writer
-      // may have written a newer view before our older one landed; build again.
-      if (snapshotFingerprint(await this.snapshot(id)) === fingerprint) return { view, written };
+      // Checked after writing: a concurrent writer may have written a newer view that ours
+      // just replaced; if anything moved past what we folded, fold again.
+      if (view.mergedInto !== null || (await this.isCurrent(view))) return { view, written };
     }
     throw new Error(`Could not rebuild profile ${id}: too much contention`);
+  }
+
+  /** Continues `current` (or starts afresh) with every log entry it has not folded yet. */
+  private async fold(
+    id: string,
+    current: ProfileDoc | null,
+    pointer: MergePointerDoc | undefined,
+  ): Promise<{ view: ProfileDoc; changed: boolean }> {
+    const now = this.now();
+    if (pointer) {
+      if (current?.mergedInto === pointer.into) return { view: current, changed: false };
+      return { view: tombstone(id, pointer.into, now), changed: true };
+    }
+
+    const view =
+      current && current.mergedInto === null ? structuredClone(current) : emptyView(id, now);
+    let changed = current === null || current.mergedInto !== null;
+    const { logLengths, pendingChildren } = view.build;
+    const recordIds = new Set<string>();
+    let toRead = Object.keys(logLengths);
+    let candidates: Record<string, string> = { ...pendingChildren };
+
+    while (toRead.length > 0 || Object.keys(candidates).length > 0) {
+      const logs = await Promise.all(
+        toRead.map((m) => this.store.profileLog.readFrom(profileLogName(m), logLengths[m] ?? 0)),
+      );
+      toRead.forEach((member, i) => {
+        const { entries, length } = logs[i]!;
+        logLengths[member] = length;
+        for (const { data, at } of entries) {
+          changed = true;
+          switch (data.kind) {
+            case 'contribution':
+              addIdentifiers(view, data.keys);
+              if (data.recordHash !== null) recordIds.add(data.recordId);
+              countContribution(view, data.source, at);
+              break;
+            case 'merge':
+              candidates[data.childId] = member;
+              break;
+          }
+        }
+      });
+
+      // Merge intents count once their pointer agrees; until then they stay pending.
+      const pointers = await this.store.getMergePointers(Object.keys(candidates));
+      toRead = [];
+      for (const [child, parent] of Object.entries(candidates)) {
+        const p = pointers.get(child);
+        if (p === undefined) {
+          pendingChildren[child] = parent;
+          continue;
+        }
+        if (child in pendingChildren) changed = true;
+        delete pendingChildren[child];
+        if (p.into === parent && !(child in logLengths)) {
+          logLengths[child] = 0;
+          toRead.push(child);
+          changed = true;
+        }
+      }
+      candidates = {};
+    }
+
+    const records = await this.store.getRecords([...recordIds]);
+    for (const id of [...recordIds].sort()) {
+      const record = records.get(id);
+      if (record) applyRecord(view, record);
+    }
+    view.mergedFrom = Object.keys(logLengths)
+      .filter((m) => m !== id)
+      .sort();
+    if (changed) view.updatedAt = now;
+    return { view, changed };
+  }
+
+  private async isCurrent(view: ProfileDoc): Promise<boolean> {
+    const { logLengths, pendingChildren } = view.build;
+    const [pointers, grown] = await Promise.all([
+      this.store.getMergePointers([view._id, ...Object.keys(pendingChildren)]),
+      Promise.all(
+        Object.entries(logLengths).map(([m, length]) =>
+          this.store.profileLog.has(profileLogName(m), length),
+        ),
+      ),
+    ]);
+    return pointers.size === 0 && !grown.some(Boolean);
   }
 }

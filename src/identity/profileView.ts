@@ -1,111 +1,93 @@
-import { createHash } from 'node:crypto';
 import { decodeTime } from 'ulid';
-import type {
-  IdentityDoc,
-  ProfileDoc,
-  SourceName,
-  SourceSummaryDoc,
-  TraitRecordDoc,
-} from '../store/models';
+import type { ProfileDoc, SourceName, TraitOrigin, TraitRecordDoc } from '../store/models';
+import { type Identifier, identityKey, isIdentifierKind } from './kinds';
 import { sortByPriority } from './normalise';
 
-/** Everything a profile's merged view is built from, read at one moment. */
-export interface ClusterSnapshot {
-  profileId: string;
-  /** Set when `profileId` has itself been merged away: its view is then a tombstone. */
-  mergedInto: string | null;
-  /** `profileId` and every profile merged into it, transitively; sorted. */
-  members: string[];
-  identities: IdentityDoc[];
-  records: TraitRecordDoc[];
+/**
+ * Pure folding of profile-log entries into a profile's merged view. Every function
+ * here is order-independent and idempotent (applying an entry twice, or two entries in
+ * either order, gives the same view), which is what lets a view be built incrementally
+ * by whichever writer gets there first and still converge.
+ */
+
+export function emptyView(profileId: string, now: Date): ProfileDoc {
+  return {
+    _id: profileId,
+    mergedInto: null,
+    identifiers: [],
+    traits: {},
+    sources: [],
+    mergedFrom: [],
+    createdAt: profileCreatedAt(profileId, now),
+    updatedAt: now,
+    build: { logLengths: { [profileId]: 0 }, pendingChildren: {}, traitOrigins: {} },
+  };
+}
+
+/** A merged-away profile: only where it went. Pointers never change, so neither does this. */
+export function tombstone(profileId: string, into: string, now: Date): ProfileDoc {
+  return {
+    ...emptyView(profileId, now),
+    mergedInto: into,
+    build: { logLengths: {}, pendingChildren: {}, traitOrigins: {} },
+  };
+}
+
+/** `email:a@b.com` → `{ kind: 'EMAIL', value: 'a@b.com' }`; values may contain colons. */
+export function parseIdentityKey(key: string): Identifier {
+  const colon = key.indexOf(':');
+  const kind = key.slice(0, colon).toUpperCase();
+  if (colon < 1 || !isIdentifierKind(kind)) throw new Error(`Malformed identity key "${key}"`);
+  return { kind, value: key.slice(colon + 1) };
+}
+
+export function addIdentifiers(view: ProfileDoc, keys: string[]): void {
+  const known = new Set(view.identifiers.map(identityKey));
+  const added = keys.filter((k) => !known.has(k)).map(parseIdentityKey);
+  if (added.length > 0) view.identifiers = sortByPriority([...view.identifiers, ...added]);
+}
+
+export function countContribution(view: ProfileDoc, source: SourceName, at: Date): void {
+  const existing = view.sources.find((s) => s.name === source);
+  if (existing) {
+    existing.contributions++;
+    if (at < existing.firstSeenAt) existing.firstSeenAt = at;
+    if (at > existing.lastSeenAt) existing.lastSeenAt = at;
+  } else {
+    view.sources.push({ name: source, contributions: 1, firstSeenAt: at, lastSeenAt: at });
+    view.sources.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
 }
 
 /**
- * Folds a cluster into its merged view. Pure and deterministic: the same snapshot always
- * gives the same document, which is what lets concurrent writers converge (see
- * IdentityGraph.materialise). Traits: per top-level key, the value from the most recently
- * observed record wins (ties broken by record id); null means "not provided".
+ * Folds a record's traits in: per key, the value from the latest observation wins, with
+ * record id and content hash breaking ties so the outcome never depends on fold order.
+ * Null means "not provided" and never erases a value.
  */
-export function buildProfileView(s: ClusterSnapshot, now: Date): ProfileDoc {
-  const fingerprint = snapshotFingerprint(s);
-  const createdAt = profileCreatedAt(s.profileId, s.identities);
-  if (s.mergedInto !== null) {
-    return {
-      _id: s.profileId,
-      mergedInto: s.mergedInto,
-      identifiers: [],
-      traits: {},
-      sources: [],
-      mergedFrom: [],
-      createdAt,
-      updatedAt: now,
-      fingerprint,
-    };
+export function applyRecord(view: ProfileDoc, record: TraitRecordDoc): void {
+  const origin: TraitOrigin = { at: record.observedAt, recordId: record._id, hash: record.hash };
+  for (const [key, value] of Object.entries(record.traits)) {
+    if (value === null || value === undefined) continue;
+    const current = view.build.traitOrigins[key];
+    if (current && compareOrigins(current, origin) > 0) continue;
+    view.traits[key] = value;
+    view.build.traitOrigins[key] = origin;
   }
+}
 
-  const traits: Record<string, unknown> = {};
-  const ordered = [...s.records].sort(
-    (a, b) => a.observedAt.getTime() - b.observedAt.getTime() || compare(a._id, b._id),
+function compareOrigins(a: TraitOrigin, b: TraitOrigin): number {
+  return (
+    a.at.getTime() - b.at.getTime() ||
+    (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0) ||
+    (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0)
   );
-  for (const record of ordered) {
-    for (const [key, value] of Object.entries(record.traits)) {
-      if (value !== null && value !== undefined) traits[key] = value;
-    }
-  }
-
-  return {
-    _id: s.profileId,
-    mergedInto: null,
-    identifiers: sortByPriority(s.identities.map(({ kind, value }) => ({ kind, value }))),
-    traits,
-    sources: summariseSources(s),
-    mergedFrom: s.members.filter((m) => m !== s.profileId),
-    createdAt,
-    updatedAt: now,
-    fingerprint,
-  };
 }
 
-/** A digest of exactly what the view depends on; equal digests mean equal views. */
-export function snapshotFingerprint(s: ClusterSnapshot): string {
-  const h = createHash('sha256');
-  h.update(`${s.profileId}|${s.mergedInto ?? ''}|${s.members.join(',')}\n`);
-  for (const i of [...s.identities].sort((a, b) => compare(a._id, b._id)))
-    h.update(`i|${i._id}|${i.profileId}\n`);
-  for (const r of [...s.records].sort((a, b) => compare(a._id, b._id)))
-    h.update(`r|${r._id}|${r.hash}\n`);
-  return h.digest('base64url');
-}
-
-function summariseSources(s: ClusterSnapshot): SourceSummaryDoc[] {
-  const bySource = new Map<SourceName, { recordIds: Set<string>; first: number; last: number }>();
-  const see = (name: SourceName, recordId: string, at: Date) => {
-    const entry = bySource.get(name) ?? { recordIds: new Set(), first: Infinity, last: -Infinity };
-    entry.recordIds.add(recordId);
-    entry.first = Math.min(entry.first, at.getTime());
-    entry.last = Math.max(entry.last, at.getTime());
-    bySource.set(name, entry);
-  };
-  for (const i of s.identities) see(i.source, i.recordId, i.createdAt);
-  for (const r of s.records) see(r.source, r._id, r.receivedAt);
-  return [...bySource]
-    .sort(([a], [b]) => compare(a, b))
-    .map(([name, e]) => ({
-      name,
-      records: e.recordIds.size,
-      firstSeenAt: new Date(e.first),
-      lastSeenAt: new Date(e.last),
-    }));
-}
-
-/** Profile ids are ULIDs, so creation time is in the id; identities are the fallback. */
-function profileCreatedAt(profileId: string, identities: IdentityDoc[]): Date {
+/** Profile ids are ULIDs, so creation time is in the id. */
+function profileCreatedAt(profileId: string, fallback: Date): Date {
   try {
     return new Date(decodeTime(profileId));
   } catch {
-    const times = identities.map((i) => i.createdAt.getTime());
-    return new Date(times.length > 0 ? Math.min(...times) : 0);
+    return fallback;
   }
 }
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,11 +1,14 @@
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { IdentityDoc, MergeReason, SourceName } from '../store/models';
+import type { IdentityDoc, MergeReason, ProfileDoc, SourceName } from '../store/models';
 import type { IdentityGraph } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
 import { type KindSets, kindSets, planLinks, type SkippedIdentifier } from './linkPlan';
+import { parseIdentityKey } from './profileView';
 
 /** Attempts before giving up on a record; each retry means a concurrent writer claimed one of its identifiers. */
 const MAX_ATTEMPTS = 32;
+/** An identity younger than this may still be on its way into its profile's log. */
+const UNLOGGED_GRACE_MS = 10_000;
 
 export interface TraitRecordInput {
   traits: Record<string, unknown>;
@@ -50,23 +53,31 @@ export class IdentityResolver {
   ) {}
 
   async resolve(record: RecordToResolve): Promise<ResolutionResult> {
-    if (record.identifiers.length === 0)
+    if (record.identifiers.length === 0) {
       throw new Error(`Record ${record.recordId} has no identifiers to resolve`);
+    }
     const keys = record.identifiers.map(identityKey);
     let newProfileId: string | null = null;
-    let claimedSomething = false;
+    // Identity keys claimed so far, per profile they were claimed for; logged at the end
+    // in one entry per profile (an attempt that lost a race keeps what it claimed).
+    const claimedFor = new Map<string, string[]>();
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const owned = await this.store.findIdentities(keys);
-      const ownerRoots = await this.graph.rootsOf([...new Set(owned.map((i) => i.profileId))]);
-      const ownerRoot = new Map(owned.map((i) => [i._id, ownerRoots.get(i.profileId)!]));
-      const roots = [...new Set(ownerRoot.values())];
+      const owned = await this.store.getIdentities(keys);
+      const ownerRoots = await this.graph.rootsOf([
+        ...new Set([...owned.values()].map((i) => i.profileId)),
+      ]);
+      const ownerRoot = new Map(
+        [...owned.values()].map((i) => [i._id, ownerRoots.get(i.profileId)!]),
+      );
+      const views = await this.store.getProfiles([...new Set(ownerRoot.values())]);
       const plan = planLinks({
         identifiers: record.identifiers,
         ownerRoot,
-        clusterIdentifiers: await this.clusterIdentifiers(roots),
+        clusterIdentifiers: clusterIdentifiers(ownerRoot, views),
         limits: this.limits,
       });
+      this.noteUnloggedIdentities(owned, ownerRoot, views, claimedFor);
 
       // Joining the oldest linked cluster keeps the surviving id stable; a new profile's
       // id is chosen once, so identifiers claimed in an attempt that lost a race stay
@@ -75,7 +86,6 @@ export class IdentityResolver {
         plan.roots.length > 0
           ? [...plan.roots].sort()[0]!
           : (newProfileId ??= this.graph.newProfileId());
-      const now = new Date();
       const claims: IdentityDoc[] = plan.claims.map((id) => ({
         _id: identityKey(id),
         kind: id.kind,
@@ -83,11 +93,13 @@ export class IdentityResolver {
         profileId: target,
         source: record.source,
         recordId: record.recordId,
-        createdAt: now,
+        createdAt: new Date(),
       }));
       const { conflicts } = await this.store.claimIdentities(claims);
-      claimedSomething ||= conflicts.length < claims.length;
-      if (conflicts.length > 0) continue;
+      const claimed = claims.filter((c) => !conflicts.includes(c._id)).map((c) => c._id);
+      if (claimed.length > 0)
+        claimedFor.set(target, [...(claimedFor.get(target) ?? []), ...claimed]);
+      if (conflicts.length > 0) continue; // someone else owns them now: plan again
 
       let root = target;
       const merged: string[] = [];
@@ -107,12 +119,47 @@ export class IdentityResolver {
         if (outcome.mergedId !== null) merged.push(outcome.mergedId);
       }
 
-      const recordChanged = record.traitRecord ? await this.upsertTraitRecord(record, root) : false;
-      const changed = claimedSomething || merged.length > 0 || recordChanged;
+      const recordWrite = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
+      const contributions = new Map(
+        [...claimedFor].map(([profileId, k]) => [
+          profileId,
+          { keys: k, recordHash: null as string | null },
+        ]),
+      );
+      if (recordWrite !== null) {
+        const entry = contributions.get(recordWrite.owner) ?? { keys: [], recordHash: null };
+        entry.recordHash = recordWrite.hash;
+        contributions.set(recordWrite.owner, entry);
+      }
+      await Promise.all(
+        [...contributions].map(([profileId, c]) =>
+          this.graph.appendToLog(
+            profileId,
+            {
+              kind: 'contribution',
+              source: record.source,
+              recordId: record.recordId,
+              keys: c.keys,
+              recordHash: c.recordHash,
+            },
+            profileId === newProfileId ? 0 : undefined,
+          ),
+        ),
+      );
+
+      const changed = contributions.size > 0 || merged.length > 0;
       // Every profile this record touched is rebuilt: the ones merged away become
       // tombstones, and so does `target` if a concurrent writer merged it elsewhere.
       const profileId = changed
-        ? (await this.graph.materialise([root, target, ...plan.roots, ...merged]))._id
+        ? (
+            await this.graph.materialise([
+              root,
+              target,
+              ...plan.roots,
+              ...merged,
+              ...contributions.keys(),
+            ])
+          )._id
         : root;
       return {
         profileId,
@@ -125,29 +172,37 @@ export class IdentityResolver {
     throw new Error(`Could not resolve record ${record.recordId}: identifiers kept changing owner`);
   }
 
-  private async clusterIdentifiers(roots: string[]): Promise<Map<string, KindSets>> {
-    if (roots.length === 0) return new Map();
-    const members = await this.graph.membersOfMany(roots);
-    const rootOfMember = new Map<string, string>();
-    for (const [root, list] of members) for (const m of list) rootOfMember.set(m, root);
-    const identities = await this.store.identitiesOfProfiles([...rootOfMember.keys()]);
-    const byRoot = new Map<string, Identifier[]>(roots.map((r) => [r, []]));
-    for (const i of identities)
-      byRoot.get(rootOfMember.get(i.profileId)!)!.push({ kind: i.kind, value: i.value });
-    return new Map([...byRoot].map(([root, ids]) => [root, kindSets(ids)]));
+  /**
+   * A writer that died between claiming an identifier and logging it leaves the identity
+   * owned but absent from every view. When we meet such an identity (owned by a cluster
+   * whose current view lacks it), we log it again; a duplicate entry is harmless.
+   */
+  private noteUnloggedIdentities(
+    owned: Map<string, IdentityDoc>,
+    ownerRoot: Map<string, string>,
+    views: Map<string, ProfileDoc>,
+    claimedFor: Map<string, string[]>,
+  ): void {
+    for (const [key, identity] of owned) {
+      const view = views.get(ownerRoot.get(key)!);
+      const age = Date.now() - identity.createdAt.getTime();
+      if (!view || age < UNLOGGED_GRACE_MS || view.identifiers.some((i) => identityKey(i) === key))
+        continue;
+      const list = claimedFor.get(identity.profileId) ?? [];
+      if (!list.includes(key)) claimedFor.set(identity.profileId, [...list, key]);
+    }
   }
 
-  /** Stores the record's latest version; true when it is new or its content changed. */
-  private async upsertTraitRecord(record: RecordToResolve, profileId: string): Promise<boolean> {
+  /**
+   * Stores the record's latest version. Returns the profile whose log must record it and
+   * the new content hash, or null when the record is unchanged.
+   */
+  private async upsertTraitRecord(
+    record: RecordToResolve,
+    profileId: string,
+  ): Promise<{ owner: string; hash: string } | null> {
     const t = record.traitRecord!;
     const receivedAt = new Date();
-    await this.store.putRawRecord({
-      _id: `${record.recordId}#${t.hash}`,
-      recordId: record.recordId,
-      source: record.source,
-      payload: t.payload,
-      receivedAt,
-    });
     const content = {
       traits: t.traits,
       identifiers: record.identifiers,
@@ -155,26 +210,51 @@ export class IdentityResolver {
       observedAt: t.observedAt,
       receivedAt,
     };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const existing = await this.store.findRecord(record.recordId);
-      if (existing === null) {
-        if (
-          await this.store.insertRecord({
-            _id: record.recordId,
-            source: record.source,
-            profileId,
-            ...content,
-          })
-        )
-          return true;
-        continue; // the same record arrived concurrently: compare against that one
+    const raw = this.store.putRawRecord({
+      _id: `${record.recordId}#${t.hash}`,
+      recordId: record.recordId,
+      source: record.source,
+      payload: t.payload,
+      receivedAt,
+    });
+    try {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        // Most records are new: try the insert first, look at the existing one only if it fails.
+        const inserted = await this.store.insertRecord({
+          _id: record.recordId,
+          source: record.source,
+          profileId,
+          ...content,
+        });
+        if (inserted) return { owner: profileId, hash: t.hash };
+        const existing = (await this.store.getRecords([record.recordId])).get(record.recordId);
+        if (existing === undefined) continue;
+        if (existing.hash === t.hash) return null;
+        await this.store.updateRecordContent(record.recordId, content);
+        return { owner: existing.profileId, hash: t.hash };
       }
-      if (existing.hash === t.hash) return false;
-      await this.store.updateRecordContent(record.recordId, content);
-      return true;
+      throw new Error(`Could not store record ${record.recordId}`);
+    } finally {
+      await raw;
     }
-    throw new Error(`Could not store record ${record.recordId}`);
   }
+}
+
+/** Identifiers per kind of each cluster involved, for the limit checks. */
+function clusterIdentifiers(
+  ownerRoot: Map<string, string>,
+  views: Map<string, ProfileDoc>,
+): Map<string, KindSets> {
+  const roots = [...new Set(ownerRoot.values())];
+  return new Map(
+    roots.map((root) => {
+      // A profile being created has no view yet: its claimed identifiers are what we know.
+      const ids =
+        views.get(root)?.identifiers ??
+        [...ownerRoot].filter(([, r]) => r === root).map(([k]) => parseIdentityKey(k));
+      return [root, kindSets(ids)];
+    }),
+  );
 }
 
 function explainLink(

@@ -50,6 +50,10 @@ interface PreparedEvent {
 }
 
 const MAX_MESSAGE_ID_LENGTH = 200;
+/** How long an unindexed event is left to the writer that stored it before a retry indexes it. */
+const INDEX_GRACE_MS = 30_000;
+
+export const eventLogName = (profileId: string): string => `events:${profileId}`;
 const MAX_NAME_LENGTH = 200;
 /** Events stamped further in the future than this are clock errors, not data. */
 const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
@@ -84,8 +88,19 @@ export class EventIngestionService {
   }
 
   private async store1(e: PreparedEvent): Promise<EventOutcome> {
-    const existing = await this.store.findEvent(e.messageId);
-    if (existing) return { messageId: e.messageId, profileId: existing.profileId, duplicate: true };
+    const existing = (await this.store.getEvents([e.messageId])).get(e.messageId);
+    if (existing) {
+      // A writer that stored the event but died before indexing it left it unindexed;
+      // the client's retry finishes the job (after a grace period, so we do not race a
+      // writer that is still at it).
+      if (
+        existing.indexedAt === null &&
+        Date.now() - existing.receivedAt.getTime() > INDEX_GRACE_MS
+      ) {
+        await this.index(existing._id, existing.profileId, existing.timestamp);
+      }
+      return { messageId: e.messageId, profileId: existing.profileId, duplicate: true };
+    }
 
     const identifiers = [...e.identifiers];
     if (e.previousId !== null) identifiers.push(await this.previousIdentifier(e.previousId));
@@ -113,8 +128,15 @@ export class EventIngestionService {
       context: e.context,
       timestamp: e.timestamp,
       receivedAt: new Date(),
+      indexedAt: null,
     });
+    if (inserted) await this.index(e.messageId, resolution.profileId, e.timestamp);
     return { messageId: e.messageId, profileId: resolution.profileId, duplicate: !inserted };
+  }
+
+  private async index(messageId: string, profileId: string, timestamp: Date): Promise<void> {
+    const seq = await this.store.eventLog.append(eventLogName(profileId), { messageId, timestamp });
+    await this.store.markEventIndexed(messageId, seq);
   }
 
   /**
@@ -123,8 +145,8 @@ export class EventIngestionService {
    */
   private async previousIdentifier(previousId: string): Promise<Identifier> {
     const asUser = this.policy.normalise('USER_ID', previousId, 'previousId');
-    const [known] = await this.store.findIdentities([identityKey(asUser)]);
-    if (known) return asUser;
+    const known = await this.store.getIdentities([identityKey(asUser)]);
+    if (known.size > 0) return asUser;
     return this.policy.normalise('ANONYMOUS_ID', previousId, 'previousId');
   }
 

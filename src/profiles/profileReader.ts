@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import { badInput } from '../errors';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import { identityKey, type IdentifierKind } from '../identity/kinds';
+import { eventLogName } from '../ingest/eventIngestionService';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { EventDoc, IdentityDoc, MergeLogDoc, ProfileDoc } from '../store/models';
+import type { EventDoc, IdentityDoc, MergePointerDoc, ProfileDoc } from '../store/models';
 
 /** Longest merge chain followed on read before the data is declared corrupt. */
 const MAX_HOPS = 64;
@@ -16,39 +17,54 @@ export interface ProfilePage {
   endCursor: string | null;
 }
 
+/** Batches the `_id` look-ups of one operation into one store call per loader and tick. */
+function keyLoader<T>(
+  get: (keys: string[]) => Promise<Map<string, T>>,
+): DataLoader<string, T | null> {
+  return new DataLoader(async (keys) => {
+    const found = await get([...keys]);
+    return keys.map((k) => found.get(k) ?? null);
+  });
+}
+
 /**
  * Read side of profiles, one instance per request: its DataLoaders batch and cache the
- * profile and identity look-ups of one GraphQL operation (never across requests, so
- * a request never sees another request's stale data).
+ * look-ups of one GraphQL operation (never across requests, so a request never sees
+ * another request's stale data).
  */
 export class ProfileReader {
   private readonly profiles: DataLoader<string, ProfileDoc | null>;
+  private readonly pointers: DataLoader<string, MergePointerDoc | null>;
   private readonly identities: DataLoader<string, IdentityDoc | null>;
+  private readonly events: DataLoader<string, EventDoc | null>;
 
   constructor(
     private readonly store: IdentityGraphStore,
     private readonly policy: IdentifierPolicy,
   ) {
-    this.profiles = new DataLoader(async (ids) => {
-      const docs = await store.findProfiles([...ids]);
-      const byId = new Map(docs.map((d) => [d._id, d]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    this.identities = new DataLoader(async (keys) => {
-      const docs = await store.findIdentities([...keys]);
-      const byId = new Map(docs.map((d) => [d._id, d]));
-      return keys.map((k) => byId.get(k) ?? null);
-    });
+    this.profiles = keyLoader((ids) => store.getProfiles(ids));
+    this.pointers = keyLoader((ids) => store.getMergePointers(ids));
+    this.identities = keyLoader((keys) => store.getIdentities(keys));
+    this.events = keyLoader((ids) => store.getEvents(ids));
   }
 
-  /** The live profile for `id`, following merges: reading a merged-away id gives the survivor. */
+  /**
+   * The live profile for `id`, following merges: reading a merged-away id gives the
+   * survivor. The merge pointer is checked alongside the view (same round trip), so a
+   * view not yet turned into a tombstone is never served as live.
+   */
   async byId(id: string): Promise<ProfileDoc | null> {
-    let doc = await this.profiles.load(id);
-    for (let hop = 0; doc !== null && doc.mergedInto !== null; hop++) {
-      if (hop > MAX_HOPS) throw new Error(`Merge chain longer than ${MAX_HOPS} from profile ${id}`);
-      doc = await this.profiles.load(doc.mergedInto);
+    let current = id;
+    for (let hop = 0; hop <= MAX_HOPS; hop++) {
+      const [doc, pointer] = await Promise.all([
+        this.profiles.load(current),
+        this.pointers.load(current),
+      ]);
+      const next = pointer?.into ?? doc?.mergedInto ?? null;
+      if (next === null) return doc;
+      current = next;
     }
-    return doc;
+    throw new Error(`Merge chain longer than ${MAX_HOPS} from profile ${id}`);
   }
 
   /** Looks a profile up by any identifier, normalising the value as on write. */
@@ -58,6 +74,7 @@ export class ProfileReader {
     return identity === null ? null : this.byId(identity.profileId);
   }
 
+  /** Live profiles in id (= creation) order. */
   async page(
     first: number | null | undefined,
     after: string | null | undefined,
@@ -74,15 +91,31 @@ export class ProfileReader {
     return { edges, hasNextPage: docs.length > size, endCursor: edges.at(-1)?.cursor ?? null };
   }
 
-  recentEvents(profile: ProfileDoc, limit: number): Promise<EventDoc[]> {
+  /** The cluster's latest events by arrival, newest first, across every merged profile. */
+  async recentEvents(profile: ProfileDoc, limit: number): Promise<EventDoc[]> {
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
       throw badInput('first', `must be between 0 and ${MAX_PAGE_SIZE}, got ${limit}`);
     }
-    return this.store.recentEvents([profile._id, ...profile.mergedFrom], limit);
+    if (limit === 0) return [];
+    const members = [profile._id, ...profile.mergedFrom];
+    const tails = await Promise.all(
+      members.map((m) => this.store.eventLog.readLast(eventLogName(m), limit)),
+    );
+    const newest = tails
+      .flat()
+      .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)
+      .map((e) => e.data.messageId);
+    const ids = [...new Set(newest)].slice(0, limit);
+    const docs = await Promise.all(ids.map((id) => this.events.load(id)));
+    return docs.filter((d): d is EventDoc => d !== null);
   }
 
-  mergeLog(profile: ProfileDoc): Promise<MergeLogDoc[]> {
-    return this.store.mergeLogFor([profile._id, ...profile.mergedFrom]);
+  /** Every merge that formed this profile, oldest first. */
+  async mergeLog(profile: ProfileDoc): Promise<MergePointerDoc[]> {
+    const pointers = await Promise.all(profile.mergedFrom.map((id) => this.pointers.load(id)));
+    return pointers
+      .filter((p): p is MergePointerDoc => p !== null)
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : 1));
   }
 }
 
@@ -92,9 +125,8 @@ export function encodeCursor(profileId: string): string {
 }
 
 export function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('profile:') || decoded.length <= 'profile:'.length) {
+  const match = /^profile:([0-9A-Z]{26})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match)
     throw badInput('after', `"${cursor.slice(0, 64)}" is not a cursor returned by this API`);
-  }
-  return decoded.slice('profile:'.length);
+  return match[1]!;
 }

@@ -2,12 +2,19 @@ import type { Identifier, IdentifierKind } from '../identity/kinds';
 
 /**
  * Documents of the profile store. Bronze: raw records as received. Silver: identity
- * documents (who owns which identifier), merge pointers and the merged profile view.
+ * documents (who owns which identifier), merge pointers, per-profile append-only logs
+ * and the merged profile view built from them.
  *
- * Only single-document atomic operations and unique keys are relied on (no
- * transactions): an identity's `_id` is `<kind>:<value>`, so at most one profile can
- * ever own it, and a merge's `_id` is the merged profile's id, so a profile can be
- * merged away at most once. Everything else is derived and can be rebuilt.
+ * Two constraints shape this model:
+ * - No transactions, and no reliance on single-document read-modify-write atomicity
+ *   (FerretDB applies updates in the gateway, not atomically). Correctness rests only
+ *   on unique inserts: an identity's `_id` is `<kind>:<value>`, so at most one profile
+ *   ever owns it; a merge pointer's `_id` is the merged profile's id, so a profile is
+ *   merged away at most once; a log entry's `_id` is `<log>#<seq>`, so two writers never
+ *   take the same slot.
+ * - Every hot read is a look-up by `_id`: that is the one query every MongoDB-compatible
+ *   store (including FerretDB's SQLite backend, which pushes nothing else down) answers
+ *   from an index.
  */
 
 export type SourceName = 'crm' | 'events';
@@ -23,27 +30,53 @@ export interface IdentityDoc {
   createdAt: Date;
 }
 
-/** "Profile `_id` was merged into `into`". The unique `_id` makes the merge a one-time CAS. */
+export type MergeReason = 'SHARED_IDENTIFIER' | 'ALIAS' | 'MANUAL';
+
+/**
+ * "Profile `_id` was merged into `into`", with why. The unique `_id` makes a merge a
+ * one-time compare-and-set, and this document is also the merge's log entry.
+ */
 export interface MergePointerDoc {
   _id: string;
   into: string;
-  at: Date;
-}
-
-export type MergeReason = 'SHARED_IDENTIFIER' | 'ALIAS' | 'MANUAL';
-
-/** Append-only history of merges, for explanation and (later) undo. */
-export interface MergeLogDoc {
-  _id: string;
-  survivorId: string;
-  mergedId: string;
   reason: MergeReason;
-  /** The identifier that linked the two profiles, when one did. */
+  /** The identifier that linked the merged profile to the survivor, when one did. */
   linkedBy: Identifier | null;
   /** The record whose arrival caused the merge. */
   recordId: string | null;
   explanation: string;
   at: Date;
+}
+
+/** What happened to a profile, in order; its view is a fold of these entries. */
+export type ProfileLogEntry =
+  /**
+   * A record's contribution: the identity keys it claimed for this profile, and (when
+   * `recordHash` is set) a new version of its traits, to be read from the record.
+   */
+  | {
+      kind: 'contribution';
+      source: SourceName;
+      recordId: string;
+      keys: string[];
+      recordHash: string | null;
+    }
+  /** An intent to merge `childId` into this profile; it counts once the merge pointer says so. */
+  | { kind: 'merge'; childId: string };
+
+/** A slot of an append-only log: `_id` is `<log>#<seq>`. */
+export interface LogEntryDoc<T> {
+  _id: string;
+  log: string;
+  seq: number;
+  data: T;
+  at: Date;
+}
+
+/** A hint of a log's length: slots below `length` exist. It may lag, never lead. */
+export interface LogTailDoc {
+  _id: string;
+  length: number;
 }
 
 /** The latest version of a record that carries traits (a CRM contact, an identify call). */
@@ -85,30 +118,53 @@ export interface EventDoc {
   context: Record<string, unknown>;
   timestamp: Date;
   receivedAt: Date;
+  /** Slot in the profile's event log once indexed; null in the moment between the two writes. */
+  indexedAt: number | null;
+}
+
+/** An entry of a profile's event log. */
+export interface EventIndexEntry {
+  messageId: string;
+  timestamp: Date;
 }
 
 export interface SourceSummaryDoc {
   name: SourceName;
-  records: number;
+  /** Contributions (identifier claims and record versions) from this source. */
+  contributions: number;
   firstSeenAt: Date;
   lastSeenAt: Date;
 }
 
+/** Where each trait's current value came from; the latest (at, recordId, hash) wins. */
+export interface TraitOrigin {
+  at: Date;
+  recordId: string;
+  hash: string;
+}
+
+/** How far a view has folded each member's log; lets the next build read only what is new. */
+export interface ViewBuildState {
+  logLengths: Record<string, number>;
+  /** Merge intents (child → intended parent) whose pointers did not exist yet at build time. */
+  pendingChildren: Record<string, string>;
+  traitOrigins: Record<string, TraitOrigin>;
+}
+
 /**
- * Silver: the merged view of one profile cluster, rebuilt from identities and records
- * whenever they change. A merged-away profile keeps only `mergedInto`.
+ * Silver: the merged view of one profile cluster, a fold of its members' logs. A
+ * merged-away profile's view is a tombstone pointing at the profile it was merged into.
  */
 export interface ProfileDoc {
   _id: string;
-  /** `null` while the profile is live; the surviving profile's id once merged away. */
+  /** `null` while the profile is live; the profile it was merged into once merged away. */
   mergedInto: string | null;
   identifiers: Identifier[];
   traits: Record<string, unknown>;
   sources: SourceSummaryDoc[];
-  /** Ids of every profile merged (transitively) into this one. */
+  /** Ids of every profile merged (transitively) into this one, sorted. */
   mergedFrom: string[];
   createdAt: Date;
   updatedAt: Date;
-  /** Digest of what the view was built from; equal digests mean nothing to rewrite. */
-  fingerprint: string;
+  build: ViewBuildState;
 }

@@ -84,8 +84,8 @@ describe('CRM contacts', () => {
     const log = await stack.reader().mergeLog(viaOldId!);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({
-      survivorId: older.profileId,
-      mergedId: younger.profileId,
+      into: older.profileId,
+      _id: younger.profileId,
       reason: 'SHARED_IDENTIFIER',
       recordId: 'crm:crm-b',
     });
@@ -128,7 +128,7 @@ describe('events', () => {
     expect(events.map((e) => e._id).sort()).toEqual(['ev-1', 'ev-2']);
     const [entry] = await stack.reader().mergeLog(profile!);
     expect(entry).toMatchObject({
-      mergedId: anonymousProfile,
+      _id: anonymousProfile,
       recordId: 'event:ev-2',
       linkedBy: { kind: 'ANONYMOUS_ID', value: 'anon-visitor' },
     });

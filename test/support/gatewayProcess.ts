@@ -33,7 +33,7 @@ export function startGatewayProcess(env: Record<string, string>): Promise<Gatewa
     },
   );
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
@@ -47,7 +47,7 @@ export function startGatewayProcess(env: Record<string, string>): Promise<Gatewa
       clearTimeout(timer);
       reject(new Error(`gateway exited with ${code} before listening:\n${stderr}`));
     });
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       let entry: { msg?: string; port?: number };
       try {

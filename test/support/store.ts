@@ -5,7 +5,11 @@ import { IdentityGraph } from '../../src/identity/identityGraph';
 import { IdentityResolver } from '../../src/identity/resolver';
 import { EventIngestionService } from '../../src/ingest/eventIngestionService';
 import { ProfileReader } from '../../src/profiles/profileReader';
-import { type Collections, collections, ensureIndexes } from '../../src/store/mongo/collections';
+import {
+  type Collections,
+  collections,
+  ensureCollections,
+} from '../../src/store/mongo/collections';
 import { connectMongo, type MongoConnection } from '../../src/store/mongo/connection';
 import { MongoIdentityGraphStore } from '../../src/store/mongo/mongoIdentityGraphStore';
 import type { Config } from '../../src/config/env';
@@ -41,7 +45,7 @@ export async function openTestStack(
 async function stackOn(config: Config, dbName: string, owner: boolean): Promise<TestStack> {
   const conn: MongoConnection = await connectMongo(config.mongo.uri, dbName);
   const cols = collections(conn.db);
-  if (owner) await ensureIndexes(cols);
+  if (owner) await ensureCollections(conn.db);
   const store = new MongoIdentityGraphStore(cols);
   const policy = new IdentifierPolicy(config.identity);
   const graph = new IdentityGraph(store);

@@ -23,6 +23,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	handler := flag.String("handler", "sqlite", "storage handler: sqlite or postgresql")
 	sqliteDir := flag.String("sqlite-dir", "./.data/ferretdb", "directory for the sqlite handler's files")
+	sqliteParams := flag.String("sqlite-params", "_txlock=immediate", "query parameters of the SQLite URI (see FerretDB's sqlite handler docs)")
 	postgresURL := flag.String("postgresql-url", "postgres://127.0.0.1:5432/ferretdb", "PostgreSQL URL for the postgresql handler")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
 	flag.Parse()
@@ -46,6 +47,9 @@ func main() {
 			os.Exit(1)
 		}
 		cfg.SQLiteURL = "file:" + *sqliteDir + "/"
+		if *sqliteParams != "" {
+			cfg.SQLiteURL += "?" + *sqliteParams
+		}
 	case "postgresql":
 		cfg.PostgreSQLURL = *postgresURL
 	default:

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ProfileDoc, EventDoc, MergeLogDoc, SourceSummaryDoc } from '../../store/models';
+import type { ProfileDoc, EventDoc, MergePointerDoc, SourceSummaryDoc } from '../../store/models';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -128,13 +128,14 @@ export type MergeLogEntry = {
   at: Scalars['DateTime']['output'];
   /** A sentence saying why the profiles were merged. */
   explanation: Scalars['String']['output'];
-  id: Scalars['ID']['output'];
   /** The identifier on the merged side through which the record linked the two profiles. */
   linkedBy?: Maybe<Identifier>;
+  /** The profile merged away; reading it returns the survivor. */
   mergedId: Scalars['ID']['output'];
   reason: MergeReason;
   /** The record whose arrival caused the merge, e.g. `crm:003A1` or `event:<messageId>`. */
   recordId?: Maybe<Scalars['String']['output']>;
+  /** The profile that kept its id. */
   survivorId: Scalars['ID']['output'];
 };
 
@@ -250,11 +251,11 @@ export enum SourceName {
 /** How much of a profile one source contributed. */
 export type SourceSummary = {
   __typename?: 'SourceSummary';
+  /** Contributions from this source: identifier claims and record versions. */
+  contributions: Scalars['Int']['output'];
   firstSeenAt: Scalars['DateTime']['output'];
   lastSeenAt: Scalars['DateTime']['output'];
   name: SourceName;
-  /** Distinct records (contacts, identifying events) from this source. */
-  records: Scalars['Int']['output'];
 };
 
 export type Subscription = {
@@ -371,7 +372,7 @@ export type ResolversTypes = {
   IdentifierKind: IdentifierKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
-  MergeLogEntry: ResolverTypeWrapper<MergeLogDoc>;
+  MergeLogEntry: ResolverTypeWrapper<MergePointerDoc>;
   MergeReason: MergeReason;
   Mutation: ResolverTypeWrapper<{}>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -399,7 +400,7 @@ export type ResolversParentTypes = {
   Identifier: Identifier;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
-  MergeLogEntry: MergeLogDoc;
+  MergeLogEntry: MergePointerDoc;
   Mutation: {};
   PageInfo: PageInfo;
   Profile: ProfileDoc;
@@ -446,7 +447,6 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MergeLogEntry'] = ResolversParentTypes['MergeLogEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   linkedBy?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
   mergedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['MergeReason'], ParentType, ContextType>;
@@ -500,10 +500,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 export type SourceNameResolvers = { CRM: 'crm', EVENTS: 'events' };
 
 export type SourceSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceSummary'] = ResolversParentTypes['SourceSummary']> = {
+  contributions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   lastSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['SourceName'], ParentType, ContextType>;
-  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -12,7 +12,8 @@ export const Profile: ProfileResolvers = {
 };
 
 export const MergeLogEntry: MergeLogEntryResolvers = {
-  id: (m) => m._id,
+  survivorId: (m) => m.into,
+  mergedId: (m) => m._id,
 };
 
 export const Event: EventResolvers = {

@@ -1,10 +1,13 @@
 import type { Collection, Db } from 'mongodb';
 import type {
   EventDoc,
+  EventIndexEntry,
   IdentityDoc,
-  MergeLogDoc,
+  LogEntryDoc,
+  LogTailDoc,
   MergePointerDoc,
   ProfileDoc,
+  ProfileLogEntry,
   RawRecordDoc,
   TraitRecordDoc,
 } from '../models';
@@ -12,38 +15,61 @@ import type {
 export interface Collections {
   identities: Collection<IdentityDoc>;
   mergePointers: Collection<MergePointerDoc>;
-  mergeLog: Collection<MergeLogDoc>;
+  profileLog: Collection<LogEntryDoc<ProfileLogEntry>>;
+  eventLog: Collection<LogEntryDoc<EventIndexEntry>>;
+  logTails: Collection<LogTailDoc>;
   records: Collection<TraitRecordDoc>;
   rawRecords: Collection<RawRecordDoc>;
   events: Collection<EventDoc>;
   profiles: Collection<ProfileDoc>;
 }
 
+export const COLLECTION_NAMES: Record<keyof Collections, string> = {
+  identities: 'identities',
+  mergePointers: 'merge_pointers',
+  profileLog: 'profile_log',
+  eventLog: 'event_log',
+  logTails: 'log_tails',
+  records: 'records',
+  rawRecords: 'raw_records',
+  events: 'events',
+  profiles: 'profiles',
+};
+
 export function collections(db: Db): Collections {
+  const c = <T extends object>(key: keyof Collections) => db.collection<T>(COLLECTION_NAMES[key]);
   return {
-    identities: db.collection<IdentityDoc>('identities'),
-    mergePointers: db.collection<MergePointerDoc>('merge_pointers'),
-    mergeLog: db.collection<MergeLogDoc>('merge_log'),
-    records: db.collection<TraitRecordDoc>('records'),
-    rawRecords: db.collection<RawRecordDoc>('raw_records'),
-    events: db.collection<EventDoc>('events'),
-    profiles: db.collection<ProfileDoc>('profiles'),
+    identities: c('identities'),
+    mergePointers: c('mergePointers'),
+    profileLog: c('profileLog'),
+    eventLog: c('eventLog'),
+    logTails: c('logTails'),
+    records: c('records'),
+    rawRecords: c('rawRecords'),
+    events: c('events'),
+    profiles: c('profiles'),
   };
 }
 
 /**
- * Creates the indexes every query relies on; idempotent, run at start. Plain and compound
- * indexes only, so the same set works on MongoDB and FerretDB.
+ * Creates the collections and the one secondary index up front (idempotent, run at
+ * start). Every hot path reads by `_id`, which every MongoDB-compatible store indexes.
  */
-export async function ensureIndexes(c: Collections): Promise<void> {
-  await Promise.all([
-    c.identities.createIndex({ profileId: 1 }, { name: 'by_profile' }),
-    c.mergePointers.createIndex({ into: 1 }, { name: 'by_survivor' }),
-    c.mergeLog.createIndex({ survivorId: 1, at: 1 }, { name: 'by_survivor' }),
-    c.mergeLog.createIndex({ mergedId: 1 }, { name: 'by_merged' }),
-    c.records.createIndex({ profileId: 1 }, { name: 'by_profile' }),
-    c.rawRecords.createIndex({ recordId: 1 }, { name: 'by_record' }),
-    c.events.createIndex({ profileId: 1, timestamp: -1 }, { name: 'by_profile_time' }),
-    c.profiles.createIndex({ mergedInto: 1, _id: 1 }, { name: 'live_by_id' }),
-  ]);
+export async function ensureCollections(db: Db): Promise<void> {
+  const existing = new Set(
+    (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name),
+  );
+  for (const name of Object.values(COLLECTION_NAMES)) {
+    if (existing.has(name)) continue;
+    try {
+      await db.createCollection(name);
+    } catch (err) {
+      // Another process created it between our listing and now.
+      if (!(err instanceof Error && /already exists/i.test(err.message))) throw err;
+    }
+  }
+  // Profile listing (admin pagination): an index on MongoDB; FerretDB keeps it too.
+  await db
+    .collection(COLLECTION_NAMES.profiles)
+    .createIndex({ mergedInto: 1, _id: 1 }, { name: 'live_by_id' });
 }

@@ -1,12 +1,9 @@
-import { MongoBulkWriteError, MongoServerError, type WriteError } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
 import type { IdentityGraphStore } from '../identityGraphStore';
 import type { IdentityDoc, ProfileDoc } from '../models';
 import type { Collections } from './collections';
-
-const DUPLICATE_KEY = 11000;
-
-const isDuplicateKey = (err: unknown): boolean =>
-  err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+import { DUPLICATE_KEY, isDuplicateKey } from './errors';
+import { MongoAppendLog } from './mongoAppendLog';
 
 /** Inserts, and reports a duplicate `_id` as `false` instead of an error. */
 async function insertUnlessExists(insert: () => Promise<unknown>): Promise<boolean> {
@@ -19,17 +16,33 @@ async function insertUnlessExists(insert: () => Promise<unknown>): Promise<boole
   }
 }
 
-export class MongoIdentityGraphStore implements IdentityGraphStore {
-  constructor(private readonly c: Collections) {}
+/**
+ * Look-ups by `_id`, one query per key, issued concurrently over the connection pool.
+ * (A single `{_id: {$in: keys}}` is one round trip on MongoDB but a full collection scan
+ * on FerretDB's SQLite backend, which pushes down only single-`_id` equality.)
+ */
+async function getByIds<T extends { _id: string }>(
+  col: Collection<T>,
+  ids: string[],
+): Promise<Map<string, T>> {
+  const unique = [...new Set(ids)];
+  const docs = await Promise.all(unique.map((id) => col.findOne({ _id: id } as never)));
+  const out = new Map<string, T>();
+  for (const doc of docs) if (doc) out.set(doc._id, doc as T);
+  return out;
+}
 
-  findIdentities(keys: string[]) {
-    if (keys.length === 0) return Promise.resolve([]);
-    return this.c.identities.find({ _id: { $in: keys } }).toArray();
+export class MongoIdentityGraphStore implements IdentityGraphStore {
+  readonly profileLog;
+  readonly eventLog;
+
+  constructor(private readonly c: Collections) {
+    this.profileLog = new MongoAppendLog(c.profileLog, c.logTails);
+    this.eventLog = new MongoAppendLog(c.eventLog, c.logTails);
   }
 
-  identitiesOfProfiles(profileIds: string[]) {
-    if (profileIds.length === 0) return Promise.resolve([]);
-    return this.c.identities.find({ profileId: { $in: profileIds } }).toArray();
+  getIdentities(keys: string[]) {
+    return getByIds(this.c.identities, keys);
   }
 
   async claimIdentities(docs: IdentityDoc[]) {
@@ -39,9 +52,8 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
       return { conflicts: [] };
     } catch (err) {
       if (err instanceof MongoBulkWriteError) {
-        const writeErrors: WriteError[] = Array.isArray(err.writeErrors)
-          ? (err.writeErrors as WriteError[])
-          : [err.writeErrors as WriteError];
+        const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
+        const writeErrors = Array.isArray(raw) ? raw : [raw];
         if (writeErrors.every((e) => e.code === DUPLICATE_KEY)) {
           return { conflicts: writeErrors.map((e) => docs[e.index]!._id) };
         }
@@ -51,34 +63,16 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     }
   }
 
-  findMergePointers(profileIds: string[]) {
-    if (profileIds.length === 0) return Promise.resolve([]);
-    return this.c.mergePointers.find({ _id: { $in: profileIds } }).toArray();
-  }
-
-  mergePointersInto(survivorIds: string[]) {
-    if (survivorIds.length === 0) return Promise.resolve([]);
-    return this.c.mergePointers.find({ into: { $in: survivorIds } }).toArray();
+  getMergePointers(profileIds: string[]) {
+    return getByIds(this.c.mergePointers, profileIds);
   }
 
   insertMergePointer(doc: Parameters<IdentityGraphStore['insertMergePointer']>[0]) {
     return insertUnlessExists(() => this.c.mergePointers.insertOne(doc));
   }
 
-  async appendMergeLog(doc: Parameters<IdentityGraphStore['appendMergeLog']>[0]) {
-    await insertUnlessExists(() => this.c.mergeLog.insertOne(doc));
-  }
-
-  mergeLogFor(profileIds: string[]) {
-    if (profileIds.length === 0) return Promise.resolve([]);
-    return this.c.mergeLog
-      .find({ $or: [{ survivorId: { $in: profileIds } }, { mergedId: { $in: profileIds } }] })
-      .sort({ at: 1, _id: 1 })
-      .toArray();
-  }
-
-  findRecord(id: string) {
-    return this.c.records.findOne({ _id: id });
+  getRecords(ids: string[]) {
+    return getByIds(this.c.records, ids);
   }
 
   insertRecord(doc: Parameters<IdentityGraphStore['insertRecord']>[0]) {
@@ -92,22 +86,12 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     await this.c.records.updateOne({ _id: id }, { $set: content });
   }
 
-  recordsOfProfiles(profileIds: string[]) {
-    if (profileIds.length === 0) return Promise.resolve([]);
-    return this.c.records.find({ profileId: { $in: profileIds } }).toArray();
-  }
-
   async putRawRecord(doc: Parameters<IdentityGraphStore['putRawRecord']>[0]) {
     await insertUnlessExists(() => this.c.rawRecords.insertOne(doc));
   }
 
-  findProfile(id: string) {
-    return this.c.profiles.findOne({ _id: id });
-  }
-
-  findProfiles(ids: string[]) {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.c.profiles.find({ _id: { $in: ids } }).toArray();
+  getProfiles(ids: string[]) {
+    return getByIds(this.c.profiles, ids);
   }
 
   async replaceProfile(doc: ProfileDoc) {
@@ -129,20 +113,15 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     return this.c.profiles.find(filter).sort({ _id: 1 }).limit(limit).toArray();
   }
 
-  findEvent(id: string) {
-    return this.c.events.findOne({ _id: id });
+  getEvents(messageIds: string[]) {
+    return getByIds(this.c.events, messageIds);
   }
 
   insertEvent(doc: Parameters<IdentityGraphStore['insertEvent']>[0]) {
     return insertUnlessExists(() => this.c.events.insertOne(doc));
   }
 
-  recentEvents(profileIds: string[], limit: number) {
-    if (profileIds.length === 0 || limit <= 0) return Promise.resolve([]);
-    return this.c.events
-      .find({ profileId: { $in: profileIds } })
-      .sort({ timestamp: -1, _id: -1 })
-      .limit(limit)
-      .toArray();
+  async markEventIndexed(messageId: string, seq: number) {
+    await this.c.events.updateOne({ _id: messageId }, { $set: { indexedAt: seq } });
   }
 }

@@ -1,0 +1,27 @@
+/**
+ * An append-only log addressed by name, whose entries are read by position. Slots are
+ * taken with unique inserts, so concurrent appenders never overwrite each other, and a
+ * log never has gaps: an appender only tries slot n after finding slot n-1 taken.
+ */
+export interface AppendLog<T> {
+  /**
+   * Appends `data`; returns the slot it took. `knownLength`, when the caller knows a
+   * lower bound of the log's length (0 for a log it just created), saves a look-up.
+   */
+  append(log: string, data: T, knownLength?: number): Promise<number>;
+  /** Entries from slot `from` to the current end, in order. */
+  readFrom(
+    log: string,
+    from: number,
+  ): Promise<{ entries: { seq: number; data: T; at: Date }[]; length: number }>;
+  /** Up to `count` entries from slot `from`, in order; fewer at the end of the log. */
+  readRange(
+    log: string,
+    from: number,
+    count: number,
+  ): Promise<{ seq: number; data: T; at: Date }[]>;
+  /** The last `count` entries (fewer if the log is shorter), oldest first. */
+  readLast(log: string, count: number): Promise<{ seq: number; data: T; at: Date }[]>;
+  /** True when slot `seq` exists: how a reader checks that nothing was appended after it. */
+  has(log: string, seq: number): Promise<boolean>;
+}
