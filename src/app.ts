@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
@@ -10,6 +11,8 @@ import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 
 export interface App {
   services: Services;
+  /** The store's database: for tests, benchmarks and tools that inspect what was written. */
+  db: Db;
   gateway: Gateway;
   /** Stops the gateway gracefully, then closes every connection. */
   close(): Promise<void>;
@@ -48,6 +51,7 @@ export async function createApp(
 
   return {
     services,
+    db: mongo.db,
     gateway,
     async close() {
       await gateway.stop();

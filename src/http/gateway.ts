@@ -49,6 +49,7 @@ export async function createGateway(
 
   let inFlight = 0;
   let stopping = false;
+  let stopped: Promise<void> | null = null;
   let drained: (() => void) | null = null;
 
   const server = createServer((req, res) => {
@@ -194,26 +195,31 @@ export async function createGateway(
           resolve((server.address() as AddressInfo).port);
         });
       }),
-    async stop() {
-      stopping = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        await withTimeout(
-          new Promise<void>((resolve) => (drained = resolve)),
-          config.http.shutdownTimeoutMs,
-          'in-flight requests did not finish',
-        ).catch((err: unknown) =>
-          logger.warn({ err, inFlight }, 'shutdown timeout: closing remaining connections'),
-        );
-      }
-      for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
-      await wsHandle.dispose();
-      server.closeAllConnections();
-      await closed;
-      await apollo.stop();
+    stop() {
+      stopped ??= stopGracefully();
+      return stopped;
     },
   };
+
+  async function stopGracefully(): Promise<void> {
+    stopping = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      await withTimeout(
+        new Promise<void>((resolve) => (drained = resolve)),
+        config.http.shutdownTimeoutMs,
+        'in-flight requests did not finish',
+      ).catch((err: unknown) =>
+        logger.warn({ err, inFlight }, 'shutdown timeout: closing remaining connections'),
+      );
+    }
+    for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
+    await wsHandle.dispose();
+    server.closeAllConnections();
+    await closed;
+    await apollo.stop();
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run bench [scenario...]`: makes sure the real services answer, then runs the
+# benchmark scenarios (all of them when none is named). See bench/run.ts.
+#
+# Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY (16), BENCH_PROFILES (2000),
+# BENCH_SEED_CONCURRENCY (8), plus the gateway's own (MONGODB_URI, REDIS_URL, ...).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# The services script logs to stderr; keep stdout for the table and the JSON lines.
+bash scripts/services.sh up
+exec npx tsx bench/run.ts "$@"
