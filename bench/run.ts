@@ -60,7 +60,17 @@ async function main(): Promise<number> {
   if (rows.length > 0) {
     process.stdout.write(
       formatTable(
-        ['scenario', 'side', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'max ms'],
+        [
+          'scenario',
+          'side',
+          'requests',
+          'errors',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'cpu ms/req',
+        ],
         rows.map(({ scenario, side, result }) => [
           scenario,
           side,
@@ -70,6 +80,7 @@ async function main(): Promise<number> {
           round(result.p50Ms),
           round(result.p99Ms),
           round(result.maxMs),
+          round(result.cpuMsPerOp),
         ]),
       ) + '\n\n',
     );

@@ -71,7 +71,21 @@ ferretdb_build() {
 }
 
 ferretdb_up() {
-  if port_open "$ferret_port"; then log "MongoDB-compatible server answers on $ferret_port"; return; fi
+  if port_open "$ferret_port"; then
+    # A FerretDB this script started from an older build of tools/ferretdb is restarted,
+    # so a fix there (e.g. the _id look-up index) reaches the running server.
+    if [ -f "$ferret_pid" ] && kill -0 "$(cat "$ferret_pid")" 2>/dev/null; then
+      before=$(sha256sum "$ferret_bin" 2>/dev/null | cut -d' ' -f1)
+      ferretdb_build
+      if [ "$before" = "$(sha256sum "$ferret_bin" | cut -d' ' -f1)" ]; then
+        log "FerretDB answers on $ferret_port"; return
+      fi
+      log "tools/ferretdb changed: restarting FerretDB"
+      ferretdb_down
+    else
+      log "MongoDB-compatible server answers on $ferret_port (not started by this script; left alone)"; return
+    fi
+  fi
   log "building FerretDB (first build downloads modules and takes about a minute)"
   ferretdb_build
   mkdir -p "$data/ferretdb"
@@ -85,7 +99,11 @@ ferretdb_up() {
 
 ferretdb_down() {
   if [ -f "$ferret_pid" ] && kill -0 "$(cat "$ferret_pid")" 2>/dev/null; then
-    kill "$(cat "$ferret_pid")"; rm -f "$ferret_pid"; log "FerretDB stopped"
+    pid=$(cat "$ferret_pid")
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$ferret_pid"; log "FerretDB stopped"
   else
     log "no FerretDB started by this script is running"
   fi

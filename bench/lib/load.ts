@@ -15,10 +15,39 @@ export interface LoadOptions {
   timeoutMs?: number;
 }
 
-export interface LoadResult extends LatencySummary {
+/** Raw outcome of one run; several runs of the same side can be combined before summarising. */
+export interface LoadRun {
+  latenciesMs: number[];
+  errors: number;
   elapsedMs: number;
+  /**
+   * CPU time this process spent during the run (user + system, every thread). For the
+   * gateway that includes the in-process HTTP client; the store's CPU is not in it.
+   */
+  cpuMs: number;
   /** The first error's message, so a failing run says why. */
   firstError: string | null;
+}
+
+export interface LoadResult extends LatencySummary {
+  elapsedMs: number;
+  /** This process's CPU time per successful operation. */
+  cpuMsPerOp: number;
+  firstError: string | null;
+}
+
+/** Throughput over the runs' summed wall time, percentiles over all their samples. */
+export function combine(runs: readonly LoadRun[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latenciesMs);
+  const errors = runs.reduce((n, r) => n + r.errors, 0);
+  const elapsedMs = runs.reduce((n, r) => n + r.elapsedMs, 0);
+  const cpuMs = runs.reduce((n, r) => n + r.cpuMs, 0);
+  return {
+    ...summarise(latencies, errors, elapsedMs),
+    elapsedMs,
+    cpuMsPerOp: latencies.length > 0 ? cpuMs / latencies.length : Number.NaN,
+    firstError: runs.find((r) => r.firstError !== null)?.firstError ?? null,
+  };
 }
 
 /**
@@ -29,11 +58,11 @@ export type Operation = (worker: number, signal: AbortSignal) => Promise<void>;
 
 /**
  * Closed-loop load: `concurrency` workers each run `operation` back to back until the
- * time or count budget is spent. Throughput is successes over the wall time from the
- * first start to the last finish; latencies are of successful operations only, since a
- * failure's latency says nothing about the path being measured.
+ * time or count budget is spent. Elapsed time runs from the first start to the last
+ * finish; latencies are of successful operations only, since a failure's latency says
+ * nothing about the path being measured.
  */
-export async function runLoad(options: LoadOptions, operation: Operation): Promise<LoadResult> {
+export async function runLoad(options: LoadOptions, operation: Operation): Promise<LoadRun> {
   const { concurrency, durationMs, maxOperations = Number.POSITIVE_INFINITY } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const latencies: number[] = [];
@@ -41,6 +70,7 @@ export async function runLoad(options: LoadOptions, operation: Operation): Promi
   let errors = 0;
   let firstError: string | null = null;
 
+  const cpuBefore = process.cpuUsage();
   const begin = performance.now();
   const deadline = begin + durationMs;
 
@@ -60,7 +90,9 @@ export async function runLoad(options: LoadOptions, operation: Operation): Promi
 
   await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
   const elapsedMs = performance.now() - begin;
-  return { ...summarise(latencies, errors, elapsedMs), elapsedMs, firstError };
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { latenciesMs: latencies, errors, elapsedMs, cpuMs, firstError };
 }
 
 async function withTimeout(ms: number, run: (signal: AbortSignal) => Promise<void>): Promise<void> {

@@ -209,7 +209,9 @@ export class IdentityGraph {
         }
       });
 
-      // Merge intents count once their pointer agrees; until then they stay pending.
+      // A merge intent counts once its pointer exists and points into this cluster. The
+      // same child can have intents in several logs (a merge attempt that lost its race
+      // leaves one behind), so membership is decided by the pointer, not by the log.
       const pointers = await this.store.getMergePointers(Object.keys(candidates));
       toRead = [];
       for (const [child, parent] of Object.entries(candidates)) {
@@ -220,7 +222,7 @@ export class IdentityGraph {
         }
         if (child in pendingChildren) changed = true;
         delete pendingChildren[child];
-        if (p.into === parent && !(child in logLengths)) {
+        if (p.into in logLengths && !(child in logLengths)) {
           logLengths[child] = 0;
           toRead.push(child);
           changed = true;

@@ -115,7 +115,7 @@ describe('concurrent identity resolution', () => {
       }),
       { numRuns: 12, seed: Number(process.env.MOSAIC_TEST_SEED ?? 20261121) },
     );
-  });
+  }, 240_000);
 
   it('merges a long chain of profiles linked pairwise by parallel writers into the oldest one', async () => {
     const stack = await openTestStack('chain', { MOSAIC_IDENTIFIER_LIMITS: NO_LIMITS });
@@ -172,5 +172,5 @@ describe('concurrent identity resolution', () => {
     } finally {
       await stack.close();
     }
-  });
+  }, 120_000);
 });

@@ -30,7 +30,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(gateways.map((g) => g.stop()));
   const client = await MongoClient.connect(config.mongo.uri);
-  await client.db(database).dropDatabase();
+  if (!process.env.KEEP_DB) await client.db(database).dropDatabase();
+  else console.log('KEPT', database);
   await client.close();
 });
 

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -25,6 +26,7 @@ func main() {
 	sqliteDir := flag.String("sqlite-dir", "./.data/ferretdb", "directory for the sqlite handler's files")
 	sqliteParams := flag.String("sqlite-params", "_txlock=immediate", "query parameters of the SQLite URI (see FerretDB's sqlite handler docs)")
 	postgresURL := flag.String("postgresql-url", "postgres://127.0.0.1:5432/ferretdb", "PostgreSQL URL for the postgresql handler")
+	indexInterval := flag.Duration("id-index-interval", 250*time.Millisecond, "how often new SQLite tables get the _id look-up index (see idindex.go)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
 	flag.Parse()
 
@@ -65,6 +67,10 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	if *handler == "sqlite" && dirExists(*sqliteDir) {
+		go newIDIndexer(*sqliteDir, logger).run(ctx, *indexInterval)
+	}
 
 	go func() {
 		// MongoDBURI blocks until the listener is bound, so printing it tells the
