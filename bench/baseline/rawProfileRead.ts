@@ -1,7 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { COLLECTION_NAMES } from '../../src/store/mongo/collections';
 import type {
-  EventDoc,
   EventIndexEntry,
   IdentityDoc,
   LogEntryDoc,
@@ -33,7 +32,6 @@ interface RawCollections {
   mergePointers: Collection<MergePointerDoc>;
   logTails: Collection<LogTailDoc>;
   eventLog: Collection<LogEntryDoc<EventIndexEntry>>;
-  events: Collection<EventDoc>;
 }
 
 const MAX_HOPS = 64;
@@ -45,7 +43,6 @@ export function rawCollections(db: Db): RawCollections {
     mergePointers: db.collection(COLLECTION_NAMES.mergePointers),
     logTails: db.collection(COLLECTION_NAMES.logTails),
     eventLog: db.collection(COLLECTION_NAMES.eventLog),
-    events: db.collection(COLLECTION_NAMES.events),
   };
 }
 
@@ -78,21 +75,27 @@ export async function readProfileByEmail(
 
   const members = [profile._id, ...profile.mergedFrom];
   const tails = await Promise.all(members.map((m) => lastEntries(c, `events:${m}`, eventCount)));
-  const newest = tails
-    .flat()
-    .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)
-    .map((e) => e.data.messageId);
-  const ids = [...new Set(newest)].slice(0, eventCount);
-  const events = await Promise.all(ids.map((messageId) => c.events.findOne({ _id: messageId })));
+  // Event-log entries carry the events themselves: no second look-up per event.
+  const seen = new Set<string>();
+  const events: EventIndexEntry[] = [];
+  for (const e of tails.flat().sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)) {
+    if (seen.has(e.data._id)) continue;
+    seen.add(e.data._id);
+    events.push(e.data);
+    if (events.length === eventCount) break;
+  }
 
   return {
     id: profile._id,
     identifiers: profile.identifiers,
     traits: profile.traits,
     sources: profile.sources.map((s) => ({ name: s.name, contributions: s.contributions })),
-    recentEvents: events
-      .filter((e): e is EventDoc => e !== null)
-      .map((e) => ({ id: e._id, type: e.type, event: e.event, timestamp: e.timestamp })),
+    recentEvents: events.map((e) => ({
+      id: e._id,
+      type: e.type,
+      event: e.event,
+      timestamp: e.timestamp,
+    })),
     mergedFrom: profile.mergedFrom,
   };
 }

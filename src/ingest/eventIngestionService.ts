@@ -5,7 +5,7 @@ import { identityKey, type Identifier } from '../identity/kinds';
 import { sortByPriority } from '../identity/normalise';
 import type { IdentityResolver } from '../identity/resolver';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { EventType } from '../store/models';
+import type { EventDoc, EventType } from '../store/models';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 
 /** An event in the Segment tracking spec's shape (the GraphQL `EventInput`). */
@@ -97,7 +97,7 @@ export class EventIngestionService {
         existing.indexedAt === null &&
         Date.now() - existing.receivedAt.getTime() > INDEX_GRACE_MS
       ) {
-        await this.index(existing._id, existing.profileId, existing.timestamp);
+        await this.index(existing);
       }
       return { messageId: e.messageId, profileId: existing.profileId, duplicate: true };
     }
@@ -115,7 +115,7 @@ export class EventIngestionService {
       reason: e.input.type === 'alias' ? 'ALIAS' : 'SHARED_IDENTIFIER',
     });
 
-    const inserted = await this.store.insertEvent({
+    const event: EventDoc = {
       _id: e.messageId,
       profileId: resolution.profileId,
       type: e.input.type,
@@ -129,14 +129,16 @@ export class EventIngestionService {
       timestamp: e.timestamp,
       receivedAt: new Date(),
       indexedAt: null,
-    });
-    if (inserted) await this.index(e.messageId, resolution.profileId, e.timestamp);
+    };
+    const inserted = await this.store.insertEvent(event);
+    if (inserted) await this.index(event);
     return { messageId: e.messageId, profileId: resolution.profileId, duplicate: !inserted };
   }
 
-  private async index(messageId: string, profileId: string, timestamp: Date): Promise<void> {
-    const seq = await this.store.eventLog.append(eventLogName(profileId), { messageId, timestamp });
-    await this.store.markEventIndexed(messageId, seq);
+  /** Appends the event to its profile's event log, then marks it indexed. */
+  private async index({ indexedAt: _unused, ...event }: EventDoc): Promise<void> {
+    const seq = await this.store.eventLog.append(eventLogName(event.profileId), event);
+    await this.store.markEventIndexed(event._id, seq);
   }
 
   /**

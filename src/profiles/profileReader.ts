@@ -36,7 +36,6 @@ export class ProfileReader {
   private readonly profiles: DataLoader<string, ProfileDoc | null>;
   private readonly pointers: DataLoader<string, MergePointerDoc | null>;
   private readonly identities: DataLoader<string, IdentityDoc | null>;
-  private readonly events: DataLoader<string, EventDoc | null>;
 
   constructor(
     private readonly store: IdentityGraphStore,
@@ -45,7 +44,6 @@ export class ProfileReader {
     this.profiles = keyLoader((ids) => store.getProfiles(ids));
     this.pointers = keyLoader((ids) => store.getMergePointers(ids));
     this.identities = keyLoader((keys) => store.getIdentities(keys));
-    this.events = keyLoader((ids) => store.getEvents(ids));
   }
 
   /**
@@ -101,13 +99,18 @@ export class ProfileReader {
     const tails = await Promise.all(
       members.map((m) => this.store.eventLog.readLast(eventLogName(m), limit)),
     );
-    const newest = tails
+    const seen = new Set<string>();
+    const newest: EventDoc[] = [];
+    for (const { data, seq } of tails
       .flat()
-      .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)
-      .map((e) => e.data.messageId);
-    const ids = [...new Set(newest)].slice(0, limit);
-    const docs = await Promise.all(ids.map((id) => this.events.load(id)));
-    return docs.filter((d): d is EventDoc => d !== null);
+      .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)) {
+      // A retried indexing can log an event twice; show it once.
+      if (seen.has(data._id)) continue;
+      seen.add(data._id);
+      newest.push({ ...data, indexedAt: seq });
+      if (newest.length === limit) break;
+    }
+    return newest;
   }
 
   /** Every merge that formed this profile, oldest first. */

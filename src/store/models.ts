@@ -122,11 +122,11 @@ export interface EventDoc {
   indexedAt: number | null;
 }
 
-/** An entry of a profile's event log. */
-export interface EventIndexEntry {
-  messageId: string;
-  timestamp: Date;
-}
+/**
+ * An entry of a profile's event log: the event itself (a copy of its `events` document),
+ * so that reading a profile's recent events is one look-up per event, not two.
+ */
+export type EventIndexEntry = Omit<EventDoc, 'indexedAt'>;
 
 export interface SourceSummaryDoc {
   name: SourceName;
