@@ -42,8 +42,15 @@ export async function ensureIdPathIndexes(database: string): Promise<IdIndexStat
     const tables = (await sqlite('SELECT table_name FROM _ferretdb_collections;')).filter((t) =>
       /^[a-z0-9_]+$/.test(t),
     );
-    const existing = new Set(await sqlite(`SELECT name FROM sqlite_master WHERE type = 'index';`));
-    const missing = tables.filter((t) => !existing.has(t + INDEX_SUFFIX));
+    // tools/ferretdb indexes new tables within a fraction of a second: give it that long.
+    let missing: string[] = tables;
+    for (let wait = 0; wait < 20 && missing.length > 0; wait++) {
+      if (wait > 0) await new Promise((r) => setTimeout(r, 100));
+      const existing = new Set(
+        await sqlite(`SELECT name FROM sqlite_master WHERE type = 'index';`),
+      );
+      missing = tables.filter((t) => !existing.has(t + INDEX_SUFFIX));
+    }
     if (missing.length > 0) {
       await sqlite(
         missing
