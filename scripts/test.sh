@@ -22,4 +22,10 @@ npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 echo '[test] codegen freshness'
 bash scripts/codegen-check.sh
 echo '[test] jest'
-npx jest --ci "$@"
+mkdir -p .data
+status=0
+npx jest --ci --json --outputFile=.data/jest-results.json "$@" || status=$?
+# One plain summary line, whatever reads this log.
+node -e 'const r = require("./.data/jest-results.json");
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);' || true
+exit $status
