@@ -49,7 +49,11 @@ export class CrmContactService {
       identifiers: prepared.identifiers.usable,
       traitRecord: {
         traits: prepared.traits,
-        hash: createHash('sha256').update(canonicalJson(prepared.payload)).digest('base64url'),
+        // The normalised content, so `A@x.com` vs `a@x.com` or an omitted vs empty list
+        // is the same version.
+        hash: createHash('sha256')
+          .update(canonicalJson({ identifiers: prepared.identifiers, traits: prepared.traits }))
+          .digest('base64url'),
         observedAt: new Date(),
         payload: prepared.payload,
       },

@@ -11,7 +11,7 @@ import {
 } from './profileView';
 
 /** A chain of merge pointers longer than this means corrupted data, not a real cluster. */
-const MAX_CHAIN = 64;
+const MAX_CHAIN = 1024;
 /** Rebuild attempts before giving up; each retry means another writer changed the cluster. */
 const MAX_ATTEMPTS = 50;
 
@@ -183,7 +183,8 @@ export class IdentityGraph {
       current && current.mergedInto === null ? structuredClone(current) : emptyView(id, now);
     let changed = current === null || current.mergedInto !== null;
     const { logLengths, pendingChildren } = view.build;
-    const recordIds = new Set<string>();
+    // Record versions (`<recordId>#<hash>`) logged since the last fold.
+    const versions = new Set<string>();
     let toRead = Object.keys(logLengths);
     let candidates: Record<string, string> = { ...pendingChildren };
 
@@ -199,7 +200,7 @@ export class IdentityGraph {
           switch (data.kind) {
             case 'contribution':
               addIdentifiers(view, data.keys);
-              if (data.recordHash !== null) recordIds.add(data.recordId);
+              if (data.recordHash !== null) versions.add(`${data.recordId}#${data.recordHash}`);
               countContribution(view, data.source, at);
               break;
             case 'merge':
@@ -231,8 +232,8 @@ export class IdentityGraph {
       candidates = {};
     }
 
-    const records = await this.store.getRecords([...recordIds]);
-    for (const id of [...recordIds].sort()) {
+    const records = await this.store.getRawRecords([...versions]);
+    for (const id of [...versions].sort()) {
       const record = records.get(id);
       if (record) applyRecord(view, record);
     }

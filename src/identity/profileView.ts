@@ -1,5 +1,5 @@
 import { decodeTime } from 'ulid';
-import type { ProfileDoc, SourceName, TraitOrigin, TraitRecordDoc } from '../store/models';
+import type { ProfileDoc, SourceName, TraitOrigin, RawRecordDoc } from '../store/models';
 import { type Identifier, identityKey, isIdentifierKind } from './kinds';
 import { sortByPriority } from './normalise';
 
@@ -64,11 +64,18 @@ export function countContribution(view: ProfileDoc, source: SourceName, at: Date
  * record id and content hash breaking ties so the outcome never depends on fold order.
  * Null means "not provided" and never erases a value.
  */
-export function applyRecord(view: ProfileDoc, record: TraitRecordDoc): void {
-  const origin: TraitOrigin = { at: record.observedAt, recordId: record._id, hash: record.hash };
+export function applyRecord(view: ProfileDoc, record: RawRecordDoc): void {
+  const origin: TraitOrigin = {
+    at: record.observedAt,
+    recordId: record.recordId,
+    hash: record.hash,
+  };
   for (const [key, value] of Object.entries(record.traits)) {
     if (value === null || value === undefined) continue;
-    const current = view.build.traitOrigins[key];
+    // Own properties only: a trait named `toString` must not find Object.prototype's.
+    const current = Object.hasOwn(view.build.traitOrigins, key)
+      ? view.build.traitOrigins[key]
+      : undefined;
     if (current && compareOrigins(current, origin) > 0) continue;
     view.traits[key] = value;
     view.build.traitOrigins[key] = origin;

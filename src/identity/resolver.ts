@@ -119,7 +119,18 @@ export class IdentityResolver {
         if (outcome.mergedId !== null) merged.push(outcome.mergedId);
       }
 
-      const recordWrite = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
+      let recordWrite = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
+      if (recordWrite?.unchangedSince !== undefined) {
+        // Unchanged: nothing to log, unless a writer died between storing this record and
+        // logging it, which shows as a root view that has never seen the record.
+        const rootView = views.get(root);
+        const seen =
+          rootView !== undefined &&
+          Object.values(rootView.build.traitOrigins).some((o) => o.recordId === record.recordId);
+        const settled = Date.now() - recordWrite.unchangedSince.getTime() > UNLOGGED_GRACE_MS;
+        if (seen || !settled || Object.keys(record.traitRecord!.traits).length === 0)
+          recordWrite = null;
+      }
       const contributions = new Map(
         [...claimedFor].map(([profileId, k]) => [
           profileId,
@@ -147,7 +158,9 @@ export class IdentityResolver {
         ),
       );
 
-      const changed = contributions.size > 0 || merged.length > 0;
+      // A root without a view (its creator died before building it) is rebuilt too.
+      const changed =
+        contributions.size > 0 || merged.length > 0 || (ownerRoots.size > 0 && !views.has(root));
       // Every profile this record touched is rebuilt: the ones merged away become
       // tombstones, and so does `target` if a concurrent writer merged it elsewhere.
       const profileId = changed
@@ -186,7 +199,7 @@ export class IdentityResolver {
     for (const [key, identity] of owned) {
       const view = views.get(ownerRoot.get(key)!);
       const age = Date.now() - identity.createdAt.getTime();
-      if (!view || age < UNLOGGED_GRACE_MS || view.identifiers.some((i) => identityKey(i) === key))
+      if (age < UNLOGGED_GRACE_MS || view?.identifiers.some((i) => identityKey(i) === key))
         continue;
       const list = claimedFor.get(identity.profileId) ?? [];
       if (!list.includes(key)) claimedFor.set(identity.profileId, [...list, key]);
@@ -200,7 +213,7 @@ export class IdentityResolver {
   private async upsertTraitRecord(
     record: RecordToResolve,
     profileId: string,
-  ): Promise<{ owner: string; hash: string } | null> {
+  ): Promise<{ owner: string; hash: string; unchangedSince?: Date }> {
     const t = record.traitRecord!;
     const receivedAt = new Date();
     const content = {
@@ -211,10 +224,13 @@ export class IdentityResolver {
       receivedAt,
     };
     const raw = this.store.putRawRecord({
-      _id: `${record.recordId}#${t.hash}`,
+      _id: recordVersionId(record.recordId, t.hash),
       recordId: record.recordId,
       source: record.source,
       payload: t.payload,
+      traits: t.traits,
+      hash: t.hash,
+      observedAt: t.observedAt,
       receivedAt,
     });
     try {
@@ -229,7 +245,9 @@ export class IdentityResolver {
         if (inserted) return { owner: profileId, hash: t.hash };
         const existing = (await this.store.getRecords([record.recordId])).get(record.recordId);
         if (existing === undefined) continue;
-        if (existing.hash === t.hash) return null;
+        if (existing.hash === t.hash) {
+          return { owner: existing.profileId, hash: t.hash, unchangedSince: existing.receivedAt };
+        }
         await this.store.updateRecordContent(record.recordId, content);
         return { owner: existing.profileId, hash: t.hash };
       }
@@ -239,6 +257,8 @@ export class IdentityResolver {
     }
   }
 }
+
+export const recordVersionId = (recordId: string, hash: string): string => `${recordId}#${hash}`;
 
 /** Identifiers per kind of each cluster involved, for the limit checks. */
 function clusterIdentifiers(

@@ -7,7 +7,7 @@ import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { EventDoc, IdentityDoc, MergePointerDoc, ProfileDoc } from '../store/models';
 
 /** Longest merge chain followed on read before the data is declared corrupt. */
-const MAX_HOPS = 64;
+const MAX_HOPS = 1024;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 

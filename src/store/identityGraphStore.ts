@@ -38,6 +38,7 @@ export interface IdentityGraphStore {
     content: Pick<TraitRecordDoc, 'traits' | 'identifiers' | 'hash' | 'observedAt' | 'receivedAt'>,
   ): Promise<void>;
   putRawRecord(doc: RawRecordDoc): Promise<void>;
+  getRawRecords(ids: string[]): Promise<Map<string, RawRecordDoc>>;
 
   getProfiles(ids: string[]): Promise<Map<string, ProfileDoc>>;
   replaceProfile(doc: ProfileDoc): Promise<void>;

@@ -93,12 +93,20 @@ export interface TraitRecordDoc {
   receivedAt: Date;
 }
 
-/** Bronze: every distinct version of every record, exactly as it arrived. */
+/**
+ * Bronze: every distinct version of every record, exactly as it arrived (`payload`), with
+ * the traits it contributes. `_id` is `<recordId>#<hash>`: versions are immutable, and a
+ * profile log entry names the version it logged, so folds never depend on which writer
+ * last updated the record's latest-version document.
+ */
 export interface RawRecordDoc {
   _id: string;
   recordId: string;
   source: SourceName;
   payload: unknown;
+  traits: Record<string, unknown>;
+  hash: string;
+  observedAt: Date;
   receivedAt: Date;
 }
 

@@ -71,6 +71,8 @@ function check(value: unknown, path: string, depth: number, limits: JsonLimits):
       if (key.includes('.'))
         throw badInput(`${path}.${key}`, `keys must not contain "." (got "${key}")`);
       if (key.includes('\u0000')) throw badInput(path, 'keys must not contain NUL characters');
+      if (key === '__proto__')
+        throw badInput(`${path}.${key}`, 'the key "__proto__" is not allowed');
       check(value[key], `${path}.${key}`, depth + 1, limits);
     }
     return;

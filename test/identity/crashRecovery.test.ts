@@ -89,3 +89,30 @@ it('serves the survivor for a merged-away id even before its view became a tombs
   });
   expect((await stack.reader().byId(b.profileId))?._id).toBe(a.profileId);
 });
+
+it('finishes a contact whose writer died after storing it but before logging it', async () => {
+  const input = { crmId: 'rc-died', firstName: 'Half', emails: ['rc-died@example.com'] };
+  // Let a real upsert write everything, then take away what the writer would not have
+  // reached (its log entry and the view), and age what it did write past the grace period.
+  const first = await stack.crm.upsert(input);
+  await stack.cols.profileLog.deleteMany({ log: `profile:${first.profileId}` });
+  await stack.cols.logTails.deleteMany({ _id: `profile:${first.profileId}` });
+  await stack.cols.profiles.deleteOne({ _id: first.profileId });
+  const old = new Date(Date.now() - 60_000);
+  await stack.cols.identities.updateMany(
+    { profileId: first.profileId },
+    { $set: { createdAt: old } },
+  );
+  await stack.cols.records.updateOne({ _id: 'crm:rc-died' }, { $set: { receivedAt: old } });
+  expect(await stack.reader().byIdentifier('EMAIL', 'rc-died@example.com')).toBeNull();
+
+  // The CRM retries the same contact.
+  const again = await stack.crm.upsert(input);
+  expect(again.profileId).toBe(first.profileId);
+  const profile = await stack.reader().byIdentifier('EMAIL', 'rc-died@example.com');
+  expect(profile?.traits).toMatchObject({ firstName: 'Half' });
+  expect(profile?.identifiers).toEqual([
+    { kind: 'CRM_ID', value: 'rc-died' },
+    { kind: 'EMAIL', value: 'rc-died@example.com' },
+  ]);
+});

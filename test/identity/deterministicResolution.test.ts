@@ -243,6 +243,54 @@ describe('identifier policy', () => {
   });
 });
 
+describe('traits', () => {
+  it('keeps traits named like Object.prototype members as ordinary traits', async () => {
+    const { profileId } = await stack.crm.upsert({
+      crmId: 'proto-1',
+      emails: ['proto@example.com'],
+      attributes: { toString: 'x', constructor: 'y', hasOwnProperty: 'z' },
+    });
+    await stack.crm.upsert({
+      crmId: 'proto-2',
+      emails: ['proto@example.com'],
+      attributes: { toString: 'newer' },
+    });
+    const profile = await stack.reader().byId(profileId);
+    expect(profile?.traits).toMatchObject({
+      toString: 'newer',
+      constructor: 'y',
+      hasOwnProperty: 'z',
+    });
+  });
+
+  it('keeps the newest version of a contact when two versions are sent at once', async () => {
+    await stack.crm.upsert({
+      crmId: 'versions',
+      emails: ['versions@example.com'],
+      firstName: 'v0',
+    });
+    const other = await stack.connectAnother();
+    await Promise.all([
+      stack.crm.upsert({
+        crmId: 'versions',
+        emails: ['versions@example.com'],
+        firstName: 'v1',
+        lastName: 'L1',
+      }),
+      other.crm.upsert({
+        crmId: 'versions',
+        emails: ['versions@example.com'],
+        firstName: 'v2',
+        attributes: { tier: 'gold' },
+      }),
+    ]);
+    const profile = await stack.reader().byIdentifier('EMAIL', 'versions@example.com');
+    // Each version's traits are folded in; per key the later observation wins.
+    expect(profile?.traits).toMatchObject({ lastName: 'L1', tier: 'gold' });
+    expect(['v1', 'v2']).toContain(profile?.traits.firstName);
+  });
+});
+
 describe('bad input writes nothing', () => {
   const cases: [string, () => Promise<unknown>, RegExp][] = [
     [

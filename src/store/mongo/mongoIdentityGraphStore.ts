@@ -90,6 +90,10 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     await insertUnlessExists(() => this.c.rawRecords.insertOne(doc));
   }
 
+  getRawRecords(ids: string[]) {
+    return getByIds(this.c.rawRecords, ids);
+  }
+
   getProfiles(ids: string[]) {
     return getByIds(this.c.profiles, ids);
   }
