@@ -29,8 +29,3 @@ export class MosaicError extends Error {
 
 export const badInput = (field: string, message: string): MosaicError =>
   new MosaicError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, field);
-
-/** Thrown for a state that the code's own invariants rule out. */
-export function unreachable(value: never): never {
-  throw new Error(`Unreachable case: ${JSON.stringify(value)}`);
-}

@@ -102,11 +102,6 @@ export class RedisPubSub implements PubSub {
     return iterator;
   }
 
-  /** Resolves once the subscriber connection has subscribed to every channel asked for so far. */
-  async ready(): Promise<void> {
-    await this.subscriber.ping();
-  }
-
   close(): Promise<void> {
     this.listeners.clear();
     // disconnect(), not quit(): quit waits for a reply that never comes while Redis is

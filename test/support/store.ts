@@ -38,8 +38,7 @@ export async function openTestStack(
 ): Promise<TestStack> {
   const config = testConfig(overrides);
   const dbName = uniqueDatabaseName(label);
-  const first = await stackOn(config, dbName, true);
-  return first;
+  return stackOn(config, dbName, true);
 }
 
 async function stackOn(config: Config, dbName: string, owner: boolean): Promise<TestStack> {

@@ -19,7 +19,6 @@ export async function connectMongo(
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
     maxPoolSize: 50,
-    monitorCommands: process.env.MOSAIC_MONITOR_COMMANDS === '1',
     retryWrites: false, // FerretDB does not support retryable writes; our writes are idempotent anyway.
   });
   await client.connect();
