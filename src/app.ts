@@ -3,6 +3,10 @@ import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
+import { migrate } from './orders/migrations';
+import { OrderStore } from './orders/orderStore';
+import { createPostgresPool } from './orders/postgres';
+import { StaleCache } from './sources/staleCache';
 import { RedisPubSub } from './pubsub/redisPubSub';
 import { createServices, type Services } from './services';
 import { collections, ensureCollections } from './store/mongo/collections';
@@ -43,7 +47,36 @@ export async function createApp(
     .connect()
     .catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start'));
 
-  const services = createServices({ config, logger, store, pubsub });
+  // The transactional source. Its being down must not stop the gateway: profile reads
+  // fall back to cached answers, so the schema is migrated in the background until it works.
+  const pg = createPostgresPool({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    statementTimeoutMs: Math.max(config.sources.timeouts.orders ?? config.sources.defaultTimeoutMs, 5_000),
+  });
+  const migrated = migrateUntilDone(() => migrate(pg, config.postgres.schema), logger);
+  await Promise.race([migrated.done, delay(5_000)]);
+  // Source answers are cached per database, like everything else a test or tenant owns.
+  const cacheRedis = new Redis(config.redis.url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: 500,
+  });
+  cacheRedis.on('error', () => undefined); // a cache outage only means nothing to fall back to
+  const staleCache = new StaleCache(
+    cacheRedis,
+    `mosaic:${mongo.db.databaseName}:`,
+    config.sources.cacheTtlSeconds,
+  );
+
+  const services = createServices({
+    config,
+    logger,
+    store,
+    orderStore: new OrderStore(pg),
+    staleCache,
+    pubsub,
+  });
   const gateway = await createGateway(services, [
     { name: 'mongodb', check: () => pingMongo(mongo.db) },
     { name: 'redis', check: async () => void (await redisProbe.ping()) },
@@ -55,9 +88,34 @@ export async function createApp(
     gateway,
     async close() {
       await gateway.stop();
+      migrated.cancel();
       await pubsub.close();
       redisProbe.disconnect();
+      cacheRedis.disconnect();
+      await pg.end();
       await mongo.close();
     },
   };
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Runs `step` until it succeeds, every few seconds, logging each failure once. */
+function migrateUntilDone(
+  step: () => Promise<unknown>,
+  logger: Logger,
+): { done: Promise<void>; cancel(): void } {
+  let cancelled = false;
+  const done = (async () => {
+    for (let attempt = 1; !cancelled; attempt++) {
+      try {
+        await step();
+        return;
+      } catch (err) {
+        logger.error({ err, attempt }, 'PostgreSQL schema migration failed; retrying in 5 s');
+        await delay(5_000);
+      }
+    }
+  })();
+  return { done, cancel: () => void (cancelled = true) };
 }

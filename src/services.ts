@@ -5,7 +5,13 @@ import { IdentifierPolicy } from './identity/identifierPolicy';
 import { IdentityGraph } from './identity/identityGraph';
 import { IdentityResolver } from './identity/resolver';
 import { EventIngestionService } from './ingest/eventIngestionService';
+import { OrderService } from './orders/orderService';
+import type { OrderStore } from './orders/orderStore';
 import { ProfileReader } from './profiles/profileReader';
+import { ProfileSources } from './profiles/profileSources';
+import { createSources, type SourceSet } from './sources/registry';
+import { SourceLoaders } from './sources/sourceLoaders';
+import type { StaleCache } from './sources/staleCache';
 import type { PubSub } from './pubsub/pubSub';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 
@@ -25,18 +31,25 @@ export interface Services {
   resolver: IdentityResolver;
   crmContacts: CrmContactService;
   events: EventIngestionService;
+  orders: OrderService;
+  orderStore: OrderStore;
+  sources: SourceSet;
   pubsub: PubSub;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
   newProfileReader(): ProfileReader;
+  /** Request-scoped access to the federated sources (one DataLoader per source). */
+  newProfileSources(): ProfileSources;
 }
 
 export function createServices(deps: {
   config: Config;
   logger: Logger;
   store: IdentityGraphStore;
+  orderStore: OrderStore;
+  staleCache: StaleCache;
   pubsub: PubSub;
 }): Services {
-  const { config, logger, store, pubsub } = deps;
+  const { config, logger, store, orderStore, pubsub } = deps;
   const policy = new IdentifierPolicy(config.identity);
   const graph = new IdentityGraph(store, undefined, (view, affectedIds) => {
     const message: ProfileUpdatedMessage = { profileId: view._id };
@@ -49,6 +62,7 @@ export function createServices(deps: {
     }
   });
   const resolver = new IdentityResolver(store, graph, config.identity.limits);
+  const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
   return {
     config,
     logger,
@@ -58,7 +72,11 @@ export function createServices(deps: {
     resolver,
     crmContacts: new CrmContactService(policy, resolver),
     events: new EventIngestionService(store, policy, resolver, config.ingest.maxEventsPerRequest),
+    orders: new OrderService(orderStore, policy, resolver),
+    orderStore,
+    sources,
     pubsub,
     newProfileReader: () => new ProfileReader(store, policy),
+    newProfileSources: () => new ProfileSources(sources, new SourceLoaders()),
   };
 }

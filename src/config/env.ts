@@ -77,6 +77,39 @@ const url = (protocols: string[]) =>
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** `source=ms,source=ms` → per-source timeouts. */
+const sourceTimeouts = z.string().transform((raw, ctx) => {
+  const timeouts: Record<string, number> = {};
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name, value] = part.split('=').map((s) => s.trim());
+    const ms = Number(value);
+    if (!name || !/^[a-z][a-z0-9_]*$/.test(name)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not of the form source=milliseconds` });
+    } else if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `timeout for ${name} must be a whole number of milliseconds in 1-60000, got "${value}"`,
+      });
+    } else {
+      timeouts[name] = ms;
+    }
+  }
+  return timeouts;
+});
+
+const nameList = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'names are lower-case words')).min(1));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(4000),
@@ -86,6 +119,16 @@ const envSchema = z.object({
   POSTGRES_URL: url(['postgres:', 'postgresql:']).default(
     'postgres://postgres@127.0.0.1:5432/mosaic',
   ),
+  POSTGRES_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+    .default('mosaic'),
+  MOSAIC_SOURCES: nameList.prefault('crm,orders,events'),
+  MOSAIC_SOURCE_TIMEOUT_MS: int(1, 60_000).default(1_000),
+  MOSAIC_SOURCE_TIMEOUTS: sourceTimeouts.prefault(''),
+  MOSAIC_SOURCE_BREAKER_FAILURES: int(1, 1_000).default(5),
+  MOSAIC_SOURCE_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(10_000),
+  MOSAIC_SOURCE_CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   MOSAIC_DEFAULT_PHONE_REGION: z
@@ -124,7 +167,16 @@ export interface Config {
   http: { host: string; port: number; maxBodyBytes: number; shutdownTimeoutMs: number };
   mongo: { uri: string };
   redis: { url: string };
-  postgres: { url: string };
+  postgres: { url: string; schema: string };
+  sources: {
+    /** Enabled source adapters, by name (see `src/sources/registry.ts`). */
+    enabled: string[];
+    defaultTimeoutMs: number;
+    timeouts: Record<string, number>;
+    breakerFailures: number;
+    breakerCooldownMs: number;
+    cacheTtlSeconds: number;
+  };
   auth: { adminKey: string | undefined; writeKey: string | undefined };
   identity: {
     defaultPhoneRegion: string;
@@ -169,7 +221,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     mongo: { uri: e.MONGODB_URI },
     redis: { url: e.REDIS_URL },
-    postgres: { url: e.POSTGRES_URL },
+    postgres: { url: e.POSTGRES_URL, schema: e.POSTGRES_SCHEMA },
+    sources: {
+      enabled: e.MOSAIC_SOURCES,
+      defaultTimeoutMs: e.MOSAIC_SOURCE_TIMEOUT_MS,
+      timeouts: e.MOSAIC_SOURCE_TIMEOUTS,
+      breakerFailures: e.MOSAIC_SOURCE_BREAKER_FAILURES,
+      breakerCooldownMs: e.MOSAIC_SOURCE_BREAKER_COOLDOWN_MS,
+      cacheTtlSeconds: e.MOSAIC_SOURCE_CACHE_TTL_SECONDS,
+    },
     auth: { adminKey: e.MOSAIC_ADMIN_KEY, writeKey: e.MOSAIC_WRITE_KEY },
     identity: {
       defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,

@@ -26,6 +26,9 @@ export interface CrmContactInput {
 }
 
 const MAX_EMAILS = 20;
+export const MAX_CONTACTS_PER_REQUEST = 500;
+/** Contacts of one bulk request resolved at once: enough to hide store latency, not to flood it. */
+const BULK_CONCURRENCY = 8;
 const MAX_PHONES = 20;
 const MAX_NAME_LENGTH = 200;
 const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
@@ -42,7 +45,42 @@ export class CrmContactService {
   ) {}
 
   async upsert(input: CrmContactInput, field = 'input'): Promise<ResolutionResult> {
-    const prepared = this.prepare(input, field);
+    return this.resolve(this.prepare(input, field));
+  }
+
+  /**
+   * A CRM's bulk sync: every contact is validated before any is written, then they are
+   * resolved a few at a time (the resolver is safe under concurrency, and contacts that
+   * share identifiers still end in one profile).
+   */
+  async upsertMany(
+    inputs: readonly CrmContactInput[],
+    field = 'inputs',
+  ): Promise<(ResolutionResult & { crmId: string })[]> {
+    if (inputs.length === 0) throw badInput(field, 'at least one contact is required');
+    if (inputs.length > MAX_CONTACTS_PER_REQUEST)
+      throw badInput(field, `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request, got ${inputs.length}`);
+    const prepared = inputs.map((input, i) => this.prepare(input, `${field}[${i}]`));
+    const first = new Map<string, number>();
+    prepared.forEach((p, i) => {
+      if (first.has(p.crmId))
+        throw badInput(`${field}[${i}].crmId`, `"${p.crmId}" appears twice in one request (also at [${first.get(p.crmId)}])`);
+      first.set(p.crmId, i);
+    });
+    const results = new Array<ResolutionResult & { crmId: string }>(prepared.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < prepared.length) {
+        const i = next++;
+        const p = prepared[i]!;
+        results[i] = { crmId: p.crmId, ...(await this.resolve(p)) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, prepared.length) }, worker));
+    return results;
+  }
+
+  private resolve(prepared: ReturnType<CrmContactService['prepare']>): Promise<ResolutionResult> {
     return this.resolver.resolve({
       recordId: `crm:${prepared.crmId}`,
       source: 'crm',

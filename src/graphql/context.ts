@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { Services } from '../services';
 import type { ProfileReader } from '../profiles/profileReader';
+import type { ProfileSources } from '../profiles/profileSources';
 
 /** Per-operation context: shared services plus request-scoped loaders. */
 export interface GraphQLContext {
   services: Services;
   profiles: ProfileReader;
+  sources: ProfileSources;
   logger: Logger;
 }

@@ -7,9 +7,11 @@ import { WebSocketServer } from 'ws';
 import { ErrorCode, MosaicError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
 import { makeFormatError } from '../graphql/errors';
+import { sourceIssuesExtension } from '../graphql/plugins/sourceIssuesExtension';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
 import { readBody } from './readBody';
+import { serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
 
 export interface ReadinessCheck {
   name: string;
@@ -44,6 +46,7 @@ export async function createGateway(
     // cross-site request cannot borrow a user's credentials: CSRF prevention would only
     // block the plain GET requests that GraphQL-over-HTTP requires us to serve.
     csrfPrevention: false,
+    plugins: [sourceIssuesExtension],
   });
   await apollo.start();
 
@@ -78,7 +81,7 @@ export async function createGateway(
   const wsHandle = useServer<Record<string, unknown>>(
     {
       schema,
-      context: (): GraphQLContext => ({ services, profiles: services.newProfileReader(), logger }),
+      context: (): GraphQLContext => newContext(services),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors }, 'graphql-ws operation failed');
       },
@@ -96,6 +99,8 @@ export async function createGateway(
       case GRAPHQL_PATH:
         return serveGraphQL(req, res, url);
       default:
+        if (url.pathname.startsWith(TRACKING_PREFIX))
+          return serveTrackingApi(req, res, url.pathname, services, sendJson);
         return sendJson(res, 404, { error: `No route for ${url.pathname}` });
     }
   }
@@ -173,7 +178,7 @@ export async function createGateway(
 
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => Promise.resolve({ services, profiles: services.newProfileReader(), logger }),
+      context: () => Promise.resolve(newContext(services)),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -220,6 +225,15 @@ export async function createGateway(
     await closed;
     await apollo.stop();
   }
+}
+
+function newContext(services: Services): GraphQLContext {
+  return {
+    services,
+    profiles: services.newProfileReader(),
+    sources: services.newProfileSources(),
+    logger: services.logger,
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

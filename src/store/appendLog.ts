@@ -22,6 +22,8 @@ export interface AppendLog<T> {
   ): Promise<{ seq: number; data: T; at: Date }[]>;
   /** The last `count` entries (fewer if the log is shorter), oldest first. */
   readLast(log: string, count: number): Promise<{ seq: number; data: T; at: Date }[]>;
+  /** The number of entries: the first free slot. */
+  length(log: string): Promise<number>;
   /** True when slot `seq` exists: how a reader checks that nothing was appended after it. */
   has(log: string, seq: number): Promise<boolean>;
 }

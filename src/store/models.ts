@@ -17,7 +17,7 @@ import type { Identifier, IdentifierKind } from '../identity/kinds';
  *   from an index.
  */
 
-export type SourceName = 'crm' | 'events';
+export type SourceName = 'crm' | 'orders' | 'events';
 
 /** Ownership of one identifier. Never deleted; `profileId` is where it was first claimed. */
 export interface IdentityDoc {

@@ -8,6 +8,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    MOSAIC_WRITE_KEY: 'test-write-key',
     ...overrides,
   });
 }

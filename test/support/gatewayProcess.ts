@@ -78,7 +78,11 @@ export async function postGraphQL<T = Record<string, unknown>>(
   headers: Record<string, string> = {},
 ): Promise<{
   status: number;
-  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  body: {
+    data?: T;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+    extensions?: Record<string, unknown>;
+  };
 }> {
   const res = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',

@@ -1,5 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProfileDoc, EventDoc, MergePointerDoc, SourceSummaryDoc } from '../../store/models';
+import type { OrderRow, OrderStats as OrderStatsDoc, CurrencyTotal as CurrencyTotalDoc } from '../../orders/orderStore';
+import type { CrmRecord as CrmRecordDoc } from '../../sources/crmSource';
+import type { EventStats as EventStatsDoc } from '../../sources/eventsSource';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -51,6 +54,37 @@ export type CrmContactInput = {
   phones?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+export type CrmContactOutcome = {
+  __typename?: 'CrmContactOutcome';
+  changed: Scalars['Boolean']['output'];
+  /** True when the contact created a new profile. */
+  created: Scalars['Boolean']['output'];
+  crmId: Scalars['String']['output'];
+  profileId: Scalars['ID']['output'];
+};
+
+/** A CRM contact as Mosaic last received it from the CRM. */
+export type CrmRecord = {
+  __typename?: 'CrmRecord';
+  crmId: Scalars['String']['output'];
+  identifiers: Array<Identifier>;
+  /** The contact exactly as the CRM sent it. */
+  raw?: Maybe<Scalars['JSON']['output']>;
+  receivedAt: Scalars['DateTime']['output'];
+  /** The contact's traits, normalised as merged into the profile. */
+  traits: Scalars['JSON']['output'];
+};
+
+/** Spend in one currency. */
+export type CurrencyTotal = {
+  __typename?: 'CurrencyTotal';
+  amount: Scalars['Float']['output'];
+  averageOrderValue: Scalars['Float']['output'];
+  /** Orders in this currency. */
+  count: Scalars['Int']['output'];
+  currency: Scalars['String']['output'];
+};
+
 /** A stored behavioral event. */
 export type Event = {
   __typename?: 'Event';
@@ -65,6 +99,18 @@ export type Event = {
   traits: Scalars['JSON']['output'];
   type: EventType;
   userId?: Maybe<Scalars['String']['output']>;
+};
+
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  edges: Array<EventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  cursor: Scalars['String']['output'];
+  node: Event;
 };
 
 /** A behavioral event in the Segment tracking spec's shape. */
@@ -87,6 +133,16 @@ export type EventInput = {
   traits?: InputMaybe<Scalars['JSON']['input']>;
   type: EventType;
   userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Aggregates over a profile's behavioral events. */
+export type EventStats = {
+  __typename?: 'EventStats';
+  count: Scalars['Int']['output'];
+  /** When the first event arrived. */
+  firstSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the latest event arrived. */
+  lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** Segment tracking-spec call types. */
@@ -151,10 +207,19 @@ export enum MergeReason {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Records orders in the transactional source and links their customers to profiles; at most 1000. All or nothing on invalid input. */
+  recordOrders: RecordOrdersResult;
   /** Ingests Segment-style events; identify and alias link identifiers. All or nothing on invalid input. */
   trackEvents: TrackEventsResult;
   /** Creates or updates the profile of a CRM contact and returns the merged profile. */
   upsertCrmContact: Profile;
+  /** Bulk sync of many contacts (e.g. a CRM's initial load): validated as a whole before anything is written; at most 500. */
+  upsertCrmContacts: UpsertCrmContactsResult;
+};
+
+
+export type MutationRecordOrdersArgs = {
+  orders: Array<OrderInput>;
 };
 
 
@@ -167,6 +232,100 @@ export type MutationUpsertCrmContactArgs = {
   input: CrmContactInput;
 };
 
+
+export type MutationUpsertCrmContactsArgs = {
+  inputs: Array<CrmContactInput>;
+};
+
+/** An order, read from the transactional source (PostgreSQL) where it lives. */
+export type Order = {
+  __typename?: 'Order';
+  currency: Scalars['String']['output'];
+  customerId: Scalars['String']['output'];
+  items: Array<OrderItem>;
+  orderId: Scalars['String']['output'];
+  placedAt: Scalars['DateTime']['output'];
+  status: OrderStatus;
+  total: Scalars['Float']['output'];
+};
+
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  edges: Array<OrderEdge>;
+  pageInfo: PageInfo;
+};
+
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  cursor: Scalars['String']['output'];
+  node: Order;
+};
+
+/** An order as a transactional system sends it. Re-sending the same order changes nothing. */
+export type OrderInput = {
+  /** ISO 4217 currency code, e.g. USD. */
+  currency: Scalars['String']['input'];
+  /** The customer's id in the transactional system; links the order to a profile. */
+  customerId: Scalars['String']['input'];
+  /** The customer's email on the order, if known; links the customer id to that email's profile. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  items?: InputMaybe<Array<OrderItemInput>>;
+  /** The order's id in the transactional system; the same id always updates the same order. */
+  orderId: Scalars['String']['input'];
+  /** The customer's phone on the order, if known. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  placedAt: Scalars['DateTime']['input'];
+  status?: InputMaybe<OrderStatus>;
+  /** Order total in `currency` (at most 4 decimal places). */
+  total: Scalars['Float']['input'];
+};
+
+export type OrderItem = {
+  __typename?: 'OrderItem';
+  name?: Maybe<Scalars['String']['output']>;
+  quantity: Scalars['Int']['output'];
+  sku: Scalars['String']['output'];
+  unitPrice: Scalars['Float']['output'];
+};
+
+/** One line of an order. */
+export type OrderItemInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Whole number, at least 1. */
+  quantity: Scalars['Int']['input'];
+  sku: Scalars['String']['input'];
+  /** Price of one unit, in the order's currency (at most 4 decimal places). */
+  unitPrice: Scalars['Float']['input'];
+};
+
+/** What happened to one order. */
+export type OrderOutcome = {
+  __typename?: 'OrderOutcome';
+  orderId: Scalars['String']['output'];
+  /** The profile the order's customer belongs to. */
+  profileId: Scalars['ID']['output'];
+  /** False when the order was already stored with the same content. */
+  written: Scalars['Boolean']['output'];
+};
+
+/** Aggregates over a profile's pending and completed orders (cancelled and refunded ones are not counted). */
+export type OrderStats = {
+  __typename?: 'OrderStats';
+  count: Scalars['Int']['output'];
+  firstOrderAt?: Maybe<Scalars['DateTime']['output']>;
+  lastOrderAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Spend per currency, the most used first. */
+  totals: Array<CurrencyTotal>;
+};
+
+/** The state of an order in the transactional system. */
+export enum OrderStatus {
+  Cancelled = 'cancelled',
+  Completed = 'completed',
+  Pending = 'pending',
+  Refunded = 'refunded'
+}
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -177,6 +336,15 @@ export type PageInfo = {
 export type Profile = {
   __typename?: 'Profile';
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * The profile's CRM contacts, from the CRM source. Null (with a SOURCE_UNAVAILABLE error)
+   * only when the source is down and nothing was cached; see `sourceStatus`.
+   */
+  crmRecords?: Maybe<Array<CrmRecord>>;
+  /** Event aggregates. */
+  eventStats?: Maybe<EventStats>;
+  /** Behavioral events, newest first by arrival, optionally of one type or name. */
+  events?: Maybe<EventConnection>;
   /** Stable id; when profiles merge, the oldest id survives and the others redirect to it. */
   id: Scalars['ID']['output'];
   /** Every identifier linked to this person, in priority order. */
@@ -185,13 +353,35 @@ export type Profile = {
   mergeLog: Array<MergeLogEntry>;
   /** Ids of every profile merged into this one. */
   mergedFrom: Array<Scalars['ID']['output']>;
+  /** Order aggregates from the transactional source. */
+  orderStats?: Maybe<OrderStats>;
+  /** Orders from the transactional source (PostgreSQL), newest first. */
+  orders?: Maybe<OrderConnection>;
   /** The most recent behavioral events, newest first. */
   recentEvents: Array<Event>;
+  /** Per source: did it answer for this profile, or is what you see cached (stale)? */
+  sourceStatus: Array<SourceStatus>;
   /** The sources this profile was built from. */
   sources: Array<SourceSummary>;
   /** Merged traits: per key, the most recently observed value across records. */
   traits: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** Everything known about one person, merged across sources. */
+export type ProfileEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<EventType>;
+};
+
+
+/** Everything known about one person, merged across sources. */
+export type ProfileOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -240,13 +430,39 @@ export type QueryProfilesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type RecordOrdersResult = {
+  __typename?: 'RecordOrdersResult';
+  outcomes: Array<OrderOutcome>;
+  /** Orders re-sent unchanged. */
+  unchanged: Scalars['Int']['output'];
+  /** Orders inserted or changed. */
+  written: Scalars['Int']['output'];
+};
+
 /** Where a profile's data came from. */
 export enum SourceName {
   /** Contacts pushed by CRM systems. */
   Crm = 'crm',
   /** Behavioral events (Segment tracking calls). */
-  Events = 'events'
+  Events = 'events',
+  /** Orders recorded by transactional systems. */
+  Orders = 'orders'
 }
+
+/** How one source answered for this profile in this request. */
+export type SourceStatus = {
+  __typename?: 'SourceStatus';
+  /** When the data shown was read from the source. */
+  asOf?: Maybe<Scalars['DateTime']['output']>;
+  /** False when the source did not answer and nothing was cached: its fields are null. */
+  available: Scalars['Boolean']['output'];
+  /** Why the source did not answer. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The source's name: `crm`, `orders`, `events`. */
+  source: Scalars['String']['output'];
+  /** True when the source did not answer and its fields show the last cached answer. */
+  stale: Scalars['Boolean']['output'];
+};
 
 /** How much of a profile one source contributed. */
 export type SourceSummary = {
@@ -287,6 +503,16 @@ export type TrackEventsResult = {
   duplicates: Scalars['Int']['output'];
   /** One outcome per event, in request order. */
   outcomes: Array<TrackEventOutcome>;
+};
+
+/** Result of a bulk CRM sync. */
+export type UpsertCrmContactsResult = {
+  __typename?: 'UpsertCrmContactsResult';
+  /** Contacts whose profile changed. */
+  changed: Scalars['Int']['output'];
+  outcomes: Array<CrmContactOutcome>;
+  /** Contacts re-sent unchanged. */
+  unchanged: Scalars['Int']['output'];
 };
 
 
@@ -363,10 +589,17 @@ export type ResolversTypes = {
   AddressInput: AddressInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CrmContactInput: CrmContactInput;
+  CrmContactOutcome: ResolverTypeWrapper<CrmContactOutcome>;
+  CrmRecord: ResolverTypeWrapper<CrmRecordDoc>;
+  CurrencyTotal: ResolverTypeWrapper<CurrencyTotalDoc>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Event: ResolverTypeWrapper<EventDoc>;
+  EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
+  EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
   EventInput: EventInput;
+  EventStats: ResolverTypeWrapper<EventStatsDoc>;
   EventType: null;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Identifier: ResolverTypeWrapper<Identifier>;
   IdentifierKind: IdentifierKind;
@@ -375,17 +608,29 @@ export type ResolversTypes = {
   MergeLogEntry: ResolverTypeWrapper<MergePointerDoc>;
   MergeReason: MergeReason;
   Mutation: ResolverTypeWrapper<{}>;
+  Order: ResolverTypeWrapper<OrderRow>;
+  OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
+  OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
+  OrderInput: OrderInput;
+  OrderItem: ResolverTypeWrapper<OrderItem>;
+  OrderItemInput: OrderItemInput;
+  OrderOutcome: ResolverTypeWrapper<OrderOutcome>;
+  OrderStats: ResolverTypeWrapper<OrderStatsDoc>;
+  OrderStatus: null;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Profile: ResolverTypeWrapper<ProfileDoc>;
   ProfileConnection: ResolverTypeWrapper<Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversTypes['ProfileEdge']> }>;
   ProfileEdge: ResolverTypeWrapper<Omit<ProfileEdge, 'node'> & { node: ResolversTypes['Profile'] }>;
   Query: ResolverTypeWrapper<{}>;
+  RecordOrdersResult: ResolverTypeWrapper<RecordOrdersResult>;
   SourceName: null;
+  SourceStatus: ResolverTypeWrapper<SourceStatus>;
   SourceSummary: ResolverTypeWrapper<SourceSummaryDoc>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<{}>;
   TrackEventOutcome: ResolverTypeWrapper<TrackEventOutcome>;
   TrackEventsResult: ResolverTypeWrapper<TrackEventsResult>;
+  UpsertCrmContactsResult: ResolverTypeWrapper<UpsertCrmContactsResult>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -393,25 +638,68 @@ export type ResolversParentTypes = {
   AddressInput: AddressInput;
   Boolean: Scalars['Boolean']['output'];
   CrmContactInput: CrmContactInput;
+  CrmContactOutcome: CrmContactOutcome;
+  CrmRecord: CrmRecordDoc;
+  CurrencyTotal: CurrencyTotalDoc;
   DateTime: Scalars['DateTime']['output'];
   Event: EventDoc;
+  EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
+  EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventInput: EventInput;
+  EventStats: EventStatsDoc;
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Identifier: Identifier;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   MergeLogEntry: MergePointerDoc;
   Mutation: {};
+  Order: OrderRow;
+  OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
+  OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
+  OrderInput: OrderInput;
+  OrderItem: OrderItem;
+  OrderItemInput: OrderItemInput;
+  OrderOutcome: OrderOutcome;
+  OrderStats: OrderStatsDoc;
   PageInfo: PageInfo;
   Profile: ProfileDoc;
   ProfileConnection: Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProfileEdge']> };
   ProfileEdge: Omit<ProfileEdge, 'node'> & { node: ResolversParentTypes['Profile'] };
   Query: {};
+  RecordOrdersResult: RecordOrdersResult;
+  SourceStatus: SourceStatus;
   SourceSummary: SourceSummaryDoc;
   String: Scalars['String']['output'];
   Subscription: {};
   TrackEventOutcome: TrackEventOutcome;
   TrackEventsResult: TrackEventsResult;
+  UpsertCrmContactsResult: UpsertCrmContactsResult;
+};
+
+export type CrmContactOutcomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CrmContactOutcome'] = ResolversParentTypes['CrmContactOutcome']> = {
+  changed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  crmId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  profileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CrmRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CrmRecord'] = ResolversParentTypes['CrmRecord']> = {
+  crmId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  identifiers?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
+  raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  traits?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CurrencyTotalResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CurrencyTotal'] = ResolversParentTypes['CurrencyTotal']> = {
+  amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  averageOrderValue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -429,6 +717,25 @@ export type EventResolvers<ContextType = GraphQLContext, ParentType extends Reso
   traits?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['EventType'], ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EventStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EventStats'] = ResolversParentTypes['EventStats']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -456,9 +763,59 @@ export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType exte
 };
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  recordOrders?: Resolver<ResolversTypes['RecordOrdersResult'], ParentType, ContextType, RequireFields<MutationRecordOrdersArgs, 'orders'>>;
   trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events'>>;
   upsertCrmContact?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactArgs, 'input'>>;
+  upsertCrmContacts?: Resolver<ResolversTypes['UpsertCrmContactsResult'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactsArgs, 'inputs'>>;
 };
+
+export type OrderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderOutcomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderOutcome'] = ResolversParentTypes['OrderOutcome']> = {
+  orderId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  profileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  written?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OrderStats'] = ResolversParentTypes['OrderStats']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstOrderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastOrderAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['CurrencyTotal']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderStatusResolvers = { CANCELLED: 'cancelled', COMPLETED: 'completed', PENDING: 'pending', REFUNDED: 'refunded' };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -468,11 +825,17 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 
 export type ProfileResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Profile'] = ResolversParentTypes['Profile']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  crmRecords?: Resolver<Maybe<Array<ResolversTypes['CrmRecord']>>, ParentType, ContextType>;
+  eventStats?: Resolver<Maybe<ResolversTypes['EventStats']>, ParentType, ContextType>;
+  events?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, RequireFields<ProfileEventsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['Identifier']>, ParentType, ContextType>;
   mergeLog?: Resolver<Array<ResolversTypes['MergeLogEntry']>, ParentType, ContextType>;
   mergedFrom?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  orderStats?: Resolver<Maybe<ResolversTypes['OrderStats']>, ParentType, ContextType>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<ProfileOrdersArgs, 'first'>>;
   recentEvents?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ProfileRecentEventsArgs, 'first'>>;
+  sourceStatus?: Resolver<Array<ResolversTypes['SourceStatus']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceSummary']>, ParentType, ContextType>;
   traits?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -497,7 +860,23 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   profiles?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, Partial<QueryProfilesArgs>>;
 };
 
-export type SourceNameResolvers = { CRM: 'crm', EVENTS: 'events' };
+export type RecordOrdersResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RecordOrdersResult'] = ResolversParentTypes['RecordOrdersResult']> = {
+  outcomes?: Resolver<Array<ResolversTypes['OrderOutcome']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  written?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SourceNameResolvers = { CRM: 'crm', EVENTS: 'events', ORDERS: 'orders' };
+
+export type SourceStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceStatus'] = ResolversParentTypes['SourceStatus']> = {
+  asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type SourceSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceSummary'] = ResolversParentTypes['SourceSummary']> = {
   contributions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -525,23 +904,46 @@ export type TrackEventsResultResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UpsertCrmContactsResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpsertCrmContactsResult'] = ResolversParentTypes['UpsertCrmContactsResult']> = {
+  changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outcomes?: Resolver<Array<ResolversTypes['CrmContactOutcome']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
+  CrmContactOutcome?: CrmContactOutcomeResolvers<ContextType>;
+  CrmRecord?: CrmRecordResolvers<ContextType>;
+  CurrencyTotal?: CurrencyTotalResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
+  EventStats?: EventStatsResolvers<ContextType>;
   EventType?: EventTypeResolvers;
   Identifier?: IdentifierResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   MergeLogEntry?: MergeLogEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  OrderConnection?: OrderConnectionResolvers<ContextType>;
+  OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderItem?: OrderItemResolvers<ContextType>;
+  OrderOutcome?: OrderOutcomeResolvers<ContextType>;
+  OrderStats?: OrderStatsResolvers<ContextType>;
+  OrderStatus?: OrderStatusResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
   Profile?: ProfileResolvers<ContextType>;
   ProfileConnection?: ProfileConnectionResolvers<ContextType>;
   ProfileEdge?: ProfileEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordOrdersResult?: RecordOrdersResultResolvers<ContextType>;
   SourceName?: SourceNameResolvers;
+  SourceStatus?: SourceStatusResolvers<ContextType>;
   SourceSummary?: SourceSummaryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TrackEventOutcome?: TrackEventOutcomeResolvers<ContextType>;
   TrackEventsResult?: TrackEventsResultResolvers<ContextType>;
+  UpsertCrmContactsResult?: UpsertCrmContactsResultResolvers<ContextType>;
 };
 

@@ -6,6 +6,16 @@ export const Mutation: MutationResolvers = {
     const result = await services.crmContacts.upsert(input);
     return mustExist(await profiles.byId(result.profileId), result.profileId);
   },
+  upsertCrmContacts: async (_, { inputs }, { services }) => {
+    const results = await services.crmContacts.upsertMany(inputs);
+    const changed = results.filter((r) => r.changed).length;
+    return { changed, unchanged: results.length - changed, outcomes: results };
+  },
+  recordOrders: async (_, { orders }, { services }) => {
+    const outcomes = await services.orders.record(orders);
+    const written = outcomes.filter((o) => o.written).length;
+    return { written, unchanged: outcomes.length - written, outcomes };
+  },
   trackEvents: async (_, { events }, { services }) => {
     const result = await services.events.ingest(events);
     return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };

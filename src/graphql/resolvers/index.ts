@@ -1,7 +1,7 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './Mutation';
-import { Event, MergeLogEntry, Profile } from './Profile';
+import { CurrencyTotal, Event, MergeLogEntry, Profile } from './Profile';
 import { Query } from './Query';
 import { Subscription } from './Subscription';
 
@@ -17,11 +17,18 @@ export const resolvers: Resolvers = {
     GROUP: 'group',
     ALIAS: 'alias',
   },
-  SourceName: { CRM: 'crm', EVENTS: 'events' },
+  SourceName: { CRM: 'crm', ORDERS: 'orders', EVENTS: 'events' },
+  OrderStatus: {
+    PENDING: 'pending',
+    COMPLETED: 'completed',
+    CANCELLED: 'cancelled',
+    REFUNDED: 'refunded',
+  },
   Query,
   Mutation,
   Subscription,
   Profile,
   MergeLogEntry,
   Event,
+  CurrencyTotal,
 };

@@ -83,9 +83,14 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     return out;
   }
 
-  async readLast(log: string, count: number) {
+  async length(log: string): Promise<number> {
     let length = await this.hint(log);
     while (await this.has(log, length)) length++;
+    return length;
+  }
+
+  async readLast(log: string, count: number) {
+    const length = await this.length(log);
     const wanted: number[] = [];
     for (let seq = Math.max(0, length - count); seq < length; seq++) wanted.push(seq);
     return this.fetch(log, wanted);

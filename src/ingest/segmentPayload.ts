@@ -1,0 +1,91 @@
+import { badInput } from '../errors';
+import type { EventType } from '../store/models';
+import type { EventInput } from './eventIngestionService';
+
+const TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
+
+/**
+ * Turns Segment HTTP tracking API payloads (https://segment.com/docs/connections/spec/)
+ * into events. Unknown fields (`integrations`, `_metadata`, `version` …) are ignored, as
+ * Segment does; fields Mosaic uses are checked and named in errors.
+ */
+export function fromSegmentCall(
+  call: unknown,
+  field: string,
+  options: { type?: EventType; receivedAt: Date; batchSentAt?: unknown },
+): EventInput {
+  if (call === null || typeof call !== 'object' || Array.isArray(call))
+    throw badInput(field, 'expected a JSON object');
+  const c = call as Record<string, unknown>;
+  const type = options.type ?? eventType(c.type, `${field}.type`);
+  if (options.type !== undefined && c.type !== undefined && c.type !== options.type)
+    throw badInput(`${field}.type`, `"${String(c.type)}" sent to the /v1/${options.type} endpoint`);
+
+  const timestamp = correctedTimestamp(c, field, options);
+  return {
+    type,
+    messageId: optionalId(c.messageId, `${field}.messageId`),
+    event: optionalString(c.event, `${field}.event`),
+    // Segment's page calls carry `name` and optionally `category`; both describe the page.
+    name: optionalString(c.name, `${field}.name`),
+    userId: optionalId(c.userId, `${field}.userId`),
+    anonymousId: optionalId(c.anonymousId, `${field}.anonymousId`),
+    previousId: optionalId(c.previousId, `${field}.previousId`),
+    groupId: optionalId(c.groupId, `${field}.groupId`),
+    traits: c.traits ?? undefined,
+    properties:
+      type === 'page' && typeof c.category === 'string' && isObjectOrAbsent(c.properties)
+        ? { category: c.category, ...((c.properties as object | undefined) ?? {}) }
+        : (c.properties ?? undefined),
+    context: c.context ?? undefined,
+    timestamp,
+  };
+}
+
+function eventType(value: unknown, field: string): EventType {
+  if (typeof value === 'string' && (TYPES as readonly string[]).includes(value)) return value as EventType;
+  throw badInput(field, `expected one of ${TYPES.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+/** Segment ids are strings, but SDKs send numbers too (`userId: 42`); both mean the same id. */
+function optionalId(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return value;
+  throw badInput(field, `expected a string, got ${typeof value}`);
+}
+
+function optionalString(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  throw badInput(field, `expected a string, got ${typeof value}`);
+}
+
+function isObjectOrAbsent(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));
+}
+
+function parseDate(value: unknown, field: string): Date | null {
+  if (value === undefined || value === null) return null;
+  const date = typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
+  if (date === null || Number.isNaN(date.getTime()))
+    throw badInput(field, `expected an ISO 8601 date-time, got ${JSON.stringify(value)}`);
+  return date;
+}
+
+/**
+ * Device clocks drift. Like Segment, when the client says when it sent the call
+ * (`sentAt`), the event's time is shifted by the difference between that and when the
+ * call arrived, so events line up with server time.
+ */
+function correctedTimestamp(
+  c: Record<string, unknown>,
+  field: string,
+  options: { receivedAt: Date; batchSentAt?: unknown },
+): Date | null {
+  const timestamp = parseDate(c.timestamp, `${field}.timestamp`) ?? parseDate(c.originalTimestamp, `${field}.originalTimestamp`);
+  const sentAt = parseDate(c.sentAt, `${field}.sentAt`) ?? parseDate(options.batchSentAt, 'sentAt');
+  if (timestamp === null) return null;
+  if (sentAt === null) return timestamp;
+  return new Date(timestamp.getTime() + (options.receivedAt.getTime() - sentAt.getTime()));
+}

@@ -1,0 +1,56 @@
+import type { IdentityGraphStore } from '../store/identityGraphStore';
+import type { Identifier } from '../identity/kinds';
+import { recordVersionId } from '../identity/resolver';
+import type { SourceAdapter } from './sourceAdapter';
+
+export interface CrmRequest {
+  crmIds: string[];
+}
+
+/** A CRM contact as Mosaic last received it. */
+export interface CrmRecord {
+  crmId: string;
+  /** Traits the contact contributes to the profile (normalised). */
+  traits: Record<string, unknown>;
+  identifiers: Identifier[];
+  /** The contact exactly as the CRM sent it. */
+  raw: unknown;
+  /** When the CRM sent this version. */
+  receivedAt: Date;
+}
+
+/**
+ * CRM contacts, pushed by CRM systems through `upsertCrmContact(s)` and kept as records
+ * (latest version) and raw versions (bronze) in the store. Found by CRM id.
+ */
+export function createCrmSource(store: IdentityGraphStore): SourceAdapter<CrmRequest, CrmRecord[]> {
+  return {
+    name: 'crm',
+    keyedBy: 'CRM_ID',
+    maxBatchSize: 500,
+    requestKey: (r) => [...r.crmIds].sort().join('\u0000'),
+    async loadMany(requests) {
+      const recordIds = [...new Set(requests.flatMap((r) => r.crmIds.map((id) => `crm:${id}`)))];
+      const records = await store.getRecords(recordIds);
+      const raws = await store.getRawRecords(
+        [...records.values()].map((r) => recordVersionId(r._id, r.hash)),
+      );
+      return requests.map((r) =>
+        r.crmIds.flatMap((crmId) => {
+          const record = records.get(`crm:${crmId}`);
+          if (record === undefined) return [];
+          const raw = raws.get(recordVersionId(record._id, record.hash));
+          return [
+            {
+              crmId,
+              traits: record.traits,
+              identifiers: record.identifiers,
+              raw: raw?.payload ?? null,
+              receivedAt: record.receivedAt,
+            },
+          ];
+        }),
+      );
+    },
+  };
+}
