@@ -10,6 +10,8 @@ bash scripts/services.sh up
 
 export PORT=${PORT:-4000}
 export MONGODB_URI=${MONGODB_URI:-mongodb://127.0.0.1:27017/mosaic_demo}
+# The tracking API (Segment's /v1/*) only accepts calls signed with this key.
+export MOSAIC_WRITE_KEY=${MOSAIC_WRITE_KEY:-demo-write-key}
 mkdir -p .data
 npx tsx src/main.ts >.data/demo-gateway.log 2>&1 &
 gateway=$!
@@ -22,18 +24,23 @@ for _ in $(seq 1 100); do
 done
 curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "gateway not ready"; cat .data/demo-gateway.log; exit 1; }
 
-npx tsx scripts/loadDemoData.ts "http://127.0.0.1:$PORT/graphql" "${DEMO_CUSTOMERS:-150}"
+npx tsx scripts/loadDemoData.ts "http://127.0.0.1:$PORT/graphql" "${DEMO_CUSTOMERS:-1000}"
 
 cat <<TXT
 
 Mosaic is running.
   GraphQL (POST, GET, graphql-ws):  http://localhost:$PORT/graphql
+  Tracking API (Segment, POST):     http://localhost:$PORT/v1/batch  (also /v1/identify, /v1/track …)
+                                    Basic auth, user name = write key "$MOSAIC_WRITE_KEY", no password
   Health / readiness:               http://localhost:$PORT/healthz  http://localhost:$PORT/readyz
   Gateway log:                      .data/demo-gateway.log
 
 Try:
   curl -s localhost:$PORT/graphql -H 'content-type: application/json' \\
     -d '{"query":"{ profileByIdentifier(kind: EMAIL, value: \\" Some.One@Example.COM \\") { id identifiers { kind value } traits mergeLog { reason explanation } } }"}'
+
+  curl -s localhost:$PORT/v1/batch -u "$MOSAIC_WRITE_KEY:" -H 'content-type: application/json' \\
+    -d '{"batch":[{"type":"identify","userId":"U-1","traits":{"plan":"pro"}}]}'
 
 Ctrl-C stops it.
 TXT

@@ -1,57 +1,157 @@
-// Loads the demo population into a running gateway through its public GraphQL API, the way
-// a CRM and a website would: `tsx scripts/loadDemoData.ts <graphql-url> [customers]`.
-import { generateDemoPeople, type DemoPerson } from '../src/demo/demoData';
+// Loads the demo population into a running gateway through its public APIs, the way a CRM,
+// a shop and a website would: `tsx scripts/loadDemoData.ts <graphql-url> [customers]`
+// (customers default to $DEMO_CUSTOMERS, else 1000). CRM contacts first, then orders, then
+// the website's Segment calls through the tracking API with $MOSAIC_WRITE_KEY.
+import { generatePopulation } from '../src/demo/population';
+import type { OrderInput } from '../src/orders/orderService';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:4000/graphql';
-const count = Number(process.argv[3] ?? process.env.DEMO_CUSTOMERS ?? 150);
+const customersArg = process.argv[3] ?? process.env.DEMO_CUSTOMERS ?? '1000';
+const writeKey = process.env.MOSAIC_WRITE_KEY || 'demo-write-key';
+const trackingUrl = new URL('/v1/batch', url).toString();
+
+const CRM_CHUNK = 200;
+const ORDER_CHUNK = 500;
+const EVENT_CHUNK = 100;
+/** Requests in flight per phase: the gateway resolves concurrent writes safely. */
 const CONCURRENCY = 4;
 
-const UPSERT = 'mutation($input: CrmContactInput!) { upsertCrmContact(input: $input) { id } }';
-const TRACK =
-  'mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted duplicates } }';
-const GRAPHQL_TYPE = {
-  identify: 'IDENTIFY',
-  track: 'TRACK',
-  page: 'PAGE',
-  screen: 'SCREEN',
-  group: 'GROUP',
-  alias: 'ALIAS',
-};
+const UPSERT_CONTACTS = `mutation ($inputs: [CrmContactInput!]!) {
+  upsertCrmContacts(inputs: $inputs) { changed unchanged }
+}`;
+const RECORD_ORDERS = `mutation ($orders: [OrderInput!]!) {
+  recordOrders(orders: $orders) { written unchanged }
+}`;
 
-async function call(query: string, variables: Record<string, unknown>): Promise<void> {
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await res.json()) as { errors?: { message: string }[] };
-  if (!res.ok || body.errors) throw new Error(`${res.status}: ${JSON.stringify(body.errors)}`);
+  const text = await res.text();
+  let body: GraphQLResponse<T>;
+  try {
+    body = JSON.parse(text) as GraphQLResponse<T>;
+  } catch {
+    throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
+  }
+  if (body.errors?.length) {
+    const messages = body.errors.map((e) => {
+      const field = e.extensions?.field;
+      return field === undefined ? e.message : `${e.message} (at ${field})`;
+    });
+    throw new Error(`${url} answered ${res.status}: ${messages.join('; ')}`);
+  }
+  if (!res.ok || body.data == null) throw new Error(`${url} answered ${res.status}: ${text}`);
+  return body.data;
 }
 
-async function load(person: DemoPerson): Promise<void> {
-  for (const input of person.crmContacts) await call(UPSERT, { input });
-  if (person.events.length > 0) {
-    await call(TRACK, { events: person.events.map((e) => ({ ...e, type: GRAPHQL_TYPE[e.type] })) });
+async function track(batch: readonly Record<string, unknown>[]): Promise<void> {
+  const res = await fetch(trackingUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+  });
+  if (res.ok) return;
+  const text = await res.text();
+  let message = text.slice(0, 500);
+  try {
+    const body = JSON.parse(text) as { message?: string; field?: string };
+    if (body.message) message = body.field ? `${body.message} (at ${body.field})` : body.message;
+  } catch {
+    // Not JSON (a proxy's error page, say): the raw text is the best message there is.
   }
+  throw new Error(`${trackingUrl} answered ${res.status}: ${message}`);
+}
+
+/** Sends `items` in chunks, `CONCURRENCY` at a time; stops starting new ones after a failure. */
+async function inChunks<T>(
+  items: readonly T[],
+  size: number,
+  send: (chunk: readonly T[]) => Promise<void>,
+): Promise<number> {
+  const started = performance.now();
+  const chunks: (readonly T[])[] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < chunks.length) {
+      try {
+        await send(chunks[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, chunks.length) }, worker));
+  return (performance.now() - started) / 1000;
+}
+
+/** The GraphQL `OrderInput`: a date-time string, and the status as its enum value. */
+function orderVariables(order: OrderInput): Record<string, unknown> {
+  return {
+    ...order,
+    placedAt: order.placedAt.toISOString(),
+    status: order.status?.toUpperCase() ?? null,
+  };
 }
 
 async function main(): Promise<void> {
-  const people = generateDemoPeople(count);
-  const started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < people.length) await load(people[next++]!);
-    }),
-  );
-  const contacts = people.reduce((n, p) => n + p.crmContacts.length, 0);
-  const events = people.reduce((n, p) => n + p.events.length, 0);
+  const customers = Number(customersArg);
+  if (!Number.isSafeInteger(customers) || customers < 1)
+    throw new Error(
+      `expected the number of customers as a whole number >= 1, got "${customersArg}"`,
+    );
+
+  const started = performance.now();
+  const population = generatePopulation({ customers });
+  const generated = (performance.now() - started) / 1000;
+  const { crmContacts, orders, segmentCalls } = population;
+
+  const crm = { changed: 0, unchanged: 0 };
+  const crmSeconds = await inChunks(crmContacts, CRM_CHUNK, async (inputs) => {
+    const { upsertCrmContacts: r } = await graphql<{
+      upsertCrmContacts: { changed: number; unchanged: number };
+    }>(UPSERT_CONTACTS, { inputs });
+    crm.changed += r.changed;
+    crm.unchanged += r.unchanged;
+  });
+
+  const recorded = { written: 0, unchanged: 0 };
+  const orderSeconds = await inChunks(orders, ORDER_CHUNK, async (chunk) => {
+    const { recordOrders: r } = await graphql<{
+      recordOrders: { written: number; unchanged: number };
+    }>(RECORD_ORDERS, { orders: chunk.map(orderVariables) });
+    recorded.written += r.written;
+    recorded.unchanged += r.unchanged;
+  });
+
+  // Each chunk is in chronological order; chunks in flight together may land in any order,
+  // which resolution does not depend on.
+  const eventSeconds = await inChunks(segmentCalls, EVENT_CHUNK, track);
+
+  const s = (seconds: number) => `${seconds.toFixed(1)} s`;
   console.log(
-    `[demo] loaded ${people.length} people: ${contacts} CRM contacts, ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `[demo] ${customers} customers (generated in ${s(generated)}): ` +
+      `${crmContacts.length} CRM contacts (${crm.changed} changed, ${crm.unchanged} unchanged) in ${s(crmSeconds)}, ` +
+      `${orders.length} orders (${recorded.written} written, ${recorded.unchanged} unchanged) in ${s(orderSeconds)}, ` +
+      `${segmentCalls.length} events in ${s(eventSeconds)}; ` +
+      `total ${s((performance.now() - started) / 1000)}`,
   );
 }
 
 main().catch((err: unknown) => {
-  console.error('[demo] loading failed:', err);
+  console.error('[demo] loading failed:', err instanceof Error ? err.message : err);
   process.exit(1);
 });

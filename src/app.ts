@@ -52,7 +52,10 @@ export async function createApp(
   const pg = createPostgresPool({
     url: config.postgres.url,
     schema: config.postgres.schema,
-    statementTimeoutMs: Math.max(config.sources.timeouts.orders ?? config.sources.defaultTimeoutMs, 5_000),
+    statementTimeoutMs: Math.max(
+      config.sources.timeouts.orders ?? config.sources.defaultTimeoutMs,
+      5_000,
+    ),
   });
   const migrated = migrateUntilDone(() => migrate(pg, config.postgres.schema), logger);
   await Promise.race([migrated.done, delay(5_000)]);
@@ -77,6 +80,15 @@ export async function createApp(
     staleCache,
     pubsub,
   });
+  // Event batches whose writer died mid-way are finished by whichever process looks first.
+  const recoverEvents = () =>
+    services.events
+      .recoverAbandoned(logger)
+      .catch((err: unknown) => logger.warn({ err }, 'event batch recovery failed; will retry'));
+  void recoverEvents();
+  const recovery = setInterval(() => void recoverEvents(), 60_000);
+  recovery.unref();
+
   const gateway = await createGateway(services, [
     { name: 'mongodb', check: () => pingMongo(mongo.db) },
     { name: 'redis', check: async () => void (await redisProbe.ping()) },
@@ -88,6 +100,7 @@ export async function createApp(
     gateway,
     async close() {
       await gateway.stop();
+      clearInterval(recovery);
       migrated.cancel();
       await pubsub.close();
       redisProbe.disconnect();

@@ -59,12 +59,18 @@ export class CrmContactService {
   ): Promise<(ResolutionResult & { crmId: string })[]> {
     if (inputs.length === 0) throw badInput(field, 'at least one contact is required');
     if (inputs.length > MAX_CONTACTS_PER_REQUEST)
-      throw badInput(field, `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request, got ${inputs.length}`);
+      throw badInput(
+        field,
+        `at most ${MAX_CONTACTS_PER_REQUEST} contacts per request, got ${inputs.length}`,
+      );
     const prepared = inputs.map((input, i) => this.prepare(input, `${field}[${i}]`));
     const first = new Map<string, number>();
     prepared.forEach((p, i) => {
       if (first.has(p.crmId))
-        throw badInput(`${field}[${i}].crmId`, `"${p.crmId}" appears twice in one request (also at [${first.get(p.crmId)}])`);
+        throw badInput(
+          `${field}[${i}].crmId`,
+          `"${p.crmId}" appears twice in one request (also at [${first.get(p.crmId)}])`,
+        );
       first.set(p.crmId, i);
     });
     const results = new Array<ResolutionResult & { crmId: string }>(prepared.length);

@@ -7,7 +7,14 @@ import type { EventType } from '../store/models';
 import { readBody } from './readBody';
 
 export const TRACKING_PREFIX = '/v1/';
-const SINGLE_CALLS: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
+const SINGLE_CALLS: readonly EventType[] = [
+  'identify',
+  'track',
+  'page',
+  'screen',
+  'group',
+  'alias',
+];
 
 type Send = (res: ServerResponse, status: number, body: unknown) => void;
 
@@ -60,7 +67,10 @@ export async function serveTrackingApi(
     if (endpoint === 'batch') {
       if (!Array.isArray(body.batch)) throw badInput('batch', 'expected an array of calls');
       events = body.batch.map((call, i) =>
-        fromSegmentCall(mergeBatchDefaults(call, body), `batch[${i}]`, { receivedAt, batchSentAt: body.sentAt }),
+        fromSegmentCall(mergeBatchDefaults(call, body), `batch[${i}]`, {
+          receivedAt,
+          batchSentAt: body.sentAt,
+        }),
       );
     } else {
       events = [fromSegmentCall(body, 'body', { type: endpoint as EventType, receivedAt })];
@@ -76,15 +86,26 @@ export async function serveTrackingApi(
 
 /** Segment lets a batch carry `context` and `integrations` shared by its calls. */
 function mergeBatchDefaults(call: unknown, body: Record<string, unknown>): unknown {
-  if (call === null || typeof call !== 'object' || Array.isArray(call) || body.context === undefined) return call;
+  if (
+    call === null ||
+    typeof call !== 'object' ||
+    Array.isArray(call) ||
+    body.context === undefined
+  )
+    return call;
   const c = call as Record<string, unknown>;
   if (c.context !== undefined) return call;
   return { ...c, context: body.context };
 }
 
 /** Returns why the request is not authenticated, or null when it is. */
-function authenticate(req: IncomingMessage, body: Record<string, unknown>, writeKey: string | undefined): string | null {
-  if (writeKey === undefined) return 'The tracking API is disabled: no write key is configured (MOSAIC_WRITE_KEY).';
+function authenticate(
+  req: IncomingMessage,
+  body: Record<string, unknown>,
+  writeKey: string | undefined,
+): string | null {
+  if (writeKey === undefined)
+    return 'The tracking API is disabled: no write key is configured (MOSAIC_WRITE_KEY).';
   const header = req.headers.authorization;
   let presented: string | null = null;
   if (header?.startsWith('Basic ')) {
@@ -93,7 +114,8 @@ function authenticate(req: IncomingMessage, body: Record<string, unknown>, write
   } else if (typeof body.writeKey === 'string') {
     presented = body.writeKey;
   }
-  if (presented === null) return 'Missing write key: send it as HTTP Basic auth user name (`<writeKey>:`).';
+  if (presented === null)
+    return 'Missing write key: send it as HTTP Basic auth user name (`<writeKey>:`).';
   const a = Buffer.from(presented);
   const b = Buffer.from(writeKey);
   return a.length === b.length && timingSafeEqual(a, b) ? null : 'Invalid write key.';

@@ -38,6 +38,8 @@ export interface ResolutionResult {
   changed: boolean;
   mergedProfileIds: string[];
   skipped: SkippedIdentifier[];
+  /** Identities this call claimed (each names the profile it was claimed for). */
+  claimed: IdentityDoc[];
 }
 
 /**
@@ -61,6 +63,7 @@ export class IdentityResolver {
     // Identity keys claimed so far, per profile they were claimed for; logged at the end
     // in one entry per profile (an attempt that lost a race keeps what it claimed).
     const claimedFor = new Map<string, string[]>();
+    const claimedDocs: IdentityDoc[] = [];
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const owned = await this.store.getIdentities(keys);
@@ -96,7 +99,9 @@ export class IdentityResolver {
         createdAt: new Date(),
       }));
       const { conflicts } = await this.store.claimIdentities(claims);
-      const claimed = claims.filter((c) => !conflicts.includes(c._id)).map((c) => c._id);
+      const won = claims.filter((c) => !conflicts.includes(c._id));
+      claimedDocs.push(...won);
+      const claimed = won.map((c) => c._id);
       if (claimed.length > 0)
         claimedFor.set(target, [...(claimedFor.get(target) ?? []), ...claimed]);
       if (conflicts.length > 0) continue; // someone else owns them now: plan again
@@ -180,6 +185,7 @@ export class IdentityResolver {
         changed,
         mergedProfileIds: merged,
         skipped: plan.skipped,
+        claimed: claimedDocs,
       };
     }
     throw new Error(`Could not resolve record ${record.recordId}: identifiers kept changing owner`);

@@ -5,7 +5,10 @@ import { identityKey, type Identifier } from '../identity/kinds';
 import { sortByPriority } from '../identity/normalise';
 import type { IdentityResolver } from '../identity/resolver';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { EventDoc, EventType } from '../store/models';
+import type { Logger } from 'pino';
+import type { EventClaimDoc, EventDoc, EventType } from '../store/models';
+import { EventBatchWriter, eventLogName } from './eventBatchWriter';
+import { IngestionMemory } from './identityCache';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 
 /** An event in the Segment tracking spec's shape (the GraphQL `EventInput`). */
@@ -50,25 +53,44 @@ interface PreparedEvent {
 }
 
 const MAX_MESSAGE_ID_LENGTH = 200;
-/** How long an unindexed event is left to the writer that stored it before a retry indexes it. */
-const INDEX_GRACE_MS = 30_000;
-
-export const eventLogName = (profileId: string): string => `events:${profileId}`;
 const MAX_NAME_LENGTH = 200;
 /** Events stamped further in the future than this are clock errors, not data. */
 const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+/** Groups of related events resolved at once within one request. */
+const RESOLVE_CONCURRENCY = 8;
+/**
+ * An identity whose profile has no view yet is normal for this long (its creator is
+ * still building it); after that, the creator died, and the event goes through the
+ * resolver, which repairs the profile.
+ */
+const VIEW_GRACE_MS = 10_000;
+
+export { eventLogName };
 
 /**
- * Ingests Segment-style events: validates the whole batch before writing anything, then
- * resolves each event's identifiers and stores it once per messageId.
+ * Ingests Segment-style events: validates the whole batch before writing anything,
+ * attributes each event to a profile, then stores the batch in a few round trips.
+ *
+ * Attribution takes the fast path for what most traffic is (a known visitor's track and
+ * page calls): when every identifier of the event is already owned by one profile, the
+ * event joins that profile's log with no resolution at all. Everything else (new
+ * visitors, identify with traits, alias, identifiers owned by different profiles) goes
+ * through the identity resolver. Events that share an identifier are attributed in
+ * request order (an identify must be seen by the track calls after it); unrelated ones
+ * are resolved concurrently.
  */
 export class EventIngestionService {
+  private readonly memory = new IngestionMemory();
+  readonly writer: EventBatchWriter;
+
   constructor(
     private readonly store: IdentityGraphStore,
     private readonly policy: IdentifierPolicy,
     private readonly resolver: IdentityResolver,
     private readonly maxEventsPerRequest: number,
-  ) {}
+  ) {
+    this.writer = new EventBatchWriter(store, this.memory);
+  }
 
   async ingest(events: readonly EventInput[], field = 'events'): Promise<IngestResult> {
     if (events.length === 0) throw badInput(field, 'at least one event is required');
@@ -80,44 +102,15 @@ export class EventIngestionService {
     }
     const prepared = events.map((e, i) => this.prepare(e, `${field}[${i}]`));
 
-    const outcomes: EventOutcome[] = [];
-    // In order: an identify earlier in a batch must be visible to the track calls after it.
-    for (const event of prepared) outcomes.push(await this.store1(event));
-    const duplicates = outcomes.filter((o) => o.duplicate).length;
-    return { accepted: outcomes.length - duplicates, duplicates, outcomes };
-  }
+    // A messageId repeated within the request is one event: the first occurrence counts.
+    const unique = new Map<string, PreparedEvent>();
+    for (const e of prepared) if (!unique.has(e.messageId)) unique.set(e.messageId, e);
+    const profileOf = await this.attribute([...unique.values()]);
 
-  private async store1(e: PreparedEvent): Promise<EventOutcome> {
-    const existing = (await this.store.getEvents([e.messageId])).get(e.messageId);
-    if (existing) {
-      // A writer that stored the event but died before indexing it left it unindexed;
-      // the client's retry finishes the job (after a grace period, so we do not race a
-      // writer that is still at it).
-      if (
-        existing.indexedAt === null &&
-        Date.now() - existing.receivedAt.getTime() > INDEX_GRACE_MS
-      ) {
-        await this.index(existing);
-      }
-      return { messageId: e.messageId, profileId: existing.profileId, duplicate: true };
-    }
-
-    const identifiers = [...e.identifiers];
-    if (e.previousId !== null) identifiers.push(await this.previousIdentifier(e.previousId));
-    const isIdentifyWithTraits = e.input.type === 'identify' && Object.keys(e.traits).length > 0;
-    const resolution = await this.resolver.resolve({
-      recordId: `event:${e.messageId}`,
-      source: 'events',
-      identifiers: sortByPriority(identifiers),
-      traitRecord: isIdentifyWithTraits
-        ? { traits: e.traits, hash: e.hash, observedAt: e.timestamp, payload: e.input }
-        : undefined,
-      reason: e.input.type === 'alias' ? 'ALIAS' : 'SHARED_IDENTIFIER',
-    });
-
-    const event: EventDoc = {
+    const receivedAt = new Date();
+    const docs: EventDoc[] = [...unique.values()].map((e) => ({
       _id: e.messageId,
-      profileId: resolution.profileId,
+      profileId: profileOf.get(e.messageId)!,
       type: e.input.type,
       event: e.input.event ?? null,
       name: e.input.name ?? null,
@@ -127,18 +120,132 @@ export class EventIngestionService {
       traits: e.traits,
       context: e.context,
       timestamp: e.timestamp,
-      receivedAt: new Date(),
-      indexedAt: null,
-    };
-    const inserted = await this.store.insertEvent(event);
-    if (inserted) await this.index(event);
-    return { messageId: e.messageId, profileId: resolution.profileId, duplicate: !inserted };
+      receivedAt,
+    }));
+    const stored = await this.writer.write(docs);
+    // An event stored before keeps the profile it was first attributed to.
+    const earlier = stored.size > 0 ? await this.store.getEventClaims([...stored]) : new Map();
+
+    const counted = new Set<string>();
+    const outcomes = prepared.map((e): EventOutcome => {
+      const duplicate = stored.has(e.messageId) || counted.has(e.messageId);
+      counted.add(e.messageId);
+      const profileId =
+        (earlier.get(e.messageId) as EventClaimDoc | undefined)?.profileId ??
+        profileOf.get(e.messageId)!;
+      return { messageId: e.messageId, profileId, duplicate };
+    });
+    const duplicates = outcomes.filter((o) => o.duplicate).length;
+    return { accepted: outcomes.length - duplicates, duplicates, outcomes };
   }
 
-  /** Appends the event to its profile's event log, then marks it indexed. */
-  private async index({ indexedAt: _unused, ...event }: EventDoc): Promise<void> {
-    const seq = await this.store.eventLog.append(eventLogName(event.profileId), event);
-    await this.store.markEventIndexed(event._id, seq);
+  /** Finishes the batches of writers that died mid-write (see EventBatchWriter). */
+  recoverAbandoned(logger: Logger): Promise<number> {
+    return this.writer.recoverAbandoned(logger);
+  }
+
+  /** Decides the profile of each event; returns messageId → profile id. */
+  private async attribute(events: PreparedEvent[]): Promise<Map<string, string>> {
+    const keysOf = events.map((e) => e.identifiers.map(identityKey));
+    await this.learnOwners([...new Set(keysOf.flat())]);
+
+    const profileOf = new Map<string, string>();
+    // An alias's previousId may be either kind: it orders the alias after both.
+    const groups = groupBySharedKeys(
+      events.map((e, i) =>
+        e.previousId === null
+          ? keysOf[i]!
+          : [...keysOf[i]!, `user_id:${e.previousId}`, `anonymous_id:${e.previousId}`],
+      ),
+    );
+    let next = 0;
+    const work = async () => {
+      while (next < groups.length) {
+        const group = groups[next++]!;
+        // Owners learnt while resolving this group (a new visitor's first event creates
+        // the profile its next events join).
+        const local = new Map<string, string>();
+        for (const i of group) {
+          const e = events[i]!;
+          const keys = keysOf[i]!;
+          const owner = this.fastPathOwner(e, keys, local);
+          if (owner !== null) {
+            profileOf.set(e.messageId, owner);
+            continue;
+          }
+          // Resolution writes (traits, links): an event stored before must not write again,
+          // even if its payload differs (a client re-sending with a new timestamp).
+          const stored = (await this.store.getEventClaims([e.messageId])).get(e.messageId);
+          if (stored !== undefined) {
+            profileOf.set(e.messageId, stored.profileId);
+            continue;
+          }
+          const result = await this.resolve(e);
+          profileOf.set(e.messageId, result.profileId);
+          for (const doc of result.claimed) this.memory.rememberOwner(doc);
+          // A profile created just now has an empty event log: no need to look it up.
+          if (result.created) this.memory.rememberLogLength(eventLogName(result.profileId), 0);
+          for (const doc of result.claimed) this.memory.rememberView(doc.profileId);
+          this.memory.rememberView(result.profileId);
+          const skipped = new Set(result.skipped.map((s) => identityKey(s.identifier)));
+          for (const key of keys) if (!skipped.has(key)) local.set(key, result.profileId);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(RESOLVE_CONCURRENCY, groups.length) }, work));
+    return profileOf;
+  }
+
+  /** The profile an event joins without resolution, or null when it needs the resolver. */
+  private fastPathOwner(
+    e: PreparedEvent,
+    keys: string[],
+    local: Map<string, string>,
+  ): string | null {
+    if (e.previousId !== null) return null; // alias links ids by definition
+    if (e.input.type === 'identify' && Object.keys(e.traits).length > 0) return null; // a trait record
+    let owner: string | null = null;
+    for (const key of keys) {
+      const known = local.get(key) ?? this.memory.owner(key)?.profileId;
+      if (known === undefined || (owner !== null && known !== owner)) return null;
+      owner = known;
+    }
+    if (owner === null) return null;
+    if (this.memory.hasView(owner)) return owner;
+    const young = keys.some((k) => {
+      const doc = this.memory.owner(k);
+      return doc !== undefined && Date.now() - doc.createdAt.getTime() < VIEW_GRACE_MS;
+    });
+    return young ? owner : null;
+  }
+
+  /** Looks up the owners of identity keys this process has not seen yet. */
+  private async learnOwners(keys: string[]): Promise<void> {
+    const unknown = keys.filter((k) => this.memory.owner(k) === undefined);
+    if (unknown.length === 0) return;
+    const owned = await this.store.getIdentities(unknown);
+    for (const doc of owned.values()) this.memory.rememberOwner(doc);
+    const profiles = [...new Set([...owned.values()].map((d) => d.profileId))].filter(
+      (p) => !this.memory.hasView(p),
+    );
+    if (profiles.length === 0) return;
+    const views = await this.store.getProfiles(profiles);
+    for (const id of views.keys()) this.memory.rememberView(id);
+  }
+
+  private async resolve(e: PreparedEvent) {
+    const identifiers = [...e.identifiers];
+    if (e.previousId !== null) identifiers.push(await this.previousIdentifier(e.previousId));
+    const isIdentifyWithTraits = e.input.type === 'identify' && Object.keys(e.traits).length > 0;
+    return this.resolver.resolve({
+      recordId: `event:${e.messageId}`,
+      source: 'events',
+      identifiers: sortByPriority(dedupe(identifiers)),
+      traitRecord: isIdentifyWithTraits
+        ? { traits: e.traits, hash: e.hash, observedAt: e.timestamp, payload: e.input }
+        : undefined,
+      reason: e.input.type === 'alias' ? 'ALIAS' : 'SHARED_IDENTIFIER',
+    });
   }
 
   /**
@@ -238,4 +345,35 @@ export class EventIngestionService {
       hash,
     };
   }
+}
+
+/**
+ * Groups events (by index) so that events sharing an identity key are in one group, in
+ * request order; groups are independent of each other.
+ */
+function groupBySharedKeys(keysOf: string[][]): number[][] {
+  const parent = keysOf.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const firstWithKey = new Map<string, number>();
+  keysOf.forEach((keys, i) => {
+    for (const key of keys) {
+      const j = firstWithKey.get(key);
+      if (j === undefined) firstWithKey.set(key, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const groups = new Map<number, number[]>();
+  keysOf.forEach((_, i) => {
+    const root = find(i);
+    groups.set(root, [...(groups.get(root) ?? []), i]);
+  });
+  return [...groups.values()];
+}
+
+function dedupe(identifiers: Identifier[]): Identifier[] {
+  const seen = new Set<string>();
+  return identifiers.filter((i) => !seen.has(identityKey(i)) && seen.add(identityKey(i)));
 }

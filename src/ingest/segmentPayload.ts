@@ -19,7 +19,10 @@ export function fromSegmentCall(
   const c = call as Record<string, unknown>;
   const type = options.type ?? eventType(c.type, `${field}.type`);
   if (options.type !== undefined && c.type !== undefined && c.type !== options.type)
-    throw badInput(`${field}.type`, `"${String(c.type)}" sent to the /v1/${options.type} endpoint`);
+    throw badInput(
+      `${field}.type`,
+      `${JSON.stringify(c.type)} sent to the /v1/${options.type} endpoint`,
+    );
 
   const timestamp = correctedTimestamp(c, field, options);
   return {
@@ -35,7 +38,7 @@ export function fromSegmentCall(
     traits: c.traits ?? undefined,
     properties:
       type === 'page' && typeof c.category === 'string' && isObjectOrAbsent(c.properties)
-        ? { category: c.category, ...((c.properties as object | undefined) ?? {}) }
+        ? { category: c.category, ...(c.properties ?? {}) }
         : (c.properties ?? undefined),
     context: c.context ?? undefined,
     timestamp,
@@ -43,7 +46,8 @@ export function fromSegmentCall(
 }
 
 function eventType(value: unknown, field: string): EventType {
-  if (typeof value === 'string' && (TYPES as readonly string[]).includes(value)) return value as EventType;
+  if (typeof value === 'string' && (TYPES as readonly string[]).includes(value))
+    return value as EventType;
   throw badInput(field, `expected one of ${TYPES.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
@@ -62,7 +66,9 @@ function optionalString(value: unknown, field: string): string | null {
 }
 
 function isObjectOrAbsent(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));
+  return (
+    value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value))
+  );
 }
 
 function parseDate(value: unknown, field: string): Date | null {
@@ -83,7 +89,9 @@ function correctedTimestamp(
   field: string,
   options: { receivedAt: Date; batchSentAt?: unknown },
 ): Date | null {
-  const timestamp = parseDate(c.timestamp, `${field}.timestamp`) ?? parseDate(c.originalTimestamp, `${field}.originalTimestamp`);
+  const timestamp =
+    parseDate(c.timestamp, `${field}.timestamp`) ??
+    parseDate(c.originalTimestamp, `${field}.originalTimestamp`);
   const sentAt = parseDate(c.sentAt, `${field}.sentAt`) ?? parseDate(options.batchSentAt, 'sentAt');
   if (timestamp === null) return null;
   if (sentAt === null) return timestamp;

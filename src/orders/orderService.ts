@@ -16,7 +16,8 @@ export interface OrderInput {
   status?: OrderStatus | null;
   currency: string;
   total: number;
-  items?: readonly { sku: string; name?: string | null; quantity: number; unitPrice: number }[] | null;
+  items?:
+    readonly { sku: string; name?: string | null; quantity: number; unitPrice: number }[] | null;
 }
 
 export interface OrderOutcome {
@@ -47,13 +48,19 @@ export class OrderService {
   async record(inputs: readonly OrderInput[], field = 'orders'): Promise<OrderOutcome[]> {
     if (inputs.length === 0) throw badInput(field, 'at least one order is required');
     if (inputs.length > MAX_ORDERS_PER_REQUEST)
-      throw badInput(field, `at most ${MAX_ORDERS_PER_REQUEST} orders per request, got ${inputs.length}`);
+      throw badInput(
+        field,
+        `at most ${MAX_ORDERS_PER_REQUEST} orders per request, got ${inputs.length}`,
+      );
     const prepared = inputs.map((o, i) => this.prepare(o, `${field}[${i}]`));
     const seen = new Map<string, number>();
     prepared.forEach((p, i) => {
       const earlier = seen.get(p.order.orderId);
       if (earlier !== undefined && prepared[earlier]!.order.contentHash !== p.order.contentHash)
-        throw badInput(`${field}[${i}].orderId`, `"${p.order.orderId}" appears twice with different content`);
+        throw badInput(
+          `${field}[${i}].orderId`,
+          `"${p.order.orderId}" appears twice with different content`,
+        );
       seen.set(p.order.orderId, i);
     });
 
@@ -87,15 +94,20 @@ export class OrderService {
     }));
   }
 
-  private prepare(input: OrderInput, field: string): { order: OrderWrite; identifiers: Identifier[] } {
+  private prepare(
+    input: OrderInput,
+    field: string,
+  ): { order: OrderWrite; identifiers: Identifier[] } {
     const orderId = input.orderId.trim();
     if (orderId === '' || orderId.length > MAX_ID_LENGTH)
       throw badInput(`${field}.orderId`, `must be 1-${MAX_ID_LENGTH} characters`);
     const raw: RawIdentifier[] = [
       { kind: 'CUSTOMER_ID', value: input.customerId, field: `${field}.customerId` },
     ];
-    if (input.email != null) raw.push({ kind: 'EMAIL', value: input.email, field: `${field}.email` });
-    if (input.phone != null) raw.push({ kind: 'PHONE', value: input.phone, field: `${field}.phone` });
+    if (input.email != null)
+      raw.push({ kind: 'EMAIL', value: input.email, field: `${field}.email` });
+    if (input.phone != null)
+      raw.push({ kind: 'PHONE', value: input.phone, field: `${field}.phone` });
     const { usable } = this.policy.prepare(raw);
     const customer = usable.find((i) => i.kind === 'CUSTOMER_ID');
     if (customer === undefined)
@@ -104,10 +116,16 @@ export class OrderService {
     if (Number.isNaN(input.placedAt.getTime()))
       throw badInput(`${field}.placedAt`, 'not a valid date-time');
     if (input.placedAt.getTime() > Date.now() + 24 * 3600 * 1000)
-      throw badInput(`${field}.placedAt`, `${input.placedAt.toISOString()} is more than a day in the future`);
+      throw badInput(
+        `${field}.placedAt`,
+        `${input.placedAt.toISOString()} is more than a day in the future`,
+      );
     const currency = input.currency.trim().toUpperCase();
     if (!/^[A-Z]{3}$/.test(currency))
-      throw badInput(`${field}.currency`, `expected an ISO 4217 code such as USD, got "${input.currency}"`);
+      throw badInput(
+        `${field}.currency`,
+        `expected an ISO 4217 code such as USD, got "${input.currency}"`,
+      );
     const total = amount(input.total, `${field}.total`);
     const itemsIn = input.items ?? [];
     if (itemsIn.length > MAX_ITEMS)
@@ -118,11 +136,19 @@ export class OrderService {
       if (sku === '' || sku.length > MAX_ID_LENGTH)
         throw badInput(`${at}.sku`, `must be 1-${MAX_ID_LENGTH} characters`);
       if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 1_000_000)
-        throw badInput(`${at}.quantity`, `must be a whole number from 1 to 1000000, got ${item.quantity}`);
+        throw badInput(
+          `${at}.quantity`,
+          `must be a whole number from 1 to 1000000, got ${item.quantity}`,
+        );
       const name = item.name?.trim() ?? null;
       if (name !== null && name.length > MAX_ID_LENGTH)
         throw badInput(`${at}.name`, `longer than ${MAX_ID_LENGTH} characters`);
-      return { sku, name: name || null, quantity: item.quantity, unitPrice: amount(item.unitPrice, `${at}.unitPrice`) };
+      return {
+        sku,
+        name: name || null,
+        quantity: item.quantity,
+        unitPrice: amount(item.unitPrice, `${at}.unitPrice`),
+      };
     });
     const row = {
       orderId,

@@ -200,11 +200,13 @@ export class OrderStore {
         const n = Number(row.n);
         s.count += n;
         s.totals.push({ currency: row.currency.trim(), count: n, amount: Number(row.total) });
-        if (s.firstOrderAt === null || row.first_at! < s.firstOrderAt) s.firstOrderAt = row.first_at;
+        if (s.firstOrderAt === null || row.first_at! < s.firstOrderAt)
+          s.firstOrderAt = row.first_at;
         if (s.lastOrderAt === null || row.last_at! > s.lastOrderAt) s.lastOrderAt = row.last_at;
       }
     }
-    for (const a of answers) a.stats.totals.sort((x, y) => y.count - x.count || (x.currency < y.currency ? -1 : 1));
+    for (const a of answers)
+      a.stats.totals.sort((x, y) => y.count - x.count || (x.currency < y.currency ? -1 : 1));
     return answers;
   }
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { badInput } from '../errors';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import { identityKey, type IdentifierKind } from '../identity/kinds';
-import { eventLogName } from '../ingest/eventIngestionService';
+import { eventLogName } from '../ingest/eventBatchWriter';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { EventDoc, IdentityDoc, MergePointerDoc, ProfileDoc } from '../store/models';
 
@@ -101,13 +101,13 @@ export class ProfileReader {
     );
     const seen = new Set<string>();
     const newest: EventDoc[] = [];
-    for (const { data, seq } of tails
+    for (const { data } of tails
       .flat()
       .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)) {
       // A retried indexing can log an event twice; show it once.
       if (seen.has(data._id)) continue;
       seen.add(data._id);
-      newest.push({ ...data, indexedAt: seq });
+      newest.push(data);
       if (newest.length === limit) break;
     }
     return newest;

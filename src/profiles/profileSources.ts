@@ -6,7 +6,7 @@ import type { SourceSet } from '../sources/registry';
 import type { ResilientSource } from '../sources/resilientSource';
 import type { SourceResult } from '../sources/sourceAdapter';
 import type { SourceLoaders } from '../sources/sourceLoaders';
-import type { EventIndexEntry, EventType, ProfileDoc } from '../store/models';
+import type { EventDoc, EventType, ProfileDoc } from '../store/models';
 import { MAX_PAGE_SIZE } from './profileReader';
 
 export interface Page<T> {
@@ -50,31 +50,51 @@ export class ProfileSources {
       after: after === null ? null : decodeOrderCursor(after),
     });
     const edges = answer.orders.map((o) => ({ cursor: encodeOrderCursor(o), node: o }));
-    return { edges, pageInfo: { hasNextPage: answer.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return {
+      edges,
+      pageInfo: { hasNextPage: answer.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    };
   }
 
   async orderStats(profile: ProfileDoc): Promise<OrderStats> {
     const customerIds = valuesOf(profile, 'CUSTOMER_ID');
-    if (customerIds.length === 0) return { count: 0, totals: [], firstOrderAt: null, lastOrderAt: null };
-    return (await this.value(this.sources.orders, 'orders', { customerIds, first: 0, after: null })).stats;
+    if (customerIds.length === 0)
+      return { count: 0, totals: [], firstOrderAt: null, lastOrderAt: null };
+    return (await this.value(this.sources.orders, 'orders', { customerIds, first: 0, after: null }))
+      .stats;
   }
 
   async events(
     profile: ProfileDoc,
     args: { first: number; after: string | null; type: EventType | null; name: string | null },
-  ): Promise<Page<EventIndexEntry>> {
+  ): Promise<Page<EventDoc>> {
     checkPageSize(args.first);
     const members = membersOf(profile);
     const after = args.after === null ? null : decodeEventCursor(args.after, members);
-    const answer = await this.value(this.sources.events, 'events', { members, ...args, after });
+    const answer = await this.value(this.sources.events, 'events', {
+      members,
+      ...args,
+      after,
+      stats: false,
+    });
     const endCursor = encodeEventCursor(answer.next);
     // Positions are per page, not per event: every edge carries the page's end cursor.
     const edges = answer.events.map((e) => ({ cursor: endCursor, node: e }));
-    return { edges, pageInfo: { hasNextPage: answer.hasNextPage, endCursor: edges.length > 0 ? endCursor : null } };
+    return {
+      edges,
+      pageInfo: { hasNextPage: answer.hasNextPage, endCursor: edges.length > 0 ? endCursor : null },
+    };
   }
 
   async eventStats(profile: ProfileDoc): Promise<EventStats> {
-    const request = { members: membersOf(profile), first: 0, after: null, type: null, name: null };
+    const request = {
+      members: membersOf(profile),
+      first: 0,
+      after: null,
+      type: null,
+      name: null,
+      stats: true,
+    };
     return (await this.value(this.sources.events, 'events', request)).stats;
   }
 
@@ -82,25 +102,58 @@ export class ProfileSources {
   async status(profile: ProfileDoc): Promise<SourceStatusView[]> {
     const checks: [string, Promise<SourceResult<unknown>> | null][] = [
       ['crm', this.result(this.sources.crm, { crmIds: valuesOf(profile, 'CRM_ID') })],
-      ['orders', this.result(this.sources.orders, { customerIds: valuesOf(profile, 'CUSTOMER_ID'), first: 0, after: null })],
-      ['events', this.result(this.sources.events, { members: membersOf(profile), first: 0, after: null, type: null, name: null })],
+      [
+        'orders',
+        this.result(this.sources.orders, {
+          customerIds: valuesOf(profile, 'CUSTOMER_ID'),
+          first: 0,
+          after: null,
+        }),
+      ],
+      [
+        'events',
+        this.result(this.sources.events, {
+          members: membersOf(profile),
+          first: 0,
+          after: null,
+          type: null,
+          name: null,
+          stats: false,
+        }),
+      ],
     ];
     const out: SourceStatusView[] = [];
     for (const [source, pending] of checks) {
       if (pending === null) continue;
       const r = await pending;
-      out.push({ source, available: r.value !== null, stale: r.stale && r.value !== null, asOf: r.asOf, error: r.error });
+      out.push({
+        source,
+        available: r.value !== null,
+        stale: r.stale && r.value !== null,
+        asOf: r.asOf,
+        error: r.error,
+      });
     }
     return out;
   }
 
-  private result<Req, Res>(source: ResilientSource<Req, Res> | null, request: Req): Promise<SourceResult<Res>> | null {
+  private result<Req, Res>(
+    source: ResilientSource<Req, Res> | null,
+    request: Req,
+  ): Promise<SourceResult<Res>> | null {
     return source === null ? null : this.loaders.load(source, request);
   }
 
-  private async value<Req, Res>(source: ResilientSource<Req, Res> | null, name: string, request: Req): Promise<Res> {
+  private async value<Req, Res>(
+    source: ResilientSource<Req, Res> | null,
+    name: string,
+    request: Req,
+  ): Promise<Res> {
     if (source === null)
-      throw new MosaicError(ErrorCode.SOURCE_UNAVAILABLE, `The ${name} source is not enabled (MOSAIC_SOURCES).`);
+      throw new MosaicError(
+        ErrorCode.SOURCE_UNAVAILABLE,
+        `The ${name} source is not enabled (MOSAIC_SOURCES).`,
+      );
     const result = await this.loaders.load(source, request);
     if (result.value === null) {
       throw new MosaicError(
@@ -117,7 +170,10 @@ const valuesOf = (profile: ProfileDoc, kind: string): string[] =>
 
 const membersOf = (profile: ProfileDoc): string[] => [profile._id, ...profile.mergedFrom];
 
-const emptyPage = <T>(): Page<T> => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+const emptyPage = <T>(): Page<T> => ({
+  edges: [],
+  pageInfo: { hasNextPage: false, endCursor: null },
+});
 
 function checkPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE)
@@ -125,7 +181,9 @@ function checkPageSize(first: number): void {
 }
 
 function encodeOrderCursor(o: OrderRow): string {
-  return Buffer.from(JSON.stringify(['order', o.placedAt.toISOString(), o.orderId])).toString('base64url');
+  return Buffer.from(JSON.stringify(['order', o.placedAt.toISOString(), o.orderId])).toString(
+    'base64url',
+  );
 }
 
 function decodeOrderCursor(cursor: string): OrderCursor {

@@ -1,6 +1,6 @@
-import { eventLogName } from '../ingest/eventIngestionService';
+import { eventLogName } from '../ingest/eventBatchWriter';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { EventIndexEntry, EventType } from '../store/models';
+import type { EventDoc, EventType } from '../store/models';
 
 export interface EventsRequest {
   /** The profile cluster: the live profile and every profile merged into it. */
@@ -10,6 +10,8 @@ export interface EventsRequest {
   after: Record<string, number> | null;
   type: EventType | null;
   name: string | null;
+  /** Whether to compute `stats` (it may cost a look-up per long log). */
+  stats: boolean;
 }
 
 export interface EventStats {
@@ -19,7 +21,7 @@ export interface EventStats {
 }
 
 export interface EventsAnswer {
-  events: EventIndexEntry[];
+  events: EventDoc[];
   hasNextPage: boolean;
   /** Where the next page starts, per member log. */
   next: Record<string, number>;
@@ -35,7 +37,7 @@ interface Cursor {
   member: string;
   /** Unread entries are the slots below this. */
   pos: number;
-  buffer: { seq: number; data: EventIndexEntry; at: Date }[];
+  buffer: { seq: number; data: EventDoc; at: Date }[];
 }
 
 /**
@@ -45,34 +47,63 @@ interface Cursor {
  */
 export function createEventsSource(store: IdentityGraphStore) {
   const log = store.eventLog;
+  type Tail = Awaited<ReturnType<typeof log.readTail>>;
 
-  async function answer(r: EventsRequest): Promise<EventsAnswer> {
-    const lengths = await Promise.all(r.members.map((m) => log.length(eventLogName(m))));
-    const ends = await Promise.all(
-      r.members.map((m, i) =>
-        lengths[i]! === 0
-          ? Promise.resolve([])
-          : Promise.all([
-              log.readRange(eventLogName(m), 0, 1),
-              log.readRange(eventLogName(m), lengths[i]! - 1, 1),
-            ]),
+  async function loadMany(requests: readonly EventsRequest[]): Promise<EventsAnswer[]> {
+    // One tail read per member log for the whole batch, deep enough for every request
+    // that starts from the newest event; it also gives each log's length.
+    const depth = new Map<string, number>();
+    for (const r of requests)
+      for (const m of r.members)
+        depth.set(m, Math.max(depth.get(m) ?? 1, r.after === null ? r.first + 1 : 1));
+    const tails = new Map(
+      await Promise.all(
+        [...depth].map(async ([m, n]) => [m, await log.readTail(eventLogName(m), n)] as const),
       ),
     );
-    const stats: EventStats = { count: 0, firstSeenAt: null, lastSeenAt: null };
-    lengths.forEach((n, i) => {
-      stats.count += n;
-      const [first, last] = ends[i] as { at: Date }[][];
-      const firstAt = first?.[0]?.at;
-      const lastAt = last?.[0]?.at;
-      if (firstAt && (stats.firstSeenAt === null || firstAt < stats.firstSeenAt)) stats.firstSeenAt = firstAt;
-      if (lastAt && (stats.lastSeenAt === null || lastAt > stats.lastSeenAt)) stats.lastSeenAt = lastAt;
-    });
+    const statMembers = new Set(requests.filter((r) => r.stats).flatMap((r) => r.members));
+    const firstAt = new Map(
+      await Promise.all(
+        [...statMembers].map(async (m) => [m, await firstArrival(m, tails.get(m)!)] as const),
+      ),
+    );
+    return Promise.all(requests.map((r) => answer(r, tails, firstAt)));
+  }
 
-    const cursors: Cursor[] = r.members.map((member, i) => ({
-      member,
-      pos: Math.min(r.after?.[member] ?? lengths[i]!, lengths[i]!),
-      buffer: [],
-    }));
+  /** When the log's first entry arrived: in the tail for short logs, one look-up otherwise. */
+  async function firstArrival(member: string, tail: Tail): Promise<Date | null> {
+    if (tail.length === 0) return null;
+    const head = tail.entries[0];
+    if (head?.seq === 0) return head.at;
+    return (await log.readRange(eventLogName(member), 0, 1))[0]?.at ?? null;
+  }
+
+  async function answer(
+    r: EventsRequest,
+    tails: Map<string, Tail>,
+    firstAt: Map<string, Date | null>,
+  ): Promise<EventsAnswer> {
+    const stats: EventStats = { count: 0, firstSeenAt: null, lastSeenAt: null };
+    for (const m of r.members) {
+      const tail = tails.get(m)!;
+      stats.count += tail.length;
+      const last = tail.entries.at(-1)?.at;
+      if (last && (stats.lastSeenAt === null || last > stats.lastSeenAt)) stats.lastSeenAt = last;
+      const first = firstAt.get(m);
+      if (first && (stats.firstSeenAt === null || first < stats.firstSeenAt))
+        stats.firstSeenAt = first;
+    }
+
+    const cursors: Cursor[] = r.members.map((member) => {
+      const tail = tails.get(member)!;
+      if (r.after !== null)
+        return { member, pos: Math.min(r.after[member] ?? tail.length, tail.length), buffer: [] };
+      return {
+        member,
+        pos: tail.entries[0]?.seq ?? tail.length,
+        buffer: [...tail.entries].reverse(),
+      };
+    });
     const events: EventsAnswer['events'] = [];
     const seen = new Set<string>();
     let scanned = 0;
@@ -107,20 +138,20 @@ export function createEventsSource(store: IdentityGraphStore) {
       seen.add(entry.data._id);
       events.push(entry.data);
     }
-    const next = positions(cursors);
-    return { events, hasNextPage, next, stats };
+    return { events, hasNextPage, next: positions(cursors), stats };
   }
 
   return {
     name: 'events',
     keyedBy: 'PROFILE' as const,
-    maxBatchSize: 200,
-    requestKey: (r: EventsRequest) => JSON.stringify([[...r.members].sort(), r.first, r.after, r.type, r.name]),
-    loadMany: (requests: readonly EventsRequest[]) => Promise.all(requests.map(answer)),
+    maxBatchSize: 1_000,
+    requestKey: (r: EventsRequest) =>
+      JSON.stringify([[...r.members].sort(), r.first, r.after, r.type, r.name, r.stats]),
+    loadMany,
   };
 }
 
-function matches(e: EventIndexEntry, r: EventsRequest): boolean {
+function matches(e: EventDoc, r: EventsRequest): boolean {
   if (r.type !== null && e.type !== r.type) return false;
   if (r.name !== null && e.event !== r.name && e.name !== r.name) return false;
   return true;

@@ -24,7 +24,8 @@ const BUILT_IN = {
 
 type BuiltIn = typeof BUILT_IN;
 type AdapterOf<K extends keyof BuiltIn> = ReturnType<BuiltIn[K]>;
-type Resilient<A> = A extends SourceAdapter<infer Req, infer Res> ? ResilientSource<Req, Res> : never;
+type Resilient<A> =
+  A extends SourceAdapter<infer Req, infer Res> ? ResilientSource<Req, Res> : never;
 
 /** The enabled sources of this process (null: disabled by configuration). */
 export type SourceSet = { [K in keyof BuiltIn]: Resilient<AdapterOf<K>> | null } & {
@@ -41,7 +42,8 @@ export function createSources(
   if (unknown.length > 0) {
     throw new ConfigError(
       unknown.map(
-        (name) => `MOSAIC_SOURCES: unknown source "${name}" (known: ${Object.keys(BUILT_IN).join(', ')})`,
+        (name) =>
+          `MOSAIC_SOURCES: unknown source "${name}" (known: ${Object.keys(BUILT_IN).join(', ')})`,
       ),
     );
   }
@@ -63,6 +65,6 @@ export function createSources(
   const set = { crm: build('crm'), orders: build('orders'), events: build('events') };
   return {
     ...set,
-    all: Object.values(set).filter((s) => s !== null) as unknown as ResilientSource<never, unknown>[],
+    all: Object.values(set).filter((s) => s !== null),
   };
 }

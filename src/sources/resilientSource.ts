@@ -54,12 +54,17 @@ export class ResilientSource<Req, Res> {
             keys.map((key, i) => ({ key, value: values[i] })),
             asOf,
           )
-          .catch((err: unknown) => this.logger.debug({ err, source: this.name }, 'cache write failed'));
+          .catch((err: unknown) =>
+            this.logger.debug({ err, source: this.name }, 'cache write failed'),
+          );
         return values.map((value) => ({ value, stale: false, asOf, error: null }));
       } catch (err) {
         this.breaker.recordFailure();
         failure = err instanceof Error ? err.message : String(err);
-        this.logger.warn({ err, source: this.name, breaker: this.breaker.state }, 'source failed; serving cache');
+        this.logger.warn(
+          { err, source: this.name, breaker: this.breaker.state },
+          'source failed; serving cache',
+        );
       }
     } else {
       failure = `${this.name} is failing; calls paused by the circuit breaker`;
@@ -67,8 +72,10 @@ export class ResilientSource<Req, Res> {
     // Whatever time the source used, the fallback gets what is left of the budget (and
     // at least a little, so an instant refusal still reaches the cache).
     const budget = Math.max(100, this.policy.timeoutMs - (Date.now() - started));
-    const cached = await withTimeout(this.cache.getMany<Res>(this.name, keys), budget, () =>
-      new Error('cache did not answer'),
+    const cached = await withTimeout(
+      this.cache.getMany<Res>(this.name, keys),
+      budget,
+      () => new Error('cache did not answer'),
     ).catch((err: unknown) => {
       this.logger.warn({ err, source: this.name }, 'stale cache unavailable');
       return keys.map(() => null);

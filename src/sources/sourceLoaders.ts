@@ -19,14 +19,21 @@ export class SourceLoaders {
   private readonly loaders = new Map<string, DataLoader<unknown, SourceResult<unknown>, string>>();
   readonly issues = new Map<string, SourceIssue>();
 
-  async load<Req, Res>(source: ResilientSource<Req, Res>, request: Req): Promise<SourceResult<Res>> {
-    let loader = this.loaders.get(source.name) as DataLoader<Req, SourceResult<Res>, string> | undefined;
+  async load<Req, Res>(
+    source: ResilientSource<Req, Res>,
+    request: Req,
+  ): Promise<SourceResult<Res>> {
+    let loader = this.loaders.get(source.name) as
+      DataLoader<Req, SourceResult<Res>, string> | undefined;
     if (loader === undefined) {
-      loader = new DataLoader<Req, SourceResult<Res>, string>((requests) => source.loadMany(requests), {
-        cacheKeyFn: (r) => source.adapter.requestKey(r),
-        maxBatchSize: source.adapter.maxBatchSize,
-      });
-      this.loaders.set(source.name, loader as unknown as DataLoader<unknown, SourceResult<unknown>, string>);
+      loader = new DataLoader<Req, SourceResult<Res>, string>(
+        (requests) => source.loadMany(requests),
+        {
+          cacheKeyFn: (r) => source.adapter.requestKey(r),
+          maxBatchSize: source.adapter.maxBatchSize,
+        },
+      );
+      this.loaders.set(source.name, loader);
     }
     const result = await loader.load(request);
     if (result.error !== null) {

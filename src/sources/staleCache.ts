@@ -17,7 +17,11 @@ export class StaleCache {
     private readonly ttlSeconds: number,
   ) {}
 
-  async setMany<T>(source: string, entries: { key: string; value: T }[], asOf: Date): Promise<void> {
+  async setMany<T>(
+    source: string,
+    entries: { key: string; value: T }[],
+    asOf: Date,
+  ): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { key, value } of entries) {

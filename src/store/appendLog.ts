@@ -9,6 +9,15 @@ export interface AppendLog<T> {
    * lower bound of the log's length (0 for a log it just created), saves a look-up.
    */
   append(log: string, data: T, knownLength?: number): Promise<number>;
+  /**
+   * Appends many entries to many logs in one round trip in the common case (each log's
+   * entries in the order given). `knownLengths` are lower bounds the caller already has;
+   * logs without one are looked up. Returns a lower bound of each touched log's length.
+   */
+  appendMany(
+    items: { log: string; data: T }[],
+    knownLengths?: Map<string, number>,
+  ): Promise<Map<string, number>>;
   /** Entries from slot `from` to the current end, in order. */
   readFrom(
     log: string,
@@ -22,6 +31,14 @@ export interface AppendLog<T> {
   ): Promise<{ seq: number; data: T; at: Date }[]>;
   /** The last `count` entries (fewer if the log is shorter), oldest first. */
   readLast(log: string, count: number): Promise<{ seq: number; data: T; at: Date }[]>;
+  /**
+   * The log's length and at least its last `count` entries (oldest first) in as few
+   * round trips as the store allows: the length probe itself reads the newest entries.
+   */
+  readTail(
+    log: string,
+    count: number,
+  ): Promise<{ length: number; entries: { seq: number; data: T; at: Date }[] }>;
   /** The number of entries: the first free slot. */
   length(log: string): Promise<number>;
   /** True when slot `seq` exists: how a reader checks that nothing was appended after it. */

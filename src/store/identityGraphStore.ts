@@ -1,9 +1,10 @@
 import type { AppendLog } from './appendLog';
 import type {
+  EventClaimDoc,
   EventDoc,
-  EventIndexEntry,
   IdentityDoc,
   MergePointerDoc,
+  PendingEventBatchDoc,
   ProfileDoc,
   ProfileLogEntry,
   RawRecordDoc,
@@ -28,7 +29,7 @@ export interface IdentityGraphStore {
   /** Per-profile logs (`profile:<id>`) of identity claims, records and merges. */
   profileLog: AppendLog<ProfileLogEntry>;
   /** Per-profile event logs (`events:<id>`), newest last. */
-  eventLog: AppendLog<EventIndexEntry>;
+  eventLog: AppendLog<EventDoc>;
 
   getRecords(ids: string[]): Promise<Map<string, TraitRecordDoc>>;
   /** False when a record with that `_id` appeared concurrently. */
@@ -48,8 +49,11 @@ export interface IdentityGraphStore {
    */
   listLiveProfiles(afterId: string | null, limit: number): Promise<ProfileDoc[]>;
 
-  getEvents(messageIds: string[]): Promise<Map<string, EventDoc>>;
-  /** False when an event with that messageId was already stored. */
-  insertEvent(doc: EventDoc): Promise<boolean>;
-  markEventIndexed(messageId: string, seq: number): Promise<void>;
+  getEventClaims(messageIds: string[]): Promise<Map<string, EventClaimDoc>>;
+  /** Inserts each claim unless its messageId is stored; returns the messageIds that were. */
+  insertEventClaims(docs: EventClaimDoc[]): Promise<{ duplicates: string[] }>;
+  insertPendingEventBatch(doc: PendingEventBatchDoc): Promise<void>;
+  deletePendingEventBatch(id: string): Promise<void>;
+  /** Batches left by writers that died mid-way (few: a batch exists only while written). */
+  listPendingEventBatches(createdBefore: Date, limit: number): Promise<PendingEventBatchDoc[]>;
 }

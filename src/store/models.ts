@@ -112,9 +112,14 @@ export interface RawRecordDoc {
 
 export type EventType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias';
 
+/**
+ * A behavioral event as stored in its profile's event log (silver): the Segment call,
+ * validated and normalised, attributed to the profile that owned its identifiers.
+ */
 export interface EventDoc {
   /** The Segment messageId: re-sending an event with the same messageId is a no-op. */
   _id: string;
+  /** The profile whose log holds it (any member of the event's cluster). */
   profileId: string;
   type: EventType;
   event: string | null;
@@ -126,15 +131,31 @@ export interface EventDoc {
   context: Record<string, unknown>;
   timestamp: Date;
   receivedAt: Date;
-  /** Slot in the profile's event log once indexed; null in the moment between the two writes. */
-  indexedAt: number | null;
 }
 
 /**
- * An entry of a profile's event log: the event itself (a copy of its `events` document),
- * so that reading a profile's recent events is one look-up per event, not two.
+ * "This messageId is stored": the unique `_id` makes ingestion idempotent. Small on
+ * purpose: the event itself lives in the profile's event log.
  */
-export type EventIndexEntry = Omit<EventDoc, 'indexedAt'>;
+export interface EventClaimDoc {
+  _id: string;
+  profileId: string;
+  receivedAt: Date;
+  /** The pending batch that wrote it: how recovery tells its own claims from duplicates. */
+  batchId: string;
+}
+
+/**
+ * A batch of events being written: inserted before its claims and log entries and deleted
+ * after them, so a writer that dies half-way leaves a record of exactly what to finish.
+ * `logFrom` is a length of the profile's event log read before appending: the event, if
+ * it was appended at all, sits at or after it.
+ */
+export interface PendingEventBatchDoc {
+  _id: string;
+  events: { event: EventDoc; logFrom: number }[];
+  createdAt: Date;
+}
 
 export interface SourceSummaryDoc {
   name: SourceName;

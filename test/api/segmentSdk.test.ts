@@ -18,7 +18,13 @@ afterAll(() => t.close());
 function sdk(writeKey = 'test-write-key') {
   const errors: unknown[] = [];
   // One batch per journey, so the server sees the calls in the order they were made.
-  const analytics = new Analytics({ writeKey, host: t.url, flushAt: 20, flushInterval: 50, maxRetries: 1 });
+  const analytics = new Analytics({
+    writeKey,
+    host: t.url,
+    flushAt: 20,
+    flushInterval: 50,
+    maxRetries: 1,
+  });
   analytics.on('error', (err: { reason?: unknown }) => errors.push(String(err.reason)));
   return { analytics, errors };
 }
@@ -35,21 +41,35 @@ interface Profile {
   mergedFrom: string[];
   identifiers: { kind: string; value: string }[];
   traits: Record<string, unknown>;
-  events: { edges: { node: { id: string; type: string; event: string | null; name: string | null } }[] };
+  events: {
+    edges: { node: { id: string; type: string; event: string | null; name: string | null } }[];
+  };
   eventStats: { count: number };
   mergeLog: { reason: string }[];
 }
 
 async function profileOf(userId: string): Promise<Profile> {
-  const { body } = await postGraphQL<{ profileByIdentifier: Profile }>(t.url, PROFILE, { v: userId });
+  const { body } = await postGraphQL<{ profileByIdentifier: Profile }>(t.url, PROFILE, {
+    v: userId,
+  });
   expect(body.errors).toBeUndefined();
   return body.data!.profileByIdentifier;
 }
 
 function sendJourney(analytics: Analytics): void {
   // Browsing anonymously on a laptop, then on a phone; signing up; linking the phone.
-  analytics.page({ anonymousId: 'laptop-1', name: 'Pricing', messageId: 'sdk-1', properties: { path: '/pricing' } });
-  analytics.track({ anonymousId: 'laptop-1', event: 'Product Viewed', messageId: 'sdk-2', properties: { sku: 'A1' } });
+  analytics.page({
+    anonymousId: 'laptop-1',
+    name: 'Pricing',
+    messageId: 'sdk-1',
+    properties: { path: '/pricing' },
+  });
+  analytics.track({
+    anonymousId: 'laptop-1',
+    event: 'Product Viewed',
+    messageId: 'sdk-2',
+    properties: { sku: 'A1' },
+  });
   analytics.track({ anonymousId: 'phone-1', event: 'App Opened', messageId: 'sdk-3' });
   analytics.identify({
     anonymousId: 'laptop-1',
@@ -58,7 +78,12 @@ function sendJourney(analytics: Analytics): void {
     traits: { email: 'SDK.User@Example.com', plan: 'pro' },
   });
   analytics.alias({ previousId: 'phone-1', userId: 'sdk-user-1', messageId: 'sdk-5' });
-  analytics.track({ userId: 'sdk-user-1', event: 'Order Completed', messageId: 'sdk-6', properties: { total: 30 } });
+  analytics.track({
+    userId: 'sdk-user-1',
+    event: 'Order Completed',
+    messageId: 'sdk-6',
+    properties: { total: 30 },
+  });
 }
 
 test('identify, track, page and alias sent by @segment/analytics-node end in one profile', async () => {
@@ -81,8 +106,18 @@ test('identify, track, page and alias sent by @segment/analytics-node end in one
   // phone's anonymous profile into it.
   expect(profile.mergedFrom).toHaveLength(1);
   expect(profile.mergeLog.map((m) => m.reason)).toEqual(['ALIAS']);
-  expect(profile.events.edges.map((e) => e.node.id).sort()).toEqual(['sdk-1', 'sdk-2', 'sdk-3', 'sdk-4', 'sdk-5', 'sdk-6']);
-  expect(profile.events.edges.find((e) => e.node.id === 'sdk-1')!.node).toMatchObject({ type: 'PAGE', name: 'Pricing' });
+  expect(profile.events.edges.map((e) => e.node.id).sort()).toEqual([
+    'sdk-1',
+    'sdk-2',
+    'sdk-3',
+    'sdk-4',
+    'sdk-5',
+    'sdk-6',
+  ]);
+  expect(profile.events.edges.find((e) => e.node.id === 'sdk-1')!.node).toMatchObject({
+    type: 'PAGE',
+    name: 'Pricing',
+  });
   expect(profile.eventStats.count).toBe(6);
 });
 
@@ -112,19 +147,41 @@ describe('HTTP tracking API', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...(key === null ? {} : { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` }),
+        ...(key === null
+          ? {}
+          : { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` }),
       },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
   test('single-call endpoints take the Segment payloads', async () => {
-    const res = await post('/v1/track', { userId: 'http-1', event: 'Signed Up', messageId: 'http-a', timestamp: '2026-05-01T10:00:00Z' });
+    const res = await post('/v1/track', {
+      userId: 'http-1',
+      event: 'Signed Up',
+      messageId: 'http-a',
+      timestamp: '2026-05-01T10:00:00Z',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ success: true });
-    expect((await post('/v1/screen', { userId: 'http-1', name: 'Home', messageId: 'http-b' })).status).toBe(200);
-    expect((await post('/v1/group', { userId: 'http-1', groupId: 'acme', messageId: 'http-c', traits: { name: 'Acme' } })).status).toBe(200);
+    expect(
+      (await post('/v1/screen', { userId: 'http-1', name: 'Home', messageId: 'http-b' })).status,
+    ).toBe(200);
+    expect(
+      (
+        await post('/v1/group', {
+          userId: 'http-1',
+          groupId: 'acme',
+          messageId: 'http-c',
+          traits: { name: 'Acme' },
+        })
+      ).status,
+    ).toBe(200);
     const profile = await profileOf('http-1');
-    expect(profile.events.edges.map((e) => e.node.type).sort()).toEqual(['GROUP', 'SCREEN', 'TRACK']);
+    expect(profile.events.edges.map((e) => e.node.type).sort()).toEqual([
+      'GROUP',
+      'SCREEN',
+      'TRACK',
+    ]);
   });
 
   test('bad calls are refused whole, naming the field, and write nothing', async () => {
@@ -132,12 +189,20 @@ describe('HTTP tracking API', () => {
     const res = await post('/v1/batch', {
       batch: [
         { type: 'track', userId: 'ok-user', event: 'Fine', messageId: 'bad-batch-1' },
-        { type: 'track', userId: 'ok-user', event: 'Bad', messageId: 'bad-batch-2', timestamp: 'yesterday' },
+        {
+          type: 'track',
+          userId: 'ok-user',
+          event: 'Bad',
+          messageId: 'bad-batch-2',
+          timestamp: 'yesterday',
+        },
       ],
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ success: false, field: 'batch[1].timestamp' });
-    expect((await post('/v1/batch', { batch: [{ type: 'launch', userId: 'x' }] })).status).toBe(400);
+    expect((await post('/v1/batch', { batch: [{ type: 'launch', userId: 'x' }] })).status).toBe(
+      400,
+    );
     expect((await post('/v1/track', { userId: { $gt: '' }, event: 'X' })).status).toBe(400);
     expect((await post('/v1/track', '{not json')).status).toBe(400);
     expect((await post('/v1/track', { userId: 'x', event: 'X' }, null)).status).toBe(401);

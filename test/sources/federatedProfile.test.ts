@@ -10,9 +10,13 @@ import { postGraphQL } from '../support/gatewayProcess';
 const PEOPLE = 100;
 let t: TestApp;
 
-const gql = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => {
+const gql = async <T = Record<string, unknown>>(
+  query: string,
+  variables?: Record<string, unknown>,
+) => {
   const { status, body } = await postGraphQL<T>(t.url, query, variables);
-  if (status !== 200 || body.errors) throw new Error(`GraphQL failed (${status}): ${JSON.stringify(body.errors)}`);
+  if (status !== 200 || body.errors)
+    throw new Error(`GraphQL failed (${status}): ${JSON.stringify(body.errors)}`);
   return body.data!;
 };
 
@@ -26,15 +30,18 @@ const person = (i: number) => ({
 beforeAll(async () => {
   t = await startTestApp('federated');
   const people = Array.from({ length: PEOPLE }, (_, i) => person(i));
-  await gql(`mutation($inputs: [CrmContactInput!]!) { upsertCrmContacts(inputs: $inputs) { changed } }`, {
-    inputs: people.map((p, i) => ({
-      crmId: p.crmId,
-      firstName: `First${i}`,
-      lastName: `Last${i}`,
-      emails: [p.email.toUpperCase()],
-      attributes: { tier: i % 3 === 0 ? 'gold' : 'silver' },
-    })),
-  });
+  await gql(
+    `mutation($inputs: [CrmContactInput!]!) { upsertCrmContacts(inputs: $inputs) { changed } }`,
+    {
+      inputs: people.map((p, i) => ({
+        crmId: p.crmId,
+        firstName: `First${i}`,
+        lastName: `Last${i}`,
+        emails: [p.email.toUpperCase()],
+        attributes: { tier: i % 3 === 0 ? 'gold' : 'silver' },
+      })),
+    },
+  );
   // Person i has i % 5 orders (0-4), with the email on the order linking the customer id.
   const orders = people.flatMap((p, i) =>
     Array.from({ length: i % 5 }, (_, k) => ({
@@ -47,7 +54,9 @@ beforeAll(async () => {
       items: [{ sku: `sku-${k}`, quantity: 1, unitPrice: 10 * (k + 1) + 0.5 }],
     })),
   );
-  await gql(`mutation($orders: [OrderInput!]!) { recordOrders(orders: $orders) { written } }`, { orders });
+  await gql(`mutation($orders: [OrderInput!]!) { recordOrders(orders: $orders) { written } }`, {
+    orders,
+  });
   const events = people.flatMap((p, i) => [
     { type: 'IDENTIFY', messageId: `id-${i}`, userId: p.userId, traits: { email: p.email } },
     { type: 'TRACK', messageId: `tr-${i}-a`, userId: p.userId, event: 'Product Viewed' },
@@ -81,8 +90,14 @@ interface PageNode {
   id: string;
   identifiers: { kind: string; value: string }[];
   crmRecords: { crmId: string; traits: Record<string, unknown>; raw: Record<string, unknown> }[];
-  orders: { edges: { node: { orderId: string; total: number } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-  orderStats: { count: number; totals: { currency: string; amount: number; averageOrderValue: number }[] };
+  orders: {
+    edges: { node: { orderId: string; total: number } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+  orderStats: {
+    count: number;
+    totals: { currency: string; amount: number; averageOrderValue: number }[];
+  };
   events: { edges: { node: { id: string; type: string } }[] };
   eventStats: { count: number };
   sourceStatus: { source: string; available: boolean; stale: boolean; error: string | null }[];
@@ -107,23 +122,40 @@ test('one query returns each profile with its CRM record, its orders from Postgr
     expect(node.crmRecords).toEqual([
       expect.objectContaining({
         crmId: p.crmId,
-        traits: expect.objectContaining({ firstName: `First${i}`, emails: [p.email] }),
+        traits: expect.objectContaining({ firstName: `First${i}`, emails: [p.email] }) as unknown,
         // The raw record is what the CRM sent, before normalisation.
-        raw: expect.objectContaining({ emails: [p.email.toUpperCase()] }),
+        raw: expect.objectContaining({ emails: [p.email.toUpperCase()] }) as unknown,
       }),
     ]);
     const orderCount = i % 5;
     expect(node.orderStats.count).toBe(orderCount);
-    const expectedTotal = Array.from({ length: orderCount }, (_, k) => 10 * (k + 1) + 0.5).reduce((a, b) => a + b, 0);
+    const expectedTotal = Array.from({ length: orderCount }, (_, k) => 10 * (k + 1) + 0.5).reduce(
+      (a, b) => a + b,
+      0,
+    );
     expect(node.orderStats.totals).toEqual(
-      orderCount === 0 ? [] : [{ currency: 'USD', amount: expectedTotal, averageOrderValue: Math.round((expectedTotal / orderCount) * 100) / 100 }],
+      orderCount === 0
+        ? []
+        : [
+            {
+              currency: 'USD',
+              amount: expectedTotal,
+              averageOrderValue: Math.round((expectedTotal / orderCount) * 100) / 100,
+            },
+          ],
     );
     // Newest first, two per page.
     expect(node.orders.edges.map((e) => e.node.orderId)).toEqual(
-      Array.from({ length: orderCount }, (_, k) => `o-${i}-${k}`).reverse().slice(0, 2),
+      Array.from({ length: orderCount }, (_, k) => `o-${i}-${k}`)
+        .reverse()
+        .slice(0, 2),
     );
     expect(node.orders.pageInfo.hasNextPage).toBe(orderCount > 2);
-    expect(node.events.edges.map((e) => e.node.id).sort()).toEqual([`id-${i}`, `pg-${i}-a`, `tr-${i}-a`]);
+    expect(node.events.edges.map((e) => e.node.id).sort()).toEqual([
+      `id-${i}`,
+      `pg-${i}-a`,
+      `tr-${i}-a`,
+    ]);
     expect(node.eventStats.count).toBe(3);
     expect(node.sourceStatus).toEqual([
       { source: 'crm', available: true, stale: false, error: null },
@@ -169,7 +201,14 @@ test('order and event pages continue from their cursors', async () => {
 
   const events = async (after: string | null, type: string | null) =>
     (
-      await gql<{ profileByIdentifier: { events: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }>(
+      await gql<{
+        profileByIdentifier: {
+          events: {
+            edges: { node: { id: string } }[];
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
+        };
+      }>(
         `query($v: String!, $after: String, $type: EventType) { profileByIdentifier(kind: USER_ID, value: $v) {
           events(first: 2, after: $after, type: $type) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
         { v: p.userId, after, type },
@@ -179,7 +218,11 @@ test('order and event pages continue from their cursors', async () => {
   expect(e1.edges).toHaveLength(2);
   expect(e1.pageInfo.hasNextPage).toBe(true);
   const e2 = await events(e1.pageInfo.endCursor, null);
-  expect([...e1.edges, ...e2.edges].map((e) => e.node.id).sort()).toEqual(['id-4', 'pg-4-a', 'tr-4-a']);
+  expect([...e1.edges, ...e2.edges].map((e) => e.node.id).sort()).toEqual([
+    'id-4',
+    'pg-4-a',
+    'tr-4-a',
+  ]);
   expect(e2.pageInfo.hasNextPage).toBe(false);
   expect((await events(null, 'PAGE')).edges.map((e) => e.node.id)).toEqual(['pg-4-a']);
 });
@@ -190,12 +233,30 @@ test('bad order input names the field and writes nothing', async () => {
     `mutation($orders: [OrderInput!]!) { recordOrders(orders: $orders) { written } }`,
     {
       orders: [
-        { orderId: 'ok-1', customerId: 'c-ok', placedAt: '2026-01-01T00:00:00Z', currency: 'USD', total: 5 },
-        { orderId: 'bad-1', customerId: 'c-ok', placedAt: '2026-01-01T00:00:00Z', currency: 'dollars', total: 5 },
+        {
+          orderId: 'ok-1',
+          customerId: 'c-ok',
+          placedAt: '2026-01-01T00:00:00Z',
+          currency: 'USD',
+          total: 5,
+        },
+        {
+          orderId: 'bad-1',
+          customerId: 'c-ok',
+          placedAt: '2026-01-01T00:00:00Z',
+          currency: 'dollars',
+          total: 5,
+        },
       ],
     },
   );
-  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'orders[1].currency' });
-  const { body: lookup } = await postGraphQL(t.url, `{ profileByIdentifier(kind: CUSTOMER_ID, value: "c-ok") { id } }`);
+  expect(body.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'orders[1].currency',
+  });
+  const { body: lookup } = await postGraphQL(
+    t.url,
+    `{ profileByIdentifier(kind: CUSTOMER_ID, value: "c-ok") { id } }`,
+  );
   expect(lookup.data).toEqual({ profileByIdentifier: null });
 });

@@ -30,7 +30,13 @@ interface Answer {
     orders: { edges: { node: { orderId: string; total: number } }[] } | null;
     orderStats: { count: number } | null;
     events: { edges: { node: { id: string } }[] };
-    sourceStatus: { source: string; available: boolean; stale: boolean; asOf: string | null; error: string | null }[];
+    sourceStatus: {
+      source: string;
+      available: boolean;
+      stale: boolean;
+      asOf: string | null;
+      error: string | null;
+    }[];
   };
 }
 
@@ -51,7 +57,16 @@ async function seed(i: number): Promise<void> {
     }`,
     {
       c: { crmId: `out-${i}`, emails: [email] },
-      o: [{ orderId: `out-o-${i}`, customerId: `out-c-${i}`, email, placedAt: '2026-03-01T10:00:00Z', currency: 'EUR', total: 42.5 }],
+      o: [
+        {
+          orderId: `out-o-${i}`,
+          customerId: `out-c-${i}`,
+          email,
+          placedAt: '2026-03-01T10:00:00Z',
+          currency: 'EUR',
+          total: 42.5,
+        },
+      ],
       e: [{ type: 'IDENTIFY', messageId: `out-e-${i}`, userId: `out-u-${i}`, traits: { email } }],
     },
   );
@@ -86,7 +101,9 @@ test.each(['refuse', 'hang'] as const)(
     expect(fresh.body.errors).toBeUndefined();
     const freshOrders = fresh.body.data!.profileByIdentifier.orders;
     expect(freshOrders!.edges.map((e) => e.node)).toEqual([{ orderId: 'out-o-1', total: 42.5 }]);
-    const freshAsOf = fresh.body.data!.profileByIdentifier.sourceStatus.find((s) => s.source === 'orders')!.asOf;
+    const freshAsOf = fresh.body.data!.profileByIdentifier.sourceStatus.find(
+      (s) => s.source === 'orders',
+    )!.asOf;
 
     proxy.setMode(mode);
     const stale = await read('outage1@example.com');
@@ -98,10 +115,16 @@ test.each(['refuse', 'hang'] as const)(
     expect(profile.events.edges).toHaveLength(1);
     const orders = profile.sourceStatus.find((s) => s.source === 'orders')!;
     expect(orders).toMatchObject({ available: true, stale: true });
-    expect(new Date(orders.asOf!).getTime()).toBeGreaterThanOrEqual(new Date(freshAsOf!).getTime() - 1);
+    expect(new Date(orders.asOf!).getTime()).toBeGreaterThanOrEqual(
+      new Date(freshAsOf!).getTime() - 1,
+    );
     expect(orders.error).toBeTruthy();
-    expect(profile.sourceStatus.filter((s) => s.source !== 'orders').every((s) => !s.stale)).toBe(true);
-    expect(stale.body.extensions).toEqual({ sources: [expect.objectContaining({ source: 'orders', stale: true })] });
+    expect(profile.sourceStatus.filter((s) => s.source !== 'orders').every((s) => !s.stale)).toBe(
+      true,
+    );
+    expect(stale.body.extensions).toEqual({
+      sources: [expect.objectContaining({ source: 'orders', stale: true })],
+    });
     // The source timeout bounds the read (plus the cache round trip and the store's own reads).
     expect(stale.ms).toBeLessThan(TIMEOUT_MS + 600);
     // Wait out the breaker, so the next case starts from a closed one.
@@ -117,7 +140,10 @@ test('a profile with nothing cached gets null orders and a field error, not a fa
   expect(profile.crmRecords).toEqual([{ crmId: 'out-2' }]);
   expect(profile.orders).toBeNull();
   expect(profile.orderStats).toBeNull();
-  expect(profile.sourceStatus.find((s) => s.source === 'orders')).toMatchObject({ available: false, stale: false });
+  expect(profile.sourceStatus.find((s) => s.source === 'orders')).toMatchObject({
+    available: false,
+    stale: false,
+  });
   expect(res.body.errors!.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual(
     expect.arrayContaining([
       ['profileByIdentifier.orders', 'SOURCE_UNAVAILABLE'],
@@ -150,11 +176,27 @@ test('the circuit breaker stops calling a dead source, then lets a trial through
 
 test('recording an order while PostgreSQL is down fails clearly and links nothing', async () => {
   proxy.setMode('refuse');
-  const res = await postGraphQL(t.url, `mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { written } }`, {
-    o: [{ orderId: 'down-1', customerId: 'down-c', email: 'down@example.com', placedAt: '2026-03-01T10:00:00Z', currency: 'EUR', total: 1 }],
-  });
+  const res = await postGraphQL(
+    t.url,
+    `mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { written } }`,
+    {
+      o: [
+        {
+          orderId: 'down-1',
+          customerId: 'down-c',
+          email: 'down@example.com',
+          placedAt: '2026-03-01T10:00:00Z',
+          currency: 'EUR',
+          total: 1,
+        },
+      ],
+    },
+  );
   expect(res.body.errors?.[0]?.extensions?.code).toBe('SOURCE_UNAVAILABLE');
   proxy.setMode('forward');
-  const lookup = await postGraphQL(t.url, `{ profileByIdentifier(kind: CUSTOMER_ID, value: "down-c") { id } }`);
+  const lookup = await postGraphQL(
+    t.url,
+    `{ profileByIdentifier(kind: CUSTOMER_ID, value: "down-c") { id } }`,
+  );
   expect(lookup.body.data).toEqual({ profileByIdentifier: null });
 });

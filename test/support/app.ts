@@ -21,9 +21,13 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = uniqueDatabaseName(label);
   const pgSchema = overrides.POSTGRES_SCHEMA ?? pgSchemaFor(database);
-  const app = await createApp(testConfig({ POSTGRES_SCHEMA: pgSchema, ...overrides }), silentLogger, {
-    database,
-  });
+  const app = await createApp(
+    testConfig({ POSTGRES_SCHEMA: pgSchema, ...overrides }),
+    silentLogger,
+    {
+      database,
+    },
+  );
   const port = await app.gateway.listen(0, '127.0.0.1');
   const db = app.db;
   return {

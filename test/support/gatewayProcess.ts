@@ -80,7 +80,11 @@ export async function postGraphQL<T = Record<string, unknown>>(
   status: number;
   body: {
     data?: T;
-    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+    errors?: {
+      message: string;
+      path?: (string | number)[];
+      extensions?: Record<string, unknown>;
+    }[];
     extensions?: Record<string, unknown>;
   };
 }> {

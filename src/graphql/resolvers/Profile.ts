@@ -4,7 +4,6 @@ import type {
   MergeLogEntryResolvers,
   ProfileResolvers,
 } from '../generated/resolvers-types';
-import type { EventDoc, EventIndexEntry } from '../../store/models';
 
 export const Profile: ProfileResolvers = {
   id: (p) => p._id,
@@ -14,15 +13,13 @@ export const Profile: ProfileResolvers = {
   crmRecords: (p, _, { sources }) => sources.crmRecords(p),
   orders: (p, { first, after }, { sources }) => sources.orders(p, first ?? 10, after ?? null),
   orderStats: (p, _, { sources }) => sources.orderStats(p),
-  events: async (p, { first, after, type, name }, { sources }) => {
-    const page = await sources.events(p, {
+  events: (p, { first, after, type, name }, { sources }) =>
+    sources.events(p, {
       first: first ?? 20,
       after: after ?? null,
       type: type ?? null,
       name: name ?? null,
-    });
-    return { ...page, edges: page.edges.map((e) => ({ ...e, node: asEventDoc(e.node) })) };
-  },
+    }),
   eventStats: (p, _, { sources }) => sources.eventStats(p),
   sourceStatus: (p, _, { sources }) => sources.status(p),
 };
@@ -30,9 +27,6 @@ export const Profile: ProfileResolvers = {
 export const CurrencyTotal: CurrencyTotalResolvers = {
   averageOrderValue: (t) => (t.count === 0 ? 0 : Math.round((t.amount / t.count) * 100) / 100),
 };
-
-/** An event as its profile's log holds it, in the shape of the `events` document. */
-const asEventDoc = (e: EventIndexEntry): EventDoc => ({ ...e, indexedAt: null });
 
 export const MergeLogEntry: MergeLogEntryResolvers = {
   survivorId: (m) => m.into,

@@ -1,11 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import type {
+  EventClaimDoc,
   EventDoc,
-  EventIndexEntry,
   IdentityDoc,
   LogEntryDoc,
   LogTailDoc,
   MergePointerDoc,
+  PendingEventBatchDoc,
   ProfileDoc,
   ProfileLogEntry,
   RawRecordDoc,
@@ -16,11 +17,12 @@ export interface Collections {
   identities: Collection<IdentityDoc>;
   mergePointers: Collection<MergePointerDoc>;
   profileLog: Collection<LogEntryDoc<ProfileLogEntry>>;
-  eventLog: Collection<LogEntryDoc<EventIndexEntry>>;
+  eventLog: Collection<LogEntryDoc<EventDoc>>;
   logTails: Collection<LogTailDoc>;
   records: Collection<TraitRecordDoc>;
   rawRecords: Collection<RawRecordDoc>;
-  events: Collection<EventDoc>;
+  events: Collection<EventClaimDoc>;
+  pendingEventBatches: Collection<PendingEventBatchDoc>;
   profiles: Collection<ProfileDoc>;
 }
 
@@ -33,6 +35,7 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   records: 'records',
   rawRecords: 'raw_records',
   events: 'events',
+  pendingEventBatches: 'pending_event_batches',
   profiles: 'profiles',
 };
 
@@ -47,6 +50,7 @@ export function collections(db: Db): Collections {
     records: c('records'),
     rawRecords: c('rawRecords'),
     events: c('events'),
+    pendingEventBatches: c('pendingEventBatches'),
     profiles: c('profiles'),
   };
 }

@@ -1,10 +1,18 @@
-import type { Collection } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
 import type { AppendLog } from '../appendLog';
 import type { LogEntryDoc, LogTailDoc } from '../models';
-import { isDuplicateKey } from './errors';
+import { DUPLICATE_KEY, isDuplicateKey } from './errors';
 
 /** Parallel look-ups per round trip burst when reading a long stretch of a log. */
 const READ_CHUNK = 32;
+/**
+ * The tail hint is rewritten only when a log's length crosses a multiple of this: on
+ * FerretDB every hint write is a locked read-modify-write, and writing one per append
+ * cost more than the appends themselves. Readers probe past the hint a window at a time,
+ * so a hint at most a stride behind costs them one parallel round trip.
+ */
+const HINT_STRIDE = 8;
+const PROBE_WINDOW = HINT_STRIDE;
 /** Appends give up after this many taken slots in a row: a sign of a runaway writer. */
 const MAX_APPEND_ATTEMPTS = 10_000;
 
@@ -37,10 +45,53 @@ export class MongoAppendLog<T> implements AppendLog<T> {
         throw err;
       }
       // The hint only saves later readers look-ups; nobody needs to wait for it.
-      this.setHint(log, seq + 1).catch(() => undefined);
+      this.advanceHint(log, seq, seq + 1);
       return seq;
     }
     throw new Error(`Could not append to log ${log}: ${MAX_APPEND_ATTEMPTS} slots taken in a row`);
+  }
+
+  async appendMany(items: { log: string; data: T }[], knownLengths = new Map<string, number>()) {
+    const logs = [...new Set(items.map((i) => i.log))];
+    const unknown = logs.filter((l) => !knownLengths.has(l));
+    const looked = await Promise.all(unknown.map((l) => this.length(l)));
+    const next = new Map(knownLengths);
+    unknown.forEach((l, i) => next.set(l, looked[i]!));
+    const lengths = new Map(logs.map((l) => [l, next.get(l)!]));
+    const knownBefore = new Map(lengths);
+
+    // Each log's entries go to the slots after its known end. A slot taken meanwhile by
+    // another writer is simply skipped (it exists, so the log has no gap) and that entry
+    // is appended again after the end.
+    const at = new Date();
+    const docs: LogEntryDoc<T>[] = items.map(({ log, data }) => {
+      const seq = next.get(log)!;
+      next.set(log, seq + 1);
+      return { _id: slotId(log, seq), log, seq, data, at };
+    });
+    let retry: { log: string; data: T }[] = [];
+    try {
+      await this.entries.insertMany(docs, { ordered: false });
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
+      const writeErrors = Array.isArray(raw) ? raw : [raw];
+      if (!writeErrors.every((e) => e.code === DUPLICATE_KEY)) throw err;
+      retry = writeErrors.map((e) => items[e.index]!);
+    }
+    for (const log of logs) lengths.set(log, next.get(log)!);
+    // Another writer got there first: start again from the log's real end, not from a
+    // possibly far-behind known length.
+    const fresh = new Map<string, number>();
+    for (const { log, data } of retry) {
+      if (!fresh.has(log)) fresh.set(log, await this.length(log));
+      const seq = await this.append(log, data, fresh.get(log));
+      fresh.set(log, seq + 1);
+      lengths.set(log, Math.max(lengths.get(log)!, seq + 1));
+    }
+    // Hints only save readers look-ups; a failed or lagging update costs nothing else.
+    for (const [log, length] of lengths) this.advanceHint(log, knownBefore.get(log)!, length);
+    return lengths;
   }
 
   async readFrom(log: string, from: number) {
@@ -55,13 +106,21 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     for (let seq = from + 1; seq < hint; seq++) known.push(seq);
     entries.push(...(await this.fetch(log, known)));
     let seq = Math.max(from + 1, hint);
-    for (;;) {
-      const doc = await this.entries.findOne({ _id: slotId(log, seq) });
-      if (doc === null) break;
-      entries.push({ seq, data: doc.data, at: doc.at });
-      seq++;
+    for (let more = true; more;) {
+      const window = Array.from({ length: PROBE_WINDOW }, (_, i) => seq + i);
+      const docs = await Promise.all(
+        window.map((s) => this.entries.findOne({ _id: slotId(log, s) })),
+      );
+      for (const doc of docs) {
+        if (doc === null) {
+          more = false;
+          break;
+        }
+        entries.push({ seq, data: doc.data, at: doc.at });
+        seq++;
+      }
     }
-    if (seq > hint + 1) this.setHint(log, seq).catch(() => undefined);
+    if (seq >= hint + HINT_STRIDE) this.setHint(log, seq).catch(() => undefined);
     return { entries, length: seq };
   }
 
@@ -85,15 +144,43 @@ export class MongoAppendLog<T> implements AppendLog<T> {
 
   async length(log: string): Promise<number> {
     let length = await this.hint(log);
-    while (await this.has(log, length)) length++;
-    return length;
+    for (;;) {
+      const window = Array.from({ length: PROBE_WINDOW }, (_, i) => length + i);
+      const present = await Promise.all(window.map((seq) => this.has(log, seq)));
+      const gap = present.indexOf(false);
+      if (gap >= 0) return length + gap;
+      length += PROBE_WINDOW;
+    }
   }
 
   async readLast(log: string, count: number) {
-    const length = await this.length(log);
-    const wanted: number[] = [];
-    for (let seq = Math.max(0, length - count); seq < length; seq++) wanted.push(seq);
-    return this.fetch(log, wanted);
+    return (await this.readTail(log, count)).entries.slice(-count);
+  }
+
+  async readTail(log: string, count: number) {
+    // Entries past the hint are read whole while probing for the end: for the short
+    // logs most profiles have, that one round trip is the whole answer.
+    const hint = await this.hint(log);
+    const newest: { seq: number; data: T; at: Date }[] = [];
+    let length = hint;
+    for (let more = true; more;) {
+      const window = Array.from({ length: PROBE_WINDOW }, (_, i) => length + i);
+      const docs = await Promise.all(
+        window.map((s) => this.entries.findOne({ _id: slotId(log, s) })),
+      );
+      for (const doc of docs) {
+        if (doc === null) {
+          more = false;
+          break;
+        }
+        newest.push({ seq: doc.seq, data: doc.data, at: doc.at });
+        length++;
+      }
+    }
+    if (length >= hint + HINT_STRIDE) this.setHint(log, length).catch(() => undefined);
+    const older: number[] = [];
+    for (let seq = Math.max(0, length - count); seq < hint; seq++) older.push(seq);
+    return { length, entries: [...(await this.fetch(log, older)), ...newest] };
   }
 
   async has(log: string, seq: number): Promise<boolean> {
@@ -121,6 +208,12 @@ export class MongoAppendLog<T> implements AppendLog<T> {
 
   private async hint(log: string): Promise<number> {
     return (await this.tails.findOne({ _id: log }))?.length ?? 0;
+  }
+
+  /** Writes the hint when the log grew past a stride boundary (see HINT_STRIDE). */
+  private advanceHint(log: string, before: number, after: number): void {
+    if (Math.floor(after / HINT_STRIDE) > Math.floor(before / HINT_STRIDE))
+      this.setHint(log, after).catch(() => undefined);
   }
 
   private async setHint(log: string, length: number): Promise<void> {

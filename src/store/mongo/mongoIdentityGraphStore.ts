@@ -1,6 +1,6 @@
 import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
 import type { IdentityGraphStore } from '../identityGraphStore';
-import type { IdentityDoc, ProfileDoc } from '../models';
+import type { EventClaimDoc, IdentityDoc, PendingEventBatchDoc, ProfileDoc } from '../models';
 import type { Collections } from './collections';
 import { DUPLICATE_KEY, isDuplicateKey } from './errors';
 import { MongoAppendLog } from './mongoAppendLog';
@@ -32,6 +32,28 @@ async function getByIds<T extends { _id: string }>(
   return out;
 }
 
+/** Inserts every document whose `_id` is free; returns the `_id`s that were taken. */
+export async function insertManyUnlessExists<T extends { _id: string }>(
+  col: Collection<T>,
+  docs: T[],
+): Promise<{ conflicts: string[] }> {
+  if (docs.length === 0) return { conflicts: [] };
+  try {
+    await col.insertMany(docs as never[], { ordered: false });
+    return { conflicts: [] };
+  } catch (err) {
+    if (err instanceof MongoBulkWriteError) {
+      const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
+      const writeErrors = Array.isArray(raw) ? raw : [raw];
+      if (writeErrors.every((e) => e.code === DUPLICATE_KEY)) {
+        return { conflicts: writeErrors.map((e) => docs[e.index]!._id) };
+      }
+    }
+    if (isDuplicateKey(err) && docs.length === 1) return { conflicts: [docs[0]!._id] };
+    throw err;
+  }
+}
+
 export class MongoIdentityGraphStore implements IdentityGraphStore {
   readonly profileLog;
   readonly eventLog;
@@ -45,22 +67,8 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     return getByIds(this.c.identities, keys);
   }
 
-  async claimIdentities(docs: IdentityDoc[]) {
-    if (docs.length === 0) return { conflicts: [] };
-    try {
-      await this.c.identities.insertMany(docs, { ordered: false });
-      return { conflicts: [] };
-    } catch (err) {
-      if (err instanceof MongoBulkWriteError) {
-        const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
-        const writeErrors = Array.isArray(raw) ? raw : [raw];
-        if (writeErrors.every((e) => e.code === DUPLICATE_KEY)) {
-          return { conflicts: writeErrors.map((e) => docs[e.index]!._id) };
-        }
-      }
-      if (isDuplicateKey(err) && docs.length === 1) return { conflicts: [docs[0]!._id] };
-      throw err;
-    }
+  claimIdentities(docs: IdentityDoc[]) {
+    return insertManyUnlessExists(this.c.identities, docs);
   }
 
   getMergePointers(profileIds: string[]) {
@@ -117,15 +125,27 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     return this.c.profiles.find(filter).sort({ _id: 1 }).limit(limit).toArray();
   }
 
-  getEvents(messageIds: string[]) {
+  getEventClaims(messageIds: string[]) {
     return getByIds(this.c.events, messageIds);
   }
 
-  insertEvent(doc: Parameters<IdentityGraphStore['insertEvent']>[0]) {
-    return insertUnlessExists(() => this.c.events.insertOne(doc));
+  async insertEventClaims(docs: EventClaimDoc[]) {
+    const { conflicts } = await insertManyUnlessExists(this.c.events, docs);
+    return { duplicates: conflicts };
   }
 
-  async markEventIndexed(messageId: string, seq: number) {
-    await this.c.events.updateOne({ _id: messageId }, { $set: { indexedAt: seq } });
+  async insertPendingEventBatch(doc: PendingEventBatchDoc) {
+    await this.c.pendingEventBatches.insertOne(doc);
+  }
+
+  async deletePendingEventBatch(id: string) {
+    await this.c.pendingEventBatches.deleteOne({ _id: id });
+  }
+
+  listPendingEventBatches(createdBefore: Date, limit: number) {
+    return this.c.pendingEventBatches
+      .find({ createdAt: { $lt: createdBefore } })
+      .limit(limit)
+      .toArray();
   }
 }

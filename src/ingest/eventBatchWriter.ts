@@ -1,0 +1,114 @@
+import { ulid } from 'ulid';
+import type { Logger } from 'pino';
+import type { IdentityGraphStore } from '../store/identityGraphStore';
+import type { EventDoc, PendingEventBatchDoc } from '../store/models';
+import type { IngestionMemory } from './identityCache';
+
+export const eventLogName = (profileId: string): string => `events:${profileId}`;
+
+/** A pending batch older than this belongs to a writer that died; a live one takes < 1 s. */
+export const ABANDONED_AFTER_MS = 120_000;
+
+/**
+ * Stores attributed events in a few round trips per batch, whatever its size: a pending
+ * record of the batch, the messageId claims (one insertMany; taken ids are duplicates),
+ * the event-log entries (one insertMany), then the pending record is deleted. A writer
+ * that dies in between leaves the pending record, and `recoverAbandoned` finishes its job.
+ */
+export class EventBatchWriter {
+  constructor(
+    private readonly store: IdentityGraphStore,
+    private readonly memory: IngestionMemory,
+  ) {}
+
+  /** Returns the messageIds that were already stored (and so were not stored again). */
+  async write(events: EventDoc[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const known = await this.logLengths(events.map((e) => eventLogName(e.profileId)));
+    const batch: PendingEventBatchDoc = {
+      _id: ulid(),
+      events: events.map((event) => ({
+        event,
+        logFrom: known.get(eventLogName(event.profileId))!,
+      })),
+      createdAt: new Date(),
+    };
+    await this.store.insertPendingEventBatch(batch);
+    const { duplicates } = await this.store.insertEventClaims(
+      events.map((e) => ({
+        _id: e._id,
+        profileId: e.profileId,
+        receivedAt: e.receivedAt,
+        batchId: batch._id,
+      })),
+    );
+    const taken = new Set(duplicates);
+    await this.appendToLogs(
+      events.filter((e) => !taken.has(e._id)),
+      known,
+    );
+    await this.store.deletePendingEventBatch(batch._id);
+    return taken;
+  }
+
+  /**
+   * Finishes batches whose writer died: claims what is unclaimed, and appends to the logs
+   * every event of the batch's own claims that its log does not hold yet.
+   */
+  async recoverAbandoned(logger: Logger, now = new Date()): Promise<number> {
+    const batches = await this.store.listPendingEventBatches(
+      new Date(now.getTime() - ABANDONED_AFTER_MS),
+      50,
+    );
+    for (const batch of batches) {
+      const events = batch.events.map((e) => e.event);
+      await this.store.insertEventClaims(
+        events.map((e) => ({
+          _id: e._id,
+          profileId: e.profileId,
+          receivedAt: e.receivedAt,
+          batchId: batch._id,
+        })),
+      );
+      const claims = await this.store.getEventClaims(events.map((e) => e._id));
+      const ours = batch.events.filter(({ event }) => claims.get(event._id)?.batchId === batch._id);
+      const logged = new Set<string>();
+      for (const [log, from] of new Map(
+        ours.map(({ event, logFrom }) => [eventLogName(event.profileId), logFrom]),
+      )) {
+        const { entries } = await this.store.eventLog.readFrom(log, from);
+        for (const entry of entries) logged.add(entry.data._id);
+      }
+      const missing = ours.map((o) => o.event).filter((e) => !logged.has(e._id));
+      await this.appendToLogs(missing, new Map());
+      await this.store.deletePendingEventBatch(batch._id);
+      logger.warn(
+        { batchId: batch._id, events: events.length, appended: missing.length },
+        'recovered an abandoned event batch',
+      );
+    }
+    return batches.length;
+  }
+
+  private async appendToLogs(events: EventDoc[], known: Map<string, number>): Promise<void> {
+    if (events.length === 0) return;
+    const lengths = await this.store.eventLog.appendMany(
+      events.map((e) => ({ log: eventLogName(e.profileId), data: e })),
+      known,
+    );
+    for (const [log, length] of lengths) this.memory.rememberLogLength(log, length);
+  }
+
+  private async logLengths(logs: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const unknown: string[] = [];
+    for (const log of new Set(logs)) {
+      const length = this.memory.logLength(log);
+      if (length === undefined) unknown.push(log);
+      else out.set(log, length);
+    }
+    const looked = await Promise.all(unknown.map((log) => this.store.eventLog.length(log)));
+    unknown.forEach((log, i) => out.set(log, looked[i]!));
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+import { LRUCache } from 'lru-cache';
+import type { IdentityDoc } from '../store/models';
+
+/**
+ * What ingestion remembers between batches, in this process. Only facts that never stop
+ * being true are kept, so no entry is ever invalidated: an identity document is never
+ * changed once claimed (it names the profile it was first claimed for), a profile's view
+ * once written is never deleted, and an event log never shrinks.
+ */
+export class IngestionMemory {
+  private readonly owners: LRUCache<string, IdentityDoc>;
+  private readonly views: LRUCache<string, true>;
+  private readonly logLengths: LRUCache<string, number>;
+
+  constructor(maxEntries = 200_000) {
+    this.owners = new LRUCache({ max: maxEntries });
+    this.views = new LRUCache({ max: maxEntries });
+    this.logLengths = new LRUCache({ max: maxEntries });
+  }
+
+  owner(key: string): IdentityDoc | undefined {
+    return this.owners.get(key);
+  }
+
+  rememberOwner(doc: IdentityDoc): void {
+    this.owners.set(doc._id, doc);
+  }
+
+  hasView(profileId: string): boolean {
+    return this.views.has(profileId);
+  }
+
+  rememberView(profileId: string): void {
+    this.views.set(profileId, true);
+  }
+
+  /** A lower bound of the log's length, when known. */
+  logLength(log: string): number | undefined {
+    return this.logLengths.get(log);
+  }
+
+  rememberLogLength(log: string, length: number): void {
+    if (length > (this.logLengths.get(log) ?? -1)) this.logLengths.set(log, length);
+  }
+}
