@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { COLLECTION_NAMES } from '../../src/store/mongo/collections';
 import type {
-  EventIndexEntry,
+  EventDoc,
   IdentityDoc,
   LogEntryDoc,
   LogTailDoc,
@@ -31,7 +31,7 @@ interface RawCollections {
   profiles: Collection<ProfileDoc>;
   mergePointers: Collection<MergePointerDoc>;
   logTails: Collection<LogTailDoc>;
-  eventLog: Collection<LogEntryDoc<EventIndexEntry>>;
+  eventLog: Collection<LogEntryDoc<EventDoc>>;
 }
 
 const MAX_HOPS = 64;
@@ -77,7 +77,7 @@ export async function readProfileByEmail(
   const tails = await Promise.all(members.map((m) => lastEntries(c, `events:${m}`, eventCount)));
   // Event-log entries carry the events themselves: no second look-up per event.
   const seen = new Set<string>();
-  const events: EventIndexEntry[] = [];
+  const events: EventDoc[] = [];
   for (const e of tails.flat().sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)) {
     if (seen.has(e.data._id)) continue;
     seen.add(e.data._id);
@@ -105,7 +105,7 @@ async function lastEntries(
   c: RawCollections,
   log: string,
   count: number,
-): Promise<LogEntryDoc<EventIndexEntry>[]> {
+): Promise<LogEntryDoc<EventDoc>[]> {
   let length = (await c.logTails.findOne({ _id: log }))?.length ?? 0;
   while (
     (await c.eventLog.findOne({ _id: `${log}#${length}` }, { projection: { _id: 1 } })) !== null
@@ -115,5 +115,5 @@ async function lastEntries(
   const seqs: number[] = [];
   for (let seq = Math.max(0, length - count); seq < length; seq++) seqs.push(seq);
   const docs = await Promise.all(seqs.map((seq) => c.eventLog.findOne({ _id: `${log}#${seq}` })));
-  return docs.filter((d): d is LogEntryDoc<EventIndexEntry> => d !== null);
+  return docs.filter((d): d is LogEntryDoc<EventDoc> => d !== null);
 }
