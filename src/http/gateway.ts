@@ -47,6 +47,10 @@ export async function createGateway(
     // block the plain GET requests that GraphQL-over-HTTP requires us to serve.
     csrfPrevention: false,
     plugins: [sourceIssuesExtension],
+    // We stop Apollo ourselves, after draining HTTP and subscriptions (see `stop`). Its own
+    // SIGTERM handler, on by default outside NODE_ENV=test, raced ours and left the
+    // process hanging after a signal.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -1,4 +1,6 @@
-import { postGraphQL } from '../support/gatewayProcess';
+import { MongoClient } from 'mongodb';
+import { postGraphQL, startGatewayProcess } from '../support/gatewayProcess';
+import { testConfig, uniqueDatabaseName } from '../support/env';
 import { startTestApp } from '../support/app';
 
 describe('graceful shutdown', () => {
@@ -35,4 +37,30 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
     await t.close();
   }, 120_000);
+});
+
+describe('a gateway process', () => {
+  it('exits cleanly on SIGTERM as in production, where Apollo would also catch the signal', async () => {
+    const database = uniqueDatabaseName('sigterm');
+    const uri = new URL(testConfig().mongo.uri);
+    uri.pathname = `/${database}`;
+    const gateway = await startGatewayProcess({
+      NODE_ENV: 'production',
+      MONGODB_URI: uri.toString(),
+    });
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    const started = Date.now();
+    const code = await Promise.race([
+      gateway.stop(),
+      new Promise<string>((resolve) =>
+        setTimeout(() => resolve('still running after 15 s'), 15_000),
+      ),
+    ]);
+    if (code !== 0) gateway.process.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const client = await MongoClient.connect(uri.toString());
+    await client.db(database).dropDatabase();
+    await client.close();
+  }, 60_000);
 });
