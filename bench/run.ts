@@ -3,6 +3,7 @@ import { intFromEnv } from './lib/env';
 import { round } from './lib/latency';
 import type { BenchContext, Scenario, ScenarioReport } from './lib/scenario';
 import { formatTable } from './lib/table';
+import { ingestion } from './scenarios/ingestion';
 import { profileRead } from './scenarios/profileRead';
 
 /**
@@ -15,7 +16,7 @@ import { profileRead } from './scenarios/profileRead';
  * path); a missed target is reported, not failed: these are measurements, and machines
  * are noisy.
  */
-const SCENARIOS: Scenario[] = [profileRead];
+const SCENARIOS: Scenario[] = [profileRead, ingestion];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);

@@ -128,6 +128,7 @@ const envSchema = z.object({
   MOSAIC_SOURCE_TIMEOUTS: sourceTimeouts.prefault(''),
   MOSAIC_SOURCE_BREAKER_FAILURES: int(1, 1_000).default(5),
   MOSAIC_SOURCE_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(10_000),
+  MOSAIC_SOURCE_MAX_BATCH: int(1, 10_000).optional(),
   MOSAIC_SOURCE_CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -176,6 +177,8 @@ export interface Config {
     breakerFailures: number;
     breakerCooldownMs: number;
     cacheTtlSeconds: number;
+    /** Caps every source's batch size (1 turns batching off: the benchmark's comparison). */
+    maxBatch: number | undefined;
   };
   auth: { adminKey: string | undefined; writeKey: string | undefined };
   identity: {
@@ -229,6 +232,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       breakerFailures: e.MOSAIC_SOURCE_BREAKER_FAILURES,
       breakerCooldownMs: e.MOSAIC_SOURCE_BREAKER_COOLDOWN_MS,
       cacheTtlSeconds: e.MOSAIC_SOURCE_CACHE_TTL_SECONDS,
+      maxBatch: e.MOSAIC_SOURCE_MAX_BATCH,
     },
     auth: { adminKey: e.MOSAIC_ADMIN_KEY, writeKey: e.MOSAIC_WRITE_KEY },
     identity: {

@@ -16,6 +16,9 @@ export const ABANDONED_AFTER_MS = 120_000;
  * that dies in between leaves the pending record, and `recoverAbandoned` finishes its job.
  */
 export class EventBatchWriter {
+  /** Per event log, the append in progress in this process (see appendInTurn). */
+  private readonly appending = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: IdentityGraphStore,
     private readonly memory: IngestionMemory,
@@ -43,10 +46,7 @@ export class EventBatchWriter {
       })),
     );
     const taken = new Set(duplicates);
-    await this.appendToLogs(
-      events.filter((e) => !taken.has(e._id)),
-      known,
-    );
+    await this.appendInTurn(events.filter((e) => !taken.has(e._id)));
     await this.store.deletePendingEventBatch(batch._id);
     return taken;
   }
@@ -88,6 +88,26 @@ export class EventBatchWriter {
       );
     }
     return batches.length;
+  }
+
+  /**
+   * Appends after every earlier batch of this process that touches the same logs: two
+   * batches starting from the same known length would collide on every slot and fall
+   * back to slow one-by-one appends. Waiting is ordered by arrival, so it cannot cycle.
+   */
+  private async appendInTurn(events: EventDoc[]): Promise<void> {
+    const logs = [...new Set(events.map((e) => eventLogName(e.profileId)))];
+    const earlier = logs.map((l) => this.appending.get(l)).filter((p) => p !== undefined);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    for (const log of logs) this.appending.set(log, mine);
+    try {
+      await Promise.all(earlier);
+      await this.appendToLogs(events, await this.logLengths(logs));
+    } finally {
+      release();
+      for (const log of logs) if (this.appending.get(log) === mine) this.appending.delete(log);
+    }
   }
 
   private async appendToLogs(events: EventDoc[], known: Map<string, number>): Promise<void> {

@@ -82,6 +82,8 @@ export { eventLogName };
 export class EventIngestionService {
   private readonly memory = new IngestionMemory();
   readonly writer: EventBatchWriter;
+  /** Events attributed without resolution, and through the resolver (for the benchmark). */
+  readonly counters = { fastPath: 0, resolved: 0 };
 
   constructor(
     private readonly store: IdentityGraphStore,
@@ -140,14 +142,15 @@ export class EventIngestionService {
   }
 
   /** Finishes the batches of writers that died mid-write (see EventBatchWriter). */
-  recoverAbandoned(logger: Logger): Promise<number> {
-    return this.writer.recoverAbandoned(logger);
+  recoverAbandoned(logger: Logger, now?: Date): Promise<number> {
+    return this.writer.recoverAbandoned(logger, now);
   }
 
   /** Decides the profile of each event; returns messageId → profile id. */
   private async attribute(events: PreparedEvent[]): Promise<Map<string, string>> {
     const keysOf = events.map((e) => e.identifiers.map(identityKey));
     await this.learnOwners([...new Set(keysOf.flat())]);
+    await this.learnMerges(keysOf);
 
     const profileOf = new Map<string, string>();
     // An alias's previousId may be either kind: it orders the alias after both.
@@ -171,6 +174,7 @@ export class EventIngestionService {
           const owner = this.fastPathOwner(e, keys, local);
           if (owner !== null) {
             profileOf.set(e.messageId, owner);
+            this.counters.fastPath++;
             continue;
           }
           // Resolution writes (traits, links): an event stored before must not write again,
@@ -181,12 +185,15 @@ export class EventIngestionService {
             continue;
           }
           const result = await this.resolve(e);
+          this.counters.resolved++;
           profileOf.set(e.messageId, result.profileId);
           for (const doc of result.claimed) this.memory.rememberOwner(doc);
           // A profile created just now has an empty event log: no need to look it up.
           if (result.created) this.memory.rememberLogLength(eventLogName(result.profileId), 0);
           for (const doc of result.claimed) this.memory.rememberView(doc.profileId);
           this.memory.rememberView(result.profileId);
+          for (const merged of result.mergedProfileIds)
+            if (merged !== result.profileId) this.memory.rememberMerge(merged, result.profileId);
           const skipped = new Set(result.skipped.map((s) => identityKey(s.identifier)));
           for (const key of keys) if (!skipped.has(key)) local.set(key, result.profileId);
         }
@@ -217,6 +224,40 @@ export class EventIngestionService {
       return doc !== undefined && Date.now() - doc.createdAt.getTime() < VIEW_GRACE_MS;
     });
     return young ? owner : null;
+  }
+
+  /** Follows merges known to this process (a known merge never changes). */
+  private knownTop(profileId: string): string {
+    let current = profileId;
+    for (let hop = 0; hop < 64; hop++) {
+      const parent = this.memory.parentOf(current);
+      if (parent === undefined) return current;
+      current = parent;
+    }
+    return current;
+  }
+
+  /**
+   * For events whose identifiers are owned by different profiles, learns the merges
+   * between them (a few pointer look-ups, once per process), so that a returning
+   * customer's device and user id are seen as one cluster without resolution.
+   */
+  private async learnMerges(keysOf: string[][]): Promise<void> {
+    for (let round = 0; round < 8; round++) {
+      const ends = new Set<string>();
+      for (const keys of keysOf) {
+        const tops = new Set<string>();
+        for (const key of keys) {
+          const owner = this.memory.owner(key)?.profileId;
+          if (owner !== undefined) tops.add(this.knownTop(owner));
+        }
+        if (tops.size > 1) for (const t of tops) ends.add(t);
+      }
+      if (ends.size === 0) return;
+      const pointers = await this.store.getMergePointers([...ends]);
+      if (pointers.size === 0) return; // distinct live clusters: the resolver decides
+      for (const p of pointers.values()) this.memory.rememberMerge(p._id, p.into);
+    }
   }
 
   /** Looks up the owners of identity keys this process has not seen yet. */

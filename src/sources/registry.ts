@@ -57,6 +57,7 @@ export function createSources(
         breakerFailures: config.breakerFailures,
         breakerCooldownMs: config.breakerCooldownMs,
         cacheTtlSeconds: config.cacheTtlSeconds,
+        maxBatchSize: Math.min(adapter.maxBatchSize, config.maxBatch ?? Number.POSITIVE_INFINITY),
       },
       cache,
       logger,

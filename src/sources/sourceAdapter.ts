@@ -41,4 +41,6 @@ export interface SourcePolicy {
   breakerFailures: number;
   breakerCooldownMs: number;
   cacheTtlSeconds: number;
+  /** Largest batch sent in one call: the adapter's own limit, or lower by configuration. */
+  maxBatchSize: number;
 }

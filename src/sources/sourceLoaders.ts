@@ -30,7 +30,7 @@ export class SourceLoaders {
         (requests) => source.loadMany(requests),
         {
           cacheKeyFn: (r) => source.adapter.requestKey(r),
-          maxBatchSize: source.adapter.maxBatchSize,
+          maxBatchSize: source.policy.maxBatchSize,
         },
       );
       this.loaders.set(source.name, loader);

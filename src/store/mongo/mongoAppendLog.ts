@@ -11,8 +11,13 @@ const READ_CHUNK = 32;
  * cost more than the appends themselves. Readers probe past the hint a window at a time,
  * so a hint at most a stride behind costs them one parallel round trip.
  */
-const HINT_STRIDE = 8;
-const PROBE_WINDOW = HINT_STRIDE;
+const HINT_STRIDE = 32;
+/** A reader that finds the hint this far behind brings it up to date. */
+const READER_HINT_LAG = 16;
+/** Entries past the hint read whole in the first round trip of a tail read. */
+const PROBE_WINDOW = 8;
+/** Offsets probed at once while galloping towards a log's end: 1, 2, 4 … 1024. */
+const GALLOP = Array.from({ length: 11 }, (_, i) => 2 ** i);
 /** Appends give up after this many taken slots in a row: a sign of a runaway writer. */
 const MAX_APPEND_ATTEMPTS = 10_000;
 
@@ -101,27 +106,15 @@ export class MongoAppendLog<T> implements AppendLog<T> {
       this.entries.findOne({ _id: slotId(log, from) }),
     ]);
     if (firstDoc === null) return { entries: [], length: from };
-    const entries = [{ seq: from, data: firstDoc.data, at: firstDoc.at }];
-    const known: number[] = [];
-    for (let seq = from + 1; seq < hint; seq++) known.push(seq);
-    entries.push(...(await this.fetch(log, known)));
-    let seq = Math.max(from + 1, hint);
-    for (let more = true; more;) {
-      const window = Array.from({ length: PROBE_WINDOW }, (_, i) => seq + i);
-      const docs = await Promise.all(
-        window.map((s) => this.entries.findOne({ _id: slotId(log, s) })),
-      );
-      for (const doc of docs) {
-        if (doc === null) {
-          more = false;
-          break;
-        }
-        entries.push({ seq, data: doc.data, at: doc.at });
-        seq++;
-      }
-    }
-    if (seq >= hint + HINT_STRIDE) this.setHint(log, seq).catch(() => undefined);
-    return { entries, length: seq };
+    const end = await this.findEnd(log, Math.max(from + 1, hint));
+    const rest: number[] = [];
+    for (let seq = from + 1; seq < end; seq++) rest.push(seq);
+    const entries = [
+      { seq: from, data: firstDoc.data, at: firstDoc.at },
+      ...(await this.fetch(log, rest)),
+    ];
+    if (end >= hint + READER_HINT_LAG) this.setHint(log, end).catch(() => undefined);
+    return { entries, length: end };
   }
 
   async readRange(log: string, from: number, count: number) {
@@ -143,14 +136,34 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async length(log: string): Promise<number> {
-    let length = await this.hint(log);
-    for (;;) {
-      const window = Array.from({ length: PROBE_WINDOW }, (_, i) => length + i);
-      const present = await Promise.all(window.map((seq) => this.has(log, seq)));
-      const gap = present.indexOf(false);
-      if (gap >= 0) return length + gap;
-      length += PROBE_WINDOW;
+    return this.findEnd(log, await this.hint(log));
+  }
+
+  /**
+   * The log's length, given a lower bound: probes ahead at doubling offsets in one round
+   * trip, then narrows down by bisection, so a hint far behind costs a few round trips,
+   * not one per missing entry. Relies on logs having no gaps.
+   */
+  private async findEnd(log: string, atLeast: number): Promise<number> {
+    let lo = atLeast - 1; // the last slot known to exist (-1: none)
+    let hi: number | null = null; // the first slot known to be missing
+    while (hi === null) {
+      const probes = GALLOP.map((k) => lo + k);
+      const present = await Promise.all(probes.map((seq) => this.has(log, seq)));
+      const firstMissing = present.indexOf(false);
+      if (firstMissing === -1) {
+        lo = probes.at(-1)!;
+        continue;
+      }
+      if (firstMissing > 0) lo = probes[firstMissing - 1]!;
+      hi = probes[firstMissing]!;
     }
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await this.has(log, mid)) lo = mid;
+      else hi = mid;
+    }
+    return hi;
   }
 
   async readLast(log: string, count: number) {
@@ -158,29 +171,28 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async readTail(log: string, count: number) {
-    // Entries past the hint are read whole while probing for the end: for the short
+    // Entries past the hint are read whole while looking for the end: for the short
     // logs most profiles have, that one round trip is the whole answer.
     const hint = await this.hint(log);
+    const window = Array.from({ length: PROBE_WINDOW }, (_, i) => hint + i);
+    const docs = await Promise.all(
+      window.map((seq) => this.entries.findOne({ _id: slotId(log, seq) })),
+    );
     const newest: { seq: number; data: T; at: Date }[] = [];
-    let length = hint;
-    for (let more = true; more;) {
-      const window = Array.from({ length: PROBE_WINDOW }, (_, i) => length + i);
-      const docs = await Promise.all(
-        window.map((s) => this.entries.findOne({ _id: slotId(log, s) })),
-      );
-      for (const doc of docs) {
-        if (doc === null) {
-          more = false;
-          break;
-        }
-        newest.push({ seq: doc.seq, data: doc.data, at: doc.at });
-        length++;
-      }
+    for (const doc of docs) {
+      if (doc === null) break;
+      newest.push({ seq: doc.seq, data: doc.data, at: doc.at });
     }
-    if (length >= hint + HINT_STRIDE) this.setHint(log, length).catch(() => undefined);
-    const older: number[] = [];
-    for (let seq = Math.max(0, length - count); seq < hint; seq++) older.push(seq);
-    return { length, entries: [...(await this.fetch(log, older)), ...newest] };
+    let length = hint + newest.length;
+    if (newest.length === PROBE_WINDOW) length = await this.findEnd(log, length);
+    if (length >= hint + READER_HINT_LAG) this.setHint(log, length).catch(() => undefined);
+    // The last `count` entries, contiguous: what the window did not already read is fetched.
+    const start = Math.max(0, length - count);
+    const have = new Set(newest.map((e) => e.seq));
+    const wanted: number[] = [];
+    for (let seq = start; seq < length; seq++) if (!have.has(seq)) wanted.push(seq);
+    const entries = [...(await this.fetch(log, wanted)), ...newest.filter((e) => e.seq >= start)];
+    return { length, entries: entries.sort((a, b) => a.seq - b.seq) };
   }
 
   async has(log: string, seq: number): Promise<boolean> {
