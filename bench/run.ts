@@ -3,6 +3,7 @@ import { intFromEnv } from './lib/env';
 import { round } from './lib/latency';
 import type { BenchContext, Scenario, ScenarioReport } from './lib/scenario';
 import { formatTable } from './lib/table';
+import { dataLoader } from './scenarios/dataLoader';
 import { ingestion } from './scenarios/ingestion';
 import { profileRead } from './scenarios/profileRead';
 
@@ -16,7 +17,7 @@ import { profileRead } from './scenarios/profileRead';
  * path); a missed target is reported, not failed: these are measurements, and machines
  * are noisy.
  */
-const SCENARIOS: Scenario[] = [profileRead, ingestion];
+const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);

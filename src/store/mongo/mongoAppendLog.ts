@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
 import type { AppendLog } from '../appendLog';
 import type { LogEntryDoc, LogTailDoc } from '../models';
@@ -29,6 +30,13 @@ const MAX_APPEND_ATTEMPTS = 10_000;
  * correctness.
  */
 export class MongoAppendLog<T> implements AppendLog<T> {
+  /**
+   * Lengths this process has seen, per log: a lower bound forever (logs only grow), so a
+   * reader can start at it and confirm the end with one look-up instead of reading the
+   * stored hint and probing a window past it.
+   */
+  private readonly seen = new LRUCache<string, number>({ max: 200_000 });
+
   constructor(
     private readonly entries: Collection<LogEntryDoc<T>>,
     private readonly tails: Collection<LogTailDoc>,
@@ -51,6 +59,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
       }
       // The hint only saves later readers look-ups; nobody needs to wait for it.
       this.advanceHint(log, seq, seq + 1);
+      this.remember(log, seq + 1);
       return seq;
     }
     throw new Error(`Could not append to log ${log}: ${MAX_APPEND_ATTEMPTS} slots taken in a row`);
@@ -95,7 +104,10 @@ export class MongoAppendLog<T> implements AppendLog<T> {
       lengths.set(log, Math.max(lengths.get(log)!, seq + 1));
     }
     // Hints only save readers look-ups; a failed or lagging update costs nothing else.
-    for (const [log, length] of lengths) this.advanceHint(log, knownBefore.get(log)!, length);
+    for (const [log, length] of lengths) {
+      this.advanceHint(log, knownBefore.get(log)!, length);
+      this.remember(log, length);
+    }
     return lengths;
   }
 
@@ -114,6 +126,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
       ...(await this.fetch(log, rest)),
     ];
     if (end >= hint + READER_HINT_LAG) this.setHint(log, end).catch(() => undefined);
+    this.remember(log, end);
     return { entries, length: end };
   }
 
@@ -136,7 +149,9 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async length(log: string): Promise<number> {
-    return this.findEnd(log, await this.hint(log));
+    const length = await this.findEnd(log, this.seen.get(log) ?? (await this.hint(log)));
+    this.remember(log, length);
+    return length;
   }
 
   /**
@@ -145,7 +160,9 @@ export class MongoAppendLog<T> implements AppendLog<T> {
    * not one per missing entry. Relies on logs having no gaps.
    */
   private async findEnd(log: string, atLeast: number): Promise<number> {
-    let lo = atLeast - 1; // the last slot known to exist (-1: none)
+    // Most logs have not grown since: one look-up says so.
+    if (!(await this.has(log, atLeast))) return atLeast;
+    let lo = atLeast; // the last slot known to exist
     let hi: number | null = null; // the first slot known to be missing
     while (hi === null) {
       const probes = GALLOP.map((k) => lo + k);
@@ -171,6 +188,13 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async readTail(log: string, count: number) {
+    const seen = this.seen.get(log);
+    if (seen !== undefined) {
+      const length = await this.length(log);
+      const wanted: number[] = [];
+      for (let seq = Math.max(0, length - count); seq < length; seq++) wanted.push(seq);
+      return { length, entries: await this.fetch(log, wanted) };
+    }
     // Entries past the hint are read whole while looking for the end: for the short
     // logs most profiles have, that one round trip is the whole answer.
     const hint = await this.hint(log);
@@ -192,6 +216,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     const wanted: number[] = [];
     for (let seq = start; seq < length; seq++) if (!have.has(seq)) wanted.push(seq);
     const entries = [...(await this.fetch(log, wanted)), ...newest.filter((e) => e.seq >= start)];
+    this.remember(log, length);
     return { length, entries: entries.sort((a, b) => a.seq - b.seq) };
   }
 
@@ -220,6 +245,10 @@ export class MongoAppendLog<T> implements AppendLog<T> {
 
   private async hint(log: string): Promise<number> {
     return (await this.tails.findOne({ _id: log }))?.length ?? 0;
+  }
+
+  private remember(log: string, length: number): void {
+    if (length > (this.seen.get(log) ?? -1)) this.seen.set(log, length);
   }
 
   /** Writes the hint when the log grew past a stride boundary (see HINT_STRIDE). */
