@@ -57,16 +57,16 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
   );
   try {
     await seed(batched, ctx);
-    const sides = { batched, unbatched };
+    type Side = 'batched' | 'unbatched';
     const urls = {
       batched: `http://127.0.0.1:${await batched.gateway.listen(0, '127.0.0.1')}/graphql`,
       unbatched: `http://127.0.0.1:${await unbatched.gateway.listen(0, '127.0.0.1')}/graphql`,
     };
-    const perPage: Record<keyof typeof sides, Counts> = {
+    const perPage: Record<Side, Counts> = {
       batched: await countsForOnePage(batched, urls.batched),
       unbatched: await countsForOnePage(unbatched, urls.unbatched),
     };
-    const results = {} as Record<keyof typeof sides, ReturnType<typeof combine>>;
+    const results = {} as Record<Side, ReturnType<typeof combine>>;
     for (const side of ['batched', 'unbatched'] as const) {
       ctx.progress(`${NAME}: ${side} for ${ctx.seconds} s`);
       const load = { concurrency: 2, durationMs: ctx.seconds * 1000, timeoutMs: 60_000 };
