@@ -1,6 +1,12 @@
 import { ulid } from 'ulid';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { MergePointerDoc, MergeReason, ProfileDoc, ProfileLogEntry } from '../store/models';
+import type {
+  MergePointerDoc,
+  MergeReason,
+  ProfileDoc,
+  ProfileLogEntry,
+  SourceName,
+} from '../store/models';
 import type { Identifier } from './kinds';
 import {
   addIdentifiers,
@@ -60,8 +66,35 @@ export class IdentityGraph {
     return ulid(this.now().getTime());
   }
 
-  appendToLog(profileId: string, entry: ProfileLogEntry, knownLength?: number): Promise<number> {
-    return this.store.profileLog.append(profileLogName(profileId), entry, knownLength);
+  appendToLog(
+    profileId: string,
+    entry: ProfileLogEntry,
+    knownLength?: number,
+    at?: Date,
+  ): Promise<number> {
+    return this.store.profileLog.append(profileLogName(profileId), entry, knownLength, at);
+  }
+
+  /**
+   * Writes the first view of a new profile whose log holds exactly one contribution
+   * (slot 0, appended at `at`): the same document a fold of that log produces. Insert
+   * only: null when a view exists already (a concurrent writer got there; rebuild).
+   * Contributions carrying a record version are left to the fold, which reads the record.
+   */
+  async createView(
+    profileId: string,
+    first: { keys: string[]; source: SourceName; at: Date; recordHash: string | null },
+  ): Promise<ProfileDoc | null> {
+    if (first.recordHash !== null) return null;
+    const now = this.now();
+    const view = emptyView(profileId, now);
+    addIdentifiers(view, first.keys);
+    countContribution(view, first.source, first.at);
+    view.build.logLengths[profileId] = 1;
+    view.updatedAt = now;
+    if (!(await this.store.insertProfile(view))) return null;
+    this.onProfileChanged(view, [profileId]);
+    return view;
   }
 
   /** Follows merge pointers to each id's live root. */

@@ -147,7 +147,8 @@ export class IdentityResolver {
         entry.recordHash = recordWrite.hash;
         contributions.set(recordWrite.owner, entry);
       }
-      await Promise.all(
+      const at = new Date();
+      const slots = await Promise.all(
         [...contributions].map(([profileId, c]) =>
           this.graph.appendToLog(
             profileId,
@@ -159,9 +160,35 @@ export class IdentityResolver {
               recordHash: c.recordHash,
             },
             profileId === newProfileId ? 0 : undefined,
+            at,
           ),
         ),
       );
+
+      // A brand-new profile whose log we began (slot 0, so nobody wrote to it before us)
+      // has a view we can write directly: the fold of that one entry. Inserted, never
+      // replaced, so it cannot hide a concurrent writer's newer view; if one exists
+      // already, the general rebuild below takes over.
+      const onlyNew =
+        contributions.size === 1 && contributions.has(target) && target === newProfileId;
+      if (onlyNew && merged.length === 0 && plan.roots.length === 0 && slots[0] === 0) {
+        const created = await this.graph.createView(target, {
+          keys: contributions.get(target)!.keys,
+          source: record.source,
+          at,
+          recordHash: contributions.get(target)!.recordHash,
+        });
+        if (created !== null) {
+          return {
+            profileId: created._id,
+            created: true,
+            changed: true,
+            mergedProfileIds: [],
+            skipped: plan.skipped,
+            claimed: claimedDocs,
+          };
+        }
+      }
 
       // A root without a view (its creator died before building it) is rebuilt too.
       const changed =

@@ -7,8 +7,9 @@ export interface AppendLog<T> {
   /**
    * Appends `data`; returns the slot it took. `knownLength`, when the caller knows a
    * lower bound of the log's length (0 for a log it just created), saves a look-up.
+   * `at` stamps the entry (default: now), for a caller that folds the entry itself.
    */
-  append(log: string, data: T, knownLength?: number): Promise<number>;
+  append(log: string, data: T, knownLength?: number, at?: Date): Promise<number>;
   /**
    * Appends many entries to many logs in one round trip in the common case (each log's
    * entries in the order given). `knownLengths` are lower bounds the caller already has;

@@ -43,6 +43,8 @@ export interface IdentityGraphStore {
 
   getProfiles(ids: string[]): Promise<Map<string, ProfileDoc>>;
   replaceProfile(doc: ProfileDoc): Promise<void>;
+  /** False when the profile already has a view. */
+  insertProfile(doc: ProfileDoc): Promise<boolean>;
   /**
    * Live profiles in id order after `afterId`. Served by the `{mergedInto, _id}` index on
    * MongoDB; FerretDB's SQLite backend scans, so keep this off hot paths.

@@ -58,11 +58,17 @@ test('a log whose hint is far behind still reports its true length and tail', as
   for (let i = 0; i < 300; i++)
     await stack.store.eventLog.append(log, { _id: `fb-${i}` } as EventDoc, i);
   await stack.cols.logTails.deleteOne({ _id: log }); // as if every hint write was lost
-  expect(await stack.store.eventLog.length(log)).toBe(300);
-  const tail = await stack.store.eventLog.readTail(log, 20);
+  // Readers in other processes, which have not seen the log grow.
+  const [a, b, c] = [
+    await stack.connectAnother(),
+    await stack.connectAnother(),
+    await stack.connectAnother(),
+  ];
+  expect(await a.store.eventLog.length(log)).toBe(300);
+  const tail = await b.store.eventLog.readTail(log, 20);
   expect(tail.length).toBe(300);
   expect(tail.entries.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => 280 + i));
-  expect((await stack.store.eventLog.readFrom(log, 290)).entries).toHaveLength(10);
+  expect((await c.store.eventLog.readFrom(log, 290)).entries).toHaveLength(10);
 });
 
 test('recovery finishes a batch whose writer died after claiming, and appends nothing twice', async () => {

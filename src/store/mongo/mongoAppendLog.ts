@@ -33,7 +33,8 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   /**
    * Lengths this process has seen, per log: a lower bound forever (logs only grow), so a
    * reader can start at it and confirm the end with one look-up instead of reading the
-   * stored hint and probing a window past it.
+   * stored hint and probing a window past it. Anything that ever deletes log entries
+   * (a privacy erase) must forget them here too.
    */
   private readonly seen = new LRUCache<string, number>({ max: 200_000 });
 
@@ -42,8 +43,8 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     private readonly tails: Collection<LogTailDoc>,
   ) {}
 
-  async append(log: string, data: T, knownLength?: number): Promise<number> {
-    let seq = knownLength ?? (await this.hint(log));
+  async append(log: string, data: T, knownLength?: number, at = new Date()): Promise<number> {
+    let seq = knownLength ?? this.seen.get(log) ?? (await this.hint(log));
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++, seq++) {
       try {
         await this.entries.insertOne({
@@ -51,7 +52,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
           log,
           seq,
           data,
-          at: new Date(),
+          at,
         });
       } catch (err) {
         if (isDuplicateKey(err)) continue;

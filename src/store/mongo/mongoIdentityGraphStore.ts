@@ -119,6 +119,10 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     }
   }
 
+  insertProfile(doc: ProfileDoc) {
+    return insertUnlessExists(() => this.c.profiles.insertOne(doc));
+  }
+
   listLiveProfiles(afterId: string | null, limit: number) {
     const filter =
       afterId === null ? { mergedInto: null } : { mergedInto: null, _id: { $gt: afterId } };
