@@ -37,7 +37,7 @@ Mosaic is running.
 
 Try:
   curl -s localhost:$PORT/graphql -H 'content-type: application/json' \\
-    -d '{"query":"{ profileByIdentifier(kind: EMAIL, value: \\" Some.One@Example.COM \\") { id identifiers { kind value } traits mergeLog { reason explanation } } }"}'
+    -d '{"query":"{ profileByIdentifier(kind: EMAIL, value: \\" Some.One@Example.COM \\") { id identifiers { kind value } traits crmRecords { crmId } orders(first: 5) { edges { node { orderId total placedAt } } } orderStats { count totals { currency amount } } events(first: 5) { edges { node { type event name } } } eventStats { count } sourceStatus { source stale } mergeLog { reason explanation } } }"}'
 
   curl -s localhost:$PORT/v1/batch -u "$MOSAIC_WRITE_KEY:" -H 'content-type: application/json' \\
     -d '{"batch":[{"type":"identify","userId":"U-1","traits":{"plan":"pro"}}]}'
