@@ -13,7 +13,8 @@ export MONGODB_URI=${MONGODB_URI:-mongodb://127.0.0.1:27017/mosaic_demo}
 # The tracking API (Segment's /v1/*) only accepts calls signed with this key.
 export MOSAIC_WRITE_KEY=${MOSAIC_WRITE_KEY:-demo-write-key}
 mkdir -p .data
-npx tsx src/main.ts >.data/demo-gateway.log 2>&1 &
+# node itself (not an npx wrapper) so that the trap's signal reaches the gateway process.
+node --import tsx src/main.ts >.data/demo-gateway.log 2>&1 &
 gateway=$!
 trap 'kill -TERM $gateway 2>/dev/null; wait $gateway 2>/dev/null' INT TERM EXIT
 
