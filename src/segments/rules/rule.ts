@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { badInput } from '../../errors';
+
+/**
+ * The segment rule language: a small JSON tree, the same whether it arrives through
+ * GraphQL (`defineSegment(rule: JSON)`) or from a stored definition.
+ *
+ *   { "and": [rule, …] }   { "or": [rule, …] }   { "not": rule }
+ *   { "trait": "plan", "op": "eq", "value": "pro" }          (traits as merged)
+ *   { "computed": "lifetimeValue", "op": "gte", "value": 500 } (computed traits)
+ *   { "event": "Order Completed", "atLeast": 2, "withinDays": 30 }
+ *   { "ordered": { "withinDays": 30 } }   { "noOrderWithinDays": 30 }
+ *   { "inSegment": "<segment id>" }
+ *
+ * Operators: eq, ne, in (a list), gt, gte, lt, lte (a number or a string), exists (true or
+ * false). Comparisons follow MongoDB's query semantics, because a rule is also run as a
+ * MongoDB filter: an array field matches when any element does, values of different
+ * types never compare, strings compare by their UTF-8 bytes.
+ */
+export type Scalar = string | number | boolean;
+export type ComparisonOp = 'eq' | 'ne' | 'in' | 'gt' | 'gte' | 'lt' | 'lte' | 'exists';
+
+export type Rule =
+  | { and: Rule[] }
+  | { or: Rule[] }
+  | { not: Rule }
+  | { field: FieldRef; op: ComparisonOp; value: Scalar | Scalar[] }
+  | { event: string; atLeast: number; withinDays: number }
+  | { ordered: { withinDays: number } }
+  | { inSegment: string };
+
+/** A trait or a computed trait, by name. */
+export interface FieldRef {
+  scope: 'traits' | 'computed';
+  name: string;
+}
+
+const OPS: readonly ComparisonOp[] = ['eq', 'ne', 'in', 'gt', 'gte', 'lt', 'lte', 'exists'];
+const MAX_DEPTH = 16;
+const MAX_NODES = 200;
+const MAX_DAYS = 3650;
+const MAX_LIST = 500;
+const MAX_STRING = 500;
+
+/**
+ * Validates a rule as sent by a client and returns it in its internal form. Errors name
+ * the exact place (`rule.and[1].op`) and what was expected there.
+ */
+export function parseRule(input: unknown, path = 'rule'): Rule {
+  const counter = { nodes: 0 };
+  return parse(input, path, 0, counter);
+}
+
+function parse(input: unknown, path: string, depth: number, counter: { nodes: number }): Rule {
+  if (depth > MAX_DEPTH) throw badInput(path, `rules nest at most ${MAX_DEPTH} levels deep`);
+  if (++counter.nodes > MAX_NODES) throw badInput(path, `a rule has at most ${MAX_NODES} parts`);
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw badInput(
+      path,
+      'expected a rule object such as {"trait": "plan", "op": "eq", "value": "pro"}',
+    );
+  const o = input as Record<string, unknown>;
+  const keys = Object.keys(o);
+  const only = (allowed: string[]) => {
+    const extra = keys.filter((k) => !allowed.includes(k));
+    if (extra.length > 0)
+      throw badInput(`${path}.${extra[0]}`, `unexpected key; expected only ${allowed.join(', ')}`);
+  };
+
+  if ('and' in o || 'or' in o) {
+    const kind = 'and' in o ? 'and' : 'or';
+    only([kind]);
+    const list = o[kind];
+    if (!Array.isArray(list) || list.length === 0)
+      throw badInput(`${path}.${kind}`, 'expected a non-empty list of rules');
+    const rules = list.map((r, i) => parse(r, `${path}.${kind}[${i}]`, depth + 1, counter));
+    return kind === 'and' ? { and: rules } : { or: rules };
+  }
+  if ('not' in o) {
+    only(['not']);
+    return { not: parse(o.not, `${path}.not`, depth + 1, counter) };
+  }
+  if ('trait' in o || 'computed' in o) {
+    const scope = 'trait' in o ? 'traits' : 'computed';
+    const key = scope === 'traits' ? 'trait' : 'computed';
+    only([key, 'op', 'value']);
+    const name = fieldName(o[key], `${path}.${key}`);
+    const op = o.op;
+    if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op))
+      throw badInput(`${path}.op`, `expected one of ${OPS.join(', ')}, got ${JSON.stringify(op)}`);
+    return {
+      field: { scope, name },
+      op: op as ComparisonOp,
+      value: operand(op as ComparisonOp, o.value, `${path}.value`),
+    };
+  }
+  if ('event' in o) {
+    only(['event', 'atLeast', 'withinDays']);
+    if (typeof o.event !== 'string' || o.event.trim() === '' || o.event.length > MAX_STRING)
+      throw badInput(`${path}.event`, `expected an event name (1-${MAX_STRING} characters)`);
+    return {
+      event: o.event,
+      atLeast: wholeNumber(o.atLeast ?? 1, `${path}.atLeast`, 1, 1_000_000),
+      withinDays: wholeNumber(o.withinDays, `${path}.withinDays`, 1, MAX_DAYS),
+    };
+  }
+  if ('ordered' in o) {
+    only(['ordered']);
+    const inner = o.ordered;
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner))
+      throw badInput(`${path}.ordered`, 'expected {"withinDays": N}');
+    const extra = Object.keys(inner).filter((k) => k !== 'withinDays');
+    if (extra.length > 0)
+      throw badInput(`${path}.ordered.${extra[0]}`, 'unexpected key; expected only withinDays');
+    return {
+      ordered: {
+        withinDays: wholeNumber(
+          (inner as { withinDays?: unknown }).withinDays,
+          `${path}.ordered.withinDays`,
+          1,
+          MAX_DAYS,
+        ),
+      },
+    };
+  }
+  if ('noOrderWithinDays' in o) {
+    only(['noOrderWithinDays']);
+    return {
+      not: {
+        ordered: {
+          withinDays: wholeNumber(o.noOrderWithinDays, `${path}.noOrderWithinDays`, 1, MAX_DAYS),
+        },
+      },
+    };
+  }
+  if ('inSegment' in o) {
+    only(['inSegment']);
+    if (typeof o.inSegment !== 'string' || o.inSegment.trim() === '' || o.inSegment.length > 100)
+      throw badInput(`${path}.inSegment`, 'expected a segment id');
+    return { inSegment: o.inSegment };
+  }
+  throw badInput(
+    path,
+    `expected one of the keys and, or, not, trait, computed, event, ordered, noOrderWithinDays, inSegment; got ${keys.length === 0 ? 'an empty object' : keys.map((k) => JSON.stringify(k)).join(', ')}`,
+  );
+}
+
+function fieldName(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/.test(value))
+    throw badInput(
+      path,
+      `expected a field name (letters, digits, _ and -, not starting with a digit), got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+function operand(op: ComparisonOp, value: unknown, path: string): Scalar | Scalar[] {
+  switch (op) {
+    case 'exists':
+      if (typeof value !== 'boolean') throw badInput(path, 'exists takes true or false');
+      return value;
+    case 'in': {
+      if (!Array.isArray(value) || value.length === 0 || value.length > MAX_LIST)
+        throw badInput(path, `in takes a list of 1-${MAX_LIST} values`);
+      return value.map((v, i) => scalar(v, `${path}[${i}]`));
+    }
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      if (typeof value === 'boolean')
+        throw badInput(path, `${op} compares numbers or strings, not booleans`);
+      return scalar(value, path);
+    default:
+      return scalar(value, path);
+  }
+}
+
+function scalar(value: unknown, path: string): Scalar {
+  if (typeof value === 'string') {
+    if (value.length > MAX_STRING) throw badInput(path, `longer than ${MAX_STRING} characters`);
+    return value;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'boolean') return value;
+  throw badInput(
+    path,
+    `expected a string, a number or a boolean, got ${value === null ? 'null' : typeof value}`,
+  );
+}
+
+function wholeNumber(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw badInput(
+      path,
+      `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+/**
+ * Where a profile's count of `event` over the last `days` days is kept (`activity.<key>`),
+ * maintained by enrichment for every window some segment uses. Event names can hold any
+ * character, so the key is a digest of the name.
+ */
+export function eventWindowKey(event: string, days: number): string {
+  return `e${createHash('sha256').update(event).digest('hex').slice(0, 20)}_${days}d`;
+}
+
+/** The (event, days) windows a rule reads, for enrichment to keep up to date. */
+export function eventWindows(rule: Rule): { event: string; days: number }[] {
+  if ('and' in rule) return rule.and.flatMap(eventWindows);
+  if ('or' in rule) return rule.or.flatMap(eventWindows);
+  if ('not' in rule) return eventWindows(rule.not);
+  if ('event' in rule) return [{ event: rule.event, days: rule.withinDays }];
+  return [];
+}
+
+/** Segments a rule refers to (for dependency order and cycle checks). */
+export function referencedSegments(rule: Rule): string[] {
+  if ('and' in rule) return rule.and.flatMap(referencedSegments);
+  if ('or' in rule) return rule.or.flatMap(referencedSegments);
+  if ('not' in rule) return referencedSegments(rule.not);
+  if ('inSegment' in rule) return [rule.inSegment];
+  return [];
+}

@@ -1,0 +1,37 @@
+import type { Filter } from 'mongodb';
+import { eventWindowKey, type Rule } from './rule';
+import { type SegmentSubject, windowStart } from './subject';
+
+/**
+ * Compiles a rule to a MongoDB filter over profile documents, for full refreshes. Uses
+ * only operators that MongoDB 6+ and FerretDB both serve ($and, $or, $nor, $eq, $ne, $in,
+ * $gt, $gte, $lt, $lte, $exists). Time-relative parts are fixed at `now`.
+ */
+export function toMongoFilter<T extends SegmentSubject = SegmentSubject>(
+  rule: Rule,
+  now: Date,
+): Filter<T> {
+  return compile(rule, now) as Filter<T>;
+}
+
+function compile(rule: Rule, now: Date): Record<string, unknown> {
+  if ('and' in rule) return { $and: rule.and.map((r) => compile(r, now)) };
+  if ('or' in rule) return { $or: rule.or.map((r) => compile(r, now)) };
+  if ('not' in rule) return { $nor: [compile(rule.not, now)] };
+  if ('field' in rule) {
+    const path = `${rule.field.scope}.${rule.field.name}`;
+    switch (rule.op) {
+      case 'eq':
+        return { [path]: { $eq: rule.value } };
+      case 'exists':
+        return { [path]: { $exists: rule.value } };
+      default:
+        return { [path]: { [`$${rule.op}`]: rule.value } };
+    }
+  }
+  if ('event' in rule)
+    return { [`activity.${eventWindowKey(rule.event, rule.withinDays)}`]: { $gte: rule.atLeast } };
+  if ('ordered' in rule)
+    return { 'computed.lastOrderAt': { $gte: windowStart(now, rule.ordered.withinDays) } };
+  return { segments: { $eq: rule.inSegment } };
+}
