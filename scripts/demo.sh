@@ -16,7 +16,10 @@ mkdir -p .data
 # node itself (not an npx wrapper) so that the trap's signal reaches the gateway process.
 node --import tsx src/main.ts >.data/demo-gateway.log 2>&1 &
 gateway=$!
-trap 'kill -TERM $gateway 2>/dev/null; wait $gateway 2>/dev/null' INT TERM EXIT
+# A worker computes traits (lifetime value, engagement, RFM inputs …) as data arrives.
+node --import tsx src/workers/main.ts >.data/demo-worker.log 2>&1 &
+worker=$!
+trap 'kill -TERM $gateway $worker 2>/dev/null; wait $gateway $worker 2>/dev/null' INT TERM EXIT
 
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
@@ -34,7 +37,7 @@ Mosaic is running.
   Tracking API (Segment, POST):     http://localhost:$PORT/v1/batch  (also /v1/identify, /v1/track …)
                                     Basic auth, user name = write key "$MOSAIC_WRITE_KEY", no password
   Health / readiness:               http://localhost:$PORT/healthz  http://localhost:$PORT/readyz
-  Gateway log:                      .data/demo-gateway.log
+  Gateway and worker logs:          .data/demo-gateway.log  .data/demo-worker.log
 
 Try:
   curl -s localhost:$PORT/graphql -H 'content-type: application/json' \\

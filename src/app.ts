@@ -7,6 +7,7 @@ import { migrate } from './orders/migrations';
 import { OrderStore } from './orders/orderStore';
 import { createPostgresPool } from './orders/postgres';
 import { StaleCache } from './sources/staleCache';
+import { JobQueues, queuePrefix } from './workers/queues';
 import { RedisPubSub } from './pubsub/redisPubSub';
 import { createServices, type Services } from './services';
 import { collections, ensureCollections } from './store/mongo/collections';
@@ -72,6 +73,7 @@ export async function createApp(
     config.sources.cacheTtlSeconds,
   );
 
+  const jobs = new JobQueues(config.redis.url, queuePrefix(mongo.db.databaseName), logger);
   const services = createServices({
     config,
     logger,
@@ -79,6 +81,7 @@ export async function createApp(
     orderStore: new OrderStore(pg),
     staleCache,
     pubsub,
+    jobs,
   });
   // Event batches whose writer died mid-way are finished by whichever process looks first.
   const recoverEvents = () =>
@@ -102,6 +105,7 @@ export async function createApp(
       await gateway.stop();
       clearInterval(recovery);
       migrated.cancel();
+      await jobs.close();
       await pubsub.close();
       redisProbe.disconnect();
       cacheRedis.disconnect();

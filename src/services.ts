@@ -12,6 +12,7 @@ import { ProfileSources } from './profiles/profileSources';
 import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
 import type { StaleCache } from './sources/staleCache';
+import type { JobQueues } from './workers/queues';
 import type { PubSub } from './pubsub/pubSub';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 
@@ -48,10 +49,15 @@ export function createServices(deps: {
   orderStore: OrderStore;
   staleCache: StaleCache;
   pubsub: PubSub;
+  /** Where work for `npm run worker` is queued; null runs without workers (some tests). */
+  jobs: JobQueues | null;
 }): Services {
   const { config, logger, store, orderStore, pubsub } = deps;
   const policy = new IdentifierPolicy(config.identity);
+  // Queueing never fails a write (JobQueues.enrich logs and carries on).
+  const enrich = (profileIds: string[]) => deps.jobs?.enrich(profileIds) ?? Promise.resolve();
   const graph = new IdentityGraph(store, undefined, (view, affectedIds) => {
+    void enrich([view._id, ...affectedIds.filter((id) => id !== view._id)]);
     const message: ProfileUpdatedMessage = { profileId: view._id };
     for (const id of affectedIds) {
       pubsub
@@ -71,8 +77,14 @@ export function createServices(deps: {
     graph,
     resolver,
     crmContacts: new CrmContactService(policy, resolver),
-    events: new EventIngestionService(store, policy, resolver, config.ingest.maxEventsPerRequest),
-    orders: new OrderService(orderStore, policy, resolver),
+    events: new EventIngestionService(
+      store,
+      policy,
+      resolver,
+      config.ingest.maxEventsPerRequest,
+      enrich,
+    ),
+    orders: new OrderService(orderStore, policy, resolver, enrich),
     orderStore,
     sources,
     pubsub,

@@ -90,6 +90,8 @@ export class EventIngestionService {
     private readonly policy: IdentifierPolicy,
     private readonly resolver: IdentityResolver,
     private readonly maxEventsPerRequest: number,
+    /** Told which profiles got new events (enrichment recomputes their traits). */
+    private readonly onStored: (profileIds: string[]) => Promise<void> = () => Promise.resolve(),
   ) {
     this.writer = new EventBatchWriter(store, this.memory);
   }
@@ -138,6 +140,10 @@ export class EventIngestionService {
       return { messageId: e.messageId, profileId, duplicate };
     });
     const duplicates = outcomes.filter((o) => o.duplicate).length;
+    // By cluster as far as this process knows it, so a burst for one person is one job.
+    await this.onStored(
+      docs.filter((d) => !stored.has(d._id)).map((d) => this.knownTop(d.profileId)),
+    );
     return { accepted: outcomes.length - duplicates, duplicates, outcomes };
   }
 

@@ -43,6 +43,8 @@ export class OrderService {
     private readonly store: OrderStore,
     private readonly policy: IdentifierPolicy,
     private readonly resolver: IdentityResolver,
+    /** Told which profiles got orders (enrichment recomputes their traits). */
+    private readonly onRecorded: (profileIds: string[]) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async record(inputs: readonly OrderInput[], field = 'orders'): Promise<OrderOutcome[]> {
@@ -87,11 +89,13 @@ export class OrderService {
       });
       profileOf.set(key, result.profileId);
     }
-    return prepared.map((p) => ({
+    const outcomes = prepared.map((p) => ({
       orderId: p.order.orderId,
       profileId: profileOf.get(p.identifiers.map(identityKey).join('|'))!,
       written: written.has(p.order.orderId),
     }));
+    await this.onRecorded(outcomes.filter((o) => o.written).map((o) => o.profileId));
+    return outcomes;
   }
 
   private prepare(

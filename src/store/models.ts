@@ -197,3 +197,17 @@ export interface ProfileDoc {
   updatedAt: Date;
   build: ViewBuildState;
 }
+
+/**
+ * Gold: what segments are evaluated against, one per live profile, written only by the
+ * enrichment worker (one job per profile at a time): the profile's traits as merged,
+ * its computed traits, event counts per window, and its segment memberships.
+ */
+export interface SegmentSubjectDoc {
+  _id: string;
+  traits: Record<string, unknown>;
+  computed: Record<string, unknown>;
+  activity: Record<string, number>;
+  segments: string[];
+  enrichedAt: Date;
+}

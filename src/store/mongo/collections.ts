@@ -10,6 +10,7 @@ import type {
   ProfileDoc,
   ProfileLogEntry,
   RawRecordDoc,
+  SegmentSubjectDoc,
   TraitRecordDoc,
 } from '../models';
 
@@ -23,6 +24,7 @@ export interface Collections {
   rawRecords: Collection<RawRecordDoc>;
   events: Collection<EventClaimDoc>;
   pendingEventBatches: Collection<PendingEventBatchDoc>;
+  segmentSubjects: Collection<SegmentSubjectDoc>;
   profiles: Collection<ProfileDoc>;
 }
 
@@ -36,6 +38,7 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   rawRecords: 'raw_records',
   events: 'events',
   pendingEventBatches: 'pending_event_batches',
+  segmentSubjects: 'segment_subjects',
   profiles: 'profiles',
 };
 
@@ -51,6 +54,7 @@ export function collections(db: Db): Collections {
     rawRecords: c('rawRecords'),
     events: c('events'),
     pendingEventBatches: c('pendingEventBatches'),
+    segmentSubjects: c('segmentSubjects'),
     profiles: c('profiles'),
   };
 }

@@ -1,0 +1,85 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Named queues, shared by the gateways (producers) and `npm run worker` (consumers). */
+export const QUEUES = {
+  /** Recompute one profile's computed traits (and, with #4's segments, its memberships). */
+  enrichment: 'enrichment',
+} as const;
+
+export interface EnrichmentJob {
+  profileId: string;
+}
+
+/**
+ * Retried with exponential backoff (0.5 s, 1 s, 2 s …); failed jobs are kept for
+ * inspection, completed ones only briefly.
+ */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: false,
+};
+
+/** BullMQ keys live under one prefix per store database, so tenants and tests never mix. */
+export const queuePrefix = (database: string): string => `mosaic:${database}:bull`;
+
+/** A connection BullMQ accepts for workers and queues (no per-request retry limit). */
+export function bullConnection(redisUrl: string): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+}
+
+/**
+ * The producer side: gateways enqueue work here. A burst of changes to one profile is one
+ * job: jobs are deduplicated per profile, with at most one running and one waiting (the
+ * waiting one picks up whatever changed while the first ran).
+ */
+export class JobQueues {
+  readonly enrichment: Queue<EnrichmentJob>;
+  private readonly connection: Redis;
+
+  constructor(
+    redisUrl: string,
+    prefix: string,
+    private readonly logger: Logger,
+  ) {
+    this.connection = bullConnection(redisUrl);
+    this.connection.on('error', (err) => logger.warn({ err }, 'job queue connection error'));
+    this.enrichment = new Queue<EnrichmentJob>(QUEUES.enrichment, {
+      connection: this.connection,
+      prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    // Unhandled, BullMQ prints queue errors to the console; they belong in our logs.
+    this.enrichment.on('error', (err) => logger.warn({ err }, 'job queue error'));
+  }
+
+  /**
+   * Asks for the profiles to be enriched. Never fails the caller's write: the data is
+   * stored either way, and a missed job only delays computed traits until the next change.
+   */
+  async enrich(profileIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(profileIds)];
+    if (ids.length === 0) return;
+    try {
+      await Promise.all(
+        ids.map((profileId) =>
+          this.enrichment.add(
+            'enrich',
+            { profileId },
+            { deduplication: { id: `enrich:${profileId}`, keepLastIfActive: true } },
+          ),
+        ),
+      );
+    } catch (err) {
+      this.logger.warn({ err, profiles: ids.length }, 'could not enqueue enrichment');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.enrichment.close();
+    this.connection.disconnect();
+  }
+}

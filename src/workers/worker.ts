@@ -1,0 +1,75 @@
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config/env';
+import { IdentifierPolicy } from '../identity/identifierPolicy';
+import { OrderStore } from '../orders/orderStore';
+import { createPostgresPool } from '../orders/postgres';
+import { collections, ensureCollections } from '../store/mongo/collections';
+import { connectMongo } from '../store/mongo/connection';
+import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
+import { EnrichmentProcessor } from './enrichmentProcessor';
+import { bullConnection, JobQueues, QUEUES, queuePrefix, type EnrichmentJob } from './queues';
+
+export interface WorkerApp {
+  enrichment: EnrichmentProcessor;
+  queues: JobQueues;
+  /** Stops taking jobs, lets the running ones finish, then closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * A worker process (`npm run worker`): consumes the job queues. Any number may run, on
+ * any machine that reaches Redis, the store and PostgreSQL; BullMQ hands each job to one
+ * of them, and a job whose worker died is retried by another once its lock expires.
+ */
+export async function createWorkerApp(
+  config: Config,
+  logger: Logger,
+  options: { database?: string; concurrency?: number } = {},
+): Promise<WorkerApp> {
+  const mongo = await connectMongo(config.mongo.uri, options.database);
+  await ensureCollections(mongo.db);
+  const cols = collections(mongo.db);
+  const store = new MongoIdentityGraphStore(cols);
+  const pg = createPostgresPool({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    statementTimeoutMs: 30_000,
+  });
+  const prefix = queuePrefix(mongo.db.databaseName);
+  const queues = new JobQueues(config.redis.url, prefix, logger);
+  const enrichment = new EnrichmentProcessor({
+    store,
+    orderStore: new OrderStore(pg),
+    policy: new IdentifierPolicy(config.identity),
+    subjects: cols.segmentSubjects,
+    queues,
+  });
+  const connection = bullConnection(config.redis.url);
+  connection.on('error', (err) => logger.warn({ err }, 'worker redis connection error'));
+  const worker = new Worker<EnrichmentJob>(
+    QUEUES.enrichment,
+    async (job) => enrichment.process(job.data.profileId),
+    { connection, prefix, concurrency: options.concurrency ?? 4 },
+  );
+  worker.on('failed', (job, err) =>
+    logger.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'enrichment job failed'),
+  );
+  worker.on('error', (err) => logger.warn({ err }, 'worker error'));
+
+  let closed: Promise<void> | null = null;
+  return {
+    enrichment,
+    queues,
+    close() {
+      closed ??= (async () => {
+        await worker.close();
+        await queues.close();
+        connection.disconnect();
+        await pg.end();
+        await mongo.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import type { SegmentSubjectDoc } from '../../src/store/models';
+import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
+import { startTestApp, type TestApp } from '../support/app';
+import { silentLogger, testConfig } from '../support/env';
+import { postGraphQL } from '../support/gatewayProcess';
+
+/**
+ * The gateway queues enrichment when a profile's data changes; a worker (in-process here,
+ * `npm run worker` in production) computes its traits from the store, PostgreSQL and its
+ * events. A burst of events for one profile is a handful of jobs, not one per event.
+ */
+
+let t: TestApp;
+let worker: WorkerApp;
+
+beforeAll(async () => {
+  t = await startTestApp('enrich');
+  worker = await createWorkerApp(testConfig({ POSTGRES_SCHEMA: t.pgSchema }), silentLogger, {
+    database: t.database,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await worker.close();
+  await t.close();
+});
+
+const gql = async (query: string, variables: Record<string, unknown>) => {
+  const { body } = await postGraphQL(t.url, query, variables);
+  expect(body.errors).toBeUndefined();
+  return body.data!;
+};
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const idle = () =>
+  until('the enrichment queue to drain', async () => {
+    const counts = await worker.queues.enrichment.getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'prioritized',
+    );
+    return Object.values(counts).every((n) => n === 0);
+  });
+
+test('orders, events and identifiers become computed traits on the profile’s segment subject', async () => {
+  const created = (await gql(
+    `mutation($c: CrmContactInput!) { upsertCrmContact(input: $c) { id } }`,
+    { c: { crmId: 'en-1', emails: ['someone@gmail.com'], phones: ['+44 20 7946 0958'] } },
+  )) as { upsertCrmContact: { id: string } };
+  const profileId = created.upsertCrmContact.id;
+  const recent = new Date(Date.now() - 3 * 86_400_000).toISOString();
+  await gql(`mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { written } }`, {
+    o: [
+      {
+        orderId: 'en-o1',
+        customerId: 'en-c1',
+        email: 'someone@gmail.com',
+        placedAt: recent,
+        currency: 'USD',
+        total: 30,
+      },
+      {
+        orderId: 'en-o2',
+        customerId: 'en-c1',
+        email: 'someone@gmail.com',
+        placedAt: recent,
+        currency: 'USD',
+        total: 50,
+      },
+    ],
+  });
+  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+    e: [
+      {
+        type: 'IDENTIFY',
+        userId: 'en-u1',
+        traits: { email: 'someone@gmail.com' },
+        messageId: 'en-e0',
+      },
+      { type: 'TRACK', userId: 'en-u1', event: 'Product Viewed', messageId: 'en-e1' },
+      { type: 'PAGE', userId: 'en-u1', name: 'Pricing', messageId: 'en-e2' },
+    ],
+  });
+  await idle();
+  const subject = await until('computed traits', async () => {
+    const doc = await t.app.db
+      .collection<SegmentSubjectDoc>('segment_subjects')
+      .findOne({ _id: profileId });
+    return doc?.computed?.orderCount === 2 ? doc : null;
+  });
+  expect(subject.computed).toMatchObject({
+    orderCount: 2,
+    lifetimeValue: 80,
+    averageOrderValue: 40,
+    daysSinceLastOrder: 3,
+    emailDomainKind: 'free',
+    phoneCountry: 'GB',
+  });
+  expect(subject.computed.engagementScore).toBeGreaterThan(0);
+  expect(subject.traits).toMatchObject({ emails: ['someone@gmail.com'] });
+});
+
+test('a burst of 100 events for one profile costs a few recomputations, not 100', async () => {
+  await idle();
+  const before = worker.enrichment.processed;
+  await Promise.all(
+    Array.from({ length: 10 }, (_, r) =>
+      gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+        e: Array.from({ length: 10 }, (_, k) => ({
+          type: 'TRACK',
+          userId: 'en-u1',
+          event: 'Clicked',
+          messageId: `burst-${r}-${k}`,
+        })),
+      }),
+    ),
+  );
+  await idle();
+  const jobs = worker.enrichment.processed - before;
+  expect(jobs).toBeGreaterThanOrEqual(1);
+  expect(jobs).toBeLessThanOrEqual(10);
+});
+
+test('a job for a profile merged away removes its subject and enriches the survivor', async () => {
+  const a = (await gql(
+    `mutation { upsertCrmContact(input: { crmId: "en-a", emails: ["a@acme-corp.com"] }) { id } }`,
+    {},
+  )) as { upsertCrmContact: { id: string } };
+  const b = (await gql(
+    `mutation { upsertCrmContact(input: { crmId: "en-b", emails: ["b@acme-corp.com"] }) { id } }`,
+    {},
+  )) as { upsertCrmContact: { id: string } };
+  await idle();
+  const subjects = t.app.db.collection('segment_subjects');
+  expect(
+    await subjects.countDocuments({
+      _id: { $in: [a.upsertCrmContact.id, b.upsertCrmContact.id] } as never,
+    }),
+  ).toBe(2);
+  // A contact with both emails merges the younger profile into the older.
+  await gql(
+    `mutation { upsertCrmContact(input: { crmId: "en-ab", emails: ["a@acme-corp.com", "b@acme-corp.com"] }) { id } }`,
+    {},
+  );
+  await idle();
+  expect(await subjects.findOne({ _id: b.upsertCrmContact.id as never })).toBeNull();
+  const survivor = await subjects.findOne({ _id: a.upsertCrmContact.id as never });
+  expect(survivor?.computed).toMatchObject({ emailDomainKind: 'company' });
+  expect(survivor?.traits).toMatchObject({
+    emails: expect.arrayContaining(['a@acme-corp.com', 'b@acme-corp.com']) as unknown,
+  });
+});
