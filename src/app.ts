@@ -82,6 +82,7 @@ export async function createApp(
     staleCache,
     pubsub,
     jobs,
+    collections: cols,
   });
   // Event batches whose writer died mid-way are finished by whichever process looks first.
   const recoverEvents = () =>

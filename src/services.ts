@@ -13,6 +13,9 @@ import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
 import type { StaleCache } from './sources/staleCache';
 import type { JobQueues } from './workers/queues';
+import { SegmentReader } from './segments/segmentReader';
+import { SegmentStore } from './segments/segmentStore';
+import type { Collections } from './store/mongo/collections';
 import type { PubSub } from './pubsub/pubSub';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 
@@ -35,11 +38,14 @@ export interface Services {
   orders: OrderService;
   orderStore: OrderStore;
   sources: SourceSet;
+  segments: SegmentStore;
+  jobs: JobQueues | null;
   pubsub: PubSub;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
   newProfileReader(): ProfileReader;
   /** Request-scoped access to the federated sources (one DataLoader per source). */
   newProfileSources(): ProfileSources;
+  newSegmentReader(): SegmentReader;
 }
 
 export function createServices(deps: {
@@ -51,6 +57,7 @@ export function createServices(deps: {
   pubsub: PubSub;
   /** Where work for `npm run worker` is queued; null runs without workers (some tests). */
   jobs: JobQueues | null;
+  collections: Pick<Collections, 'segments' | 'segmentSubjects' | 'segmentChanges'>;
 }): Services {
   const { config, logger, store, orderStore, pubsub } = deps;
   const policy = new IdentifierPolicy(config.identity);
@@ -69,6 +76,7 @@ export function createServices(deps: {
   });
   const resolver = new IdentityResolver(store, graph, config.identity.limits);
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
+  const segments = new SegmentStore(deps.collections.segments);
   return {
     config,
     logger,
@@ -87,8 +95,15 @@ export function createServices(deps: {
     orders: new OrderService(orderStore, policy, resolver, enrich),
     orderStore,
     sources,
+    segments,
+    jobs: deps.jobs,
     pubsub,
     newProfileReader: () => new ProfileReader(store, policy),
     newProfileSources: () => new ProfileSources(sources, new SourceLoaders()),
+    newSegmentReader: () =>
+      new SegmentReader(segments, {
+        subjects: deps.collections.segmentSubjects,
+        changes: deps.collections.segmentChanges,
+      }),
   };
 }

@@ -131,6 +131,7 @@ const envSchema = z.object({
   MOSAIC_SOURCE_MAX_BATCH: int(1, 10_000).optional(),
   MOSAIC_SOURCE_CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
   MOSAIC_WORKER_CONCURRENCY: int(1, 256).default(4),
+  MOSAIC_SEGMENT_REFRESH_MS: int(100, 86_400_000).default(60_000),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   MOSAIC_DEFAULT_PHONE_REGION: z
@@ -188,7 +189,7 @@ export interface Config {
     blocked: { kind: IdentifierKind | '*'; value: string }[];
   };
   ingest: { maxEventsPerRequest: number };
-  workers: { concurrency: number };
+  workers: { concurrency: number; segmentRefreshMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -243,7 +244,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       blocked: e.MOSAIC_BLOCKED_IDENTIFIERS,
     },
     ingest: { maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST },
-    workers: { concurrency: e.MOSAIC_WORKER_CONCURRENCY },
+    workers: {
+      concurrency: e.MOSAIC_WORKER_CONCURRENCY,
+      segmentRefreshMs: e.MOSAIC_SEGMENT_REFRESH_MS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import type { Services } from '../services';
 import type { ProfileReader } from '../profiles/profileReader';
 import type { ProfileSources } from '../profiles/profileSources';
+import type { SegmentReader } from '../segments/segmentReader';
 
 /** Per-operation context: shared services plus request-scoped loaders. */
 export interface GraphQLContext {
   services: Services;
   profiles: ProfileReader;
   sources: ProfileSources;
+  segments: SegmentReader;
   logger: Logger;
 }

@@ -236,6 +236,7 @@ function newContext(services: Services): GraphQLContext {
     services,
     profiles: services.newProfileReader(),
     sources: services.newProfileSources(),
+    segments: services.newSegmentReader(),
     logger: services.logger,
   };
 }

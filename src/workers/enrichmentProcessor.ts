@@ -6,6 +6,15 @@ import type { OrderStats, OrderStore } from '../orders/orderStore';
 import { ProfileReader } from '../profiles/profileReader';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { SegmentSubjectDoc } from '../store/models';
+import { ulid } from 'ulid';
+import type { PubSub } from '../pubsub/pubSub';
+import { activityCounts, evaluateMemberships } from '../segments/evaluate';
+import {
+  segmentChannel,
+  type SegmentChangeDoc,
+  type SegmentChangeMessage,
+} from '../segments/segmentModels';
+import type { SegmentStore } from '../segments/segmentStore';
 import type { JobQueues } from './queues';
 
 /** Events looked at for activity-based traits; engagement reads the last 90 days. */
@@ -33,20 +42,26 @@ export class EnrichmentProcessor {
       orderStore: OrderStore;
       policy: IdentifierPolicy;
       subjects: Collection<SegmentSubjectDoc>;
+      segments: SegmentStore;
+      changes: Collection<SegmentChangeDoc>;
+      pubsub: PubSub;
       queues: JobQueues;
       now?: () => Date;
     },
   ) {}
 
-  async process(profileId: string): Promise<EnrichmentOutcome> {
+  async process(profileId: string, reason = 'profile changed'): Promise<EnrichmentOutcome> {
     this.processed++;
     const { store, orderStore, policy, subjects, queues } = this.deps;
     const now = this.deps.now?.() ?? new Date();
     const profile = await new ProfileReader(store, policy).byId(profileId);
     if (profile === null || profile._id !== profileId) {
+      // Merged away (or never built): its memberships end here, its survivor's begin.
+      const gone = await subjects.findOne({ _id: profileId });
+      await this.record(profileId, gone?.segments ?? [], [], now, profile ? 'merged' : 'removed');
       await subjects.deleteOne({ _id: profileId });
       if (profile === null) return 'gone';
-      await queues.enrich([profile._id]);
+      await queues.enrich([profile._id], `merge of ${profileId}`);
       return 'merged';
     }
     const customerIds = profile.identifiers
@@ -58,19 +73,54 @@ export class EnrichmentProcessor {
         : (await orderStore.loadMany([{ customerIds, first: 0, after: null }]))[0]!.stats;
     const activity = await this.activity([profile._id, ...profile.mergedFrom], now);
     const computed = computeTraits({ identifiers: profile.identifiers, orders, activity, now });
+    const segments = await this.deps.segments.listCached(now.getTime());
+    const subject = {
+      traits: profile.traits,
+      computed: { ...computed },
+      activity: activityCounts(segments, activity.recent, now),
+      segments: [] as string[],
+      enrichedAt: now,
+    };
+    subject.segments = evaluateMemberships(subject, segments, now);
     const existing = await subjects.findOne({ _id: profileId });
-    await subjects.replaceOne(
-      { _id: profileId },
-      {
-        traits: profile.traits,
-        computed: { ...computed },
-        activity: existing?.activity ?? {},
-        segments: existing?.segments ?? [],
-        enrichedAt: now,
-      },
-      { upsert: true },
-    );
+    const known = new Set(segments.map((s) => s._id));
+    // Memberships of deleted segments simply disappear; they are not "left".
+    const before = (existing?.segments ?? []).filter((id) => known.has(id));
+    await subjects.replaceOne({ _id: profileId }, subject, { upsert: true });
+    await this.record(profileId, before, subject.segments, now, reason);
     return 'enriched';
+  }
+
+  /** Logs and announces every membership that changed between `before` and `after`. */
+  private async record(
+    profileId: string,
+    before: string[],
+    after: string[],
+    at: Date,
+    reason: string,
+  ) {
+    const changes: SegmentChangeDoc[] = [
+      ...after
+        .filter((id) => !before.includes(id))
+        .map((segmentId) => ({ segmentId, change: 'entered' as const })),
+      ...before
+        .filter((id) => !after.includes(id))
+        .map((segmentId) => ({ segmentId, change: 'left' as const })),
+    ].map((c) => ({ _id: ulid(), profileId, at, reason, ...c }));
+    if (changes.length === 0) return;
+    await this.deps.changes.insertMany(changes);
+    await Promise.all(
+      changes.map((c) => {
+        const message: SegmentChangeMessage = {
+          segmentId: c.segmentId,
+          profileId,
+          change: c.change,
+          at: at.toISOString(),
+          size: null,
+        };
+        return this.deps.pubsub.publish(segmentChannel(c.segmentId), message);
+      }),
+    );
   }
 
   private async activity(members: string[], now: Date): Promise<ActivitySummary> {

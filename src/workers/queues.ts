@@ -6,10 +6,16 @@ import type { Logger } from 'pino';
 export const QUEUES = {
   /** Recompute one profile's computed traits (and, with #4's segments, its memberships). */
   enrichment: 'enrichment',
+  /** Run every segment's rule over all profiles (scheduled, and when a segment changes). */
+  segmentRefresh: 'segment-refresh',
 } as const;
+
+export type RefreshJob = Record<string, never>;
 
 export interface EnrichmentJob {
   profileId: string;
+  /** Why, for the membership change log: `profile changed`, `scheduled refresh` … */
+  reason?: string;
 }
 
 /**
@@ -38,6 +44,7 @@ export function bullConnection(redisUrl: string): Redis {
  */
 export class JobQueues {
   readonly enrichment: Queue<EnrichmentJob>;
+  readonly segmentRefresh: Queue<RefreshJob>;
   private readonly connection: Redis;
 
   constructor(
@@ -52,15 +59,43 @@ export class JobQueues {
       prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
+    this.segmentRefresh = new Queue<RefreshJob>(QUEUES.segmentRefresh, {
+      connection: this.connection,
+      prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
     // Unhandled, BullMQ prints queue errors to the console; they belong in our logs.
-    this.enrichment.on('error', (err) => logger.warn({ err }, 'job queue error'));
+    for (const queue of [this.enrichment, this.segmentRefresh])
+      queue.on('error', (err) => logger.warn({ err }, 'job queue error'));
+  }
+
+  /** Asks for a full refresh soon (one at a time: a refresh already waiting covers it). */
+  async refreshSegments(): Promise<void> {
+    try {
+      await this.segmentRefresh.add(
+        'refresh',
+        {},
+        { deduplication: { id: 'refresh', keepLastIfActive: true } },
+      );
+    } catch (err) {
+      this.logger.warn({ err }, 'could not enqueue a segment refresh');
+    }
+  }
+
+  /** Every worker process declares the schedule; BullMQ keeps one. */
+  scheduleRefresh(everyMs: number): Promise<unknown> {
+    return this.segmentRefresh.upsertJobScheduler(
+      'segment-refresh',
+      { every: everyMs },
+      { name: 'refresh', data: {} },
+    );
   }
 
   /**
    * Asks for the profiles to be enriched. Never fails the caller's write: the data is
    * stored either way, and a missed job only delays computed traits until the next change.
    */
-  async enrich(profileIds: Iterable<string>): Promise<void> {
+  async enrich(profileIds: Iterable<string>, reason = 'profile changed'): Promise<void> {
     const ids = [...new Set(profileIds)];
     if (ids.length === 0) return;
     try {
@@ -68,7 +103,7 @@ export class JobQueues {
         ids.map((profileId) =>
           this.enrichment.add(
             'enrich',
-            { profileId },
+            { profileId, reason },
             { deduplication: { id: `enrich:${profileId}`, keepLastIfActive: true } },
           ),
         ),
@@ -80,6 +115,7 @@ export class JobQueues {
 
   async close(): Promise<void> {
     await this.enrichment.close();
+    await this.segmentRefresh.close();
     this.connection.disconnect();
   }
 }

@@ -7,11 +7,22 @@ import { createPostgresPool } from '../orders/postgres';
 import { collections, ensureCollections } from '../store/mongo/collections';
 import { connectMongo } from '../store/mongo/connection';
 import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
+import { RedisPubSub } from '../pubsub/redisPubSub';
+import { SegmentStore } from '../segments/segmentStore';
 import { EnrichmentProcessor } from './enrichmentProcessor';
-import { bullConnection, JobQueues, QUEUES, queuePrefix, type EnrichmentJob } from './queues';
+import {
+  bullConnection,
+  JobQueues,
+  QUEUES,
+  queuePrefix,
+  type EnrichmentJob,
+  type RefreshJob,
+} from './queues';
+import { RefreshProcessor } from './refreshProcessor';
 
 export interface WorkerApp {
   enrichment: EnrichmentProcessor;
+  refresh: RefreshProcessor;
   queues: JobQueues;
   /** Stops taking jobs, lets the running ones finish, then closes every connection. */
   close(): Promise<void>;
@@ -25,7 +36,7 @@ export interface WorkerApp {
 export async function createWorkerApp(
   config: Config,
   logger: Logger,
-  options: { database?: string; concurrency?: number } = {},
+  options: { database?: string; concurrency?: number; now?: () => Date } = {},
 ): Promise<WorkerApp> {
   const mongo = await connectMongo(config.mongo.uri, options.database);
   await ensureCollections(mongo.db);
@@ -38,33 +49,59 @@ export async function createWorkerApp(
   });
   const prefix = queuePrefix(mongo.db.databaseName);
   const queues = new JobQueues(config.redis.url, prefix, logger);
+  const segments = new SegmentStore(cols.segments);
+  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
   const enrichment = new EnrichmentProcessor({
     store,
     orderStore: new OrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
     subjects: cols.segmentSubjects,
+    segments,
+    changes: cols.segmentChanges,
+    pubsub,
     queues,
+    now: options.now,
   });
+  const refresh = new RefreshProcessor({
+    subjects: cols.segmentSubjects,
+    segments,
+    queues,
+    now: options.now,
+  });
+  await queues.scheduleRefresh(config.workers.segmentRefreshMs);
   const connection = bullConnection(config.redis.url);
   connection.on('error', (err) => logger.warn({ err }, 'worker redis connection error'));
   const worker = new Worker<EnrichmentJob>(
     QUEUES.enrichment,
-    async (job) => enrichment.process(job.data.profileId),
+    async (job) => enrichment.process(job.data.profileId, job.data.reason),
     { connection, prefix, concurrency: options.concurrency ?? 4 },
   );
-  worker.on('failed', (job, err) =>
-    logger.warn({ err, jobId: job?.id, attempts: job?.attemptsMade }, 'enrichment job failed'),
-  );
-  worker.on('error', (err) => logger.warn({ err }, 'worker error'));
+  // One refresh at a time per process; BullMQ runs each scheduled refresh once overall.
+  const refresher = new Worker<RefreshJob>(QUEUES.segmentRefresh, async () => refresh.refresh(), {
+    connection,
+    prefix,
+    concurrency: 1,
+  });
+  for (const w of [worker, refresher]) {
+    w.on('failed', (job, err) =>
+      logger.warn(
+        { err, queue: w.name, jobId: job?.id, attempts: job?.attemptsMade },
+        'job failed',
+      ),
+    );
+    w.on('error', (err) => logger.warn({ err, queue: w.name }, 'worker error'));
+  }
 
   let closed: Promise<void> | null = null;
   return {
     enrichment,
+    refresh,
     queues,
     close() {
       closed ??= (async () => {
-        await worker.close();
+        await Promise.all([worker.close(), refresher.close()]);
         await queues.close();
+        await pubsub.close();
         connection.disconnect();
         await pg.end();
         await mongo.close();

@@ -3,6 +3,7 @@ import type { ProfileDoc, EventDoc, MergePointerDoc, SourceSummaryDoc } from '..
 import type { OrderRow, OrderStats as OrderStatsDoc, CurrencyTotal as CurrencyTotalDoc } from '../../orders/orderStore';
 import type { CrmRecord as CrmRecordDoc } from '../../sources/crmSource';
 import type { EventStats as EventStatsDoc } from '../../sources/eventsSource';
+import type { SegmentDoc, SegmentChangeDoc } from '../../segments/segmentModels';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -178,6 +179,11 @@ export enum IdentifierKind {
   UserId = 'USER_ID'
 }
 
+export enum MembershipChange {
+  Entered = 'entered',
+  Left = 'left'
+}
+
 /** One merge: the younger profile `mergedId` was folded into the older `survivorId`. */
 export type MergeLogEntry = {
   __typename?: 'MergeLogEntry';
@@ -207,14 +213,31 @@ export enum MergeReason {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Defines a segment; its members are computed by the workers from now on. */
+  defineSegment: Segment;
+  /** Deletes a segment (not one that other segments refer to). False when there was none. */
+  deleteSegment: Scalars['Boolean']['output'];
   /** Records orders in the transactional source and links their customers to profiles; at most 1000. All or nothing on invalid input. */
   recordOrders: RecordOrdersResult;
   /** Ingests Segment-style events; identify and alias link identifiers. All or nothing on invalid input. */
   trackEvents: TrackEventsResult;
+  /** Renames a segment or replaces its rule. */
+  updateSegment: Segment;
   /** Creates or updates the profile of a CRM contact and returns the merged profile. */
   upsertCrmContact: Profile;
   /** Bulk sync of many contacts (e.g. a CRM's initial load): validated as a whole before anything is written; at most 500. */
   upsertCrmContacts: UpsertCrmContactsResult;
+};
+
+
+export type MutationDefineSegmentArgs = {
+  name: Scalars['String']['input'];
+  rule: Scalars['JSON']['input'];
+};
+
+
+export type MutationDeleteSegmentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -225,6 +248,13 @@ export type MutationRecordOrdersArgs = {
 
 export type MutationTrackEventsArgs = {
   events: Array<EventInput>;
+};
+
+
+export type MutationUpdateSegmentArgs = {
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  rule?: InputMaybe<Scalars['JSON']['input']>;
 };
 
 
@@ -335,6 +365,8 @@ export type PageInfo = {
 /** Everything known about one person, merged across sources. */
 export type Profile = {
   __typename?: 'Profile';
+  /** Computed traits (lifetime value, engagement, RFM inputs …), as last computed by the workers; null before the first enrichment. */
+  computedTraits?: Maybe<Scalars['JSON']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /**
    * The profile's CRM contacts, from the CRM source. Null (with a SOURCE_UNAVAILABLE error)
@@ -359,6 +391,8 @@ export type Profile = {
   orders?: Maybe<OrderConnection>;
   /** The most recent behavioral events, newest first. */
   recentEvents: Array<Event>;
+  /** The segments the profile is in, as last evaluated by the workers. */
+  segments: Array<Segment>;
   /** Per source: did it answer for this profile, or is what you see cached (stale)? */
   sourceStatus: Array<SourceStatus>;
   /** The sources this profile was built from. */
@@ -411,6 +445,10 @@ export type Query = {
   profileByIdentifier?: Maybe<Profile>;
   /** Live profiles in id order, with cursor pagination. */
   profiles: ProfileConnection;
+  /** A segment by id. */
+  segment?: Maybe<Segment>;
+  /** Every segment, by id. */
+  segments: Array<Segment>;
 };
 
 
@@ -430,6 +468,11 @@ export type QueryProfilesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QuerySegmentArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type RecordOrdersResult = {
   __typename?: 'RecordOrdersResult';
   outcomes: Array<OrderOutcome>;
@@ -437,6 +480,57 @@ export type RecordOrdersResult = {
   unchanged: Scalars['Int']['output'];
   /** Orders inserted or changed. */
   written: Scalars['Int']['output'];
+};
+
+/**
+ * A named group of profiles defined by a rule, kept up to date by the workers: in real time
+ * when a profile changes, and by a scheduled refresh for time-relative rules.
+ */
+export type Segment = {
+  __typename?: 'Segment';
+  createdAt: Scalars['DateTime']['output'];
+  /** Stable id, the slug of the name it was defined with. */
+  id: Scalars['ID']['output'];
+  /** Members in profile-id order. */
+  members: ProfileConnection;
+  name: Scalars['String']['output'];
+  /** The latest membership changes, newest first. */
+  recentChanges: Array<SegmentMembershipChange>;
+  /** The rule as it was sent (see the README for the rule language). */
+  rule: Scalars['JSON']['output'];
+  /** Profiles currently in the segment. */
+  size: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/**
+ * A named group of profiles defined by a rule, kept up to date by the workers: in real time
+ * when a profile changes, and by a scheduled refresh for time-relative rules.
+ */
+export type SegmentMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A named group of profiles defined by a rule, kept up to date by the workers: in real time
+ * when a profile changes, and by a scheduled refresh for time-relative rules.
+ */
+export type SegmentRecentChangesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A profile entering or leaving a segment. */
+export type SegmentMembershipChange = {
+  __typename?: 'SegmentMembershipChange';
+  at: Scalars['DateTime']['output'];
+  change: MembershipChange;
+  profileId: Scalars['ID']['output'];
+  /** What caused the evaluation: a profile change, a scheduled refresh, a merge … */
+  reason?: Maybe<Scalars['String']['output']>;
+  segmentId: Scalars['ID']['output'];
 };
 
 /** Where a profile's data came from. */
@@ -478,11 +572,18 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Emits the profile each time it changes (new identifiers, traits or merges). */
   profileUpdated: Profile;
+  /** Emits every profile entering or leaving the segment, from any worker, on every gateway replica. */
+  segmentMembershipChanged: SegmentMembershipChange;
 };
 
 
 export type SubscriptionProfileUpdatedArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionSegmentMembershipChangedArgs = {
+  segmentId: Scalars['ID']['input'];
 };
 
 /** What happened to one event. */
@@ -605,6 +706,7 @@ export type ResolversTypes = {
   IdentifierKind: IdentifierKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MembershipChange: null;
   MergeLogEntry: ResolverTypeWrapper<MergePointerDoc>;
   MergeReason: MergeReason;
   Mutation: ResolverTypeWrapper<{}>;
@@ -623,6 +725,8 @@ export type ResolversTypes = {
   ProfileEdge: ResolverTypeWrapper<Omit<ProfileEdge, 'node'> & { node: ResolversTypes['Profile'] }>;
   Query: ResolverTypeWrapper<{}>;
   RecordOrdersResult: ResolverTypeWrapper<RecordOrdersResult>;
+  Segment: ResolverTypeWrapper<SegmentDoc>;
+  SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
   SourceName: null;
   SourceStatus: ResolverTypeWrapper<SourceStatus>;
   SourceSummary: ResolverTypeWrapper<SourceSummaryDoc>;
@@ -668,6 +772,8 @@ export type ResolversParentTypes = {
   ProfileEdge: Omit<ProfileEdge, 'node'> & { node: ResolversParentTypes['Profile'] };
   Query: {};
   RecordOrdersResult: RecordOrdersResult;
+  Segment: SegmentDoc;
+  SegmentMembershipChange: SegmentChangeDoc;
   SourceStatus: SourceStatus;
   SourceSummary: SourceSummaryDoc;
   String: Scalars['String']['output'];
@@ -751,6 +857,8 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type MembershipChangeResolvers = { ENTERED: 'entered', LEFT: 'left' };
+
 export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MergeLogEntry'] = ResolversParentTypes['MergeLogEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -763,8 +871,11 @@ export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType exte
 };
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'name' | 'rule'>>;
+  deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'id'>>;
   recordOrders?: Resolver<ResolversTypes['RecordOrdersResult'], ParentType, ContextType, RequireFields<MutationRecordOrdersArgs, 'orders'>>;
   trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events'>>;
+  updateSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id'>>;
   upsertCrmContact?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactArgs, 'input'>>;
   upsertCrmContacts?: Resolver<ResolversTypes['UpsertCrmContactsResult'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactsArgs, 'inputs'>>;
 };
@@ -824,6 +935,7 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type ProfileResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Profile'] = ResolversParentTypes['Profile']> = {
+  computedTraits?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   crmRecords?: Resolver<Maybe<Array<ResolversTypes['CrmRecord']>>, ParentType, ContextType>;
   eventStats?: Resolver<Maybe<ResolversTypes['EventStats']>, ParentType, ContextType>;
@@ -835,6 +947,7 @@ export type ProfileResolvers<ContextType = GraphQLContext, ParentType extends Re
   orderStats?: Resolver<Maybe<ResolversTypes['OrderStats']>, ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<ProfileOrdersArgs, 'first'>>;
   recentEvents?: Resolver<Array<ResolversTypes['Event']>, ParentType, ContextType, RequireFields<ProfileRecentEventsArgs, 'first'>>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
   sourceStatus?: Resolver<Array<ResolversTypes['SourceStatus']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceSummary']>, ParentType, ContextType>;
   traits?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
@@ -858,12 +971,35 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileArgs, 'id'>>;
   profileByIdentifier?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileByIdentifierArgs, 'kind' | 'value'>>;
   profiles?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, Partial<QueryProfilesArgs>>;
+  segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
 };
 
 export type RecordOrdersResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RecordOrdersResult'] = ResolversParentTypes['RecordOrdersResult']> = {
   outcomes?: Resolver<Array<ResolversTypes['OrderOutcome']>, ParentType, ContextType>;
   unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   written?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  members?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recentChanges?: Resolver<Array<ResolversTypes['SegmentMembershipChange']>, ParentType, ContextType, RequireFields<SegmentRecentChangesArgs, 'first'>>;
+  rule?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SegmentMembershipChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentMembershipChange'] = ResolversParentTypes['SegmentMembershipChange']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['MembershipChange'], ParentType, ContextType>;
+  profileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  segmentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -888,6 +1024,7 @@ export type SourceSummaryResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   profileUpdated?: SubscriptionResolver<ResolversTypes['Profile'], "profileUpdated", ParentType, ContextType, RequireFields<SubscriptionProfileUpdatedArgs, 'id'>>;
+  segmentMembershipChanged?: SubscriptionResolver<ResolversTypes['SegmentMembershipChange'], "segmentMembershipChanged", ParentType, ContextType, RequireFields<SubscriptionSegmentMembershipChangedArgs, 'segmentId'>>;
 };
 
 export type TrackEventOutcomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrackEventOutcome'] = ResolversParentTypes['TrackEventOutcome']> = {
@@ -923,6 +1060,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EventType?: EventTypeResolvers;
   Identifier?: IdentifierResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  MembershipChange?: MembershipChangeResolvers;
   MergeLogEntry?: MergeLogEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
@@ -938,6 +1076,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ProfileEdge?: ProfileEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordOrdersResult?: RecordOrdersResultResolvers<ContextType>;
+  Segment?: SegmentResolvers<ContextType>;
+  SegmentMembershipChange?: SegmentMembershipChangeResolvers<ContextType>;
   SourceName?: SourceNameResolvers;
   SourceStatus?: SourceStatusResolvers<ContextType>;
   SourceSummary?: SourceSummaryResolvers<ContextType>;

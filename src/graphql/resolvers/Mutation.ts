@@ -16,6 +16,17 @@ export const Mutation: MutationResolvers = {
     const written = outcomes.filter((o) => o.written).length;
     return { written, unchanged: outcomes.length - written, outcomes };
   },
+  defineSegment: async (_, { name, rule }, { services }) => {
+    const segment = await services.segments.define(name, rule);
+    await services.jobs?.refreshSegments();
+    return segment;
+  },
+  updateSegment: async (_, { id, name, rule }, { services }) => {
+    const segment = await services.segments.update(id, { name, rule });
+    await services.jobs?.refreshSegments();
+    return segment;
+  },
+  deleteSegment: (_, { id }, { services }) => services.segments.delete(id),
   trackEvents: async (_, { events }, { services }) => {
     const result = await services.events.ingest(events);
     return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };

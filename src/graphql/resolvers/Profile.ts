@@ -22,6 +22,8 @@ export const Profile: ProfileResolvers = {
     }),
   eventStats: (p, _, { sources }) => sources.eventStats(p),
   sourceStatus: (p, _, { sources }) => sources.status(p),
+  segments: (p, _, { segments }) => segments.ofProfile(p._id),
+  computedTraits: (p, _, { segments }) => segments.computedTraits(p._id),
 };
 
 export const CurrencyTotal: CurrencyTotalResolvers = {

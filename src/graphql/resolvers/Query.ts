@@ -3,6 +3,8 @@ import type { QueryResolvers } from '../generated/resolvers-types';
 export const Query: QueryResolvers = {
   profile: (_, { id }, { profiles }) => profiles.byId(id),
   profileByIdentifier: (_, { kind, value }, { profiles }) => profiles.byIdentifier(kind, value),
+  segment: (_, { id }, { segments }) => segments.get(id),
+  segments: (_, __, { segments }) => segments.list(),
   profiles: async (_, { first, after }, { profiles }) => {
     const page = await profiles.page(first, after);
     return {

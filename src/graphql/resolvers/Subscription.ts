@@ -1,6 +1,8 @@
+import { ErrorCode, MosaicError } from '../../errors';
 import type { GraphQLContext } from '../context';
 import type { SubscriptionResolvers } from '../generated/resolvers-types';
 import { profileUpdatedChannel, type ProfileUpdatedMessage } from '../../services';
+import { segmentChannel, type SegmentChangeMessage } from '../../segments/segmentModels';
 
 export const Subscription: SubscriptionResolvers = {
   profileUpdated: {
@@ -16,5 +18,20 @@ export const Subscription: SubscriptionResolvers = {
       if (profile === null) throw new Error(`Profile ${message.profileId} announced but not found`);
       return profile;
     },
+  },
+  segmentMembershipChanged: {
+    subscribe: async (_, { segmentId }, { services }) => {
+      if ((await services.segments.get(segmentId)) === null)
+        throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${segmentId}.`, 'segmentId');
+      return services.pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
+    },
+    resolve: (message: SegmentChangeMessage) => ({
+      _id: `${message.segmentId}:${message.profileId}:${message.at}`,
+      segmentId: message.segmentId,
+      profileId: message.profileId,
+      change: message.change,
+      at: new Date(message.at),
+      reason: '',
+    }),
   },
 };

@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './Mutation';
 import { CurrencyTotal, Event, MergeLogEntry, Profile } from './Profile';
 import { Query } from './Query';
+import { Segment, SegmentMembershipChange } from './Segment';
 import { Subscription } from './Subscription';
 
 export const resolvers: Resolvers = {
@@ -31,4 +32,7 @@ export const resolvers: Resolvers = {
   MergeLogEntry,
   Event,
   CurrencyTotal,
+  Segment,
+  SegmentMembershipChange,
+  MembershipChange: { ENTERED: 'entered', LEFT: 'left' },
 };

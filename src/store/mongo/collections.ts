@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
   EventDoc,
@@ -25,6 +26,8 @@ export interface Collections {
   events: Collection<EventClaimDoc>;
   pendingEventBatches: Collection<PendingEventBatchDoc>;
   segmentSubjects: Collection<SegmentSubjectDoc>;
+  segments: Collection<SegmentDoc>;
+  segmentChanges: Collection<SegmentChangeDoc>;
   profiles: Collection<ProfileDoc>;
 }
 
@@ -39,6 +42,8 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   events: 'events',
   pendingEventBatches: 'pending_event_batches',
   segmentSubjects: 'segment_subjects',
+  segments: 'segments',
+  segmentChanges: 'segment_changes',
   profiles: 'profiles',
 };
 
@@ -55,6 +60,8 @@ export function collections(db: Db): Collections {
     events: c('events'),
     pendingEventBatches: c('pendingEventBatches'),
     segmentSubjects: c('segmentSubjects'),
+    segments: c('segments'),
+    segmentChanges: c('segmentChanges'),
     profiles: c('profiles'),
   };
 }

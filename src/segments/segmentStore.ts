@@ -1,0 +1,129 @@
+import type { Collection } from 'mongodb';
+import { ErrorCode, MosaicError, badInput } from '../errors';
+import { isDuplicateKey } from '../store/mongo/errors';
+import { parseRule, referencedSegments } from './rules/rule';
+import type { SegmentDoc } from './segmentModels';
+
+const MAX_NAME = 100;
+/** Segment lists are small (tens, hundreds): workers re-read them at most this often. */
+const CACHE_MS = 2_000;
+
+/** Segment definitions, with the checks a definition must pass before it is stored. */
+export class SegmentStore {
+  private cache: { at: number; segments: SegmentDoc[] } | null = null;
+
+  constructor(private readonly segments: Collection<SegmentDoc>) {}
+
+  async list(): Promise<SegmentDoc[]> {
+    return (await this.segments.find({}).toArray()).sort((a, b) => (a._id < b._id ? -1 : 1));
+  }
+
+  /** The list, at most a couple of seconds old (for workers evaluating every profile change). */
+  async listCached(now = Date.now()): Promise<SegmentDoc[]> {
+    if (this.cache === null || now - this.cache.at > CACHE_MS)
+      this.cache = { at: now, segments: await this.list() };
+    return this.cache.segments;
+  }
+
+  get(id: string): Promise<SegmentDoc | null> {
+    return this.segments.findOne({ _id: id });
+  }
+
+  async define(name: string, ruleInput: unknown): Promise<SegmentDoc> {
+    const clean = checkName(name);
+    const id = slug(clean);
+    const rule = parseRule(ruleInput);
+    await this.checkReferences(id, referencedSegments(rule));
+    const now = new Date();
+    const doc: SegmentDoc = {
+      _id: id,
+      name: clean,
+      rule,
+      ruleInput,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.segments.insertOne(doc);
+    } catch (err) {
+      if (isDuplicateKey(err))
+        throw new MosaicError(
+          ErrorCode.CONFLICT,
+          `A segment named like "${clean}" exists (id ${id}); update it instead.`,
+          'name',
+        );
+      throw err;
+    }
+    this.cache = null;
+    return doc;
+  }
+
+  async update(id: string, changes: { name?: string | null; rule?: unknown }): Promise<SegmentDoc> {
+    const existing = await this.get(id);
+    if (existing === null) throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${id}.`, 'id');
+    const name = changes.name == null ? existing.name : checkName(changes.name);
+    let { rule, ruleInput } = existing;
+    if (changes.rule !== undefined && changes.rule !== null) {
+      rule = parseRule(changes.rule);
+      ruleInput = changes.rule;
+      await this.checkReferences(id, referencedSegments(rule));
+    }
+    const doc: SegmentDoc = { ...existing, name, rule, ruleInput, updatedAt: new Date() };
+    await this.segments.replaceOne({ _id: id }, doc);
+    this.cache = null;
+    return doc;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const users = (await this.list()).filter(
+      (s) => s._id !== id && referencedSegments(s.rule).includes(id),
+    );
+    if (users.length > 0)
+      throw new MosaicError(
+        ErrorCode.CONFLICT,
+        `Segment ${id} is used by ${users.map((s) => s._id).join(', ')}; change those first.`,
+        'id',
+      );
+    const { deletedCount } = await this.segments.deleteOne({ _id: id });
+    this.cache = null;
+    return deletedCount === 1;
+  }
+
+  /** Referenced segments must exist, and no chain of references may come back to `id`. */
+  private async checkReferences(id: string, refs: string[]): Promise<void> {
+    if (refs.length === 0) return;
+    const all = new Map((await this.list()).map((s) => [s._id, s]));
+    for (const ref of refs)
+      if (!all.has(ref) && ref !== id) throw badInput('rule', `segment "${ref}" does not exist`);
+    const seen = new Set<string>();
+    const visit = (current: string[]): void => {
+      for (const ref of current) {
+        if (ref === id)
+          throw badInput('rule', `segment ${id} would depend on itself (through inSegment)`);
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        visit(referencedSegments(all.get(ref)?.rule ?? { and: [] }));
+      }
+    };
+    visit(refs);
+  }
+}
+
+function checkName(name: string): string {
+  const clean = name.normalize('NFC').trim();
+  if (clean === '' || clean.length > MAX_NAME)
+    throw badInput('name', `must be 1-${MAX_NAME} characters`);
+  if (slug(clean) === '') throw badInput('name', 'needs at least one letter or digit');
+  return clean;
+}
+
+/** `VIP customers (EU)` → `vip-customers-eu`. */
+export function slug(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+}

@@ -1,0 +1,233 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { SegmentChangeDoc } from '../../src/segments/segmentModels';
+import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
+import { startTestApp, type TestApp } from '../support/app';
+import { silentLogger, testConfig } from '../support/env';
+import { postGraphQL, startGatewayProcess, type GatewayProcess } from '../support/gatewayProcess';
+
+/**
+ * Segments end to end: a mutation on gateway A makes a profile enter a segment, the worker
+ * computes it, and a dashboard subscribed on gateway B (another process) hears it. A
+ * time-relative segment moves through the scheduled refresh alone, with the worker's
+ * clock moved forward by the test.
+ */
+
+const DAY = 86_400_000;
+let t: TestApp;
+let other: GatewayProcess;
+let worker: WorkerApp;
+/** How far the worker's clock runs ahead of real time. */
+let offset = 0;
+let client: Client;
+
+beforeAll(async () => {
+  t = await startTestApp('segments', { MOSAIC_SEGMENT_REFRESH_MS: '300' });
+  const uri = new URL(testConfig().mongo.uri);
+  uri.pathname = `/${t.database}`;
+  other = await startGatewayProcess({ MONGODB_URI: uri.toString(), POSTGRES_SCHEMA: t.pgSchema });
+  worker = await createWorkerApp(
+    testConfig({ POSTGRES_SCHEMA: t.pgSchema, MOSAIC_SEGMENT_REFRESH_MS: '300' }),
+    silentLogger,
+    { database: t.database, now: () => new Date(Date.now() + offset) },
+  );
+  client = createClient({
+    url: `${other.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await client.dispose();
+  await worker.close();
+  await other.stop();
+  await t.close();
+});
+
+const gql = async <T = Record<string, unknown>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+) => {
+  const { body } = await postGraphQL<T>(t.url, query, variables);
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+};
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  ms = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface Change {
+  segmentMembershipChanged: { segmentId: string; profileId: string; change: string };
+}
+
+function nextChange(segmentId: string): Promise<Change> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no membership change within 30 s')), 30_000);
+    const stop = client.subscribe<Change>(
+      {
+        query: `subscription($s: ID!) { segmentMembershipChanged(segmentId: $s) { segmentId profileId change } }`,
+        variables: { s: segmentId },
+      },
+      {
+        next: (msg) => {
+          clearTimeout(timer);
+          stop();
+          resolve(msg.data as Change);
+        },
+        error: (err) => {
+          clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
+        },
+        complete: () => undefined,
+      },
+    );
+  });
+}
+
+test('a tracked event makes a profile enter a segment; a subscriber on another gateway process hears it', async () => {
+  const { defineSegment } = await gql<{ defineSegment: { id: string } }>(
+    `mutation($rule: JSON!) { defineSegment(name: "Engaged free-mail users", rule: $rule) { id } }`,
+    {
+      rule: {
+        and: [
+          { computed: 'emailDomainKind', op: 'eq', value: 'free' },
+          { event: 'Product Viewed', atLeast: 2, withinDays: 7 },
+        ],
+      },
+    },
+  );
+  expect(defineSegment.id).toBe('engaged-free-mail-users');
+  const track = (id: string) =>
+    gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+      e: [{ type: 'TRACK', userId: 'seg-u1', event: 'Product Viewed', messageId: id }],
+    });
+  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+    e: [
+      {
+        type: 'IDENTIFY',
+        userId: 'seg-u1',
+        traits: { email: 'seg.user@gmail.com' },
+        messageId: 'seg-0',
+      },
+    ],
+  });
+  await track('seg-1');
+  // Subscribe on gateway B (a separate process), then cause the change through gateway A.
+  const heard = nextChange(defineSegment.id);
+  await new Promise((r) => setTimeout(r, 300)); // let the subscription reach Redis
+  await track('seg-2');
+  const { segmentMembershipChanged: change } = await heard;
+  expect(change).toMatchObject({ segmentId: 'engaged-free-mail-users', change: 'ENTERED' });
+
+  const read = await gql<{
+    profileByIdentifier: { id: string; segments: { id: string }[] };
+    segment: {
+      size: number;
+      members: { edges: { node: { id: string } }[] };
+      recentChanges: { change: string; reason: string }[];
+    };
+  }>(
+    `{ profileByIdentifier(kind: USER_ID, value: "seg-u1") { id segments { id } }
+       segment(id: "engaged-free-mail-users") { size members { edges { node { id } } } recentChanges { change reason } } }`,
+  );
+  expect(read.profileByIdentifier.id).toBe(change.profileId);
+  expect(read.profileByIdentifier.segments).toEqual([{ id: 'engaged-free-mail-users' }]);
+  expect(read.segment.size).toBe(1);
+  expect(read.segment.members.edges.map((e) => e.node.id)).toEqual([change.profileId]);
+  expect(read.segment.recentChanges[0]).toMatchObject({
+    change: 'ENTERED',
+    reason: 'profile changed',
+  });
+}, 60_000);
+
+test('"no order in the last 30 days" changes membership through the scheduled refresh alone', async () => {
+  await gql(`mutation($rule: JSON!) { defineSegment(name: "Lapsed buyers", rule: $rule) { id } }`, {
+    rule: { and: [{ ordered: { withinDays: 365 } }, { noOrderWithinDays: 30 }] },
+  });
+  const placed = new Date(Date.now() - 20 * DAY).toISOString();
+  const { recordOrders } = await gql<{ recordOrders: { outcomes: { profileId: string }[] } }>(
+    `mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { outcomes { profileId } } }`,
+    {
+      o: [
+        {
+          orderId: 'lapse-1',
+          customerId: 'lapse-c',
+          email: 'lapse@example.com',
+          placedAt: placed,
+          currency: 'USD',
+          total: 20,
+        },
+      ],
+    },
+  );
+  const profileId = recordOrders.outcomes[0]!.profileId;
+  const membership = async () =>
+    (
+      await gql<{ profile: { segments: { id: string }[] } }>(
+        `query($id: ID!) { profile(id: $id) { segments { id } } }`,
+        { id: profileId },
+      )
+    ).profile.segments.map((s) => s.id);
+  // Enriched, ordered 20 days ago: not lapsed.
+  await until('the order to be enriched', async () => {
+    const subject = await t.app.db
+      .collection('segment_subjects')
+      .findOne({ _id: profileId as never });
+    return (subject?.computed as { orderCount?: number } | undefined)?.orderCount === 1;
+  });
+  expect(await membership()).toEqual([]);
+
+  // Fifteen days pass. Nothing about the customer changes; only the scheduled refresh runs.
+  const heard = nextChange('lapsed-buyers');
+  await new Promise((r) => setTimeout(r, 300));
+  const runsBefore = worker.refresh.runs;
+  offset += 15 * DAY;
+  const change = (await heard).segmentMembershipChanged;
+  expect(change).toMatchObject({ profileId, change: 'ENTERED' });
+  expect(worker.refresh.runs).toBeGreaterThan(runsBefore);
+  expect(await membership()).toEqual(['lapsed-buyers']);
+  const changes = await t.app.db
+    .collection<SegmentChangeDoc>('segment_changes')
+    .find({ segmentId: 'lapsed-buyers' })
+    .toArray();
+  expect(changes.map((c) => [c.change, c.reason])).toEqual([['entered', 'scheduled refresh']]);
+}, 60_000);
+
+test('segment definitions are validated, and segments cannot depend on themselves', async () => {
+  const bad = await postGraphQL(
+    t.url,
+    `mutation { defineSegment(name: "Bad", rule: { trait: "plan", op: "like", value: "x" }) { id } }`,
+  );
+  expect(bad.body.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'rule.op',
+  });
+  await gql(
+    `mutation { defineSegment(name: "Base", rule: { trait: "plan", op: "eq", value: "pro" }) { id } }`,
+  );
+  await gql(`mutation { defineSegment(name: "Derived", rule: { inSegment: "base" }) { id } }`);
+  const cycle = await postGraphQL(
+    t.url,
+    `mutation { updateSegment(id: "base", rule: { inSegment: "derived" }) { id } }`,
+  );
+  expect(cycle.body.errors?.[0]?.message).toMatch(/depend on itself/);
+  const inUse = await postGraphQL(t.url, `mutation { deleteSegment(id: "base") }`);
+  expect(inUse.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  const duplicate = await postGraphQL(
+    t.url,
+    `mutation { defineSegment(name: "BASE", rule: { trait: "plan", op: "eq", value: "x" }) { id } }`,
+  );
+  expect(duplicate.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+});
