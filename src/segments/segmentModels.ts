@@ -9,8 +9,31 @@ export interface SegmentDoc {
   rule: Rule;
   /** The rule as the client sent it, shown back unchanged. */
   ruleInput: unknown;
+  /** Where membership changes are delivered (signed with the webhook's secret). */
+  webhooks?: WebhookDoc[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface WebhookDoc {
+  id: string;
+  url: string;
+  /** HMAC key for the signature header; never returned by the API. */
+  secret: string;
+  createdAt: Date;
+}
+
+/** What a webhook receives for one membership change. */
+export interface WebhookPayload {
+  /** The change's id: the same on every retry, so receivers can de-duplicate. */
+  id: string;
+  type: 'segment.membership_changed';
+  segmentId: string;
+  segmentName: string;
+  profileId: string;
+  change: 'entered' | 'left';
+  at: string;
+  reason: string;
 }
 
 /** One membership change, kept forever (insert-only): who entered or left, when and why. */

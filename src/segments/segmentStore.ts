@@ -2,9 +2,11 @@ import type { Collection } from 'mongodb';
 import { ErrorCode, MosaicError, badInput } from '../errors';
 import { isDuplicateKey } from '../store/mongo/errors';
 import { parseRule, referencedSegments } from './rules/rule';
-import type { SegmentDoc } from './segmentModels';
+import { ulid } from 'ulid';
+import type { SegmentDoc, WebhookDoc } from './segmentModels';
 
 const MAX_NAME = 100;
+const MAX_WEBHOOKS = 10;
 /** Segment lists are small (tens, hundreds): workers re-read them at most this often. */
 const CACHE_MS = 2_000;
 
@@ -89,6 +91,39 @@ export class SegmentStore {
     return deletedCount === 1;
   }
 
+  async addWebhook(segmentId: string, url: string, secret: string): Promise<WebhookDoc> {
+    const existing = await this.get(segmentId);
+    if (existing === null)
+      throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${segmentId}.`, 'segmentId');
+    const webhook: WebhookDoc = {
+      id: ulid(),
+      url: checkUrl(url),
+      secret: checkSecret(secret),
+      createdAt: new Date(),
+    };
+    const webhooks = existing.webhooks ?? [];
+    if (webhooks.length >= MAX_WEBHOOKS)
+      throw badInput('webhook', `a segment has at most ${MAX_WEBHOOKS} webhooks`);
+    await this.segments.updateOne(
+      { _id: segmentId },
+      { $set: { webhooks: [...webhooks, webhook], updatedAt: new Date() } },
+    );
+    this.cache = null;
+    return webhook;
+  }
+
+  async removeWebhook(segmentId: string, webhookId: string): Promise<boolean> {
+    const existing = await this.get(segmentId);
+    const webhooks = existing?.webhooks ?? [];
+    if (!webhooks.some((w) => w.id === webhookId)) return false;
+    await this.segments.updateOne(
+      { _id: segmentId },
+      { $set: { webhooks: webhooks.filter((w) => w.id !== webhookId), updatedAt: new Date() } },
+    );
+    this.cache = null;
+    return true;
+  }
+
   /** Referenced segments must exist, and no chain of references may come back to `id`. */
   private async checkReferences(id: string, refs: string[]): Promise<void> {
     if (refs.length === 0) return;
@@ -107,6 +142,24 @@ export class SegmentStore {
     };
     visit(refs);
   }
+}
+
+function checkUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw badInput('webhook.url', `"${url.slice(0, 100)}" is not a URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw badInput('webhook.url', 'must be an http:// or https:// URL');
+  return parsed.toString();
+}
+
+function checkSecret(secret: string): string {
+  if (secret.length < 16 || secret.length > 200)
+    throw badInput('webhook.secret', 'must be 16-200 characters (it signs every delivery)');
+  return secret;
 }
 
 function checkName(name: string): string {

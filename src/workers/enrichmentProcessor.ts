@@ -13,6 +13,7 @@ import {
   segmentChannel,
   type SegmentChangeDoc,
   type SegmentChangeMessage,
+  type SegmentDoc,
 } from '../segments/segmentModels';
 import type { SegmentStore } from '../segments/segmentStore';
 import type { JobQueues } from './queues';
@@ -58,7 +59,15 @@ export class EnrichmentProcessor {
     if (profile === null || profile._id !== profileId) {
       // Merged away (or never built): its memberships end here, its survivor's begin.
       const gone = await subjects.findOne({ _id: profileId });
-      await this.record(profileId, gone?.segments ?? [], [], now, profile ? 'merged' : 'removed');
+      const segments = await this.deps.segments.listCached(now.getTime());
+      await this.record(
+        profileId,
+        gone?.segments ?? [],
+        [],
+        now,
+        profile ? 'merged' : 'removed',
+        segments,
+      );
       await subjects.deleteOne({ _id: profileId });
       if (profile === null) return 'gone';
       await queues.enrich([profile._id], `merge of ${profileId}`);
@@ -87,7 +96,7 @@ export class EnrichmentProcessor {
     // Memberships of deleted segments simply disappear; they are not "left".
     const before = (existing?.segments ?? []).filter((id) => known.has(id));
     await subjects.replaceOne({ _id: profileId }, subject, { upsert: true });
-    await this.record(profileId, before, subject.segments, now, reason);
+    await this.record(profileId, before, subject.segments, now, reason, segments);
     return 'enriched';
   }
 
@@ -98,6 +107,7 @@ export class EnrichmentProcessor {
     after: string[],
     at: Date,
     reason: string,
+    segments: SegmentDoc[],
   ) {
     const changes: SegmentChangeDoc[] = [
       ...after
@@ -109,6 +119,25 @@ export class EnrichmentProcessor {
     ].map((c) => ({ _id: ulid(), profileId, at, reason, ...c }));
     if (changes.length === 0) return;
     await this.deps.changes.insertMany(changes);
+    const byId = new Map(segments.map((s) => [s._id, s]));
+    await this.deps.queues.deliver(
+      changes.flatMap((c) =>
+        (byId.get(c.segmentId)?.webhooks ?? []).map((w) => ({
+          segmentId: c.segmentId,
+          webhookId: w.id,
+          payload: {
+            id: c._id,
+            type: 'segment.membership_changed' as const,
+            segmentId: c.segmentId,
+            segmentName: byId.get(c.segmentId)!.name,
+            profileId,
+            change: c.change,
+            at: at.toISOString(),
+            reason,
+          },
+        })),
+      ),
+    );
     await Promise.all(
       changes.map((c) => {
         const message: SegmentChangeMessage = {

@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { WebhookJob } from './webhookDelivery';
 
 /** Named queues, shared by the gateways (producers) and `npm run worker` (consumers). */
 export const QUEUES = {
@@ -8,6 +9,8 @@ export const QUEUES = {
   enrichment: 'enrichment',
   /** Run every segment's rule over all profiles (scheduled, and when a segment changes). */
   segmentRefresh: 'segment-refresh',
+  /** Deliver one membership change to one webhook. */
+  webhooks: 'webhooks',
 } as const;
 
 export type RefreshJob = Record<string, never>;
@@ -45,6 +48,7 @@ export function bullConnection(redisUrl: string): Redis {
 export class JobQueues {
   readonly enrichment: Queue<EnrichmentJob>;
   readonly segmentRefresh: Queue<RefreshJob>;
+  readonly webhooks: Queue<WebhookJob>;
   private readonly connection: Redis;
 
   constructor(
@@ -64,9 +68,32 @@ export class JobQueues {
       prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
+    this.webhooks = new Queue<WebhookJob>(QUEUES.webhooks, {
+      connection: this.connection,
+      prefix,
+      // Receivers can be down for a while: about 17 minutes of retries before giving up
+      // (the failed job is kept, and can be retried by hand).
+      defaultJobOptions: {
+        ...DEFAULT_JOB_OPTIONS,
+        attempts: 12,
+        backoff: { type: 'exponential', delay: 1_000 },
+      },
+    });
     // Unhandled, BullMQ prints queue errors to the console; they belong in our logs.
-    for (const queue of [this.enrichment, this.segmentRefresh])
+    for (const queue of [this.enrichment, this.segmentRefresh, this.webhooks])
       queue.on('error', (err) => logger.warn({ err }, 'job queue error'));
+  }
+
+  /**
+   * Queues deliveries. The job id is the change and the webhook: if the job that records
+   * a change is retried, its deliveries are not queued twice.
+   */
+  async deliver(jobs: WebhookJob[]): Promise<void> {
+    await Promise.all(
+      jobs.map((job) =>
+        this.webhooks.add('deliver', job, { jobId: `${job.payload.id}-${job.webhookId}` }),
+      ),
+    );
   }
 
   /** Asks for a full refresh soon (one at a time: a refresh already waiting covers it). */
@@ -116,6 +143,7 @@ export class JobQueues {
   async close(): Promise<void> {
     await this.enrichment.close();
     await this.segmentRefresh.close();
+    await this.webhooks.close();
     this.connection.disconnect();
   }
 }

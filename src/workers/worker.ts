@@ -19,10 +19,12 @@ import {
   type RefreshJob,
 } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
+import { WebhookDelivery, type WebhookJob } from './webhookDelivery';
 
 export interface WorkerApp {
   enrichment: EnrichmentProcessor;
   refresh: RefreshProcessor;
+  webhooks: WebhookDelivery;
   queues: JobQueues;
   /** Stops taking jobs, lets the running ones finish, then closes every connection. */
   close(): Promise<void>;
@@ -68,6 +70,7 @@ export async function createWorkerApp(
     queues,
     now: options.now,
   });
+  const webhooks = new WebhookDelivery(segments);
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
   const connection = bullConnection(config.redis.url);
   connection.on('error', (err) => logger.warn({ err }, 'worker redis connection error'));
@@ -82,7 +85,12 @@ export async function createWorkerApp(
     prefix,
     concurrency: 1,
   });
-  for (const w of [worker, refresher]) {
+  const deliverer = new Worker<WebhookJob>(
+    QUEUES.webhooks,
+    async (job) => webhooks.deliver(job.data),
+    { connection, prefix, concurrency: 8 },
+  );
+  for (const w of [worker, refresher, deliverer]) {
     w.on('failed', (job, err) =>
       logger.warn(
         { err, queue: w.name, jobId: job?.id, attempts: job?.attemptsMade },
@@ -96,10 +104,11 @@ export async function createWorkerApp(
   return {
     enrichment,
     refresh,
+    webhooks,
     queues,
     close() {
       closed ??= (async () => {
-        await Promise.all([worker.close(), refresher.close()]);
+        await Promise.all([worker.close(), refresher.close(), deliverer.close()]);
         await queues.close();
         await pubsub.close();
         connection.disconnect();

@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { SegmentChangeDoc } from '../../src/segments/segmentModels';
@@ -231,3 +234,73 @@ test('segment definitions are validated, and segments cannot depend on themselve
   );
   expect(duplicate.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
 });
+
+test('a webhook receives each membership change, signed, retried until it answers 2xx', async () => {
+  const secret = 'whsec-test-0123456789';
+  const received: { headers: IncomingHttpHeaders; body: string; status: number }[] = [];
+  let failuresLeft = 1; // the receiver is down for the first attempt
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = failuresLeft-- > 0 ? 503 : 200;
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString(), status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    await gql(
+      `mutation($rule: JSON!) { defineSegment(name: "Big spenders", rule: $rule) { id } }`,
+      {
+        rule: { computed: 'lifetimeValue', op: 'gte', value: 500 },
+      },
+    );
+    const { addSegmentWebhook } = await gql<{ addSegmentWebhook: { id: string; url: string } }>(
+      `mutation($w: WebhookInput!) { addSegmentWebhook(segmentId: "big-spenders", webhook: $w) { id url } }`,
+      { w: { url: `http://127.0.0.1:${port}/hooks`, secret } },
+    );
+    const { recordOrders } = await gql<{ recordOrders: { outcomes: { profileId: string }[] } }>(
+      `mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { outcomes { profileId } } }`,
+      {
+        o: [
+          {
+            orderId: 'big-1',
+            customerId: 'big-c',
+            email: 'big@example.com',
+            placedAt: new Date().toISOString(),
+            currency: 'USD',
+            total: 750,
+          },
+        ],
+      },
+    );
+    const delivered = await until('a successful delivery', async () =>
+      received.find((r) => r.status === 200),
+    );
+    const failed = received.find((r) => r.status === 503)!;
+    const payload = JSON.parse(delivered.body) as Record<string, string>;
+    expect(payload).toMatchObject({
+      type: 'segment.membership_changed',
+      segmentId: 'big-spenders',
+      segmentName: 'Big spenders',
+      profileId: recordOrders.outcomes[0]!.profileId,
+      change: 'entered',
+    });
+    // The retry is the same delivery: same body id, same idempotency key.
+    expect(failed.headers['idempotency-key']).toBe(payload.id);
+    expect(delivered.headers['idempotency-key']).toBe(payload.id);
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(
+      String(delivered.headers['x-mosaic-signature']),
+    )!;
+    expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${delivered.body}`).digest('hex'));
+    expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(120);
+    const { segment } = await gql<{ segment: { webhooks: { id: string }[] } }>(
+      `{ segment(id: "big-spenders") { webhooks { id } } }`,
+    );
+    expect(segment.webhooks).toEqual([{ id: addSegmentWebhook.id }]);
+  } finally {
+    server.close();
+  }
+}, 60_000);

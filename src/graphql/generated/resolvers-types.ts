@@ -3,7 +3,7 @@ import type { ProfileDoc, EventDoc, MergePointerDoc, SourceSummaryDoc } from '..
 import type { OrderRow, OrderStats as OrderStatsDoc, CurrencyTotal as CurrencyTotalDoc } from '../../orders/orderStore';
 import type { CrmRecord as CrmRecordDoc } from '../../sources/crmSource';
 import type { EventStats as EventStatsDoc } from '../../sources/eventsSource';
-import type { SegmentDoc, SegmentChangeDoc } from '../../segments/segmentModels';
+import type { SegmentDoc, SegmentChangeDoc, WebhookDoc } from '../../segments/segmentModels';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -213,12 +213,16 @@ export enum MergeReason {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds a webhook that receives the segment's membership changes from now on. */
+  addSegmentWebhook: Webhook;
   /** Defines a segment; its members are computed by the workers from now on. */
   defineSegment: Segment;
   /** Deletes a segment (not one that other segments refer to). False when there was none. */
   deleteSegment: Scalars['Boolean']['output'];
   /** Records orders in the transactional source and links their customers to profiles; at most 1000. All or nothing on invalid input. */
   recordOrders: RecordOrdersResult;
+  /** Removes a webhook; deliveries still queued for it are dropped. False when there was none. */
+  removeSegmentWebhook: Scalars['Boolean']['output'];
   /** Ingests Segment-style events; identify and alias link identifiers. All or nothing on invalid input. */
   trackEvents: TrackEventsResult;
   /** Renames a segment or replaces its rule. */
@@ -227,6 +231,12 @@ export type Mutation = {
   upsertCrmContact: Profile;
   /** Bulk sync of many contacts (e.g. a CRM's initial load): validated as a whole before anything is written; at most 500. */
   upsertCrmContacts: UpsertCrmContactsResult;
+};
+
+
+export type MutationAddSegmentWebhookArgs = {
+  segmentId: Scalars['ID']['input'];
+  webhook: WebhookInput;
 };
 
 
@@ -243,6 +253,12 @@ export type MutationDeleteSegmentArgs = {
 
 export type MutationRecordOrdersArgs = {
   orders: Array<OrderInput>;
+};
+
+
+export type MutationRemoveSegmentWebhookArgs = {
+  segmentId: Scalars['ID']['input'];
+  webhookId: Scalars['ID']['input'];
 };
 
 
@@ -501,6 +517,8 @@ export type Segment = {
   /** Profiles currently in the segment. */
   size: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** Where membership changes are delivered. */
+  webhooks: Array<Webhook>;
 };
 
 
@@ -614,6 +632,25 @@ export type UpsertCrmContactsResult = {
   outcomes: Array<CrmContactOutcome>;
   /** Contacts re-sent unchanged. */
   unchanged: Scalars['Int']['output'];
+};
+
+/**
+ * A destination for a segment's membership changes: each change is POSTed as JSON, at least
+ * once, with `Idempotency-Key` (the change's id) and `X-Mosaic-Signature: t=<unix>,v1=<hex
+ * HMAC-SHA256 of "<t>.<body>" with the secret>`.
+ */
+export type Webhook = {
+  __typename?: 'Webhook';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  url: Scalars['String']['output'];
+};
+
+export type WebhookInput = {
+  /** 16-200 characters; signs every delivery. Never returned. */
+  secret: Scalars['String']['input'];
+  /** http(s) URL that receives the POSTs. */
+  url: Scalars['String']['input'];
 };
 
 
@@ -735,6 +772,8 @@ export type ResolversTypes = {
   TrackEventOutcome: ResolverTypeWrapper<TrackEventOutcome>;
   TrackEventsResult: ResolverTypeWrapper<TrackEventsResult>;
   UpsertCrmContactsResult: ResolverTypeWrapper<UpsertCrmContactsResult>;
+  Webhook: ResolverTypeWrapper<WebhookDoc>;
+  WebhookInput: WebhookInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -781,6 +820,8 @@ export type ResolversParentTypes = {
   TrackEventOutcome: TrackEventOutcome;
   TrackEventsResult: TrackEventsResult;
   UpsertCrmContactsResult: UpsertCrmContactsResult;
+  Webhook: WebhookDoc;
+  WebhookInput: WebhookInput;
 };
 
 export type CrmContactOutcomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CrmContactOutcome'] = ResolversParentTypes['CrmContactOutcome']> = {
@@ -871,9 +912,11 @@ export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType exte
 };
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addSegmentWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationAddSegmentWebhookArgs, 'segmentId' | 'webhook'>>;
   defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'name' | 'rule'>>;
   deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'id'>>;
   recordOrders?: Resolver<ResolversTypes['RecordOrdersResult'], ParentType, ContextType, RequireFields<MutationRecordOrdersArgs, 'orders'>>;
+  removeSegmentWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSegmentWebhookArgs, 'segmentId' | 'webhookId'>>;
   trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events'>>;
   updateSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id'>>;
   upsertCrmContact?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactArgs, 'input'>>;
@@ -991,6 +1034,7 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
   rule?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1048,6 +1092,13 @@ export type UpsertCrmContactsResultResolvers<ContextType = GraphQLContext, Paren
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type WebhookResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Webhook'] = ResolversParentTypes['Webhook']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   CrmContactOutcome?: CrmContactOutcomeResolvers<ContextType>;
   CrmRecord?: CrmRecordResolvers<ContextType>;
@@ -1085,5 +1136,6 @@ export type Resolvers<ContextType = GraphQLContext> = {
   TrackEventOutcome?: TrackEventOutcomeResolvers<ContextType>;
   TrackEventsResult?: TrackEventsResultResolvers<ContextType>;
   UpsertCrmContactsResult?: UpsertCrmContactsResultResolvers<ContextType>;
+  Webhook?: WebhookResolvers<ContextType>;
 };
 

@@ -27,6 +27,10 @@ export const Mutation: MutationResolvers = {
     return segment;
   },
   deleteSegment: (_, { id }, { services }) => services.segments.delete(id),
+  addSegmentWebhook: (_, { segmentId, webhook }, { services }) =>
+    services.segments.addWebhook(segmentId, webhook.url, webhook.secret),
+  removeSegmentWebhook: (_, { segmentId, webhookId }, { services }) =>
+    services.segments.removeWebhook(segmentId, webhookId),
   trackEvents: async (_, { events }, { services }) => {
     const result = await services.events.ingest(events);
     return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };

@@ -26,6 +26,7 @@ export const Segment: SegmentResolvers = {
     };
   },
   recentChanges: (s, { first }, { segments }) => segments.recentChanges(s._id, first ?? 20),
+  webhooks: (s) => s.webhooks ?? [],
 };
 
 export const SegmentMembershipChange: SegmentMembershipChangeResolvers = {
