@@ -276,8 +276,8 @@ test('a webhook receives each membership change, signed, retried until it answer
         ],
       },
     );
-    const delivered = await until('a successful delivery', async () =>
-      received.find((r) => r.status === 200),
+    const delivered = await until('a successful delivery', () =>
+      Promise.resolve(received.find((r) => r.status === 200)),
     );
     const failed = received.find((r) => r.status === 503)!;
     const payload = JSON.parse(delivered.body) as Record<string, string>;
