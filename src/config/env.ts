@@ -132,6 +132,8 @@ const envSchema = z.object({
   MOSAIC_SOURCE_CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
   MOSAIC_WORKER_CONCURRENCY: int(1, 256).default(4),
   MOSAIC_SEGMENT_REFRESH_MS: int(100, 86_400_000).default(60_000),
+  MOSAIC_WORKER_LOCK_MS: int(1_000, 600_000).default(30_000),
+  MOSAIC_WORKER_NAME: z.string().min(1).max(200).optional(),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   MOSAIC_DEFAULT_PHONE_REGION: z
@@ -189,7 +191,14 @@ export interface Config {
     blocked: { kind: IdentifierKind | '*'; value: string }[];
   };
   ingest: { maxEventsPerRequest: number };
-  workers: { concurrency: number; segmentRefreshMs: number };
+  workers: {
+    concurrency: number;
+    segmentRefreshMs: number;
+    /** How long a job stays locked to a worker that stopped answering before another takes it. */
+    lockMs: number;
+    /** Shown as `processedBy` on jobs; defaults to `<hostname>:<pid>`. */
+    name: string | undefined;
+  };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -247,6 +256,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workers: {
       concurrency: e.MOSAIC_WORKER_CONCURRENCY,
       segmentRefreshMs: e.MOSAIC_SEGMENT_REFRESH_MS,
+      lockMs: e.MOSAIC_WORKER_LOCK_MS,
+      name: e.MOSAIC_WORKER_NAME,
     },
     logLevel: e.LOG_LEVEL,
   };

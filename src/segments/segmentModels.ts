@@ -38,6 +38,7 @@ export interface WebhookPayload {
 
 /** One membership change, kept forever (insert-only): who entered or left, when and why. */
 export interface SegmentChangeDoc {
+  /** `<profileId>:<subject version it changed from>:<segmentId>`: a retried job stores it once. */
   _id: string;
   segmentId: string;
   profileId: string;

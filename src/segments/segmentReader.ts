@@ -71,6 +71,6 @@ export class SegmentReader {
   async recentChanges(segmentId: string, first: number): Promise<SegmentChangeDoc[]> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE)
       throw badInput('first', `must be between 0 and ${MAX_PAGE}, got ${first}`);
-    return this.cols.changes.find({ segmentId }).sort({ _id: -1 }).limit(first).toArray();
+    return this.cols.changes.find({ segmentId }).sort({ at: -1, _id: -1 }).limit(first).toArray();
   }
 }

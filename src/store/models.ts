@@ -209,5 +209,7 @@ export interface SegmentSubjectDoc {
   computed: Record<string, unknown>;
   activity: Record<string, number>;
   segments: string[];
+  /** Bumped by every enrichment; membership change ids include the version they left. */
+  version: number;
   enrichedAt: Date;
 }

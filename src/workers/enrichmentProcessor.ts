@@ -6,7 +6,7 @@ import type { OrderStats, OrderStore } from '../orders/orderStore';
 import { ProfileReader } from '../profiles/profileReader';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { SegmentSubjectDoc } from '../store/models';
-import { ulid } from 'ulid';
+import { insertManyUnlessExists } from '../store/mongo/mongoIdentityGraphStore';
 import type { PubSub } from '../pubsub/pubSub';
 import { activityCounts, evaluateMemberships } from '../segments/evaluate';
 import {
@@ -64,6 +64,7 @@ export class EnrichmentProcessor {
         profileId,
         gone?.segments ?? [],
         [],
+        gone?.version ?? 0,
         now,
         profile ? 'merged' : 'removed',
         segments,
@@ -83,20 +84,24 @@ export class EnrichmentProcessor {
     const activity = await this.activity([profile._id, ...profile.mergedFrom], now);
     const computed = computeTraits({ identifiers: profile.identifiers, orders, activity, now });
     const segments = await this.deps.segments.listCached(now.getTime());
+    const existing = await subjects.findOne({ _id: profileId });
+    const version = existing?.version ?? 0;
     const subject = {
       traits: profile.traits,
       computed: { ...computed },
       activity: activityCounts(segments, activity.recent, now),
       segments: [] as string[],
+      version: version + 1,
       enrichedAt: now,
     };
     subject.segments = evaluateMemberships(subject, segments, now);
-    const existing = await subjects.findOne({ _id: profileId });
     const known = new Set(segments.map((s) => s._id));
     // Memberships of deleted segments simply disappear; they are not "left".
     const before = (existing?.segments ?? []).filter((id) => known.has(id));
+    // Changes first, subject second: a worker dying in between leaves the subject as it
+    // was, so the retry computes the same changes, with the same ids, and stores them once.
+    await this.record(profileId, before, subject.segments, version, now, reason, segments);
     await subjects.replaceOne({ _id: profileId }, subject, { upsert: true });
-    await this.record(profileId, before, subject.segments, now, reason, segments);
     return 'enriched';
   }
 
@@ -105,6 +110,8 @@ export class EnrichmentProcessor {
     profileId: string,
     before: string[],
     after: string[],
+    /** The subject version the changes start from: part of their ids. */
+    fromVersion: number,
     at: Date,
     reason: string,
     segments: SegmentDoc[],
@@ -116,9 +123,15 @@ export class EnrichmentProcessor {
       ...before
         .filter((id) => !after.includes(id))
         .map((segmentId) => ({ segmentId, change: 'left' as const })),
-    ].map((c) => ({ _id: ulid(), profileId, at, reason, ...c }));
+    ].map((c) => ({
+      _id: `${profileId}:${fromVersion}:${c.segmentId}`,
+      profileId,
+      at,
+      reason,
+      ...c,
+    }));
     if (changes.length === 0) return;
-    await this.deps.changes.insertMany(changes);
+    await insertManyUnlessExists(this.deps.changes, changes);
     const byId = new Map(segments.map((s) => [s._id, s]));
     await this.deps.queues.deliver(
       changes.flatMap((c) =>

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env';
@@ -77,7 +78,16 @@ export async function createWorkerApp(
   const worker = new Worker<EnrichmentJob>(
     QUEUES.enrichment,
     async (job) => enrichment.process(job.data.profileId, job.data.reason),
-    { connection, prefix, concurrency: options.concurrency ?? 4 },
+    {
+      connection,
+      prefix,
+      // Shown as `processedBy` on jobs: which process ran (or was running) a job.
+      name: config.workers.name ?? `${hostname()}:${process.pid}`,
+      concurrency: options.concurrency ?? 4,
+      // A worker that dies mid-job holds its lock this long; then another worker retries it.
+      lockDuration: config.workers.lockMs,
+      stalledInterval: config.workers.lockMs,
+    },
   );
   // One refresh at a time per process; BullMQ runs each scheduled refresh once overall.
   const refresher = new Worker<RefreshJob>(QUEUES.segmentRefresh, async () => refresh.refresh(), {

@@ -16,22 +16,32 @@ export interface GatewayProcess {
  * resolves once it listens. Its stderr is kept for the error message if it dies early.
  */
 export function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), join(ROOT, 'src', 'main.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  return startProcess(join(ROOT, 'src', 'main.ts'), 'Mosaic gateway listening', env);
+}
+
+/** A real worker process (`npm run worker`); resolves once it consumes its queues. */
+export function startWorkerProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  return startProcess(join(ROOT, 'src', 'workers', 'main.ts'), 'Mosaic worker running', env);
+}
+
+function startProcess(
+  entry: string,
+  readyMessage: string,
+  env: Record<string, string>,
+): Promise<GatewayProcess> {
+  // node itself, not the tsx CLI wrapper: signals (SIGKILL too) must reach the real process.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) =>
@@ -41,7 +51,7 @@ export function startGatewayProcess(env: Record<string, string>): Promise<Gatewa
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`gateway did not start within 30 s:\n${stderr}`));
+      reject(new Error(`${entry} did not start within 30 s:\n${stderr}`));
     }, 30_000);
     void exited.then((code) => {
       clearTimeout(timer);
@@ -55,10 +65,10 @@ export function startGatewayProcess(env: Record<string, string>): Promise<Gatewa
       } catch {
         return;
       }
-      if (entry.msg === 'Mosaic gateway listening' && entry.port) {
+      if (entry.msg === readyMessage) {
         clearTimeout(timer);
         resolve({
-          url: `http://127.0.0.1:${entry.port}`,
+          url: `http://127.0.0.1:${entry.port ?? 0}`,
           process: child,
           stop: () => {
             if (child.exitCode === null) child.kill('SIGTERM');

@@ -1,0 +1,123 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { QUEUES, queuePrefix } from '../../src/workers/queues';
+import type { SegmentChangeDoc } from '../../src/segments/segmentModels';
+import type { SegmentSubjectDoc } from '../../src/store/models';
+import { testConfig, uniqueDatabaseName } from '../support/env';
+import {
+  postGraphQL,
+  startGatewayProcess,
+  startWorkerProcess,
+  type GatewayProcess,
+} from '../support/gatewayProcess';
+import { dropPgSchema, pgSchemaFor } from '../support/postgres';
+
+/**
+ * Two gateway processes and two worker processes on the same services. Profiles are
+ * written through both gateways while one worker is killed (SIGKILL) in the middle of its
+ * jobs: the other worker finishes everything, and every membership change is recorded
+ * exactly once.
+ */
+
+const PROFILES = 40;
+const database = uniqueDatabaseName('mpworkers');
+const pgSchema = pgSchemaFor(database);
+const uri = new URL(testConfig().mongo.uri);
+uri.pathname = `/${database}`;
+const env = {
+  MONGODB_URI: uri.toString(),
+  POSTGRES_SCHEMA: pgSchema,
+  MOSAIC_WORKER_LOCK_MS: '2000',
+  MOSAIC_SEGMENT_REFRESH_MS: '600000',
+};
+let gateways: GatewayProcess[] = [];
+let workers: GatewayProcess[] = [];
+let client: MongoClient;
+let queue: Queue;
+let redis: Redis;
+
+beforeAll(async () => {
+  gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+  workers = await Promise.all([
+    startWorkerProcess({ ...env, MOSAIC_WORKER_NAME: 'worker-0' }),
+    startWorkerProcess({ ...env, MOSAIC_WORKER_NAME: 'worker-1' }),
+  ]);
+  client = await MongoClient.connect(testConfig().mongo.uri);
+  redis = new Redis(testConfig().redis.url, { maxRetriesPerRequest: null });
+  queue = new Queue(QUEUES.enrichment, { connection: redis, prefix: queuePrefix(database) });
+}, 90_000);
+
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+  await Promise.all([...gateways, ...workers].map((p) => p.stop()));
+  await client.db(database).dropDatabase();
+  await client.close();
+  await dropPgSchema(pgSchema);
+}, 60_000);
+
+test('a worker killed mid-job loses and duplicates nothing', async () => {
+  const defined = await postGraphQL(
+    gateways[0]!.url,
+    `mutation { defineSegment(name: "Pro users", rule: { trait: "plan", op: "eq", value: "pro" }) { id } }`,
+  );
+  expect(defined.body.errors).toBeUndefined();
+
+  // Writes through both gateways, all at once.
+  const writes = Array.from({ length: PROFILES }, (_, i) =>
+    postGraphQL(
+      gateways[i % 2]!.url,
+      `mutation($c: CrmContactInput!) { upsertCrmContact(input: $c) { id } }`,
+      {
+        c: { crmId: `mpw-${i}`, emails: [`mpw${i}@example.com`], attributes: { plan: 'pro' } },
+      },
+    ),
+  );
+  // Kill worker 0 the moment it is running a job.
+  const victim = 'worker-0';
+  let interrupted: string | null = null;
+  const killDeadline = Date.now() + 20_000;
+  while (interrupted === null && Date.now() < killDeadline) {
+    const active = await queue.getJobs(['active']);
+    const mine = active.find((j) => j.processedBy === victim);
+    if (mine) {
+      workers[0]!.process.kill('SIGKILL');
+      interrupted = mine.id!;
+    } else await new Promise((r) => setTimeout(r, 5));
+  }
+  expect(interrupted).not.toBeNull();
+  const results = await Promise.all(writes);
+  for (const r of results) expect(r.body.errors).toBeUndefined();
+  const profileIds = results.map(
+    (r) => (r.body.data as { upsertCrmContact: { id: string } }).upsertCrmContact.id,
+  );
+
+  const db = client.db(database);
+  const deadline = Date.now() + 45_000;
+  let inSegment = 0;
+  while (Date.now() < deadline) {
+    const subjects = await db
+      .collection<SegmentSubjectDoc>('segment_subjects')
+      .find({ _id: { $in: profileIds } })
+      .toArray();
+    inSegment = subjects.filter((s) => s.segments.includes('pro-users')).length;
+    if (inSegment === PROFILES) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(inSegment).toBe(PROFILES);
+  const changes = await db
+    .collection<SegmentChangeDoc>('segment_changes')
+    .find({ segmentId: 'pro-users' })
+    .toArray();
+  expect(
+    changes
+      .filter((c) => c.change === 'entered')
+      .map((c) => c.profileId)
+      .sort(),
+  ).toEqual([...profileIds].sort());
+  expect(changes.filter((c) => c.change === 'left')).toEqual([]);
+  // The job the dead worker held was taken over (it stalled, then ran again elsewhere).
+  const job = await queue.getJob(interrupted!);
+  if (job) expect(job.stalledCounter + job.attemptsStarted).toBeGreaterThan(1);
+}, 120_000);
