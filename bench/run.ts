@@ -6,6 +6,7 @@ import { formatTable } from './lib/table';
 import { dataLoader } from './scenarios/dataLoader';
 import { ingestion } from './scenarios/ingestion';
 import { profileRead } from './scenarios/profileRead';
+import { segments } from './scenarios/segments';
 
 /**
  * `npm run bench [scenario...]`: runs the named scenarios (all by default) one after
@@ -17,7 +18,7 @@ import { profileRead } from './scenarios/profileRead';
  * path); a missed target is reported, not failed: these are measurements, and machines
  * are noisy.
  */
-const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion];
+const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion, segments];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);
