@@ -128,6 +128,7 @@ async function measureRefresh(ctx: BenchContext) {
     });
     const processor = new RefreshProcessor({
       subjects: cols.segmentSubjects,
+      rfmThresholds: cols.rfmThresholds,
       segments: store,
       queues,
     });

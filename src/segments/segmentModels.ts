@@ -56,5 +56,5 @@ export interface SegmentChangeMessage {
   profileId: string;
   change: 'entered' | 'left';
   at: string;
-  size: number | null;
+  reason: string;
 }

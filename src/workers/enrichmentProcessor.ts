@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
 import { computeTraits, type ActivitySummary } from '../enrichment/computedTraits';
+import { rfmScore, type RfmThresholds } from '../enrichment/rfm';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import { eventLogName } from '../ingest/eventBatchWriter';
 import type { OrderStats, OrderStore } from '../orders/orderStore';
@@ -43,6 +44,7 @@ export class EnrichmentProcessor {
       orderStore: OrderStore;
       policy: IdentifierPolicy;
       subjects: Collection<SegmentSubjectDoc>;
+      rfmThresholds: Collection<RfmThresholds & { _id: string }>;
       segments: SegmentStore;
       changes: Collection<SegmentChangeDoc>;
       pubsub: PubSub;
@@ -83,12 +85,24 @@ export class EnrichmentProcessor {
         : (await orderStore.loadMany([{ customerIds, first: 0, after: null }]))[0]!.stats;
     const activity = await this.activity([profile._id, ...profile.mergedFrom], now);
     const computed = computeTraits({ identifiers: profile.identifiers, orders, activity, now });
+    const thresholds = await this.deps.rfmThresholds.findOne({ _id: 'current' });
+    // Scored against the population as of the last full refresh (absent before the first).
+    const rfm = thresholds === null ? null : rfmScore(computed.rfm, thresholds);
+    const scores =
+      rfm === null
+        ? {}
+        : {
+            rfmRecency: rfm.recency,
+            rfmFrequency: rfm.frequency,
+            rfmMonetary: rfm.monetary,
+            rfmSegment: rfm.segment,
+          };
     const segments = await this.deps.segments.listCached(now.getTime());
     const existing = await subjects.findOne({ _id: profileId });
     const version = existing?.version ?? 0;
     const subject = {
       traits: profile.traits,
-      computed: { ...computed },
+      computed: { ...computed, ...scores },
       activity: activityCounts(segments, activity.recent, now),
       segments: [] as string[],
       version: version + 1,
@@ -158,7 +172,7 @@ export class EnrichmentProcessor {
           profileId,
           change: c.change,
           at: at.toISOString(),
-          size: null,
+          reason,
         };
         return this.deps.pubsub.publish(segmentChannel(c.segmentId), message);
       }),

@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import { rfmThresholds, type RfmInputs, type RfmThresholds } from '../enrichment/rfm';
 import { toMongoFilter } from '../segments/rules/toMongoFilter';
 import type { SegmentStore } from '../segments/segmentStore';
 import type { SegmentSubjectDoc } from '../store/models';
@@ -17,6 +18,7 @@ export class RefreshProcessor {
   constructor(
     private readonly deps: {
       subjects: Collection<SegmentSubjectDoc>;
+      rfmThresholds: Collection<RfmThresholds & { _id: string }>;
       segments: SegmentStore;
       queues: JobQueues;
       now?: () => Date;
@@ -26,6 +28,7 @@ export class RefreshProcessor {
   async refresh(): Promise<{ segments: number; profilesToReevaluate: number }> {
     this.runs++;
     const now = this.deps.now?.() ?? new Date();
+    await this.updateRfmThresholds(now);
     const segments = await this.deps.segments.list();
     const stale = new Set<string>();
     for (const segment of segments) {
@@ -38,6 +41,20 @@ export class RefreshProcessor {
     }
     await this.deps.queues.enrich(stale, 'scheduled refresh');
     return { segments: segments.length, profilesToReevaluate: stale.size };
+  }
+
+  /**
+   * RFM scores are quintiles of the whole population: each refresh recomputes the cut
+   * points from every profile's RFM inputs; enrichment scores profiles against the latest.
+   */
+  private async updateRfmThresholds(now: Date): Promise<void> {
+    const docs = await this.deps.subjects.find({}, { projection: { 'computed.rfm': 1 } }).toArray();
+    const inputs = docs
+      .map((d) => d.computed?.rfm as RfmInputs | undefined)
+      .filter((r): r is RfmInputs => r !== undefined && r !== null && typeof r === 'object');
+    await this.deps.rfmThresholds.replaceOne({ _id: 'current' }, rfmThresholds(inputs, now), {
+      upsert: true,
+    });
   }
 
   private async ids(filter: object): Promise<Set<string>> {

@@ -59,6 +59,7 @@ export async function createWorkerApp(
     orderStore: new OrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
     subjects: cols.segmentSubjects,
+    rfmThresholds: cols.rfmThresholds,
     segments,
     changes: cols.segmentChanges,
     pubsub,
@@ -67,6 +68,7 @@ export async function createWorkerApp(
   });
   const refresh = new RefreshProcessor({
     subjects: cols.segmentSubjects,
+    rfmThresholds: cols.rfmThresholds,
     segments,
     queues,
     now: options.now,

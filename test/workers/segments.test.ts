@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { SegmentChangeDoc } from '../../src/segments/segmentModels';
+import type { SegmentSubjectDoc } from '../../src/store/models';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
@@ -76,18 +77,22 @@ interface Change {
 }
 
 function nextChange(segmentId: string): Promise<Change> {
+  return nextMessage<Change>(
+    `subscription($s: ID!) { segmentMembershipChanged(segmentId: $s) { segmentId profileId change } }`,
+    { s: segmentId },
+  );
+}
+
+function nextMessage<T>(query: string, variables: Record<string, unknown>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no membership change within 30 s')), 30_000);
-    const stop = client.subscribe<Change>(
-      {
-        query: `subscription($s: ID!) { segmentMembershipChanged(segmentId: $s) { segmentId profileId change } }`,
-        variables: { s: segmentId },
-      },
+    const timer = setTimeout(() => reject(new Error('no message within 30 s')), 30_000);
+    const stop = client.subscribe<T>(
+      { query, variables },
       {
         next: (msg) => {
           clearTimeout(timer);
           stop();
-          resolve(msg.data as Change);
+          resolve(msg.data as T);
         },
         error: (err) => {
           clearTimeout(timer);
@@ -129,9 +134,14 @@ test('a tracked event makes a profile enter a segment; a subscriber on another g
   await track('seg-1');
   // Subscribe on gateway B (a separate process), then cause the change through gateway A.
   const heard = nextChange(defineSegment.id);
-  await new Promise((r) => setTimeout(r, 300)); // let the subscription reach Redis
+  const stats = nextMessage<{ segmentStats: { size: number; lastChange: { change: string } } }>(
+    `subscription($s: ID!) { segmentStats(segmentId: $s) { size lastChange { change } } }`,
+    { s: defineSegment.id },
+  );
+  await new Promise((r) => setTimeout(r, 300)); // let the subscriptions reach Redis
   await track('seg-2');
   const { segmentMembershipChanged: change } = await heard;
+  expect((await stats).segmentStats).toEqual({ size: 1, lastChange: { change: 'ENTERED' } });
   expect(change).toMatchObject({ segmentId: 'engaged-free-mail-users', change: 'ENTERED' });
 
   const read = await gql<{
@@ -201,6 +211,12 @@ test('"no order in the last 30 days" changes membership through the scheduled re
   expect(change).toMatchObject({ profileId, change: 'ENTERED' });
   expect(worker.refresh.runs).toBeGreaterThan(runsBefore);
   expect(await membership()).toEqual(['lapsed-buyers']);
+  // The refresh also scored RFM against the population; the re-evaluation applied it.
+  const subject = await t.app.db
+    .collection<SegmentSubjectDoc>('segment_subjects')
+    .findOne({ _id: profileId });
+  expect(subject?.computed).toMatchObject({ rfmFrequency: expect.any(Number) as unknown });
+  expect(subject?.computed.rfmSegment).toMatch(/^[0-5]{3}$/);
   const changes = await t.app.db
     .collection<SegmentChangeDoc>('segment_changes')
     .find({ segmentId: 'lapsed-buyers' })

@@ -551,6 +551,16 @@ export type SegmentMembershipChange = {
   segmentId: Scalars['ID']['output'];
 };
 
+/** A segment's size after a membership change. */
+export type SegmentStats = {
+  __typename?: 'SegmentStats';
+  /** The change that moved it. */
+  lastChange: SegmentMembershipChange;
+  segmentId: Scalars['ID']['output'];
+  /** Members right after the change. */
+  size: Scalars['Int']['output'];
+};
+
 /** Where a profile's data came from. */
 export enum SourceName {
   /** Contacts pushed by CRM systems. */
@@ -592,6 +602,8 @@ export type Subscription = {
   profileUpdated: Profile;
   /** Emits every profile entering or leaving the segment, from any worker, on every gateway replica. */
   segmentMembershipChanged: SegmentMembershipChange;
+  /** Emits the segment's size each time its membership changes (a chart's feed). */
+  segmentStats: SegmentStats;
 };
 
 
@@ -601,6 +613,11 @@ export type SubscriptionProfileUpdatedArgs = {
 
 
 export type SubscriptionSegmentMembershipChangedArgs = {
+  segmentId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionSegmentStatsArgs = {
   segmentId: Scalars['ID']['input'];
 };
 
@@ -764,6 +781,7 @@ export type ResolversTypes = {
   RecordOrdersResult: ResolverTypeWrapper<RecordOrdersResult>;
   Segment: ResolverTypeWrapper<SegmentDoc>;
   SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
+  SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange: ResolversTypes['SegmentMembershipChange'] }>;
   SourceName: null;
   SourceStatus: ResolverTypeWrapper<SourceStatus>;
   SourceSummary: ResolverTypeWrapper<SourceSummaryDoc>;
@@ -813,6 +831,7 @@ export type ResolversParentTypes = {
   RecordOrdersResult: RecordOrdersResult;
   Segment: SegmentDoc;
   SegmentMembershipChange: SegmentChangeDoc;
+  SegmentStats: Omit<SegmentStats, 'lastChange'> & { lastChange: ResolversParentTypes['SegmentMembershipChange'] };
   SourceStatus: SourceStatus;
   SourceSummary: SourceSummaryDoc;
   String: Scalars['String']['output'];
@@ -1047,6 +1066,13 @@ export type SegmentMembershipChangeResolvers<ContextType = GraphQLContext, Paren
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SegmentStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentStats'] = ResolversParentTypes['SegmentStats']> = {
+  lastChange?: Resolver<ResolversTypes['SegmentMembershipChange'], ParentType, ContextType>;
+  segmentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type SourceNameResolvers = { CRM: 'crm', EVENTS: 'events', ORDERS: 'orders' };
 
 export type SourceStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceStatus'] = ResolversParentTypes['SourceStatus']> = {
@@ -1069,6 +1095,7 @@ export type SourceSummaryResolvers<ContextType = GraphQLContext, ParentType exte
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   profileUpdated?: SubscriptionResolver<ResolversTypes['Profile'], "profileUpdated", ParentType, ContextType, RequireFields<SubscriptionProfileUpdatedArgs, 'id'>>;
   segmentMembershipChanged?: SubscriptionResolver<ResolversTypes['SegmentMembershipChange'], "segmentMembershipChanged", ParentType, ContextType, RequireFields<SubscriptionSegmentMembershipChangedArgs, 'segmentId'>>;
+  segmentStats?: SubscriptionResolver<ResolversTypes['SegmentStats'], "segmentStats", ParentType, ContextType, RequireFields<SubscriptionSegmentStatsArgs, 'segmentId'>>;
 };
 
 export type TrackEventOutcomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrackEventOutcome'] = ResolversParentTypes['TrackEventOutcome']> = {
@@ -1129,6 +1156,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RecordOrdersResult?: RecordOrdersResultResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
   SegmentMembershipChange?: SegmentMembershipChangeResolvers<ContextType>;
+  SegmentStats?: SegmentStatsResolvers<ContextType>;
   SourceName?: SourceNameResolvers;
   SourceStatus?: SourceStatusResolvers<ContextType>;
   SourceSummary?: SourceSummaryResolvers<ContextType>;

@@ -25,13 +25,33 @@ export const Subscription: SubscriptionResolvers = {
         throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${segmentId}.`, 'segmentId');
       return services.pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
     },
-    resolve: (message: SegmentChangeMessage) => ({
-      _id: `${message.segmentId}:${message.profileId}:${message.at}`,
+    resolve: (message: SegmentChangeMessage) => changeFromMessage(message),
+  },
+  segmentStats: {
+    subscribe: async (_, { segmentId }, { services }) => {
+      if ((await services.segments.get(segmentId)) === null)
+        throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${segmentId}.`, 'segmentId');
+      return services.pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
+    },
+    resolve: async (
+      message: SegmentChangeMessage,
+      _args: unknown,
+      { services }: GraphQLContext,
+    ) => ({
       segmentId: message.segmentId,
-      profileId: message.profileId,
-      change: message.change,
-      at: new Date(message.at),
-      reason: '',
+      size: await services.newSegmentReader().size(message.segmentId),
+      lastChange: changeFromMessage(message),
     }),
   },
 };
+
+function changeFromMessage(message: SegmentChangeMessage) {
+  return {
+    _id: `${message.segmentId}:${message.profileId}:${message.at}`,
+    segmentId: message.segmentId,
+    profileId: message.profileId,
+    change: message.change,
+    at: new Date(message.at),
+    reason: message.reason,
+  };
+}

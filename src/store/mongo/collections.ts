@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { RfmThresholds } from '../../enrichment/rfm';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
@@ -28,6 +29,7 @@ export interface Collections {
   segmentSubjects: Collection<SegmentSubjectDoc>;
   segments: Collection<SegmentDoc>;
   segmentChanges: Collection<SegmentChangeDoc>;
+  rfmThresholds: Collection<RfmThresholds & { _id: string }>;
   profiles: Collection<ProfileDoc>;
 }
 
@@ -44,6 +46,7 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   segmentSubjects: 'segment_subjects',
   segments: 'segments',
   segmentChanges: 'segment_changes',
+  rfmThresholds: 'rfm_thresholds',
   profiles: 'profiles',
 };
 
@@ -62,6 +65,7 @@ export function collections(db: Db): Collections {
     segmentSubjects: c('segmentSubjects'),
     segments: c('segments'),
     segmentChanges: c('segmentChanges'),
+    rfmThresholds: c('rfmThresholds'),
     profiles: c('profiles'),
   };
 }
