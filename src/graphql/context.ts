@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Credentials } from '../http/credentials';
 import type { Services } from '../services';
 import type { ProfileReader } from '../profiles/profileReader';
 import type { ProfileSources } from '../profiles/profileSources';
@@ -10,5 +11,7 @@ export interface GraphQLContext {
   profiles: ProfileReader;
   sources: ProfileSources;
   segments: SegmentReader;
+  /** Who is asking (HTTP Authorization header or graphql-ws connection parameter). */
+  credentials: Credentials;
   logger: Logger;
 }

@@ -10,6 +10,7 @@ import { makeFormatError } from '../graphql/errors';
 import { sourceIssuesExtension } from '../graphql/plugins/sourceIssuesExtension';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
+import { ANONYMOUS, parseAuthorization, type Credentials } from './credentials';
 import { readBody } from './readBody';
 import { serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
 
@@ -85,7 +86,11 @@ export async function createGateway(
   const wsHandle = useServer<Record<string, unknown>>(
     {
       schema,
-      context: (): GraphQLContext => newContext(services),
+      // A connection that presents credentials must present them well-formed; what they
+      // allow is decided per operation.
+      onConnect: (ctx) => parseAuthorization(ctx.connectionParams?.authorization) !== null,
+      context: (ctx): GraphQLContext =>
+        newContext(services, parseAuthorization(ctx.connectionParams?.authorization) ?? ANONYMOUS),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors }, 'graphql-ws operation failed');
       },
@@ -144,6 +149,18 @@ export async function createGateway(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    const credentials = parseAuthorization(req.headers.authorization);
+    if (credentials === null) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return sendJson(res, 401, {
+        errors: [
+          {
+            message: 'Authorization header must be "Bearer <token>"',
+            extensions: { code: ErrorCode.UNAUTHENTICATED },
+          },
+        ],
+      });
+    }
     let body: unknown = undefined;
     if (req.method === 'POST') {
       let raw: Buffer;
@@ -182,7 +199,7 @@ export async function createGateway(
 
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => Promise.resolve(newContext(services)),
+      context: () => Promise.resolve(newContext(services, credentials)),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -231,9 +248,10 @@ export async function createGateway(
   }
 }
 
-function newContext(services: Services): GraphQLContext {
+function newContext(services: Services, credentials: Credentials): GraphQLContext {
   return {
     services,
+    credentials,
     profiles: services.newProfileReader(),
     sources: services.newProfileSources(),
     segments: services.newSegmentReader(),

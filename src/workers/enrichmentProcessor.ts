@@ -62,7 +62,7 @@ export class EnrichmentProcessor {
       // Merged away (or never built): its memberships end here, its survivor's begin.
       const gone = await subjects.findOne({ _id: profileId });
       const segments = await this.deps.segments.listCached(now.getTime());
-      await this.record(
+      const left = await this.record(
         profileId,
         gone?.segments ?? [],
         [],
@@ -72,6 +72,7 @@ export class EnrichmentProcessor {
         segments,
       );
       await subjects.deleteOne({ _id: profileId });
+      await this.announce(left);
       if (profile === null) return 'gone';
       await queues.enrich([profile._id], `merge of ${profileId}`);
       return 'merged';
@@ -112,10 +113,20 @@ export class EnrichmentProcessor {
     const known = new Set(segments.map((s) => s._id));
     // Memberships of deleted segments simply disappear; they are not "left".
     const before = (existing?.segments ?? []).filter((id) => known.has(id));
-    // Changes first, subject second: a worker dying in between leaves the subject as it
-    // was, so the retry computes the same changes, with the same ids, and stores them once.
-    await this.record(profileId, before, subject.segments, version, now, reason, segments);
+    // Changes (and their webhook deliveries) first, subject second: a worker dying in
+    // between leaves the subject as it was, so the retry computes the same changes, with
+    // the same ids, and stores and delivers them once. Subscribers hear of them last.
+    const changes = await this.record(
+      profileId,
+      before,
+      subject.segments,
+      version,
+      now,
+      reason,
+      segments,
+    );
     await subjects.replaceOne({ _id: profileId }, subject, { upsert: true });
+    await this.announce(changes);
     return 'enriched';
   }
 
@@ -144,7 +155,7 @@ export class EnrichmentProcessor {
       reason,
       ...c,
     }));
-    if (changes.length === 0) return;
+    if (changes.length === 0) return changes;
     await insertManyUnlessExists(this.deps.changes, changes);
     const byId = new Map(segments.map((s) => [s._id, s]));
     await this.deps.queues.deliver(
@@ -165,14 +176,23 @@ export class EnrichmentProcessor {
         })),
       ),
     );
+    return changes;
+  }
+
+  /**
+   * Tells every gateway's subscribers, once the subject shows the change (a subscriber that
+   * reads the segment on hearing of it sees it). Redis pub/sub is fire-and-forget: the
+   * change log and the webhooks are the durable record.
+   */
+  private async announce(changes: SegmentChangeDoc[]): Promise<void> {
     await Promise.all(
       changes.map((c) => {
         const message: SegmentChangeMessage = {
           segmentId: c.segmentId,
-          profileId,
+          profileId: c.profileId,
           change: c.change,
-          at: at.toISOString(),
-          reason,
+          at: c.at.toISOString(),
+          reason: c.reason,
         };
         return this.deps.pubsub.publish(segmentChannel(c.segmentId), message);
       }),

@@ -1,0 +1,18 @@
+/**
+ * What a caller presented to identify itself: the bearer token of an `Authorization`
+ * header (HTTP) or of the `authorization` connection parameter (graphql-ws). Parsed in one
+ * place for both transports; deciding what a token may do is the security layer's job.
+ */
+export interface Credentials {
+  bearer: string | null;
+}
+
+export const ANONYMOUS: Credentials = { bearer: null };
+
+/** Null when `value` is present but not a bearer token (the caller should be refused). */
+export function parseAuthorization(value: unknown): Credentials | null {
+  if (value === undefined || value === null || value === '') return ANONYMOUS;
+  if (typeof value !== 'string') return null;
+  const match = /^Bearer\s+(\S{1,512})$/i.exec(value.trim());
+  return match ? { bearer: match[1]! } : null;
+}
