@@ -1,4 +1,6 @@
 import { Queue } from 'bullmq';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { QUEUES, queuePrefix } from '../../src/workers/queues';
@@ -16,8 +18,8 @@ import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 /**
  * Two gateway processes and two worker processes on the same services. Profiles are
  * written through both gateways while one worker is killed (SIGKILL) in the middle of its
- * jobs: the other worker finishes everything, and every membership change is recorded
- * exactly once.
+ * jobs: the other worker finishes everything, every membership change is recorded
+ * exactly once, and a subscriber on one gateway hears the changes caused through both.
  */
 
 const PROFILES = 40;
@@ -63,6 +65,25 @@ test('a worker killed mid-job loses and duplicates nothing', async () => {
     `mutation { defineSegment(name: "Pro users", rule: { trait: "plan", op: "eq", value: "pro" }) { id } }`,
   );
   expect(defined.body.errors).toBeUndefined();
+
+  // A dashboard on gateway 1 watches the segment while writes go through both gateways.
+  const heard = new Set<string>();
+  const dashboard = createClient({
+    url: `${gateways[1]!.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  const unsubscribe = dashboard.subscribe<{ segmentMembershipChanged: { profileId: string } }>(
+    {
+      query: `subscription { segmentMembershipChanged(segmentId: "pro-users") { profileId change } }`,
+    },
+    {
+      next: (m) => heard.add(m.data!.segmentMembershipChanged.profileId),
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+  await new Promise((r) => setTimeout(r, 300));
 
   // Writes through both gateways, all at once.
   const writes = Array.from({ length: PROFILES }, (_, i) =>
@@ -117,6 +138,14 @@ test('a worker killed mid-job loses and duplicates nothing', async () => {
       .sort(),
   ).toEqual([...profileIds].sort());
   expect(changes.filter((c) => c.change === 'left')).toEqual([]);
+  // Subscribers heard the entries caused through either gateway. Pub/sub is at most once:
+  // the one job killed between writing its subject and announcing may go unheard (the
+  // change log above and the webhooks are the durable record).
+  await new Promise((r) => setTimeout(r, 500));
+  unsubscribe();
+  await dashboard.dispose();
+  expect([...heard].every((id) => profileIds.includes(id))).toBe(true);
+  expect(heard.size).toBeGreaterThanOrEqual(PROFILES - 1);
   // The job the dead worker held was taken over (it stalled, then ran again elsewhere).
   const job = await queue.getJob(interrupted!);
   if (job) expect(job.stalledCounter + job.attemptsStarted).toBeGreaterThan(1);
