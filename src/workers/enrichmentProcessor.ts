@@ -10,6 +10,7 @@ import type { SegmentSubjectDoc } from '../store/models';
 import { insertManyUnlessExists } from '../store/mongo/mongoIdentityGraphStore';
 import type { PubSub } from '../pubsub/pubSub';
 import { activityCounts, evaluateMemberships } from '../segments/evaluate';
+import { MAX_EVENT_DAYS } from '../segments/rules/rule';
 import {
   segmentChannel,
   type SegmentChangeDoc,
@@ -21,7 +22,7 @@ import type { JobQueues } from './queues';
 
 /** Events looked at for activity-based traits; engagement reads the last 90 days. */
 const ACTIVITY_TAIL = 500;
-const ACTIVITY_DAYS = 90;
+const ACTIVITY_DAYS = MAX_EVENT_DAYS;
 const DAY_MS = 86_400_000;
 const NO_ORDERS: OrderStats = { count: 0, totals: [], firstOrderAt: null, lastOrderAt: null };
 

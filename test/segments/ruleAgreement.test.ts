@@ -196,6 +196,7 @@ describe('validation', () => {
       /whole number from 1/,
     ],
     [{ event: 'Order Completed', withinDays: 30.5 }, 'rule.withinDays', /whole number/],
+    [{ event: 'Order Completed', withinDays: 365 }, 'rule.withinDays', /from 1 to 90/],
     [{ noOrderWithinDays: -1 }, 'rule.noOrderWithinDays', /whole number from 1/],
     [{ ordered: { withinDays: 3, extra: 1 } }, 'rule.ordered.extra', /unexpected key/],
     [{ trait: 'plan', op: 'eq', value: 'x', extra: 1 }, 'rule.extra', /unexpected key/],

@@ -39,6 +39,8 @@ const OPS: readonly ComparisonOp[] = ['eq', 'ne', 'in', 'gt', 'gte', 'lt', 'lte'
 const MAX_DEPTH = 16;
 const MAX_NODES = 200;
 const MAX_DAYS = 3650;
+/** Event windows reach back as far as enrichment reads events. */
+export const MAX_EVENT_DAYS = 90;
 const MAX_LIST = 500;
 const MAX_STRING = 500;
 
@@ -101,7 +103,8 @@ function parse(input: unknown, path: string, depth: number, counter: { nodes: nu
     return {
       event: o.event,
       atLeast: wholeNumber(o.atLeast ?? 1, `${path}.atLeast`, 1, 1_000_000),
-      withinDays: wholeNumber(o.withinDays, `${path}.withinDays`, 1, MAX_DAYS),
+      // Enrichment counts events of the last 90 days (src/workers/enrichmentProcessor.ts).
+      withinDays: wholeNumber(o.withinDays, `${path}.withinDays`, 1, MAX_EVENT_DAYS),
     };
   }
   if ('ordered' in o) {
