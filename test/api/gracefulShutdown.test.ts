@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { postGraphQL, startGatewayProcess } from '../support/gatewayProcess';
 import { testConfig, uniqueDatabaseName } from '../support/env';
 import { startTestApp } from '../support/app';
+import { dropRedisKeys } from '../support/redis';
 
 describe('graceful shutdown', () => {
   it('finishes a request already in flight and stores all of it before closing', async () => {
@@ -61,6 +62,7 @@ describe('a gateway process', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     const client = await MongoClient.connect(uri.toString());
     await client.db(database).dropDatabase();
+    await dropRedisKeys(database);
     await client.close();
   }, 60_000);
 });

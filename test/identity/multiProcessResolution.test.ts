@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { postGraphQL, startGatewayProcess, type GatewayProcess } from '../support/gatewayProcess';
 import { testConfig, uniqueDatabaseName } from '../support/env';
+import { dropRedisKeys } from '../support/redis';
 
 /**
  * The same convergence guarantee as concurrentResolution.test.ts, across real gateway
@@ -32,6 +33,7 @@ afterAll(async () => {
   const client = await MongoClient.connect(config.mongo.uri);
   if (!process.env.KEEP_DB) await client.db(database).dropDatabase();
   else console.log('KEPT', database);
+  await dropRedisKeys(database);
   await client.close();
 });
 

@@ -3,6 +3,7 @@ import { collectionCounts } from './store';
 import { collections } from '../../src/store/mongo/collections';
 import { silentLogger, testConfig, uniqueDatabaseName } from './env';
 import { dropPgSchema, pgSchemaFor } from './postgres';
+import { dropRedisKeys } from './redis';
 
 export interface TestApp {
   app: App;
@@ -40,6 +41,7 @@ export async function startTestApp(
       await db.dropDatabase().catch(() => undefined);
       await app.close();
       await dropPgSchema(pgSchema).catch(() => undefined);
+      await dropRedisKeys(database).catch(() => undefined);
     },
   };
 }

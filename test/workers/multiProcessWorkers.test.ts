@@ -14,6 +14,7 @@ import {
   type GatewayProcess,
 } from '../support/gatewayProcess';
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
+import { dropRedisKeys } from '../support/redis';
 
 /**
  * Two gateway processes and two worker processes on the same services. Profiles are
@@ -57,6 +58,7 @@ afterAll(async () => {
   await client.db(database).dropDatabase();
   await client.close();
   await dropPgSchema(pgSchema);
+  await dropRedisKeys(database);
 }, 60_000);
 
 test('a worker killed mid-job loses and duplicates nothing', async () => {
