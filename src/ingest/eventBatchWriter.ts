@@ -2,7 +2,6 @@ import { ulid } from 'ulid';
 import type { Logger } from 'pino';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { EventDoc, PendingEventBatchDoc } from '../store/models';
-import type { IngestionMemory } from './identityCache';
 
 export const eventLogName = (profileId: string): string => `events:${profileId}`;
 
@@ -19,20 +18,18 @@ export class EventBatchWriter {
   /** Per event log, the append in progress in this process (see appendInTurn). */
   private readonly appending = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly store: IdentityGraphStore,
-    private readonly memory: IngestionMemory,
-  ) {}
+  constructor(private readonly store: IdentityGraphStore) {}
 
   /** Returns the messageIds that were already stored (and so were not stored again). */
   async write(events: EventDoc[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();
-    const known = await this.logLengths(events.map((e) => eventLogName(e.profileId)));
     const batch: PendingEventBatchDoc = {
       _id: ulid(),
+      // Any lower bound of the log's length will do (0 always does): it only tells
+      // recovery where to start looking, so it costs no look-up here.
       events: events.map((event) => ({
         event,
-        logFrom: known.get(eventLogName(event.profileId))!,
+        logFrom: this.store.eventLog.knownLength(eventLogName(event.profileId)) ?? 0,
       })),
       createdAt: new Date(),
     };
@@ -80,7 +77,7 @@ export class EventBatchWriter {
         for (const entry of entries) logged.add(entry.data._id);
       }
       const missing = ours.map((o) => o.event).filter((e) => !logged.has(e._id));
-      await this.appendToLogs(missing, new Map());
+      await this.appendToLogs(missing);
       await this.store.deletePendingEventBatch(batch._id);
       logger.warn(
         { batchId: batch._id, events: events.length, appended: missing.length },
@@ -103,32 +100,17 @@ export class EventBatchWriter {
     for (const log of logs) this.appending.set(log, mine);
     try {
       await Promise.all(earlier);
-      await this.appendToLogs(events, await this.logLengths(logs));
+      await this.appendToLogs(events);
     } finally {
       release();
       for (const log of logs) if (this.appending.get(log) === mine) this.appending.delete(log);
     }
   }
 
-  private async appendToLogs(events: EventDoc[], known: Map<string, number>): Promise<void> {
+  private async appendToLogs(events: EventDoc[]): Promise<void> {
     if (events.length === 0) return;
-    const lengths = await this.store.eventLog.appendMany(
+    await this.store.eventLog.appendMany(
       events.map((e) => ({ log: eventLogName(e.profileId), data: e })),
-      known,
     );
-    for (const [log, length] of lengths) this.memory.rememberLogLength(log, length);
-  }
-
-  private async logLengths(logs: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    const unknown: string[] = [];
-    for (const log of new Set(logs)) {
-      const length = this.memory.logLength(log);
-      if (length === undefined) unknown.push(log);
-      else out.set(log, length);
-    }
-    const looked = await Promise.all(unknown.map((log) => this.store.eventLog.length(log)));
-    unknown.forEach((log, i) => out.set(log, looked[i]!));
-    return out;
   }
 }

@@ -8,7 +8,7 @@ import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { Logger } from 'pino';
 import type { EventClaimDoc, EventDoc, EventType } from '../store/models';
 import { EventBatchWriter, eventLogName } from './eventBatchWriter';
-import { IngestionMemory } from './identityCache';
+import { IngestionMemory } from './ingestionMemory';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 
 /** An event in the Segment tracking spec's shape (the GraphQL `EventInput`). */
@@ -93,7 +93,7 @@ export class EventIngestionService {
     /** Told which profiles got new events (enrichment recomputes their traits). */
     private readonly onStored: (profileIds: string[]) => Promise<void> = () => Promise.resolve(),
   ) {
-    this.writer = new EventBatchWriter(store, this.memory);
+    this.writer = new EventBatchWriter(store);
   }
 
   async ingest(events: readonly EventInput[], field = 'events'): Promise<IngestResult> {
@@ -195,7 +195,7 @@ export class EventIngestionService {
           profileOf.set(e.messageId, result.profileId);
           for (const doc of result.claimed) this.memory.rememberOwner(doc);
           // A profile created just now has an empty event log: no need to look it up.
-          if (result.created) this.memory.rememberLogLength(eventLogName(result.profileId), 0);
+          if (result.created) this.store.eventLog.noteLength(eventLogName(result.profileId), 0);
           for (const doc of result.claimed) this.memory.rememberView(doc.profileId);
           this.memory.rememberView(result.profileId);
           for (const merged of result.mergedProfileIds)

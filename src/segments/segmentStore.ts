@@ -31,6 +31,13 @@ export class SegmentStore {
     return this.segments.findOne({ _id: id });
   }
 
+  /** The segment, or NOT_FOUND naming `field` (the argument that carried the id). */
+  async require(id: string, field: string): Promise<SegmentDoc> {
+    const segment = await this.get(id);
+    if (segment === null) throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${id}.`, field);
+    return segment;
+  }
+
   async define(name: string, ruleInput: unknown): Promise<SegmentDoc> {
     const clean = checkName(name);
     const id = slug(clean);
@@ -61,8 +68,7 @@ export class SegmentStore {
   }
 
   async update(id: string, changes: { name?: string | null; rule?: unknown }): Promise<SegmentDoc> {
-    const existing = await this.get(id);
-    if (existing === null) throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${id}.`, 'id');
+    const existing = await this.require(id, 'id');
     const name = changes.name == null ? existing.name : checkName(changes.name);
     let { rule, ruleInput } = existing;
     if (changes.rule !== undefined && changes.rule !== null) {
@@ -92,9 +98,7 @@ export class SegmentStore {
   }
 
   async addWebhook(segmentId: string, url: string, secret: string): Promise<WebhookDoc> {
-    const existing = await this.get(segmentId);
-    if (existing === null)
-      throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${segmentId}.`, 'segmentId');
+    const existing = await this.require(segmentId, 'segmentId');
     const webhook: WebhookDoc = {
       id: ulid(),
       url: checkUrl(url),

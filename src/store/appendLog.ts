@@ -12,13 +12,17 @@ export interface AppendLog<T> {
   append(log: string, data: T, knownLength?: number, at?: Date): Promise<number>;
   /**
    * Appends many entries to many logs in one round trip in the common case (each log's
-   * entries in the order given). `knownLengths` are lower bounds the caller already has;
-   * logs without one are looked up. Returns a lower bound of each touched log's length.
+   * entries in the order given), starting from the lengths it knows and looking up the
+   * others. Returns a lower bound of each touched log's length.
    */
-  appendMany(
-    items: { log: string; data: T }[],
-    knownLengths?: Map<string, number>,
-  ): Promise<Map<string, number>>;
+  appendMany(items: { log: string; data: T }[]): Promise<Map<string, number>>;
+  /**
+   * A lower bound of the log's length known without I/O (from this process's own appends
+   * and reads), or undefined.
+   */
+  knownLength(log: string): number | undefined;
+  /** Tells the log a lower bound its caller knows (e.g. 0 for a profile it just created). */
+  noteLength(log: string, length: number): void;
   /** Entries from slot `from` to the current end, in order. */
   readFrom(
     log: string,

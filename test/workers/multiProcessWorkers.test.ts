@@ -15,6 +15,7 @@ import {
 } from '../support/gatewayProcess';
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 import { dropRedisKeys } from '../support/redis';
+import { until } from '../support/wait';
 
 /**
  * Two gateway processes and two worker processes on the same services. Profiles are
@@ -117,18 +118,15 @@ test('a worker killed mid-job loses and duplicates nothing', async () => {
   );
 
   const db = client.db(database);
-  const deadline = Date.now() + 45_000;
-  let inSegment = 0;
-  while (Date.now() < deadline) {
-    const subjects = await db
-      .collection<SegmentSubjectDoc>('segment_subjects')
-      .find({ _id: { $in: profileIds } })
-      .toArray();
-    inSegment = subjects.filter((s) => s.segments.includes('pro-users')).length;
-    if (inSegment === PROFILES) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  expect(inSegment).toBe(PROFILES);
+  await until(
+    `all ${PROFILES} profiles in the segment`,
+    async () =>
+      (await db.collection<SegmentSubjectDoc>('segment_subjects').countDocuments({
+        _id: { $in: profileIds },
+        segments: 'pro-users',
+      })) === PROFILES,
+    45_000,
+  );
   const changes = await db
     .collection<SegmentChangeDoc>('segment_changes')
     .find({ segmentId: 'pro-users' })

@@ -9,6 +9,7 @@ import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
 import { postGraphQL, startGatewayProcess, type GatewayProcess } from '../support/gatewayProcess';
+import { until } from '../support/wait';
 
 /**
  * Segments end to end: a mutation on gateway A makes a profile enter a segment, the worker
@@ -57,20 +58,6 @@ const gql = async <T = Record<string, unknown>>(
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!;
 };
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Change {
   segmentMembershipChanged: { segmentId: string; profileId: string; change: string };

@@ -1,7 +1,6 @@
-import { ErrorCode, MosaicError } from '../../errors';
 import type { GraphQLContext } from '../context';
 import type { SubscriptionResolvers } from '../generated/resolvers-types';
-import { profileUpdatedChannel, type ProfileUpdatedMessage } from '../../services';
+import { profileUpdatedChannel, type ProfileUpdatedMessage, type Services } from '../../services';
 import { segmentChannel, type SegmentChangeMessage } from '../../segments/segmentModels';
 
 export const Subscription: SubscriptionResolvers = {
@@ -20,19 +19,11 @@ export const Subscription: SubscriptionResolvers = {
     },
   },
   segmentMembershipChanged: {
-    subscribe: async (_, { segmentId }, { services }) => {
-      if ((await services.segments.get(segmentId)) === null)
-        throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${segmentId}.`, 'segmentId');
-      return services.pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
-    },
+    subscribe: (_, { segmentId }, { services }) => segmentChanges(services, segmentId),
     resolve: (message: SegmentChangeMessage) => changeFromMessage(message),
   },
   segmentStats: {
-    subscribe: async (_, { segmentId }, { services }) => {
-      if ((await services.segments.get(segmentId)) === null)
-        throw new MosaicError(ErrorCode.NOT_FOUND, `No segment ${segmentId}.`, 'segmentId');
-      return services.pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
-    },
+    subscribe: (_, { segmentId }, { services }) => segmentChanges(services, segmentId),
     resolve: async (
       message: SegmentChangeMessage,
       _args: unknown,
@@ -44,6 +35,12 @@ export const Subscription: SubscriptionResolvers = {
     }),
   },
 };
+
+/** The segment's change messages, from any worker; NOT_FOUND for an unknown segment. */
+async function segmentChanges(services: Services, segmentId: string) {
+  await services.segments.require(segmentId, 'segmentId');
+  return services.pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
+}
 
 function changeFromMessage(message: SegmentChangeMessage) {
   return {

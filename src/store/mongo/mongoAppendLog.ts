@@ -66,11 +66,24 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     throw new Error(`Could not append to log ${log}: ${MAX_APPEND_ATTEMPTS} slots taken in a row`);
   }
 
-  async appendMany(items: { log: string; data: T }[], knownLengths = new Map<string, number>()) {
+  knownLength(log: string): number | undefined {
+    return this.seen.get(log);
+  }
+
+  noteLength(log: string, length: number): void {
+    this.remember(log, length);
+  }
+
+  async appendMany(items: { log: string; data: T }[]) {
     const logs = [...new Set(items.map((i) => i.log))];
-    const unknown = logs.filter((l) => !knownLengths.has(l));
+    const next = new Map<string, number>();
+    const unknown: string[] = [];
+    for (const log of logs) {
+      const seen = this.seen.get(log);
+      if (seen === undefined) unknown.push(log);
+      else next.set(log, seen);
+    }
     const looked = await Promise.all(unknown.map((l) => this.length(l)));
-    const next = new Map(knownLengths);
     unknown.forEach((l, i) => next.set(l, looked[i]!));
     const lengths = new Map(logs.map((l) => [l, next.get(l)!]));
     const knownBefore = new Map(lengths);

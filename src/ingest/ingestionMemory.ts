@@ -6,18 +6,16 @@ import type { IdentityDoc } from '../store/models';
  * being true are kept, so no entry is ever invalidated: an identity document is never
  * changed once claimed (it names the profile it was first claimed for), a merge pointer
  * never changes once written (a profile is merged away once), a profile's view once
- * written is never deleted, and an event log never shrinks.
+ * written is never deleted. (Event-log lengths are remembered by the log itself.)
  */
 export class IngestionMemory {
   private readonly owners: LRUCache<string, IdentityDoc>;
   private readonly views: LRUCache<string, true>;
-  private readonly logLengths: LRUCache<string, number>;
   private readonly mergedInto: LRUCache<string, string>;
 
   constructor(maxEntries = 200_000) {
     this.owners = new LRUCache({ max: maxEntries });
     this.views = new LRUCache({ max: maxEntries });
-    this.logLengths = new LRUCache({ max: maxEntries });
     this.mergedInto = new LRUCache({ max: maxEntries });
   }
 
@@ -44,14 +42,5 @@ export class IngestionMemory {
 
   rememberView(profileId: string): void {
     this.views.set(profileId, true);
-  }
-
-  /** A lower bound of the log's length, when known. */
-  logLength(log: string): number | undefined {
-    return this.logLengths.get(log);
-  }
-
-  rememberLogLength(log: string, length: number): void {
-    if (length > (this.logLengths.get(log) ?? -1)) this.logLengths.set(log, length);
   }
 }
