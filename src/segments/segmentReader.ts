@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Collection } from 'mongodb';
 import { badInput } from '../errors';
 import type { SegmentSubjectDoc } from '../store/models';
+import { getByIds } from '../store/mongo/mongoIdentityGraphStore';
 import type { SegmentChangeDoc, SegmentDoc } from './segmentModels';
 import type { SegmentStore } from './segmentStore';
 
@@ -19,10 +20,10 @@ export class SegmentReader {
       changes: Collection<SegmentChangeDoc>;
     },
   ) {
-    // One look-up by `_id` per profile, all in one burst (see MongoIdentityGraphStore).
+    // The store's batched look-up by `_id` (one burst per tick, whatever the server).
     this.subjects = new DataLoader(async (ids) => {
-      const docs = await Promise.all(ids.map((id) => cols.subjects.findOne({ _id: id })));
-      return docs;
+      const found = await getByIds(cols.subjects, [...ids]);
+      return ids.map((id) => found.get(id) ?? null);
     });
   }
 

@@ -21,7 +21,7 @@ async function insertUnlessExists(insert: () => Promise<unknown>): Promise<boole
  * (A single `{_id: {$in: keys}}` is one round trip on MongoDB but a full collection scan
  * on FerretDB's SQLite backend, which pushes down only single-`_id` equality.)
  */
-async function getByIds<T extends { _id: string }>(
+export async function getByIds<T extends { _id: string }>(
   col: Collection<T>,
   ids: string[],
 ): Promise<Map<string, T>> {
