@@ -79,6 +79,7 @@ export async function createApp(
     logger,
     store,
     orderStore: new OrderStore(pg),
+    pg,
     staleCache,
     pubsub,
     jobs,

@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
+import type { Pool } from 'pg';
 import type { Config } from './config/env';
 import { CrmContactService } from './crm/crmContactService';
 import { IdentifierPolicy } from './identity/identifierPolicy';
+import { IdentityAdmin } from './identity/identityAdmin';
 import { IdentityGraph } from './identity/identityGraph';
+import { MatchingService } from './matching/matchingService';
 import { IdentityResolver } from './identity/resolver';
 import { EventIngestionService } from './ingest/eventIngestionService';
 import { OrderService } from './orders/orderService';
@@ -25,6 +28,12 @@ export interface ProfileUpdatedMessage {
   profileId: string;
 }
 
+/** Profiles whose merge pointers an unmerge changed: every process forgets what it cached of them. */
+export const IDENTITY_SPLITS_CHANNEL = 'identity-splits';
+export interface IdentitySplitMessage {
+  profileIds: string[];
+}
+
 /** The application's services, wired once per process and shared by every request. */
 export interface Services {
   config: Config;
@@ -34,6 +43,9 @@ export interface Services {
   graph: IdentityGraph;
   resolver: IdentityResolver;
   crmContacts: CrmContactService;
+  /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
+  matching: MatchingService | null;
+  identityAdmin: IdentityAdmin;
   events: EventIngestionService;
   orders: OrderService;
   orderStore: OrderStore;
@@ -53,10 +65,14 @@ export function createServices(deps: {
   logger: Logger;
   store: IdentityGraphStore;
   orderStore: OrderStore;
+  /** PostgreSQL: orders and the matching index. */
+  pg: Pool;
   staleCache: StaleCache;
   pubsub: PubSub;
   /** Where work for `npm run worker` is queued; null runs without workers (some tests). */
   jobs: JobQueues | null;
+  /** When the match model is due for training; by default a job for the workers. */
+  onTrainingDue?: () => void;
   collections: Pick<Collections, 'segments' | 'segmentSubjects' | 'segmentChanges'>;
 }): Services {
   const { config, logger, store, orderStore, pubsub } = deps;
@@ -75,6 +91,58 @@ export function createServices(deps: {
     }
   });
   const resolver = new IdentityResolver(store, graph, config.identity.limits);
+  const matchingConfig = config.identity.matching;
+  const matching = matchingConfig.enabled
+    ? new MatchingService({
+        pool: deps.pg,
+        graph,
+        store,
+        thresholds: {
+          merge: matchingConfig.mergeThreshold,
+          review: matchingConfig.reviewThreshold,
+        },
+        logger,
+        onTrainingDue: deps.onTrainingDue ?? (() => void deps.jobs?.train()),
+      })
+    : null;
+  // Matching a contact never fails its write: the contact is stored and resolved already,
+  // so a matching failure (PostgreSQL down) is queued for a worker to retry.
+  const afterContactResolved = matching
+    ? async (
+        recordId: string,
+        owner: string,
+        traits: Record<string, unknown>,
+        profileId: string,
+      ) => {
+        try {
+          return (await matching.matcher.onRecord(recordId, owner, traits)).profileId;
+        } catch (err) {
+          logger.warn({ err, recordId }, 'matching failed; queued for a worker');
+          await deps.jobs
+            ?.matchLater(recordId)
+            .catch((e: unknown) => logger.error({ err: e, recordId }, 'could not queue matching'));
+          return profileId;
+        }
+      }
+    : null;
+  const events = new EventIngestionService(
+    store,
+    policy,
+    resolver,
+    config.ingest.maxEventsPerRequest,
+    enrich,
+  );
+  const identityAdmin = new IdentityAdmin(store, graph, {
+    rememberDifferent: async (a, b, reason) => {
+      await matching?.reviews.reject(a, b, reason);
+    },
+    announceSplit: async (profileIds) => {
+      events.forgetMerges(profileIds);
+      const message: IdentitySplitMessage = { profileIds };
+      await pubsub.publish(IDENTITY_SPLITS_CHANNEL, message);
+    },
+  });
+  void forgetSplitsAnnouncedElsewhere(pubsub, events, logger);
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
   const segments = new SegmentStore(deps.collections.segments);
   return {
@@ -84,14 +152,10 @@ export function createServices(deps: {
     policy,
     graph,
     resolver,
-    crmContacts: new CrmContactService(policy, resolver),
-    events: new EventIngestionService(
-      store,
-      policy,
-      resolver,
-      config.ingest.maxEventsPerRequest,
-      enrich,
-    ),
+    crmContacts: new CrmContactService(policy, resolver, afterContactResolved),
+    matching,
+    identityAdmin,
+    events,
     orders: new OrderService(orderStore, policy, resolver, enrich),
     orderStore,
     sources,
@@ -106,4 +170,23 @@ export function createServices(deps: {
         changes: deps.collections.segmentChanges,
       }),
   };
+}
+
+/**
+ * Ingestion remembers merge pointers in-process (they never change, except by unmerge):
+ * an unmerge anywhere makes every process forget the pointers it changed. Delivery is at
+ * most once, so an unmerge's effect on a process that missed the message is bounded by
+ * that process's cache: events still land in the log of the profile owning their ids.
+ */
+async function forgetSplitsAnnouncedElsewhere(
+  pubsub: PubSub,
+  events: EventIngestionService,
+  logger: Logger,
+): Promise<void> {
+  try {
+    for await (const message of pubsub.subscribe<IdentitySplitMessage>(IDENTITY_SPLITS_CHANNEL))
+      events.forgetMerges(message.profileIds);
+  } catch (err) {
+    logger.warn({ err }, 'stopped listening for unmerges');
+  }
 }

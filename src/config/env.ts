@@ -159,6 +159,9 @@ const envSchema = z.object({
       '*:-',
     ].join(','),
   ),
+  MOSAIC_MATCH_MERGE_THRESHOLD: z.coerce.number().gt(0.5).max(1).default(0.995),
+  MOSAIC_MATCH_REVIEW_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.8),
+  MOSAIC_MATCHING: z.enum(['on', 'off']).default('on'),
   MOSAIC_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   MOSAIC_MAX_EVENTS_PER_REQUEST: int(1, 10_000).default(500),
   MOSAIC_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
@@ -189,6 +192,8 @@ export interface Config {
     defaultPhoneRegion: string;
     limits: Partial<Record<IdentifierKind, number>>;
     blocked: { kind: IdentifierKind | '*'; value: string }[];
+    /** Probabilistic matching of CRM contacts on arrival (`src/matching`). */
+    matching: { enabled: boolean; mergeThreshold: number; reviewThreshold: number };
   };
   ingest: { maxEventsPerRequest: number };
   workers: {
@@ -226,6 +231,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.MOSAIC_MATCH_REVIEW_THRESHOLD >= e.MOSAIC_MATCH_MERGE_THRESHOLD) {
+    throw new ConfigError([
+      `MOSAIC_MATCH_REVIEW_THRESHOLD: must be below MOSAIC_MATCH_MERGE_THRESHOLD ` +
+        `(${e.MOSAIC_MATCH_MERGE_THRESHOLD}), got ${e.MOSAIC_MATCH_REVIEW_THRESHOLD}`,
+    ]);
+  }
   return {
     env: e.NODE_ENV,
     http: {
@@ -251,6 +262,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,
       limits: e.MOSAIC_IDENTIFIER_LIMITS,
       blocked: e.MOSAIC_BLOCKED_IDENTIFIERS,
+      matching: {
+        enabled: e.MOSAIC_MATCHING === 'on',
+        mergeThreshold: e.MOSAIC_MATCH_MERGE_THRESHOLD,
+        reviewThreshold: e.MOSAIC_MATCH_REVIEW_THRESHOLD,
+      },
     },
     ingest: { maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST },
     workers: {

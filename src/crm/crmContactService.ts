@@ -38,10 +38,22 @@ const CORE_TRAITS = ['firstName', 'lastName', 'birthDate', 'address', 'emails', 
  * Takes contacts pushed by CRM systems: validates everything before writing anything,
  * then resolves the contact's identifiers (CRM id, emails, phones) to one profile.
  */
+/**
+ * Runs after a contact is resolved deterministically (probabilistic matching); returns the
+ * live profile the contact belongs to afterwards, which a merge may have changed.
+ */
+export type AfterContactResolved = (
+  recordId: string,
+  recordOwner: string,
+  traits: Record<string, unknown>,
+  profileId: string,
+) => Promise<string>;
+
 export class CrmContactService {
   constructor(
     private readonly policy: IdentifierPolicy,
     private readonly resolver: IdentityResolver,
+    private readonly afterResolved: AfterContactResolved | null = null,
   ) {}
 
   async upsert(input: CrmContactInput, field = 'input'): Promise<ResolutionResult> {
@@ -86,9 +98,27 @@ export class CrmContactService {
     return results;
   }
 
-  private resolve(prepared: ReturnType<CrmContactService['prepare']>): Promise<ResolutionResult> {
+  private async resolve(
+    prepared: ReturnType<CrmContactService['prepare']>,
+  ): Promise<ResolutionResult> {
+    const recordId = `crm:${prepared.crmId}`;
+    const result = await this.resolveDeterministically(recordId, prepared);
+    if (this.afterResolved === null || result.recordOwner === null) return result;
+    const profileId = await this.afterResolved(
+      recordId,
+      result.recordOwner,
+      prepared.traits,
+      result.profileId,
+    );
+    return profileId === result.profileId ? result : { ...result, profileId, changed: true };
+  }
+
+  private resolveDeterministically(
+    recordId: string,
+    prepared: ReturnType<CrmContactService['prepare']>,
+  ): Promise<ResolutionResult> {
     return this.resolver.resolve({
-      recordId: `crm:${prepared.crmId}`,
+      recordId,
       source: 'crm',
       identifiers: prepared.identifiers.usable,
       traitRecord: {

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type {
+  MatchEvidence,
   MergePointerDoc,
   MergeReason,
   ProfileDoc,
@@ -30,6 +31,7 @@ export interface MergeRequest {
   linkedBy: Identifier | null;
   recordId: string | null;
   explanation: string;
+  match?: MatchEvidence;
 }
 
 export type ProfileChangedListener = (view: ProfileDoc, affectedIds: string[]) => void;
@@ -147,6 +149,7 @@ export class IdentityGraph {
         linkedBy: req.linkedBy,
         recordId: req.recordId,
         explanation: req.explanation,
+        ...(req.match ? { match: req.match } : {}),
         at: this.now(),
       });
       if (committed) return { root: survivorId, mergedId };
@@ -212,9 +215,10 @@ export class IdentityGraph {
       return { view: tombstone(id, pointer.into, now), changed: true };
     }
 
-    const view =
-      current && current.mergedInto === null ? structuredClone(current) : emptyView(id, now);
-    let changed = current === null || current.mergedInto !== null;
+    const fresh = current === null || current.mergedInto !== null;
+    const view = fresh ? emptyView(id, now) : structuredClone(current);
+    let changed = fresh;
+    let split = false;
     const { logLengths, pendingChildren } = view.build;
     // Record versions (`<recordId>#<hash>`) logged since the last fold.
     const versions = new Set<string>();
@@ -239,9 +243,15 @@ export class IdentityGraph {
             case 'merge':
               candidates[data.childId] = member;
               break;
+            case 'split':
+              split = true;
+              view.unmerges = [...new Set([...(view.unmerges ?? []), data.unmergeId])];
+              break;
           }
         }
       });
+      // Members may have left: only a fold from nothing knows who is still in the cluster.
+      if (split && !fresh) return this.fold(id, null, pointer);
 
       // A merge intent counts once its pointer exists and points into this cluster. The
       // same child can have intents in several logs (a merge attempt that lost its race

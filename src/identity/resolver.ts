@@ -40,6 +40,8 @@ export interface ResolutionResult {
   skipped: SkippedIdentifier[];
   /** Identities this call claimed (each names the profile it was claimed for). */
   claimed: IdentityDoc[];
+  /** For a record with traits: the profile it first joined (where matching indexes it). */
+  recordOwner: string | null;
 }
 
 /**
@@ -124,7 +126,8 @@ export class IdentityResolver {
         if (outcome.mergedId !== null) merged.push(outcome.mergedId);
       }
 
-      let recordWrite = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
+      const stored = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
+      let recordWrite = stored;
       if (recordWrite?.unchangedSince !== undefined) {
         // Unchanged: nothing to log, unless a writer died between storing this record and
         // logging it, which shows as a root view that has never seen the record.
@@ -186,6 +189,7 @@ export class IdentityResolver {
             mergedProfileIds: [],
             skipped: plan.skipped,
             claimed: claimedDocs,
+            recordOwner: stored?.owner ?? null,
           };
         }
       }
@@ -213,6 +217,7 @@ export class IdentityResolver {
         mergedProfileIds: merged,
         skipped: plan.skipped,
         claimed: claimedDocs,
+        recordOwner: stored?.owner ?? null,
       };
     }
     throw new Error(`Could not resolve record ${record.recordId}: identifiers kept changing owner`);

@@ -81,6 +81,11 @@ export { eventLogName };
  */
 export class EventIngestionService {
   private readonly memory = new IngestionMemory();
+
+  /** See `IngestionMemory.forgetMerges`. */
+  forgetMerges(profileIds: string[]): void {
+    this.memory.forgetMerges(profileIds);
+  }
   readonly writer: EventBatchWriter;
   /** Events attributed without resolution, and through the resolver (for the benchmark). */
   readonly counters = { fastPath: 0, resolved: 0 };

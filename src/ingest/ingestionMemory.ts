@@ -3,10 +3,11 @@ import type { IdentityDoc } from '../store/models';
 
 /**
  * What ingestion remembers between batches, in this process. Only facts that never stop
- * being true are kept, so no entry is ever invalidated: an identity document is never
- * changed once claimed (it names the profile it was first claimed for), a merge pointer
- * never changes once written (a profile is merged away once), a profile's view once
- * written is never deleted. (Event-log lengths are remembered by the log itself.)
+ * being true are kept: an identity document is never changed once claimed (it names the
+ * profile it was first claimed for), a profile's view once written is never deleted, and
+ * a merge pointer never changes once written, except by an operator's unmerge, which is
+ * announced to every process (`forgetMerges`). (Event-log lengths are remembered by the
+ * log itself.)
  */
 export class IngestionMemory {
   private readonly owners: LRUCache<string, IdentityDoc>;
@@ -26,6 +27,11 @@ export class IngestionMemory {
 
   rememberMerge(profileId: string, into: string): void {
     this.mergedInto.set(profileId, into);
+  }
+
+  /** An unmerge changed these profiles' pointers (the one exception to "never changes"). */
+  forgetMerges(profileIds: string[]): void {
+    for (const id of profileIds) this.mergedInto.delete(id);
   }
 
   owner(key: string): IdentityDoc | undefined {

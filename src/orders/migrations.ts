@@ -26,6 +26,70 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX orders_by_customer ON orders (customer_id, placed_at DESC, order_id DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'identity matching',
+    // The matching index lives here, not in the profile store: blocking needs look-ups by
+    // secondary keys and review paging needs ordered scans, which FerretDB's SQLite backend
+    // does not index; PostgreSQL does, and gives transactions for the counts. Everything in
+    // these tables derives from records in the profile store and could be rebuilt from them.
+    sql: `
+      CREATE TABLE match_records (
+        record_id       text PRIMARY KEY,
+        profile_id      text NOT NULL,   -- the profile the record first joined (never changes)
+        seq             bigserial,       -- arrival order
+        match_values    jsonb NOT NULL,
+        block_keys      text[] NOT NULL,
+        decided_version integer,         -- model version of the last decision, null before one
+        decision        text CHECK (decision IN ('merged', 'review', 'none')),
+        updated_at      timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX match_records_by_profile ON match_records (profile_id);
+      CREATE INDEX match_records_undecided ON match_records (decided_version, seq);
+      CREATE TABLE match_block_keys (
+        block_key text NOT NULL,
+        seq       bigint NOT NULL,
+        record_id text NOT NULL,
+        PRIMARY KEY (block_key, seq)
+      );
+      -- How common each value is, per field: term-frequency adjustment of exact agreements.
+      CREATE TABLE match_term_counts (
+        field text NOT NULL,
+        value text NOT NULL,
+        n     bigint NOT NULL,
+        PRIMARY KEY (field, value)
+      );
+      CREATE TABLE match_models (
+        version    integer PRIMARY KEY,
+        model      jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE match_reviews (
+        id                   bigserial PRIMARY KEY,
+        record_id            text NOT NULL,
+        profile_id           text NOT NULL,
+        candidate_record_id  text NOT NULL,
+        candidate_profile_id text NOT NULL,
+        probability          double precision NOT NULL,
+        score                jsonb NOT NULL,
+        model_version        integer NOT NULL,
+        status               text NOT NULL CHECK (status IN ('open', 'accepted', 'rejected', 'superseded')),
+        created_at           timestamptz NOT NULL DEFAULT now(),
+        resolved_at          timestamptz
+      );
+      CREATE UNIQUE INDEX match_reviews_open_per_record ON match_reviews (record_id) WHERE status = 'open';
+      CREATE INDEX match_reviews_open ON match_reviews (id) WHERE status = 'open';
+      -- Pairs of profiles a person said are different people: never merged automatically.
+      CREATE TABLE match_rejections (
+        profile_a  text NOT NULL,
+        profile_b  text NOT NULL,
+        reason     text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (profile_a, profile_b),
+        CHECK (profile_a < profile_b)
+      );
+    `,
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { badInput } from '../errors';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import { identityKey, type IdentifierKind } from '../identity/kinds';
+import { mergeLogOf, type MergeLogItem } from '../identity/mergeLog';
 import { eventLogName } from '../ingest/eventBatchWriter';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { EventDoc, IdentityDoc, MergePointerDoc, ProfileDoc } from '../store/models';
@@ -113,12 +114,16 @@ export class ProfileReader {
     return newest;
   }
 
-  /** Every merge that formed this profile, oldest first. */
-  async mergeLog(profile: ProfileDoc): Promise<MergePointerDoc[]> {
-    const pointers = await Promise.all(profile.mergedFrom.map((id) => this.pointers.load(id)));
-    return pointers
-      .filter((p): p is MergePointerDoc => p !== null)
-      .sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : 1));
+  /** Every merge that formed this profile, and every unmerge that touched it, oldest first. */
+  async mergeLog(profile: ProfileDoc): Promise<MergeLogItem[]> {
+    const [pointers, unmerges] = await Promise.all([
+      Promise.all(profile.mergedFrom.map((id) => this.pointers.load(id))),
+      this.store.getUnmerges(profile.unmerges ?? []),
+    ]);
+    return mergeLogOf(
+      pointers.filter((p): p is MergePointerDoc => p !== null),
+      [...unmerges.values()],
+    );
   }
 }
 

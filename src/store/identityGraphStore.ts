@@ -9,6 +9,7 @@ import type {
   ProfileLogEntry,
   RawRecordDoc,
   TraitRecordDoc,
+  UnmergeDoc,
 } from './models';
 
 /**
@@ -25,6 +26,14 @@ export interface IdentityGraphStore {
   getMergePointers(profileIds: string[]): Promise<Map<string, MergePointerDoc>>;
   /** False when the profile was already merged away (someone else won the race). */
   insertMergePointer(doc: MergePointerDoc): Promise<boolean>;
+  /**
+   * Unmerge only (an operator's correction, see `identity/unmerge.ts`): pointers are
+   * otherwise never changed or removed.
+   */
+  replaceMergePointer(doc: MergePointerDoc): Promise<void>;
+  deleteMergePointer(profileId: string): Promise<void>;
+  insertUnmerge(doc: UnmergeDoc): Promise<void>;
+  getUnmerges(ids: string[]): Promise<Map<string, UnmergeDoc>>;
 
   /** Per-profile logs (`profile:<id>`) of identity claims, records and merges. */
   profileLog: AppendLog<ProfileLogEntry>;

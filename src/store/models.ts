@@ -30,7 +30,18 @@ export interface IdentityDoc {
   createdAt: Date;
 }
 
-export type MergeReason = 'SHARED_IDENTIFIER' | 'ALIAS' | 'MANUAL';
+export type MergeReason = 'SHARED_IDENTIFIER' | 'ALIAS' | 'PROBABILISTIC' | 'MANUAL';
+
+/** The probabilistic score behind a merge: the pair of records compared, and each field's weight. */
+export interface MatchEvidence {
+  recordId: string;
+  otherRecordId: string;
+  probability: number;
+  /** log2 of the posterior odds (prior included). */
+  totalWeight: number;
+  modelVersion: number;
+  fields: { field: string; level: string | null; weight: number }[];
+}
 
 /**
  * "Profile `_id` was merged into `into`", with why. The unique `_id` makes a merge a
@@ -44,6 +55,28 @@ export interface MergePointerDoc {
   linkedBy: Identifier | null;
   /** The record whose arrival caused the merge. */
   recordId: string | null;
+  explanation: string;
+  /** Present when a match score decided (or informed) the merge. */
+  match?: MatchEvidence;
+  at: Date;
+}
+
+/**
+ * An unmerge: merges undone by an operator, kept whole (the pointers it removed or moved)
+ * so the merge log still shows what was merged before.
+ */
+export interface UnmergeDoc {
+  _id: string;
+  /** The live profile the records were split out of. */
+  fromProfileId: string;
+  /** The live profile they form now (the oldest profile they first joined). */
+  toProfileId: string;
+  /** The records named by the operator. */
+  recordIds: string[];
+  /** Every profile that moved, the merges it had and the ones it has now. */
+  movedProfileIds: string[];
+  undone: MergePointerDoc[];
+  added: MergePointerDoc[];
   explanation: string;
   at: Date;
 }
@@ -62,7 +95,12 @@ export type ProfileLogEntry =
       recordHash: string | null;
     }
   /** An intent to merge `childId` into this profile; it counts once the merge pointer says so. */
-  | { kind: 'merge'; childId: string };
+  | { kind: 'merge'; childId: string }
+  /**
+   * The cluster was split by unmerge `unmergeId`: a view folded before this point may hold
+   * members that left, so a fold that meets this entry starts again from nothing.
+   */
+  | { kind: 'split'; unmergeId: string };
 
 /** A slot of an append-only log: `_id` is `<log>#<seq>`. */
 export interface LogEntryDoc<T> {
@@ -193,6 +231,8 @@ export interface ProfileDoc {
   sources: SourceSummaryDoc[];
   /** Ids of every profile merged (transitively) into this one, sorted. */
   mergedFrom: string[];
+  /** Unmerges that split records out of this profile or formed it, oldest first. */
+  unmerges?: string[];
   createdAt: Date;
   updatedAt: Date;
   build: ViewBuildState;

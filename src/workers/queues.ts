@@ -11,7 +11,11 @@ export const QUEUES = {
   segmentRefresh: 'segment-refresh',
   /** Deliver one membership change to one webhook. */
   webhooks: 'webhooks',
+  /** Probabilistic matching: retrain the model (and rematch), or match a record later. */
+  identity: 'identity',
 } as const;
+
+export type IdentityJob = { kind: 'train' } | { kind: 'match'; recordId: string };
 
 export type RefreshJob = Record<string, never>;
 
@@ -49,6 +53,7 @@ export class JobQueues {
   readonly enrichment: Queue<EnrichmentJob>;
   readonly segmentRefresh: Queue<RefreshJob>;
   readonly webhooks: Queue<WebhookJob>;
+  readonly identity: Queue<IdentityJob>;
   private readonly connection: Redis;
 
   constructor(
@@ -79,8 +84,13 @@ export class JobQueues {
         backoff: { type: 'exponential', delay: 1_000 },
       },
     });
+    this.identity = new Queue<IdentityJob>(QUEUES.identity, {
+      connection: this.connection,
+      prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
     // Unhandled, BullMQ prints queue errors to the console; they belong in our logs.
-    for (const queue of [this.enrichment, this.segmentRefresh, this.webhooks])
+    for (const queue of [this.enrichment, this.segmentRefresh, this.webhooks, this.identity])
       queue.on('error', (err) => logger.warn({ err }, 'job queue error'));
   }
 
@@ -140,7 +150,30 @@ export class JobQueues {
     }
   }
 
+  /** Asks for the match model to be retrained (one at a time: one already waiting covers it). */
+  async train(): Promise<void> {
+    try {
+      await this.identity.add(
+        'train',
+        { kind: 'train' },
+        { deduplication: { id: 'train', keepLastIfActive: true } },
+      );
+    } catch (err) {
+      this.logger.warn({ err }, 'could not enqueue match-model training');
+    }
+  }
+
+  /** Matches a record later (matching failed inline, e.g. PostgreSQL was down). */
+  async matchLater(recordId: string): Promise<void> {
+    await this.identity.add(
+      'match',
+      { kind: 'match', recordId },
+      { deduplication: { id: `match:${recordId}` } },
+    );
+  }
+
   async close(): Promise<void> {
+    await this.identity.close();
     await this.enrichment.close();
     await this.segmentRefresh.close();
     await this.webhooks.close();

@@ -3,6 +3,8 @@ import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import { IdentifierPolicy } from '../identity/identifierPolicy';
+import { IdentityGraph } from '../identity/identityGraph';
+import { MatchingService } from '../matching/matchingService';
 import { OrderStore } from '../orders/orderStore';
 import { createPostgresPool } from '../orders/postgres';
 import { collections, ensureCollections } from '../store/mongo/collections';
@@ -17,6 +19,7 @@ import {
   QUEUES,
   queuePrefix,
   type EnrichmentJob,
+  type IdentityJob,
   type RefreshJob,
 } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
@@ -24,6 +27,7 @@ import { WebhookDelivery, type WebhookJob } from './webhookDelivery';
 
 export interface WorkerApp {
   enrichment: EnrichmentProcessor;
+  matching: MatchingService;
   refresh: RefreshProcessor;
   webhooks: WebhookDelivery;
   queues: JobQueues;
@@ -74,6 +78,21 @@ export async function createWorkerApp(
     now: options.now,
   });
   const webhooks = new WebhookDelivery(segments);
+  // Merges made by retraining's rematch are enriched like any other change.
+  const graph = new IdentityGraph(store, undefined, (view, affected) => {
+    void queues.enrich([view._id, ...affected]);
+  });
+  const matching = new MatchingService({
+    pool: pg,
+    graph,
+    store,
+    thresholds: {
+      merge: config.identity.matching.mergeThreshold,
+      review: config.identity.matching.reviewThreshold,
+    },
+    logger,
+    onTrainingDue: () => void queues.train(),
+  });
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
   const connection = bullConnection(config.redis.url);
   connection.on('error', (err) => logger.warn({ err }, 'worker redis connection error'));
@@ -102,7 +121,18 @@ export async function createWorkerApp(
     async (job) => webhooks.deliver(job.data),
     { connection, prefix, concurrency: 8 },
   );
-  for (const w of [worker, refresher, deliverer]) {
+  // Training is rare and heavy: one at a time per process (and BullMQ dedupes the queue).
+  const identity = new Worker<IdentityJob>(
+    QUEUES.identity,
+    async (job) => {
+      if (job.data.kind === 'train') return matching.trainer.trainAndRematch();
+      const record = (await store.getRecords([job.data.recordId])).get(job.data.recordId);
+      if (record === undefined) return null; // erased since
+      return matching.matcher.onRecord(record._id, record.profileId, record.traits);
+    },
+    { connection, prefix, concurrency: 1, lockDuration: Math.max(config.workers.lockMs, 120_000) },
+  );
+  for (const w of [worker, refresher, deliverer, identity]) {
     w.on('failed', (job, err) =>
       logger.warn(
         { err, queue: w.name, jobId: job?.id, attempts: job?.attemptsMade },
@@ -115,12 +145,13 @@ export async function createWorkerApp(
   let closed: Promise<void> | null = null;
   return {
     enrichment,
+    matching,
     refresh,
     webhooks,
     queues,
     close() {
       closed ??= (async () => {
-        await Promise.all([worker.close(), refresher.close(), deliverer.close()]);
+        await Promise.all([worker.close(), refresher.close(), deliverer.close(), identity.close()]);
         await queues.close();
         await pubsub.close();
         connection.disconnect();

@@ -83,13 +83,16 @@ describe('CRM contacts', () => {
     expect(viaOldId?.mergedFrom).toEqual([younger.profileId]);
     const log = await stack.reader().mergeLog(viaOldId!);
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({
+    expect(log[0]).toMatchObject({ action: 'MERGE', undoneBy: null });
+    expect(log[0]!.action === 'MERGE' && log[0]!.pointer).toMatchObject({
       into: older.profileId,
       _id: younger.profileId,
       reason: 'SHARED_IDENTIFIER',
       recordId: 'crm:crm-b',
     });
-    expect(log[0]!.explanation).toContain('shared.a@example.com');
+    expect(log[0]!.action === 'MERGE' && log[0]!.pointer.explanation).toContain(
+      'shared.a@example.com',
+    );
   });
 });
 
@@ -127,7 +130,7 @@ describe('events', () => {
     const events = await stack.reader().recentEvents(profile!, 10);
     expect(events.map((e) => e._id).sort()).toEqual(['ev-1', 'ev-2']);
     const [entry] = await stack.reader().mergeLog(profile!);
-    expect(entry).toMatchObject({
+    expect(entry?.action === 'MERGE' && entry.pointer).toMatchObject({
       _id: anonymousProfile,
       recordId: 'event:ev-2',
       linkedBy: { kind: 'ANONYMOUS_ID', value: 'anon-visitor' },
@@ -175,7 +178,7 @@ describe('events', () => {
     const b = await stack.reader().byIdentifier('USER_ID', 'user-alias');
     expect(a?._id).toBe(b?._id);
     const log = await stack.reader().mergeLog(a!);
-    expect(log.map((l) => l.reason)).toEqual(['ALIAS']);
+    expect(log.map((l) => l.action === 'MERGE' && l.pointer.reason)).toEqual(['ALIAS']);
   });
 });
 

@@ -1,5 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ProfileDoc, EventDoc, MergePointerDoc, SourceSummaryDoc } from '../../store/models';
+import type { ProfileDoc, EventDoc, MatchEvidence, SourceSummaryDoc } from '../../store/models';
+import type { MergeLogItem } from '../../identity/mergeLog';
+import type { ReviewItem as ReviewItemDoc } from '../../matching/reviewQueue';
 import type { OrderRow, OrderStats as OrderStatsDoc, CurrencyTotal as CurrencyTotalDoc } from '../../orders/orderStore';
 import type { CrmRecord as CrmRecordDoc } from '../../sources/crmSource';
 import type { EventStats as EventStatsDoc } from '../../sources/eventsSource';
@@ -147,14 +149,40 @@ export type EventStats = {
 };
 
 /** Segment tracking-spec call types. */
-export enum EventType {
-  Alias = 'alias',
-  Group = 'group',
-  Identify = 'identify',
-  Page = 'page',
-  Screen = 'screen',
-  Track = 'track'
-}
+export type EventType =
+  | 'alias'
+  | 'group'
+  | 'identify'
+  | 'page'
+  | 'screen'
+  | 'track';
+
+/** How one field of two records compares, and the evidence it gives (Fellegi-Sunter). */
+export type FieldComparison = {
+  __typename?: 'FieldComparison';
+  /** The match field: givenName, surname, birthDate, nationalId, street, city, postcode, email … */
+  field: Scalars['String']['output'];
+  /** The comparison level, e.g. `exact` or `jaro-winkler ≥ 0.92`; null when either side lacks the value. */
+  level?: Maybe<Scalars['String']['output']>;
+  /** P(this level | same person), as trained. */
+  m?: Maybe<Scalars['Float']['output']>;
+  /** The value's frequency among stored records, when an exact agreement was weighed by it. */
+  termFrequency?: Maybe<Scalars['Float']['output']>;
+  /** P(this level | different people); for an exact agreement on a common value, the value's frequency. */
+  u?: Maybe<Scalars['Float']['output']>;
+  valueA?: Maybe<Scalars['String']['output']>;
+  valueB?: Maybe<Scalars['String']['output']>;
+  /** log2(m/u) in bits: positive is evidence of one person, negative of two, 0 when missing. */
+  weight: Scalars['Float']['output'];
+};
+
+/** A field's part in a stored score. */
+export type FieldWeight = {
+  __typename?: 'FieldWeight';
+  field: Scalars['String']['output'];
+  level?: Maybe<Scalars['String']['output']>;
+  weight: Scalars['Float']['output'];
+};
 
 /** One identifier, in normalised form. */
 export type Identifier = {
@@ -164,52 +192,128 @@ export type Identifier = {
 };
 
 /** The kinds of identifier that can link records to one person. */
-export enum IdentifierKind {
+export type IdentifierKind =
   /** A device or browser id (Segment `anonymousId`). */
-  AnonymousId = 'ANONYMOUS_ID',
+  | 'ANONYMOUS_ID'
   /** A contact id in a CRM system. */
-  CrmId = 'CRM_ID',
+  | 'CRM_ID'
   /** A customer id from a transactional system. */
-  CustomerId = 'CUSTOMER_ID',
+  | 'CUSTOMER_ID'
   /** An email address; matched trimmed and case-insensitively. */
-  Email = 'EMAIL',
+  | 'EMAIL'
   /** A phone number; matched in E.164 form (numbers without +country code use the configured default region). */
-  Phone = 'PHONE',
+  | 'PHONE'
   /** A logged-in user id (Segment `userId`). */
-  UserId = 'USER_ID'
-}
+  | 'USER_ID';
 
-export enum MembershipChange {
-  Entered = 'entered',
-  Left = 'left'
-}
+/** What the score of a pair leads to under the current thresholds. */
+export type MatchDecision =
+  /** At or above the merge threshold: merged on arrival. */
+  | 'MERGE'
+  /** Below the review threshold: left alone. */
+  | 'NO_MATCH'
+  /** Between the thresholds: a person decides. */
+  | 'REVIEW';
 
-/** One merge: the younger profile `mergedId` was folded into the older `survivorId`. */
+/** Why two profiles are (or are not) the same person: the best-scoring pair of their records. */
+export type MatchExplanation = {
+  __typename?: 'MatchExplanation';
+  decision: MatchDecision;
+  fields: Array<FieldComparison>;
+  modelVersion: Scalars['Int']['output'];
+  /** log2 of the prior odds that two candidate records are one person. */
+  priorWeight: Scalars['Float']['output'];
+  probability: Scalars['Float']['output'];
+  profileA: Scalars['ID']['output'];
+  profileB: Scalars['ID']['output'];
+  recordA: Scalars['String']['output'];
+  recordB: Scalars['String']['output'];
+  /** True when a person said these are different people: they are never merged automatically. */
+  rejected: Scalars['Boolean']['output'];
+  thresholds: MatchThresholds;
+  totalWeight: Scalars['Float']['output'];
+  waterfall: Array<WaterfallStep>;
+};
+
+/** The match model in use. */
+export type MatchModelInfo = {
+  __typename?: 'MatchModelInfo';
+  candidatePairs: Scalars['Int']['output'];
+  iterations: Scalars['Int']['output'];
+  /** Prior probability that two candidate records are one person. */
+  prior: Scalars['Float']['output'];
+  randomPairs: Scalars['Int']['output'];
+  /** Records in the store when it was trained. */
+  records: Scalars['Int']['output'];
+  thresholds: MatchThresholds;
+  trainedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 0 until the first training (cautious defaults); then one more per training. */
+  version: Scalars['Int']['output'];
+};
+
+/** The score that decided a merge or opened a review. */
+export type MatchScore = {
+  __typename?: 'MatchScore';
+  fields: Array<FieldWeight>;
+  modelVersion: Scalars['Int']['output'];
+  otherRecordId: Scalars['String']['output'];
+  probability: Scalars['Float']['output'];
+  recordId: Scalars['String']['output'];
+  totalWeight: Scalars['Float']['output'];
+};
+
+export type MatchThresholds = {
+  __typename?: 'MatchThresholds';
+  merge: Scalars['Float']['output'];
+  review: Scalars['Float']['output'];
+};
+
+export type MembershipChange =
+  | 'entered'
+  | 'left';
+
+export type MergeAction =
+  | 'MERGE'
+  /** An operator split records back out: `survivorId` kept the rest, `mergedId` is what left. */
+  | 'UNMERGE';
+
+/**
+ * One merge (the younger profile `mergedId` was folded into the older `survivorId`) or one
+ * unmerge (`mergedId` was split back out of `survivorId`).
+ */
 export type MergeLogEntry = {
   __typename?: 'MergeLogEntry';
+  action: MergeAction;
   at: Scalars['DateTime']['output'];
   /** A sentence saying why the profiles were merged. */
   explanation: Scalars['String']['output'];
   /** The identifier on the merged side through which the record linked the two profiles. */
   linkedBy?: Maybe<Identifier>;
+  /** The match score, for probabilistic merges and accepted reviews. */
+  match?: Maybe<MatchScore>;
   /** The profile merged away; reading it returns the survivor. */
   mergedId: Scalars['ID']['output'];
   reason: MergeReason;
   /** The record whose arrival caused the merge, e.g. `crm:003A1` or `event:<messageId>`. */
   recordId?: Maybe<Scalars['String']['output']>;
+  /** For an unmerge: the records an operator split out. */
+  recordIds: Array<Scalars['String']['output']>;
   /** The profile that kept its id. */
   survivorId: Scalars['ID']['output'];
+  /** The unmerge that undid this merge, if one did. */
+  undoneBy?: Maybe<Scalars['ID']['output']>;
 };
 
 /** Why two profiles were merged. */
-export enum MergeReason {
+export type MergeReason =
   /** A Segment alias call linked a previous id to a user id. */
-  Alias = 'ALIAS',
+  | 'ALIAS'
   /** An operator merged the profiles by hand. */
-  Manual = 'MANUAL',
+  | 'MANUAL'
+  /** A record's probabilistic match score passed the merge threshold (see `match`). */
+  | 'PROBABILISTIC'
   /** A record carried identifiers held by both profiles. */
-  SharedIdentifier = 'SHARED_IDENTIFIER'
-}
+  | 'SHARED_IDENTIFIER';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -219,12 +323,22 @@ export type Mutation = {
   defineSegment: Segment;
   /** Deletes a segment (not one that other segments refer to). False when there was none. */
   deleteSegment: Scalars['Boolean']['output'];
+  /** Merges two profiles by hand (the older id survives); recorded in the merge log with the note. */
+  mergeProfiles: Profile;
   /** Records orders in the transactional source and links their customers to profiles; at most 1000. All or nothing on invalid input. */
   recordOrders: RecordOrdersResult;
   /** Removes a webhook; deliveries still queued for it are dropped. False when there was none. */
   removeSegmentWebhook: Scalars['Boolean']['output'];
+  /** Accepts (merge) or rejects (remember: different people) a review. */
+  resolveReview: ReviewItem;
   /** Ingests Segment-style events; identify and alias link identifiers. All or nothing on invalid input. */
   trackEvents: TrackEventsResult;
+  /**
+   * Splits records back out of a profile: the profiles they first joined leave the cluster,
+   * with their identifiers, events and orders. Recorded in the merge log; the two profiles
+   * are never merged automatically again.
+   */
+  unmergeProfile: UnmergeResult;
   /** Renames a segment or replaces its rule. */
   updateSegment: Segment;
   /** Creates or updates the profile of a CRM contact and returns the merged profile. */
@@ -251,6 +365,13 @@ export type MutationDeleteSegmentArgs = {
 };
 
 
+export type MutationMergeProfilesArgs = {
+  note?: InputMaybe<Scalars['String']['input']>;
+  otherProfileId: Scalars['ID']['input'];
+  profileId: Scalars['ID']['input'];
+};
+
+
 export type MutationRecordOrdersArgs = {
   orders: Array<OrderInput>;
 };
@@ -262,8 +383,20 @@ export type MutationRemoveSegmentWebhookArgs = {
 };
 
 
+export type MutationResolveReviewArgs = {
+  decision: ReviewDecision;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationTrackEventsArgs = {
   events: Array<EventInput>;
+};
+
+
+export type MutationUnmergeProfileArgs = {
+  profileId: Scalars['ID']['input'];
+  recordIds: Array<Scalars['String']['input']>;
 };
 
 
@@ -365,12 +498,11 @@ export type OrderStats = {
 };
 
 /** The state of an order in the transactional system. */
-export enum OrderStatus {
-  Cancelled = 'cancelled',
-  Completed = 'completed',
-  Pending = 'pending',
-  Refunded = 'refunded'
-}
+export type OrderStatus =
+  | 'cancelled'
+  | 'completed'
+  | 'pending'
+  | 'refunded';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -455,16 +587,27 @@ export type ProfileEdge = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Why two profiles would or would not be merged: per-field comparison levels and weights. */
+  matchExplanation?: Maybe<MatchExplanation>;
+  matchModel: MatchModelInfo;
   /** A profile by id; a merged-away id returns the profile it was merged into. */
   profile?: Maybe<Profile>;
   /** A profile by any identifier; the value is normalised as on write (case, whitespace, phone format). */
   profileByIdentifier?: Maybe<Profile>;
   /** Live profiles in id order, with cursor pagination. */
   profiles: ProfileConnection;
+  /** Open reviews, oldest first. */
+  reviewQueue: ReviewConnection;
   /** A segment by id. */
   segment?: Maybe<Segment>;
   /** Every segment, by id. */
   segments: Array<Segment>;
+};
+
+
+export type QueryMatchExplanationArgs = {
+  profileA: Scalars['ID']['input'];
+  profileB: Scalars['ID']['input'];
 };
 
 
@@ -485,6 +628,12 @@ export type QueryProfilesArgs = {
 };
 
 
+export type QueryReviewQueueArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QuerySegmentArgs = {
   id: Scalars['ID']['input'];
 };
@@ -497,6 +646,48 @@ export type RecordOrdersResult = {
   /** Orders inserted or changed. */
   written: Scalars['Int']['output'];
 };
+
+export type ReviewConnection = {
+  __typename?: 'ReviewConnection';
+  edges: Array<ReviewEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReviewDecision =
+  /** Same person: merge the two profiles. */
+  | 'ACCEPT'
+  /** Different people: never merge these profiles automatically. */
+  | 'REJECT';
+
+export type ReviewEdge = {
+  __typename?: 'ReviewEdge';
+  cursor: Scalars['String']['output'];
+  node: ReviewItem;
+};
+
+/** A pair scored between the thresholds, waiting for a person. */
+export type ReviewItem = {
+  __typename?: 'ReviewItem';
+  /** The live profile holding the candidate. */
+  candidateProfile?: Maybe<Profile>;
+  candidateRecordId: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  probability: Scalars['Float']['output'];
+  /** The live profile holding the record. */
+  profile?: Maybe<Profile>;
+  recordId: Scalars['String']['output'];
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  score: MatchScore;
+  status: ReviewStatus;
+};
+
+export type ReviewStatus =
+  | 'accepted'
+  | 'open'
+  | 'rejected'
+  /** A later decision (a merge, a retrained model's lower score) closed it. */
+  | 'superseded';
 
 /**
  * A named group of profiles defined by a rule, kept up to date by the workers: in real time
@@ -562,14 +753,13 @@ export type SegmentStats = {
 };
 
 /** Where a profile's data came from. */
-export enum SourceName {
+export type SourceName =
   /** Contacts pushed by CRM systems. */
-  Crm = 'crm',
+  | 'crm'
   /** Behavioral events (Segment tracking calls). */
-  Events = 'events',
+  | 'events'
   /** Orders recorded by transactional systems. */
-  Orders = 'orders'
-}
+  | 'orders';
 
 /** How one source answered for this profile in this request. */
 export type SourceStatus = {
@@ -641,6 +831,17 @@ export type TrackEventsResult = {
   outcomes: Array<TrackEventOutcome>;
 };
 
+export type UnmergeResult = {
+  __typename?: 'UnmergeResult';
+  /** Every profile that moved with the records (the ones they first joined, and those merged into them). */
+  movedProfileIds: Array<Scalars['ID']['output']>;
+  /** The profile the records were split out of, without them. */
+  remaining: Profile;
+  /** The profile the split-out records form now. */
+  split: Profile;
+  unmergeId: Scalars['ID']['output'];
+};
+
 /** Result of a bulk CRM sync. */
 export type UpsertCrmContactsResult = {
   __typename?: 'UpsertCrmContactsResult';
@@ -649,6 +850,17 @@ export type UpsertCrmContactsResult = {
   outcomes: Array<CrmContactOutcome>;
   /** Contacts re-sent unchanged. */
   unchanged: Scalars['Int']['output'];
+};
+
+/** One bar of a waterfall chart: the prior, then each field's weight, with the running total. */
+export type WaterfallStep = {
+  __typename?: 'WaterfallStep';
+  /** Running total in bits (log2 odds) after this step. */
+  cumulative: Scalars['Float']['output'];
+  label: Scalars['String']['output'];
+  /** The match probability the running total means. */
+  probability: Scalars['Float']['output'];
+  weight: Scalars['Float']['output'];
 };
 
 /**
@@ -754,14 +966,22 @@ export type ResolversTypes = {
   EventInput: EventInput;
   EventStats: ResolverTypeWrapper<EventStatsDoc>;
   EventType: null;
+  FieldComparison: ResolverTypeWrapper<FieldComparison>;
+  FieldWeight: ResolverTypeWrapper<FieldWeight>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Identifier: ResolverTypeWrapper<Identifier>;
   IdentifierKind: IdentifierKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MatchDecision: MatchDecision;
+  MatchExplanation: ResolverTypeWrapper<MatchExplanation>;
+  MatchModelInfo: ResolverTypeWrapper<MatchModelInfo>;
+  MatchScore: ResolverTypeWrapper<MatchEvidence>;
+  MatchThresholds: ResolverTypeWrapper<MatchThresholds>;
   MembershipChange: null;
-  MergeLogEntry: ResolverTypeWrapper<MergePointerDoc>;
+  MergeAction: MergeAction;
+  MergeLogEntry: ResolverTypeWrapper<MergeLogItem>;
   MergeReason: MergeReason;
   Mutation: ResolverTypeWrapper<{}>;
   Order: ResolverTypeWrapper<OrderRow>;
@@ -779,6 +999,11 @@ export type ResolversTypes = {
   ProfileEdge: ResolverTypeWrapper<Omit<ProfileEdge, 'node'> & { node: ResolversTypes['Profile'] }>;
   Query: ResolverTypeWrapper<{}>;
   RecordOrdersResult: ResolverTypeWrapper<RecordOrdersResult>;
+  ReviewConnection: ResolverTypeWrapper<Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversTypes['ReviewEdge']> }>;
+  ReviewDecision: ReviewDecision;
+  ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['ReviewItem'] }>;
+  ReviewItem: ResolverTypeWrapper<ReviewItemDoc>;
+  ReviewStatus: null;
   Segment: ResolverTypeWrapper<SegmentDoc>;
   SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
   SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange: ResolversTypes['SegmentMembershipChange'] }>;
@@ -789,7 +1014,9 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<{}>;
   TrackEventOutcome: ResolverTypeWrapper<TrackEventOutcome>;
   TrackEventsResult: ResolverTypeWrapper<TrackEventsResult>;
+  UnmergeResult: ResolverTypeWrapper<Omit<UnmergeResult, 'remaining' | 'split'> & { remaining: ResolversTypes['Profile'], split: ResolversTypes['Profile'] }>;
   UpsertCrmContactsResult: ResolverTypeWrapper<UpsertCrmContactsResult>;
+  WaterfallStep: ResolverTypeWrapper<WaterfallStep>;
   Webhook: ResolverTypeWrapper<WebhookDoc>;
   WebhookInput: WebhookInput;
 };
@@ -808,12 +1035,18 @@ export type ResolversParentTypes = {
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventInput: EventInput;
   EventStats: EventStatsDoc;
+  FieldComparison: FieldComparison;
+  FieldWeight: FieldWeight;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Identifier: Identifier;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
-  MergeLogEntry: MergePointerDoc;
+  MatchExplanation: MatchExplanation;
+  MatchModelInfo: MatchModelInfo;
+  MatchScore: MatchEvidence;
+  MatchThresholds: MatchThresholds;
+  MergeLogEntry: MergeLogItem;
   Mutation: {};
   Order: OrderRow;
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
@@ -829,6 +1062,9 @@ export type ResolversParentTypes = {
   ProfileEdge: Omit<ProfileEdge, 'node'> & { node: ResolversParentTypes['Profile'] };
   Query: {};
   RecordOrdersResult: RecordOrdersResult;
+  ReviewConnection: Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReviewEdge']> };
+  ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['ReviewItem'] };
+  ReviewItem: ReviewItemDoc;
   Segment: SegmentDoc;
   SegmentMembershipChange: SegmentChangeDoc;
   SegmentStats: Omit<SegmentStats, 'lastChange'> & { lastChange: ResolversParentTypes['SegmentMembershipChange'] };
@@ -838,7 +1074,9 @@ export type ResolversParentTypes = {
   Subscription: {};
   TrackEventOutcome: TrackEventOutcome;
   TrackEventsResult: TrackEventsResult;
+  UnmergeResult: Omit<UnmergeResult, 'remaining' | 'split'> & { remaining: ResolversParentTypes['Profile'], split: ResolversParentTypes['Profile'] };
   UpsertCrmContactsResult: UpsertCrmContactsResult;
+  WaterfallStep: WaterfallStep;
   Webhook: WebhookDoc;
   WebhookInput: WebhookInput;
 };
@@ -907,6 +1145,25 @@ export type EventStatsResolvers<ContextType = GraphQLContext, ParentType extends
 
 export type EventTypeResolvers = { ALIAS: 'alias', GROUP: 'group', IDENTIFY: 'identify', PAGE: 'page', SCREEN: 'screen', TRACK: 'track' };
 
+export type FieldComparisonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FieldComparison'] = ResolversParentTypes['FieldComparison']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  level?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  m?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  termFrequency?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  u?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  valueA?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  valueB?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type FieldWeightResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FieldWeight'] = ResolversParentTypes['FieldWeight']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  level?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type IdentifierResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Identifier'] = ResolversParentTypes['Identifier']> = {
   kind?: Resolver<ResolversTypes['IdentifierKind'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -917,16 +1174,65 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type MatchExplanationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MatchExplanation'] = ResolversParentTypes['MatchExplanation']> = {
+  decision?: Resolver<ResolversTypes['MatchDecision'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['FieldComparison']>, ParentType, ContextType>;
+  modelVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  priorWeight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  profileA?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  profileB?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordA?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordB?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  thresholds?: Resolver<ResolversTypes['MatchThresholds'], ParentType, ContextType>;
+  totalWeight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  waterfall?: Resolver<Array<ResolversTypes['WaterfallStep']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type MatchModelInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MatchModelInfo'] = ResolversParentTypes['MatchModelInfo']> = {
+  candidatePairs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  iterations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  prior?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  randomPairs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thresholds?: Resolver<ResolversTypes['MatchThresholds'], ParentType, ContextType>;
+  trainedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type MatchScoreResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MatchScore'] = ResolversParentTypes['MatchScore']> = {
+  fields?: Resolver<Array<ResolversTypes['FieldWeight']>, ParentType, ContextType>;
+  modelVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  otherRecordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalWeight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type MatchThresholdsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MatchThresholds'] = ResolversParentTypes['MatchThresholds']> = {
+  merge?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  review?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type MembershipChangeResolvers = { ENTERED: 'entered', LEFT: 'left' };
 
 export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MergeLogEntry'] = ResolversParentTypes['MergeLogEntry']> = {
+  action?: Resolver<ResolversTypes['MergeAction'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   linkedBy?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
+  match?: Resolver<Maybe<ResolversTypes['MatchScore']>, ParentType, ContextType>;
   mergedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['MergeReason'], ParentType, ContextType>;
   recordId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   survivorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  undoneBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -934,9 +1240,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   addSegmentWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationAddSegmentWebhookArgs, 'segmentId' | 'webhook'>>;
   defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'name' | 'rule'>>;
   deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'id'>>;
+  mergeProfiles?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationMergeProfilesArgs, 'otherProfileId' | 'profileId'>>;
   recordOrders?: Resolver<ResolversTypes['RecordOrdersResult'], ParentType, ContextType, RequireFields<MutationRecordOrdersArgs, 'orders'>>;
   removeSegmentWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSegmentWebhookArgs, 'segmentId' | 'webhookId'>>;
+  resolveReview?: Resolver<ResolversTypes['ReviewItem'], ParentType, ContextType, RequireFields<MutationResolveReviewArgs, 'decision' | 'id'>>;
   trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events'>>;
+  unmergeProfile?: Resolver<ResolversTypes['UnmergeResult'], ParentType, ContextType, RequireFields<MutationUnmergeProfileArgs, 'profileId' | 'recordIds'>>;
   updateSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id'>>;
   upsertCrmContact?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactArgs, 'input'>>;
   upsertCrmContacts?: Resolver<ResolversTypes['UpsertCrmContactsResult'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactsArgs, 'inputs'>>;
@@ -1030,9 +1339,12 @@ export type ProfileEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  matchExplanation?: Resolver<Maybe<ResolversTypes['MatchExplanation']>, ParentType, ContextType, RequireFields<QueryMatchExplanationArgs, 'profileA' | 'profileB'>>;
+  matchModel?: Resolver<ResolversTypes['MatchModelInfo'], ParentType, ContextType>;
   profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileArgs, 'id'>>;
   profileByIdentifier?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileByIdentifierArgs, 'kind' | 'value'>>;
   profiles?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, Partial<QueryProfilesArgs>>;
+  reviewQueue?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, Partial<QueryReviewQueueArgs>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
   segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
 };
@@ -1043,6 +1355,34 @@ export type RecordOrdersResultResolvers<ContextType = GraphQLContext, ParentType
   written?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
+
+export type ReviewConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReviewConnection'] = ResolversParentTypes['ReviewConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ReviewEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReviewEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReviewEdge'] = ResolversParentTypes['ReviewEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReviewItem'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReviewItemResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReviewItem'] = ResolversParentTypes['ReviewItem']> = {
+  candidateProfile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType>;
+  candidateRecordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['MatchScore'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReviewStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReviewStatusResolvers = { ACCEPTED: 'accepted', OPEN: 'open', REJECTED: 'rejected', SUPERSEDED: 'superseded' };
 
 export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1112,10 +1452,26 @@ export type TrackEventsResultResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UnmergeResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UnmergeResult'] = ResolversParentTypes['UnmergeResult']> = {
+  movedProfileIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Profile'], ParentType, ContextType>;
+  split?: Resolver<ResolversTypes['Profile'], ParentType, ContextType>;
+  unmergeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type UpsertCrmContactsResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpsertCrmContactsResult'] = ResolversParentTypes['UpsertCrmContactsResult']> = {
   changed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   outcomes?: Resolver<Array<ResolversTypes['CrmContactOutcome']>, ParentType, ContextType>;
   unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WaterfallStepResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WaterfallStep'] = ResolversParentTypes['WaterfallStep']> = {
+  cumulative?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  probability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1136,8 +1492,14 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EventEdge?: EventEdgeResolvers<ContextType>;
   EventStats?: EventStatsResolvers<ContextType>;
   EventType?: EventTypeResolvers;
+  FieldComparison?: FieldComparisonResolvers<ContextType>;
+  FieldWeight?: FieldWeightResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  MatchExplanation?: MatchExplanationResolvers<ContextType>;
+  MatchModelInfo?: MatchModelInfoResolvers<ContextType>;
+  MatchScore?: MatchScoreResolvers<ContextType>;
+  MatchThresholds?: MatchThresholdsResolvers<ContextType>;
   MembershipChange?: MembershipChangeResolvers;
   MergeLogEntry?: MergeLogEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1154,6 +1516,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ProfileEdge?: ProfileEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordOrdersResult?: RecordOrdersResultResolvers<ContextType>;
+  ReviewConnection?: ReviewConnectionResolvers<ContextType>;
+  ReviewEdge?: ReviewEdgeResolvers<ContextType>;
+  ReviewItem?: ReviewItemResolvers<ContextType>;
+  ReviewStatus?: ReviewStatusResolvers;
   Segment?: SegmentResolvers<ContextType>;
   SegmentMembershipChange?: SegmentMembershipChangeResolvers<ContextType>;
   SegmentStats?: SegmentStatsResolvers<ContextType>;
@@ -1163,7 +1529,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   TrackEventOutcome?: TrackEventOutcomeResolvers<ContextType>;
   TrackEventsResult?: TrackEventsResultResolvers<ContextType>;
+  UnmergeResult?: UnmergeResultResolvers<ContextType>;
   UpsertCrmContactsResult?: UpsertCrmContactsResultResolvers<ContextType>;
+  WaterfallStep?: WaterfallStepResolvers<ContextType>;
   Webhook?: WebhookResolvers<ContextType>;
 };
 

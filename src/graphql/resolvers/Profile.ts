@@ -31,8 +31,17 @@ export const CurrencyTotal: CurrencyTotalResolvers = {
 };
 
 export const MergeLogEntry: MergeLogEntryResolvers = {
-  survivorId: (m) => m.into,
-  mergedId: (m) => m._id,
+  action: (m) => m.action,
+  survivorId: (m) => (m.action === 'MERGE' ? m.pointer.into : m.unmerge.fromProfileId),
+  mergedId: (m) => (m.action === 'MERGE' ? m.pointer._id : m.unmerge.toProfileId),
+  reason: (m) => (m.action === 'MERGE' ? m.pointer.reason : 'MANUAL'),
+  linkedBy: (m) => (m.action === 'MERGE' ? m.pointer.linkedBy : null),
+  recordId: (m) => (m.action === 'MERGE' ? m.pointer.recordId : null),
+  explanation: (m) => (m.action === 'MERGE' ? m.pointer.explanation : m.unmerge.explanation),
+  match: (m) => (m.action === 'MERGE' ? (m.pointer.match ?? null) : null),
+  undoneBy: (m) => (m.action === 'MERGE' ? m.undoneBy : null),
+  recordIds: (m) => (m.action === 'MERGE' ? [] : m.unmerge.recordIds),
+  at: (m) => (m.action === 'MERGE' ? m.pointer.at : m.unmerge.at),
 };
 
 export const Event: EventResolvers = {

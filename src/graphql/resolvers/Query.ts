@@ -1,6 +1,8 @@
 import type { QueryResolvers } from '../generated/resolvers-types';
+import { MatchingQuery } from './Matching';
 
 export const Query: QueryResolvers = {
+  ...MatchingQuery,
   profile: (_, { id }, { profiles }) => profiles.byId(id),
   profileByIdentifier: (_, { kind, value }, { profiles }) => profiles.byIdentifier(kind, value),
   segment: (_, { id }, { segments }) => segments.get(id),

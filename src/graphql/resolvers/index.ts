@@ -1,5 +1,6 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
+import { ReviewItem } from './Matching';
 import { Mutation } from './Mutation';
 import { CurrencyTotal, Event, MergeLogEntry, Profile } from './Profile';
 import { Query } from './Query';
@@ -35,4 +36,11 @@ export const resolvers: Resolvers = {
   Segment,
   SegmentMembershipChange,
   MembershipChange: { ENTERED: 'entered', LEFT: 'left' },
+  ReviewItem,
+  ReviewStatus: {
+    OPEN: 'open',
+    ACCEPTED: 'accepted',
+    REJECTED: 'rejected',
+    SUPERSEDED: 'superseded',
+  },
 };

@@ -14,11 +14,13 @@ import type {
   RawRecordDoc,
   SegmentSubjectDoc,
   TraitRecordDoc,
+  UnmergeDoc,
 } from '../models';
 
 export interface Collections {
   identities: Collection<IdentityDoc>;
   mergePointers: Collection<MergePointerDoc>;
+  unmerges: Collection<UnmergeDoc>;
   profileLog: Collection<LogEntryDoc<ProfileLogEntry>>;
   eventLog: Collection<LogEntryDoc<EventDoc>>;
   logTails: Collection<LogTailDoc>;
@@ -36,6 +38,7 @@ export interface Collections {
 export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   identities: 'identities',
   mergePointers: 'merge_pointers',
+  unmerges: 'unmerges',
   profileLog: 'profile_log',
   eventLog: 'event_log',
   logTails: 'log_tails',
@@ -55,6 +58,7 @@ export function collections(db: Db): Collections {
   return {
     identities: c('identities'),
     mergePointers: c('mergePointers'),
+    unmerges: c('unmerges'),
     profileLog: c('profileLog'),
     eventLog: c('eventLog'),
     logTails: c('logTails'),

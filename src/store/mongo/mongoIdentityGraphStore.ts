@@ -79,6 +79,22 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     return insertUnlessExists(() => this.c.mergePointers.insertOne(doc));
   }
 
+  async replaceMergePointer(doc: Parameters<IdentityGraphStore['replaceMergePointer']>[0]) {
+    await this.c.mergePointers.replaceOne({ _id: doc._id }, doc, { upsert: true });
+  }
+
+  async deleteMergePointer(profileId: string) {
+    await this.c.mergePointers.deleteOne({ _id: profileId });
+  }
+
+  async insertUnmerge(doc: Parameters<IdentityGraphStore['insertUnmerge']>[0]) {
+    await this.c.unmerges.insertOne(doc);
+  }
+
+  getUnmerges(ids: string[]) {
+    return getByIds(this.c.unmerges, ids);
+  }
+
   getRecords(ids: string[]) {
     return getByIds(this.c.records, ids);
   }

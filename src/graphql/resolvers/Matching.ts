@@ -1,0 +1,79 @@
+import { ErrorCode, MosaicError } from '../../errors';
+import type { MatchingService } from '../../matching/matchingService';
+import type { Services } from '../../services';
+import type {
+  MutationResolvers,
+  QueryResolvers,
+  ReviewItemResolvers,
+} from '../generated/resolvers-types';
+
+/** Matching is optional (MOSAIC_MATCHING=off); its operations then say so. */
+function matching(services: Services): MatchingService {
+  if (services.matching === null)
+    throw new MosaicError(
+      ErrorCode.BAD_USER_INPUT,
+      'probabilistic matching is switched off on this deployment (MOSAIC_MATCHING=off)',
+    );
+  return services.matching;
+}
+
+/** Who did it, for the merge log; named keys and roles arrive with security (issue #6). */
+const ACTOR = 'an operator';
+
+export const MatchingQuery: Pick<
+  QueryResolvers,
+  'matchExplanation' | 'reviewQueue' | 'matchModel'
+> = {
+  matchExplanation: (_, { profileA, profileB }, { services }) =>
+    matching(services).explain(profileA, profileB),
+  reviewQueue: async (_, { first, after }, { services }) => {
+    const page = await matching(services).reviewPage(first, after);
+    return {
+      edges: page.items.map((node) => ({ cursor: node.id, node })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.id ?? null },
+    };
+  },
+  matchModel: async (_, __, { services }) => {
+    const m = matching(services);
+    const model = await m.models.latest();
+    return {
+      version: model.version,
+      trainedAt: model.trainedAt,
+      ...model.trainedOn,
+      prior: model.prior,
+      thresholds: m.matcher.thresholds,
+    };
+  },
+};
+
+export const MatchingMutation: Pick<
+  MutationResolvers,
+  'mergeProfiles' | 'unmergeProfile' | 'resolveReview'
+> = {
+  mergeProfiles: (_, { profileId, otherProfileId, note }, { services }) =>
+    services.identityAdmin.merge(profileId, otherProfileId, note ?? null, ACTOR),
+  unmergeProfile: async (_, { profileId, recordIds }, { services }) => {
+    const result = await services.identityAdmin.unmerge(profileId, recordIds, ACTOR);
+    return {
+      unmergeId: result.unmerge._id,
+      remaining: result.remaining,
+      split: result.split,
+      movedProfileIds: result.unmerge.movedProfileIds,
+    };
+  },
+  resolveReview: (_, { id, decision }, { services }) =>
+    matching(services).resolveReview(id, decision, ACTOR),
+};
+
+export const ReviewItem: ReviewItemResolvers = {
+  profile: (r, _, { profiles }) => profiles.byId(r.profileId),
+  candidateProfile: (r, _, { profiles }) => profiles.byId(r.candidateProfileId),
+  score: (r) => ({
+    recordId: r.recordId,
+    otherRecordId: r.candidateRecordId,
+    probability: r.probability,
+    totalWeight: r.score.total,
+    modelVersion: r.modelVersion,
+    fields: r.score.fields.map((f) => ({ field: f.field, level: f.level, weight: f.weight })),
+  }),
+};

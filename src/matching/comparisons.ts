@@ -1,0 +1,181 @@
+import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein';
+import jaroWinkler from 'talisman/metrics/jaro-winkler';
+import type { MatchField, MatchValues } from './matchFields';
+
+/**
+ * How two records are compared, field by field. Each field has comparison levels from
+ * strongest to weakest agreement; the last level is always "disagree". A pair whose value
+ * is missing on either side is at no level at all (it weighs nothing either way).
+ * Fellegi-Sunter estimates, per level, how often true matches (m) and non-matches (u)
+ * land there; the levels only need to be ordered and mutually exclusive.
+ */
+export interface FieldComparison {
+  field: MatchField;
+  /** Level names, strongest first, the last one meaning "disagree". */
+  levels: readonly string[];
+  /** The level index of the pair, or null when either side lacks the value. */
+  compare(a: MatchValues, b: MatchValues): number | null;
+  /** Whether an exact agreement is weighed by how common the value is. */
+  termFrequency: boolean;
+}
+
+const jw = (a: string, b: string): number => jaroWinkler(a, b);
+const edits = (a: string, b: string): number => damerauLevenshtein(a, b);
+
+/** A name: exact, close spelling, swapped with the other name field, loosely similar, different. */
+function nameComparison(field: 'givenName' | 'surname', other: MatchField): FieldComparison {
+  return {
+    field,
+    levels: [
+      'exact',
+      'jaro-winkler ≥ 0.92',
+      'swapped with ' + other,
+      'jaro-winkler ≥ 0.80',
+      'different',
+    ],
+    termFrequency: true,
+    compare(a, b) {
+      const x = a[field];
+      const y = b[field];
+      if (x === undefined || y === undefined) {
+        // A name moved to the other field (given name entered as surname) still agrees.
+        if (x !== undefined && x === b[other]) return 2;
+        if (y !== undefined && y === a[other]) return 2;
+        return null;
+      }
+      if (x === y) return 0;
+      const s = jw(x, y);
+      if (s >= 0.92) return 1;
+      if (x === b[other] || y === a[other]) return 2;
+      return s >= 0.8 ? 3 : 4;
+    },
+  };
+}
+
+/** A code or id: exact, one edit (a typo or two swapped characters), two edits, different. */
+function codeComparison(
+  field: MatchField,
+  maxEdits: 1 | 2,
+  termFrequency = false,
+): FieldComparison {
+  const levels =
+    maxEdits === 2 ? ['exact', '1 edit', '2 edits', 'different'] : ['exact', '1 edit', 'different'];
+  return {
+    field,
+    levels,
+    termFrequency,
+    compare(a, b) {
+      const x = a[field];
+      const y = b[field];
+      if (x === undefined || y === undefined) return null;
+      if (x === y) return 0;
+      const d = edits(x, y);
+      if (d <= maxEdits) return d;
+      return levels.length - 1;
+    },
+  };
+}
+
+/** Free text (street, town): exact, close spelling, different. */
+function textComparison(field: MatchField, termFrequency: boolean): FieldComparison {
+  return {
+    field,
+    levels: ['exact', 'jaro-winkler ≥ 0.90', 'different'],
+    termFrequency,
+    compare(a, b) {
+      const x = a[field];
+      const y = b[field];
+      if (x === undefined || y === undefined) return null;
+      if (x === y) return 0;
+      return jw(x, y) >= 0.9 ? 1 : 2;
+    },
+  };
+}
+
+function exactComparison(field: MatchField, termFrequency: boolean): FieldComparison {
+  return {
+    field,
+    levels: ['exact', 'different'],
+    termFrequency,
+    compare(a, b) {
+      const x = a[field];
+      const y = b[field];
+      if (x === undefined || y === undefined) return null;
+      return x === y ? 0 : 1;
+    },
+  };
+}
+
+/** `YYYYMMDD` → days since epoch, or null for something that is not a date. */
+function dayNumber(value: string): number | null {
+  if (!/^\d{8}$/.test(value)) return null;
+  const t = Date.UTC(+value.slice(0, 4), +value.slice(4, 6) - 1, +value.slice(6, 8));
+  return Number.isNaN(t) ? null : t / 86_400_000;
+}
+
+/**
+ * Birth dates: exact, one typed digit off or two swapped, day and month swapped, within a
+ * year, different. Edits are counted on the digits, since typing errors are what occur.
+ */
+const birthDateComparison: FieldComparison = {
+  field: 'birthDate',
+  levels: ['exact', '1 edit', 'day and month swapped', 'within a year', 'different'],
+  termFrequency: false,
+  compare(a, b) {
+    const x = a.birthDate;
+    const y = b.birthDate;
+    if (x === undefined || y === undefined) return null;
+    if (x === y) return 0;
+    if (edits(x, y) <= 1) return 1;
+    if (x.length === 8 && y.length === 8 && x.slice(0, 4) === y.slice(0, 4)) {
+      if (x.slice(4, 6) === y.slice(6, 8) && x.slice(6, 8) === y.slice(4, 6)) return 2;
+    }
+    const dx = dayNumber(x);
+    const dy = dayNumber(y);
+    if (dx !== null && dy !== null && Math.abs(dx - dy) <= 366) return 3;
+    return 4;
+  },
+};
+
+/**
+ * Emails: exact, same mailbox name at another domain, different. No "one edit" level:
+ * `anna1@x.com` and `anna2@x.com` are usually two people, and typed emails that fail
+ * validation never get this far.
+ */
+const emailComparison: FieldComparison = {
+  field: 'email',
+  levels: ['exact', 'same local part', 'different'],
+  termFrequency: false,
+  compare(a, b) {
+    const x = a.email;
+    const y = b.email;
+    if (x === undefined || y === undefined) return null;
+    if (x === y) return 0;
+    const local = (e: string) => e.split('@')[0]!;
+    return local(x) === local(y) ? 1 : 2;
+  },
+};
+
+/** Every comparison, in the order explanations list them. */
+export const COMPARISONS: readonly FieldComparison[] = [
+  nameComparison('givenName', 'surname'),
+  nameComparison('surname', 'givenName'),
+  birthDateComparison,
+  codeComparison('nationalId', 2),
+  exactComparison('streetNumber', false),
+  textComparison('street', true),
+  textComparison('locality', true),
+  textComparison('city', true),
+  codeComparison('postcode', 1, true),
+  exactComparison('region', false),
+  emailComparison,
+  // Exact only: numbers one digit apart are neighbours' lines as often as typos.
+  exactComparison('phone', false),
+];
+
+/** The comparison vector of a pair: one level index (or null for missing) per comparison. */
+export type ComparisonVector = (number | null)[];
+
+export function compareValues(a: MatchValues, b: MatchValues): ComparisonVector {
+  return COMPARISONS.map((c) => c.compare(a, b));
+}

@@ -1,0 +1,185 @@
+import { COMPARISONS, compareValues } from './comparisons';
+import type { MatchField, MatchValues } from './matchFields';
+
+/** Per comparison level: P(level | match) and P(level | non-match). */
+export interface LevelParameters {
+  m: number;
+  u: number;
+}
+
+/**
+ * A Fellegi-Sunter model: per field and level the m and u probabilities, and the prior
+ * probability that two candidates (records sharing a blocking key) are the same person.
+ * Versioned: every training stores a new version; decisions name the version they used.
+ */
+export interface MatchModel {
+  version: number;
+  trainedAt: Date | null;
+  /** What the parameters were estimated from. */
+  trainedOn: { records: number; candidatePairs: number; randomPairs: number; iterations: number };
+  prior: number;
+  /** Per comparison (in `COMPARISONS` order), per level. */
+  levels: Record<MatchField, LevelParameters[]>;
+}
+
+/** Where a pair must score to be merged automatically, or to be put before a person. */
+export interface MatchThresholds {
+  /** Match probability at or above which two profiles are merged on arrival. */
+  merge: number;
+  /** Match probability at or above which (and below `merge`) the pair is queued for review. */
+  review: number;
+}
+
+/** How common a value is among stored records: the chance a random record has it. */
+export type TermFrequency = (field: MatchField, value: string) => number | undefined;
+
+export interface FieldWeight {
+  field: MatchField;
+  /** The comparison level, or null when either side lacks the value. */
+  level: string | null;
+  /** log2(m/u): the evidence this field adds, in bits (0 when missing). */
+  weight: number;
+  m: number | null;
+  u: number | null;
+  /** Set when the u of an exact agreement was the value's own frequency. */
+  termFrequency: number | null;
+}
+
+export interface PairScore {
+  /** log2 of the prior odds. */
+  priorWeight: number;
+  fields: FieldWeight[];
+  /** Prior plus every field's weight: log2 of the posterior odds. */
+  total: number;
+  probability: number;
+}
+
+/** u of a term-frequency-adjusted exact match is never taken below this (unseen values). */
+const MIN_TF_U = 1e-5;
+
+/**
+ * Defaults used until the store holds enough records to train on: cautious values of the
+ * kind seen on person data (m: agreement among true matches despite typos; u: chance
+ * agreement between different people). Training replaces all of them.
+ */
+const DEFAULT_LEVELS: Record<MatchField, [number, number][]> = {
+  givenName: [
+    [0.85, 0.01],
+    [0.06, 0.005],
+    [0.02, 0.0005],
+    [0.03, 0.05],
+    [0.04, 0.9345],
+  ],
+  surname: [
+    [0.85, 0.005],
+    [0.06, 0.003],
+    [0.02, 0.0005],
+    [0.03, 0.04],
+    [0.04, 0.9515],
+  ],
+  birthDate: [
+    [0.8, 0.0005],
+    [0.1, 0.005],
+    [0.02, 0.0002],
+    [0.04, 0.05],
+    [0.04, 0.9443],
+  ],
+  nationalId: [
+    [0.85, 0.0001],
+    [0.08, 0.0005],
+    [0.03, 0.005],
+    [0.04, 0.9944],
+  ],
+  streetNumber: [
+    [0.85, 0.05],
+    [0.15, 0.95],
+  ],
+  street: [
+    [0.8, 0.002],
+    [0.1, 0.01],
+    [0.1, 0.988],
+  ],
+  locality: [
+    [0.75, 0.002],
+    [0.1, 0.01],
+    [0.15, 0.988],
+  ],
+  city: [
+    [0.8, 0.01],
+    [0.1, 0.02],
+    [0.1, 0.97],
+  ],
+  postcode: [
+    [0.85, 0.005],
+    [0.08, 0.02],
+    [0.07, 0.975],
+  ],
+  region: [
+    [0.9, 0.2],
+    [0.1, 0.8],
+  ],
+  email: [
+    [0.85, 0.0001],
+    [0.1, 0.0005],
+    [0.05, 0.9994],
+  ],
+  phone: [
+    [0.85, 0.0001],
+    [0.15, 0.9999],
+  ],
+};
+
+export function defaultModel(): MatchModel {
+  const levels = {} as Record<MatchField, LevelParameters[]>;
+  for (const c of COMPARISONS) {
+    levels[c.field] = DEFAULT_LEVELS[c.field].map(([m, u]) => ({ m, u }));
+  }
+  return {
+    version: 0,
+    trainedAt: null,
+    trainedOn: { records: 0, candidatePairs: 0, randomPairs: 0, iterations: 0 },
+    prior: 0.01,
+    levels,
+  };
+}
+
+const log2 = Math.log2;
+
+export function probabilityOf(totalWeight: number): number {
+  return 1 / (1 + 2 ** -totalWeight);
+}
+
+/**
+ * Scores a pair: the sum of per-field log-likelihood ratios plus the prior, each field's
+ * part kept for the explanation. An exact agreement on a term-frequency field is weighed
+ * by how common the value is (agreeing on "smith" says less than on "zyskowski").
+ */
+export function scorePair(
+  model: MatchModel,
+  a: MatchValues,
+  b: MatchValues,
+  tf: TermFrequency,
+): PairScore {
+  const vector = compareValues(a, b);
+  const priorWeight = log2(model.prior / (1 - model.prior));
+  let total = priorWeight;
+  const fields = COMPARISONS.map((c, i): FieldWeight => {
+    const level = vector[i] ?? null;
+    if (level === null)
+      return { field: c.field, level: null, weight: 0, m: null, u: null, termFrequency: null };
+    const p = model.levels[c.field][level]!;
+    let u = p.u;
+    let termFrequency: number | null = null;
+    if (level === 0 && c.termFrequency) {
+      const f = tf(c.field, a[c.field]!);
+      if (f !== undefined) {
+        termFrequency = f;
+        u = Math.max(f, MIN_TF_U);
+      }
+    }
+    const weight = log2(p.m / u);
+    total += weight;
+    return { field: c.field, level: c.levels[level]!, weight, m: p.m, u, termFrequency };
+  });
+  return { priorWeight, fields, total, probability: probabilityOf(total) };
+}

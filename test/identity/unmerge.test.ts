@@ -1,0 +1,230 @@
+import { startTestApp, type TestApp } from '../support/app';
+import { postGraphQL } from '../support/gatewayProcess';
+
+/**
+ * Two people merged by mistake, then split back out: every identifier, event and order
+ * ends on the right profile, and both operations are in each profile's merge log.
+ */
+
+let t: TestApp;
+
+const gql = async <T = Record<string, unknown>>(
+  query: string,
+  variables?: Record<string, unknown>,
+) => {
+  const { status, body } = await postGraphQL<T>(t.url, query, variables);
+  if (status !== 200 || body.errors)
+    throw new Error(`GraphQL failed (${status}): ${JSON.stringify(body.errors)}`);
+  return body.data!;
+};
+
+const gqlError = async (query: string, variables?: Record<string, unknown>) => {
+  const { body } = await postGraphQL(t.url, query, variables);
+  return body.errors?.[0] as { message: string; extensions: { code: string } } | undefined;
+};
+
+interface ProfileView {
+  id: string;
+  identifiers: { kind: string; value: string }[];
+  mergedFrom: string[];
+  events: { edges: { node: { id: string } }[] };
+  orders: { edges: { node: { orderId: string } }[] };
+  mergeLog: {
+    action: string;
+    survivorId: string;
+    mergedId: string;
+    reason: string;
+    undoneBy: string | null;
+    recordIds: string[];
+    explanation: string;
+  }[];
+}
+
+const PROFILE_FIELDS = `
+  id identifiers { kind value } mergedFrom
+  events(first: 50) { edges { node { id } } }
+  orders(first: 50) { edges { node { orderId } } }
+  mergeLog { action survivorId mergedId reason undoneBy recordIds explanation }`;
+
+const byEmail = async (email: string): Promise<ProfileView> =>
+  (
+    await gql<{ profileByIdentifier: ProfileView }>(
+      `query($v: String!) { profileByIdentifier(kind: EMAIL, value: $v) { ${PROFILE_FIELDS} } }`,
+      { v: email },
+    )
+  ).profileByIdentifier;
+
+const ids = (p: ProfileView) => p.identifiers.map((i) => `${i.kind}:${i.value}`).sort();
+const eventIds = (p: ProfileView) => p.events.edges.map((e) => e.node.id).sort();
+const orderIds = (p: ProfileView) => p.orders.edges.map((e) => e.node.orderId).sort();
+
+/** A person: a CRM contact, two orders, a logged-in session, and (Bob) a phone used before logging in. */
+async function seedPerson(name: string, withDevice: boolean): Promise<void> {
+  const email = `${name}@example.com`;
+  await gql(`mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`, {
+    i: { crmId: `crm-${name}`, firstName: name, lastName: 'Doe', emails: [email] },
+  });
+  await gql(`mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { written } }`, {
+    o: [1, 2].map((k) => ({
+      orderId: `order-${name}-${k}`,
+      customerId: `cust-${name}`,
+      email,
+      placedAt: new Date(Date.UTC(2026, 5, k)).toISOString(),
+      currency: 'EUR',
+      total: 10 * k,
+      items: [{ sku: 'sku', quantity: 1, unitPrice: 10 * k }],
+    })),
+  });
+  const events: Record<string, unknown>[] = [
+    { type: 'IDENTIFY', messageId: `identify-${name}`, userId: `user-${name}`, traits: { email } },
+    { type: 'TRACK', messageId: `track-${name}`, userId: `user-${name}`, event: 'Viewed' },
+  ];
+  if (withDevice) {
+    events.push(
+      { type: 'PAGE', messageId: `page-${name}`, anonymousId: `phone-${name}`, name: 'Home' },
+      {
+        type: 'ALIAS',
+        messageId: `alias-${name}`,
+        previousId: `phone-${name}`,
+        userId: `user-${name}`,
+      },
+    );
+  }
+  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, { e: events });
+}
+
+beforeAll(async () => {
+  t = await startTestApp('unmerge');
+  await seedPerson('alice', false);
+  await seedPerson('bob', true);
+}, 120_000);
+
+afterAll(() => t?.close());
+
+test('a wrong merge is undone: identifiers, events and orders go back, and the merge log shows both', async () => {
+  const aliceBefore = await byEmail('alice@example.com');
+  const bobBefore = await byEmail('bob@example.com');
+  expect(aliceBefore.id).not.toBe(bobBefore.id);
+  // Bob's phone was merged into his profile by the alias call: it must leave with him.
+  expect(bobBefore.mergedFrom).toHaveLength(1);
+
+  // The mistake: an operator merges Bob into Alice.
+  const merged = (
+    await gql<{ mergeProfiles: ProfileView }>(
+      `mutation($a: ID!, $b: ID!) { mergeProfiles(profileId: $a, otherProfileId: $b, note: "looked alike") { ${PROFILE_FIELDS} } }`,
+      { a: aliceBefore.id, b: bobBefore.id },
+    )
+  ).mergeProfiles;
+  const survivor = [aliceBefore.id, bobBefore.id].sort()[0]!;
+  expect(merged.id).toBe(survivor);
+  expect(ids(merged)).toEqual([...ids(aliceBefore), ...ids(bobBefore)].sort());
+  expect(eventIds(merged)).toEqual([...eventIds(aliceBefore), ...eventIds(bobBefore)].sort());
+  expect(orderIds(merged)).toEqual([...orderIds(aliceBefore), ...orderIds(bobBefore)].sort());
+  expect((await byEmail('bob@example.com')).id).toBe(survivor);
+
+  // The fix: split Bob's CRM record back out.
+  const result = (
+    await gql<{
+      unmergeProfile: {
+        unmergeId: string;
+        remaining: ProfileView;
+        split: ProfileView;
+        movedProfileIds: string[];
+      };
+    }>(
+      `mutation($p: ID!, $r: [String!]!) { unmergeProfile(profileId: $p, recordIds: $r) {
+        unmergeId movedProfileIds remaining { ${PROFILE_FIELDS} } split { ${PROFILE_FIELDS} } } }`,
+      { p: survivor, r: ['crm:crm-bob'] },
+    )
+  ).unmergeProfile;
+  expect(result.remaining.id).toBe(aliceBefore.id);
+  expect(result.split.id).toBe(bobBefore.id);
+  expect(result.movedProfileIds.sort()).toEqual([bobBefore.id, ...bobBefore.mergedFrom].sort());
+
+  // Read back afresh, by identifier: everything is where it was before the mistake.
+  for (const [before, email] of [
+    [aliceBefore, 'alice@example.com'],
+    [bobBefore, 'bob@example.com'],
+  ] as const) {
+    const after = await byEmail(email);
+    expect(after.id).toBe(before.id);
+    expect(ids(after)).toEqual(ids(before));
+    expect(after.mergedFrom).toEqual(before.mergedFrom);
+    expect(eventIds(after)).toEqual(eventIds(before));
+    expect(orderIds(after)).toEqual(orderIds(before));
+  }
+  for (const [kind, value, owner] of [
+    ['USER_ID', 'user-bob', bobBefore.id],
+    ['ANONYMOUS_ID', 'phone-bob', bobBefore.id],
+    ['CUSTOMER_ID', 'cust-bob', bobBefore.id],
+    ['CRM_ID', 'crm-alice', aliceBefore.id],
+    ['CUSTOMER_ID', 'cust-alice', aliceBefore.id],
+  ] as const) {
+    const found = await gql<{ profileByIdentifier: { id: string } }>(
+      `query($k: IdentifierKind!, $v: String!) { profileByIdentifier(kind: $k, value: $v) { id } }`,
+      { k: kind, v: value },
+    );
+    expect([kind, value, found.profileByIdentifier.id]).toEqual([kind, value, owner]);
+  }
+
+  // Both operations are in both profiles' merge logs, the merge marked as undone.
+  const alice = await byEmail('alice@example.com');
+  const bob = await byEmail('bob@example.com');
+  expect(alice.mergeLog).toEqual([
+    expect.objectContaining({
+      action: 'MERGE',
+      survivorId: aliceBefore.id,
+      mergedId: bobBefore.id,
+      reason: 'MANUAL',
+      undoneBy: result.unmergeId,
+    }),
+    expect.objectContaining({
+      action: 'UNMERGE',
+      survivorId: aliceBefore.id,
+      mergedId: bobBefore.id,
+      recordIds: ['crm:crm-bob'],
+    }),
+  ]);
+  expect(alice.mergeLog[0]!.explanation).toContain('looked alike');
+  expect(bob.mergeLog.map((m) => [m.action, m.reason, m.undoneBy])).toEqual([
+    ['MERGE', 'ALIAS', null],
+    ['MERGE', 'MANUAL', result.unmergeId],
+    ['UNMERGE', 'MANUAL', null],
+  ]);
+
+  // New data for Bob goes to Bob, and the pair is never merged automatically again.
+  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+    e: [{ type: 'TRACK', messageId: 'track-bob-later', userId: 'user-bob', event: 'Bought' }],
+  });
+  expect(eventIds(await byEmail('bob@example.com'))).toContain('track-bob-later');
+  expect(eventIds(await byEmail('alice@example.com'))).not.toContain('track-bob-later');
+  const explanation = await gql<{ matchExplanation: { rejected: boolean } | null }>(
+    `query($a: ID!, $b: ID!) { matchExplanation(profileA: $a, profileB: $b) { rejected } }`,
+    { a: aliceBefore.id, b: bobBefore.id },
+  );
+  expect(explanation.matchExplanation?.rejected).toBe(true);
+});
+
+test('unmerge refuses what it cannot do, with the field and the reason', async () => {
+  const alice = await byEmail('alice@example.com');
+  const notInProfile = await gqlError(
+    `mutation($p: ID!) { unmergeProfile(profileId: $p, recordIds: ["crm:crm-bob"]) { unmergeId } }`,
+    { p: alice.id },
+  );
+  expect(notInProfile?.extensions.code).toBe('BAD_USER_INPUT');
+  expect(notInProfile?.message).toMatch(/recordIds\[0\].*not part of profile/);
+
+  const unknown = await gqlError(
+    `mutation($p: ID!) { unmergeProfile(profileId: $p, recordIds: ["crm:nobody"]) { unmergeId } }`,
+    { p: alice.id },
+  );
+  expect(unknown?.extensions.code).toBe('NOT_FOUND');
+
+  // Alice's own record is the profile everything else joined: nothing would remain.
+  const everything = await gqlError(
+    `mutation($p: ID!) { unmergeProfile(profileId: $p, recordIds: ["crm:crm-alice"]) { unmergeId } }`,
+    { p: alice.id },
+  );
+  expect(everything?.extensions.code).toBe('BAD_USER_INPUT');
+  expect(everything?.message).toMatch(/nothing would remain/);
+});

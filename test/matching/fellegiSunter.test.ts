@@ -1,0 +1,230 @@
+import fc from 'fast-check';
+import { blockingKeys } from '../../src/matching/blockingKeys';
+import { COMPARISONS, compareValues, type ComparisonVector } from '../../src/matching/comparisons';
+import { estimateModel } from '../../src/matching/estimate';
+import {
+  MATCH_FIELDS,
+  matchValuesFromTraits,
+  type MatchValues,
+} from '../../src/matching/matchFields';
+import { defaultModel, scorePair, type MatchModel } from '../../src/matching/matchModel';
+
+/**
+ * The scoring model, property by property: comparisons are symmetric, agreement scores
+ * above disagreement, blocking survives typos, and EM recovers the parameters that
+ * generated its data.
+ */
+
+const SEED = 20261122;
+const runs = { seed: SEED, numRuns: 300 };
+
+const word = fc.stringMatching(/^[a-z]{2,10}$/);
+const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+const date = fc
+  .date({ min: new Date('1920-01-01'), max: new Date('2020-12-31'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10).replace(/-/g, ''));
+
+/** A complete record: every match field present. */
+const fullRecord: fc.Arbitrary<MatchValues> = fc.record({
+  givenName: word,
+  surname: word,
+  birthDate: date,
+  nationalId: digits(7),
+  streetNumber: digits(2),
+  street: word.map((w) => `${w} street`),
+  locality: word,
+  city: word,
+  postcode: digits(4),
+  region: fc.constantFrom('nsw', 'vic', 'qld', 'wa'),
+  email: fc.tuple(word, word).map(([a, b]) => `${a}@${b}.com`),
+  phone: digits(10),
+});
+
+/** Any record: each field present or not. */
+const anyRecord: fc.Arbitrary<MatchValues> = fullRecord.chain((full) =>
+  fc.subarray([...MATCH_FIELDS]).map((keep) => {
+    const out: MatchValues = {};
+    for (const f of keep) out[f] = full[f];
+    return out;
+  }),
+);
+
+/** A typing error in one value: a changed, dropped, inserted or swapped character. */
+function typo(value: string, at: number, kind: number): string {
+  const i = at % value.length;
+  const c = value[i]!;
+  const other = /\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'z' ? 'a' : 'z';
+  switch (kind % 4) {
+    case 0:
+      return value.slice(0, i) + other + value.slice(i + 1);
+    case 1:
+      return value.length > 2 ? value.slice(0, i) + value.slice(i + 1) : value + other;
+    case 2:
+      return value.slice(0, i) + other + value.slice(i);
+    default:
+      return i + 1 < value.length
+        ? value.slice(0, i) + value[i + 1] + c + value.slice(i + 2)
+        : other + value.slice(1);
+  }
+}
+
+const noTf = () => undefined;
+
+test('comparisons and scores are symmetric', () => {
+  fc.assert(
+    fc.property(anyRecord, anyRecord, (a, b) => {
+      expect(compareValues(a, b)).toEqual(compareValues(b, a));
+      const model = defaultModel();
+      expect(scorePair(model, a, b, noTf).total).toBeCloseTo(scorePair(model, b, a, noTf).total, 9);
+    }),
+    runs,
+  );
+});
+
+test('a record agrees with itself at the top level of every field it has, and nowhere else', () => {
+  fc.assert(
+    fc.property(anyRecord, (a) => {
+      const vector = compareValues(a, a);
+      COMPARISONS.forEach((c, i) => expect(vector[i]).toBe(a[c.field] === undefined ? null : 0));
+    }),
+    runs,
+  );
+});
+
+test('an exact agreement is the strongest evidence a field gives, and a missing value gives none', () => {
+  const model = defaultModel();
+  for (const c of COMPARISONS) {
+    const weights = model.levels[c.field].map((p) => Math.log2(p.m / p.u));
+    expect(Math.max(...weights)).toBe(weights[0]);
+    expect(weights.at(-1)!).toBeLessThan(0);
+  }
+  fc.assert(
+    fc.property(fullRecord, fc.constantFrom(...MATCH_FIELDS), (a, field) => {
+      const without = { ...a };
+      delete without[field];
+      const score = scorePair(model, a, without, noTf);
+      const part = score.fields.find((f) => f.field === field)!;
+      expect(part).toMatchObject({ level: null, weight: 0 });
+    }),
+    runs,
+  );
+});
+
+test('a typo anywhere scores below the exact copy and above a stranger', () => {
+  const model = defaultModel();
+  fc.assert(
+    fc.property(
+      fullRecord,
+      fullRecord,
+      fc.constantFrom(...MATCH_FIELDS),
+      fc.nat(),
+      fc.nat(),
+      (a, stranger, field, at, kind) => {
+        const copy = { ...a, [field]: typo(a[field]!, at, kind) };
+        const exact = scorePair(model, a, a, noTf).total;
+        const typed = scorePair(model, a, copy, noTf).total;
+        expect(typed).toBeLessThanOrEqual(exact);
+        // A stranger sharing nothing by construction.
+        const other = Object.fromEntries(
+          MATCH_FIELDS.map((f) => [f, a[f] === stranger[f] ? `${stranger[f]}x` : stranger[f]]),
+        ) as MatchValues;
+        expect(scorePair(model, a, other, noTf).total).toBeLessThan(typed);
+      },
+    ),
+    runs,
+  );
+});
+
+test('blocking: a copy with typos in any two fields still shares a blocking key', () => {
+  fc.assert(
+    fc.property(
+      fullRecord,
+      fc.uniqueArray(fc.constantFrom(...MATCH_FIELDS), { minLength: 2, maxLength: 2 }),
+      fc.nat(),
+      fc.nat(),
+      (a, fields, at, kind) => {
+        const copy = { ...a };
+        for (const f of fields) copy[f] = typo(a[f]!, at, kind);
+        const keys = new Set(blockingKeys(a));
+        expect(blockingKeys(copy).some((k) => keys.has(k))).toBe(true);
+      },
+    ),
+    runs,
+  );
+});
+
+test('match values are normalised: case, accents, punctuation and spacing never make two values differ', () => {
+  const a = matchValuesFromTraits({
+    firstName: ' José ',
+    lastName: "O'Neil",
+    birthDate: '1980-02-03',
+    address: { line1: '12  Main St.', city: 'SÃO PAULO', postalCode: '04-512' },
+    emails: ['Jose@Example.com'],
+  });
+  expect(a).toEqual({
+    givenName: 'jose',
+    surname: 'o neil',
+    birthDate: '19800203',
+    streetNumber: '12',
+    street: 'main st',
+    city: 'sao paulo',
+    postcode: '04512',
+    email: 'jose@example.com',
+  });
+});
+
+/** Deterministic pseudo-random numbers (mulberry32), so the EM test is repeatable. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function draw(probabilities: number[], r: number): number {
+  let acc = 0;
+  for (let i = 0; i < probabilities.length; i++) {
+    acc += probabilities[i]!;
+    if (r < acc) return i;
+  }
+  return probabilities.length - 1;
+}
+
+test('EM recovers the m probabilities and the prior that generated the candidate pairs', () => {
+  const random = rng(SEED);
+  // The truth: a prior of 0.3, m concentrated on agreement, u on disagreement.
+  const truth: MatchModel = defaultModel();
+  for (const c of COMPARISONS) {
+    const n = c.levels.length;
+    const m = Array.from({ length: n }, (_, l) => (l === 0 ? 0.7 : 0.3 / (n - 1)));
+    const u = Array.from({ length: n }, (_, l) => (l === n - 1 ? 0.9 : 0.1 / (n - 1)));
+    truth.levels[c.field] = m.map((mi, l) => ({ m: mi, u: u[l]! }));
+  }
+  truth.prior = 0.3;
+  const sample = (isMatch: boolean): ComparisonVector =>
+    COMPARISONS.map((c) => {
+      if (random() < 0.1) return null; // missing values, as in real data
+      const p = truth.levels[c.field].map((x) => (isMatch ? x.m : x.u));
+      return draw(p, random());
+    });
+  const candidates = Array.from({ length: 20_000 }, () => sample(random() < truth.prior));
+  const randomPairs = Array.from({ length: 20_000 }, () => sample(false));
+
+  const model = estimateModel(
+    defaultModel(),
+    { candidates, random: randomPairs, deterministicShare: 0.1, records: 1000 },
+    1,
+  );
+  expect(model.version).toBe(1);
+  expect(model.prior).toBeCloseTo(truth.prior, 1);
+  for (const c of COMPARISONS) {
+    model.levels[c.field].forEach((p, l) => {
+      expect(Math.abs(p.m - truth.levels[c.field][l]!.m)).toBeLessThan(0.03);
+      expect(Math.abs(p.u - truth.levels[c.field][l]!.u)).toBeLessThan(0.02);
+    });
+  }
+});

@@ -1,0 +1,275 @@
+import { startTestApp, type TestApp } from '../support/app';
+import { postGraphQL } from '../support/gatewayProcess';
+
+/**
+ * Probabilistic matching through the API, as contacts arrive: a near-duplicate with a
+ * different email is merged into the existing profile (which keeps its id), a weaker
+ * match waits in the review queue, a person's decision sticks, and every score can be
+ * explained field by field. The store holds fewer records than the first training needs,
+ * so the model's cautious defaults decide (version 0).
+ */
+
+let t: TestApp;
+
+const gql = async <T = Record<string, unknown>>(
+  query: string,
+  variables?: Record<string, unknown>,
+) => {
+  const { status, body } = await postGraphQL<T>(t.url, query, variables);
+  if (status !== 200 || body.errors)
+    throw new Error(`GraphQL failed (${status}): ${JSON.stringify(body.errors)}`);
+  return body.data!;
+};
+
+const FIRST = [
+  'olivia',
+  'liam',
+  'emma',
+  'noah',
+  'ava',
+  'elijah',
+  'sophia',
+  'lucas',
+  'mia',
+  'mateo',
+];
+const LAST = ['garcia', 'nguyen', 'kowalski', 'okafor', 'lindqvist', 'haddad', 'moreau', 'tanaka'];
+
+/** Distinct people: every name, birth date, id and address differs. */
+const person = (i: number) => ({
+  crmId: `p-${i}`,
+  firstName: FIRST[i % FIRST.length],
+  lastName: LAST[(i * 3) % LAST.length],
+  emails: [`person.${i}@example.com`],
+  birthDate: `19${50 + i}-0${1 + (i % 9)}-1${i % 10}`,
+  address: {
+    line1: `${10 + i} ${['oak', 'elm', 'pine', 'cedar', 'birch'][i % 5]} street`,
+    city: ['leeds', 'york', 'bath', 'ely'][i % 4],
+    postalCode: `${2000 + 37 * i}`,
+  },
+  attributes: { nationalId: `${4_000_000 + 7919 * i}` },
+});
+
+const upsert = async (input: Record<string, unknown>) =>
+  (
+    await gql<{ upsertCrmContact: { id: string } }>(
+      `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
+      { i: input },
+    )
+  ).upsertCrmContact.id;
+
+const profileOf = async (crmId: string) =>
+  (
+    await gql<{
+      profileByIdentifier: {
+        id: string;
+        mergeLog: {
+          reason: string;
+          survivorId: string;
+          mergedId: string;
+          recordId: string | null;
+          explanation: string;
+          match: {
+            probability: number;
+            modelVersion: number;
+            fields: { field: string; level: string | null; weight: number }[];
+          } | null;
+        }[];
+      };
+    }>(
+      `query($v: String!) { profileByIdentifier(kind: CRM_ID, value: $v) { id
+        mergeLog { reason survivorId mergedId recordId explanation
+          match { probability modelVersion fields { field level weight } } } } }`,
+      { v: crmId },
+    )
+  ).profileByIdentifier;
+
+const openReviews = async () =>
+  (
+    await gql<{
+      reviewQueue: {
+        edges: {
+          node: {
+            id: string;
+            recordId: string;
+            candidateRecordId: string;
+            probability: number;
+            status: string;
+            profile: { id: string };
+            candidateProfile: { id: string };
+          };
+        }[];
+      };
+    }>(
+      `{ reviewQueue(first: 50) { edges { node { id recordId candidateRecordId probability status
+          profile { id } candidateProfile { id } } } } }`,
+    )
+  ).reviewQueue.edges.map((e) => e.node);
+
+const PEOPLE = 20;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp('matching');
+  for (let i = 0; i < PEOPLE; i++) ids.push(await upsert(person(i)));
+}, 120_000);
+
+afterAll(() => t?.close());
+
+test('distinct people stay apart', () => {
+  expect(new Set(ids).size).toBe(PEOPLE);
+});
+
+test('a near-duplicate from another CRM, with a typo and a new email, joins the existing profile, which keeps its id', async () => {
+  const original = person(3);
+  const duplicate = {
+    ...original,
+    crmId: 'other-crm-3',
+    lastName: original.lastName!.slice(0, -1) + 'x', // a typo
+    emails: ['p3.private@example.org'],
+  };
+  const profileId = await upsert(duplicate);
+  expect(profileId).toBe(ids[3]);
+
+  const profile = await profileOf('other-crm-3');
+  expect(profile.id).toBe(ids[3]);
+  const [merge] = profile.mergeLog;
+  expect(merge).toMatchObject({
+    reason: 'PROBABILISTIC',
+    survivorId: ids[3],
+    recordId: 'crm:other-crm-3',
+  });
+  expect(merge!.match!.probability).toBeGreaterThanOrEqual(0.995);
+  expect(merge!.match!.modelVersion).toBe(0);
+  expect(merge!.match!.fields).toEqual(
+    expect.arrayContaining([
+      { field: 'surname', level: 'jaro-winkler ≥ 0.92', weight: expect.any(Number) as number },
+      { field: 'nationalId', level: 'exact', weight: expect.any(Number) as number },
+    ]),
+  );
+  expect(merge!.explanation).toMatch(/matched record crm:p-3 with probability/);
+
+  // Re-sending the same contact changes nothing and opens nothing.
+  expect(await upsert(duplicate)).toBe(ids[3]);
+  expect((await profileOf('other-crm-3')).mergeLog).toHaveLength(1);
+});
+
+test('matchExplanation gives every field its level and weight, and a waterfall that adds up', async () => {
+  const { matchExplanation: e } = await gql<{
+    matchExplanation: {
+      profileA: string;
+      profileB: string;
+      fields: {
+        field: string;
+        level: string | null;
+        valueA: string | null;
+        valueB: string | null;
+        weight: number;
+      }[];
+      priorWeight: number;
+      totalWeight: number;
+      probability: number;
+      decision: string;
+      thresholds: { merge: number; review: number };
+      waterfall: { label: string; weight: number; cumulative: number }[];
+      rejected: boolean;
+    };
+  }>(
+    `query($a: ID!, $b: ID!) { matchExplanation(profileA: $a, profileB: $b) {
+      profileA profileB priorWeight totalWeight probability decision rejected
+      thresholds { merge review }
+      fields { field level valueA valueB weight }
+      waterfall { label weight cumulative } } }`,
+    { a: ids[1], b: ids[2] },
+  );
+  expect(e).toMatchObject({
+    profileA: ids[1],
+    profileB: ids[2],
+    decision: 'NO_MATCH',
+    rejected: false,
+  });
+  expect(e.thresholds).toEqual({ merge: 0.995, review: 0.8 });
+  expect(e.fields.find((f) => f.field === 'givenName')).toMatchObject({
+    level: 'different',
+    valueA: FIRST[1],
+    valueB: FIRST[2],
+  });
+  expect(e.fields.find((f) => f.field === 'phone')).toMatchObject({ level: null, weight: 0 });
+  const sum = e.priorWeight + e.fields.reduce((s, f) => s + f.weight, 0);
+  expect(e.totalWeight).toBeCloseTo(sum, 9);
+  expect(e.waterfall[0]!.label).toBe('prior');
+  expect(e.waterfall.at(-1)!.cumulative).toBeCloseTo(e.totalWeight, 9);
+  expect(e.probability).toBeLessThan(0.8);
+});
+
+test('a weaker match waits for review; a rejection sticks, an acceptance merges', async () => {
+  // Same name as person 5, but only a postcode besides, and a different one: suggestive, not conclusive.
+  const weak = {
+    crmId: 'weak-5',
+    firstName: person(5).firstName,
+    lastName: person(5).lastName,
+    address: { postalCode: '9999' },
+  };
+  const weakId = await upsert(weak);
+  expect(weakId).not.toBe(ids[5]);
+  const [review] = await openReviews();
+  expect(review).toMatchObject({
+    recordId: 'crm:weak-5',
+    candidateRecordId: 'crm:p-5',
+    status: 'OPEN',
+    profile: { id: weakId },
+    candidateProfile: { id: ids[5] },
+  });
+  expect(review!.probability).toBeGreaterThanOrEqual(0.8);
+  expect(review!.probability).toBeLessThan(0.995);
+
+  const rejected = await gql<{ resolveReview: { status: string } }>(
+    `mutation($id: ID!) { resolveReview(id: $id, decision: REJECT) { status } }`,
+    { id: review!.id },
+  );
+  expect(rejected.resolveReview.status).toBe('REJECTED');
+  expect(await openReviews()).toEqual([]);
+  // The contact changes (so it is matched again): the rejected pair is not proposed again.
+  await upsert({ ...weak, address: { postalCode: '9998' } });
+  expect(await openReviews()).toEqual([]);
+  expect((await profileOf('weak-5')).id).toBe(weakId);
+
+  // Another weak match, accepted by a person: merged, with the score in the merge log.
+  const other = {
+    crmId: 'weak-7',
+    firstName: person(7).firstName,
+    lastName: person(7).lastName,
+    address: { postalCode: '9997' },
+  };
+  await upsert(other);
+  const [second] = await openReviews();
+  expect(second!.recordId).toBe('crm:weak-7');
+  const accepted = await gql<{ resolveReview: { status: string } }>(
+    `mutation($id: ID!) { resolveReview(id: $id, decision: ACCEPT) { status } }`,
+    { id: second!.id },
+  );
+  expect(accepted.resolveReview.status).toBe('ACCEPTED');
+  const merged = await profileOf('weak-7');
+  expect(merged.id).toBe(ids[7]);
+  expect(merged.mergeLog).toEqual([
+    expect.objectContaining({ reason: 'MANUAL', recordId: 'crm:weak-7' }),
+  ]);
+  expect(merged.mergeLog[0]!.match!.probability).toBeCloseTo(second!.probability, 9);
+
+  // A review is resolved once.
+  const { body } = await postGraphQL(
+    t.url,
+    `mutation($id: ID!) { resolveReview(id: $id, decision: REJECT) { status } }`,
+    {
+      id: second!.id,
+    },
+  );
+  expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+});
+
+test('the model in use is the untrained default until the store has enough records', async () => {
+  const { matchModel } = await gql<{
+    matchModel: { version: number; records: number; prior: number };
+  }>(`{ matchModel { version records prior } }`);
+  expect(matchModel).toEqual({ version: 0, records: 0, prior: 0.01 });
+});
