@@ -5,6 +5,7 @@ import type { BenchContext, Scenario, ScenarioReport } from './lib/scenario';
 import { formatTable } from './lib/table';
 import { dataLoader } from './scenarios/dataLoader';
 import { ingestion } from './scenarios/ingestion';
+import { matching } from './scenarios/matching';
 import { profileRead } from './scenarios/profileRead';
 import { segments } from './scenarios/segments';
 
@@ -18,7 +19,7 @@ import { segments } from './scenarios/segments';
  * path); a missed target is reported, not failed: these are measurements, and machines
  * are noisy.
  */
-const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion, segments];
+const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion, segments, matching];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);

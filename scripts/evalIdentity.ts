@@ -254,6 +254,7 @@ async function main(): Promise<void> {
       await mongo.db.dropDatabase().catch(() => undefined);
       await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(run)} CASCADE`).catch(() => undefined);
     }
+    await services.matching?.close();
     await pubsub.close();
     redis.disconnect();
     await pg.end();

@@ -108,6 +108,7 @@ export async function createApp(
       clearInterval(recovery);
       migrated.cancel();
       await jobs.close();
+      await services.matching?.close();
       await pubsub.close();
       redisProbe.disconnect();
       cacheRedis.disconnect();

@@ -115,7 +115,7 @@ export function createServices(deps: {
         profileId: string,
       ) => {
         try {
-          return (await matching.matcher.onRecord(recordId, owner, traits)).profileId;
+          return (await matching.matcher.onRecord(recordId, owner, traits)).profileId ?? profileId;
         } catch (err) {
           logger.warn({ err, recordId }, 'matching failed; queued for a worker');
           await deps.jobs

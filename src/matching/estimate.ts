@@ -7,17 +7,27 @@ export interface TrainingData {
   /** Comparison vectors of random pairs: almost all non-matches, so they estimate u. */
   random: ComparisonVector[];
   /**
-   * Which candidates are linked deterministically (shared email, phone, id…): their share
-   * is the starting prior, since those are known matches among the candidates.
+   * How many candidates are linked deterministically (shared email, phone, id, or name and
+   * birth date): known matches. Their share is the prior EM starts from, and without
+   * enough of them EM has nothing to tell matches by, so m is not re-estimated.
    */
-  deterministicShare: number;
+  deterministicPairs: number;
   records: number;
+  /** Share of records having each field, from the random sample. */
+  presence: MatchModel['presence'];
 }
 
 const MAX_ITERATIONS = 100;
 const CONVERGED = 1e-6;
 /** No probability is estimated as exactly 0 or 1: a level never seen yet can still occur. */
 const FLOOR = 1e-6;
+/** Known matches needed before m is learned from the data rather than kept. */
+export const MIN_KNOWN_MATCHES = 20;
+/**
+ * Pseudo-pairs of the previous model's m added to every M-step (a Dirichlet prior): a few
+ * odd pairs cannot swing a level, and m moves only as far as the data insists.
+ */
+const M_PRIOR_WEIGHT = 20;
 
 /**
  * Estimates a model from the store's own data, without labels (Fellegi-Sunter with EM):
@@ -44,9 +54,13 @@ export function estimateModel(
     }));
   });
 
-  let prior = clamp(data.deterministicShare > 0 ? data.deterministicShare : previous.prior);
+  const share = data.candidates.length > 0 ? data.deterministicPairs / data.candidates.length : 0;
+  let prior = data.deterministicPairs >= MIN_KNOWN_MATCHES ? clamp(share) : previous.prior;
+  // Without known matches, EM would call whatever cluster of agreements it finds "matches"
+  // (common names, say): u is still learned, m and the prior stay as they were.
+  const learnM = data.deterministicPairs >= MIN_KNOWN_MATCHES;
   let iterations = 0;
-  for (; iterations < MAX_ITERATIONS && data.candidates.length > 0; iterations++) {
+  for (; learnM && iterations < MAX_ITERATIONS; iterations++) {
     const mSums = COMPARISONS.map((c) => new Array<number>(c.levels.length).fill(0));
     let pSum = 0;
     for (const v of data.candidates) {
@@ -68,9 +82,13 @@ export function estimateModel(
     let delta = 0;
     COMPARISONS.forEach((c, i) => {
       const total = mSums[i]!.reduce((s, x) => s + x, 0);
-      if (total <= 0) return;
+      const before = previous.levels[c.field];
       levels[c.field] = levels[c.field].map((p: LevelParameters, l) => {
-        const m = Math.max(mSums[i]![l]! / total, FLOOR);
+        const prior = before[l]?.m ?? 1 / c.levels.length;
+        const m = Math.max(
+          (mSums[i]![l]! + M_PRIOR_WEIGHT * prior) / (total + M_PRIOR_WEIGHT),
+          FLOOR,
+        );
         delta = Math.max(delta, Math.abs(m - p.m));
         return { m, u: p.u };
       });
@@ -91,6 +109,7 @@ export function estimateModel(
       iterations,
     },
     prior,
+    presence: data.presence,
     levels,
   };
 }

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { MATCH_FIELDS, type MatchField, type MatchValues } from './matchFields';
+import type { TermCounts } from './termCounts';
 
 export interface IndexedRecord {
   recordId: string;
@@ -11,32 +12,59 @@ export interface IndexedRecord {
 
 export type MatchOutcome = 'merged' | 'review' | 'none';
 
-/** The total count of a field's values is kept under this value (never a real one: empty values are dropped). */
-const TOTAL = '';
 /** Candidates read per blocking key: the most recent ones, so one huge block cannot blow up a look-up. */
 export const MAX_BLOCK_READ = 100;
-/** Below this many values of a field, frequencies are too noisy to weigh by: the model's u is used. */
-const MIN_TERM_SAMPLE = 50;
 
 /**
  * The blocking index and term counts, in PostgreSQL: a new record finds its candidates with
  * one indexed statement (never a scan), whatever the number of stored records.
  */
 export class MatchIndex {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** Term counts follow the index: a value counted in as it arrives, out as it changes. */
+    readonly terms: TermCounts,
+  ) {}
 
   /**
-   * Stores the record's match values, blocking keys and term counts, replacing an earlier
-   * version in the same transaction (counts move from the old values to the new). Returns
-   * whether anything changed, and the number of records indexed so far.
+   * Stores the record's match values and blocking keys (replacing an earlier version in
+   * one transaction) and counts its values. Returns whether anything changed, and the
+   * number of records indexed so far.
    */
   async index(
     recordId: string,
     profileId: string,
     values: MatchValues,
     keys: string[],
+    version: number,
+  ): Promise<{ changed: boolean; seq: number; inserted: boolean }> {
+    // Most records are new: one statement stores the record, its keys and its counts.
+    const { rows } = await this.pool.query<{ seq: string }>(
+      `WITH rec AS (
+         INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision)
+         VALUES ($1, $2, $3, $4, $5, 'none') ON CONFLICT (record_id) DO NOTHING RETURNING seq
+       ), block AS (
+         INSERT INTO match_block_keys (block_key, seq, record_id)
+         SELECT k, rec.seq, $1 FROM rec, unnest($4::text[]) AS k ON CONFLICT DO NOTHING
+       )
+       SELECT seq FROM rec`,
+      [recordId, profileId, values, keys, version],
+    );
+    // Stored as decided "no match" by `version`: the caller settles it otherwise.
+    if (rows[0]) {
+      this.terms.add(values, +1);
+      return { changed: true, seq: Number(rows[0].seq), inserted: true };
+    }
+    return { ...(await this.reindex(recordId, values, keys)), inserted: false };
+  }
+
+  /** A record indexed before: its keys move from the old values to the new, and so do its counts. */
+  private async reindex(
+    recordId: string,
+    values: MatchValues,
+    keys: string[],
   ): Promise<{ changed: boolean; seq: number }> {
-    return this.transaction(async (db) => {
+    const result = await this.transaction(async (db) => {
       const { rows } = await db.query<{
         match_values: MatchValues;
         block_keys: string[];
@@ -46,60 +74,31 @@ export class MatchIndex {
         [recordId],
       );
       const old = rows[0];
-      if (old && sameValues(old.match_values, values))
-        return { changed: false, seq: Number(old.seq) };
-      const deltas = new Map<string, number>();
-      const count = (v: MatchValues, by: number) => {
-        for (const field of MATCH_FIELDS) {
-          const value = v[field];
-          if (value === undefined) continue;
-          for (const key of [`${field}\u0000${value}`, `${field}\u0000${TOTAL}`])
-            deltas.set(key, (deltas.get(key) ?? 0) + by);
-        }
-      };
-      let seq: number;
-      if (old) {
-        count(old.match_values, -1);
-        await db.query(
-          'DELETE FROM match_block_keys WHERE block_key = ANY($1) AND record_id = $2',
-          [old.block_keys, recordId],
-        );
-        await db.query(
-          `UPDATE match_records SET match_values = $2, block_keys = $3, decided_version = NULL,
-             decision = NULL, updated_at = now() WHERE record_id = $1`,
-          [recordId, values, keys],
-        );
-        seq = Number(old.seq);
-      } else {
-        const inserted = await db.query<{ seq: string }>(
-          `INSERT INTO match_records (record_id, profile_id, match_values, block_keys)
-           VALUES ($1, $2, $3, $4) RETURNING seq`,
-          [recordId, profileId, values, keys],
-        );
-        seq = Number(inserted.rows[0]!.seq);
-      }
-      count(values, +1);
+      if (old === undefined) throw new Error(`Match record ${recordId} vanished while re-indexed`);
+      const seq = Number(old.seq);
+      if (sameValues(old.match_values, values))
+        return { changed: false, seq, old: old.match_values };
+      await db.query('DELETE FROM match_block_keys WHERE block_key = ANY($1) AND record_id = $2', [
+        old.block_keys,
+        recordId,
+      ]);
+      await db.query(
+        `UPDATE match_records SET match_values = $2, block_keys = $3, decided_version = NULL,
+           decision = NULL, updated_at = now() WHERE record_id = $1`,
+        [recordId, values, keys],
+      );
       await db.query(
         `INSERT INTO match_block_keys (block_key, seq, record_id)
          SELECT k, $2, $3 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING`,
         [keys, seq, recordId],
       );
-      // Sorted, so concurrent writers lock count rows in the same order (no deadlocks).
-      const changes = [...deltas].filter(([, by]) => by !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
-      if (changes.length > 0) {
-        await db.query(
-          `INSERT INTO match_term_counts AS c (field, value, n)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-           ON CONFLICT (field, value) DO UPDATE SET n = c.n + EXCLUDED.n`,
-          [
-            changes.map(([k]) => k.split('\u0000')[0]),
-            changes.map(([k]) => k.split('\u0000')[1]),
-            changes.map(([, by]) => by),
-          ],
-        );
-      }
-      return { changed: true, seq };
+      return { changed: true, seq, old: old.match_values };
     });
+    if (result.changed) {
+      this.terms.add(result.old, -1);
+      this.terms.add(values, +1);
+    }
+    return { changed: result.changed, seq: result.seq };
   }
 
   /** Records sharing any of `keys` (the latest `MAX_BLOCK_READ` per key), except `recordId`. */
@@ -136,37 +135,6 @@ export class MatchIndex {
     return rows.map(toRecord);
   }
 
-  /**
-   * How common each of the record's values is (term-frequency adjustment): count of the
-   * value over count of the field, for every field of `values`.
-   */
-  async termFrequencies(values: MatchValues): Promise<Map<string, number>> {
-    const fields: string[] = [];
-    const vals: string[] = [];
-    for (const field of MATCH_FIELDS) {
-      const v = values[field];
-      if (v === undefined) continue;
-      fields.push(field, field);
-      vals.push(v, TOTAL);
-    }
-    if (fields.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ field: string; value: string; n: string }>(
-      `SELECT c.field, c.value, c.n FROM unnest($1::text[], $2::text[]) AS q(field, value)
-       JOIN match_term_counts c ON c.field = q.field AND c.value = q.value`,
-      [fields, vals],
-    );
-    const n = new Map(rows.map((r) => [`${r.field}\u0000${r.value}`, Number(r.n)]));
-    const out = new Map<string, number>();
-    for (const field of MATCH_FIELDS) {
-      const v = values[field];
-      const total = n.get(`${field}\u0000${TOTAL}`);
-      const count = n.get(`${field}\u0000${v}`);
-      if (v !== undefined && total && total >= MIN_TERM_SAMPLE && count)
-        out.set(`${field}\u0000${v}`, count / total);
-    }
-    return out;
-  }
-
   async noteDecision(recordId: string, version: number, decision: MatchOutcome): Promise<void> {
     await this.pool.query(
       'UPDATE match_records SET decided_version = $2, decision = $3, updated_at = now() WHERE record_id = $1',
@@ -174,10 +142,26 @@ export class MatchIndex {
     );
   }
 
-  /** Records indexed so far (the highest arrival number: an upper bound, cheap to read). */
+  /**
+   * A decision that leaves nothing to review (merged, or no match): noted, and the record's
+   * open review, if it had one, closed as superseded, in one statement.
+   */
+  async settle(recordId: string, version: number, decision: 'merged' | 'none'): Promise<void> {
+    await this.pool.query(
+      `WITH closed AS (
+         UPDATE match_reviews SET status = 'superseded', resolved_at = now()
+         WHERE record_id = $1 AND status = 'open'
+       )
+       UPDATE match_records SET decided_version = $2, decision = $3, updated_at = now()
+       WHERE record_id = $1`,
+      [recordId, version, decision],
+    );
+  }
+
+  /** Records indexed so far (the last arrival number: an upper bound, read without a scan). */
   async size(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string | null }>(
-      'SELECT max(seq) AS n FROM match_records',
+      `SELECT pg_sequence_last_value(pg_get_serial_sequence('match_records', 'seq')) AS n`,
     );
     return Number(rows[0]?.n ?? 0);
   }

@@ -18,6 +18,8 @@ export interface MatchModel {
   /** What the parameters were estimated from. */
   trainedOn: { records: number; candidatePairs: number; randomPairs: number; iterations: number };
   prior: number;
+  /** Share of records that have each field (term frequencies are relative to those). */
+  presence?: Partial<Record<MatchField, number>>;
   /** Per comparison (in `COMPARISONS` order), per level. */
   levels: Record<MatchField, LevelParameters[]>;
 }

@@ -17,10 +17,12 @@ export const FIRST_TRAINING_AT = 100;
 export interface MatchResult {
   recordId: string;
   outcome: MatchOutcome | 'skipped';
+  /** How many stored records shared a blocking key with it (and were scored). */
+  candidates: number;
   /** The best-scoring other cluster and its score, when there was a candidate. */
   candidate: { recordId: string; profileId: string; score: PairScore } | null;
-  /** The live profile the record belongs to afterwards. */
-  profileId: string;
+  /** The live profile the record belongs to after a merge; null when matching changed nothing. */
+  profileId: string | null;
   modelVersion: number;
 }
 
@@ -32,6 +34,9 @@ export interface MatchResult {
  * already in a profile; a merge keeps the older profile's id, as every merge does.
  */
 export class Matcher {
+  /** Records indexed, as last seen by this process: the population term frequencies are relative to. */
+  private population = 0;
+
   constructor(
     private readonly deps: {
       index: MatchIndex;
@@ -54,35 +59,34 @@ export class Matcher {
   ): Promise<MatchResult> {
     const values = matchValuesFromTraits(traits);
     const model = await this.deps.models.latest();
-    if (presentFields(values) < MIN_MATCH_FIELDS)
-      return {
-        recordId,
-        outcome: 'skipped',
-        candidate: null,
-        profileId,
-        modelVersion: model.version,
-      };
+    const skipped = {
+      recordId,
+      outcome: 'skipped',
+      candidates: 0,
+      candidate: null,
+      profileId: null,
+      modelVersion: model.version,
+    } as const;
+    if (presentFields(values) < MIN_MATCH_FIELDS) return skipped;
     const keys = blockingKeys(values);
-    const { changed, seq } = await this.deps.index.index(recordId, profileId, values, keys);
+    const { changed, seq, inserted } = await this.deps.index.index(
+      recordId,
+      profileId,
+      values,
+      keys,
+      model.version,
+    );
+    this.population = Math.max(this.population, seq);
     this.checkTraining(seq, model);
-    if (!changed) {
-      // An unchanged re-send: its decision stands.
-      const root = await this.deps.graph.rootOf(profileId);
-      return {
-        recordId,
-        outcome: 'skipped',
-        candidate: null,
-        profileId: root,
-        modelVersion: model.version,
-      };
-    }
-    return this.decide({ recordId, profileId, seq, values }, keys, model);
+    // An unchanged re-send: its decision stands.
+    if (!changed) return skipped;
+    return this.decide({ recordId, profileId, seq, values }, keys, model, inserted);
   }
 
   /** Matches an indexed record again (after retraining, or from a queued job). */
   async rematch(record: IndexedRecord): Promise<MatchResult> {
     const model = await this.deps.models.latest();
-    return this.decide(record, blockingKeys(record.values), model);
+    return this.decide(record, blockingKeys(record.values), model, false);
   }
 
   /** The best pair of records across two clusters, scored: the basis of an explanation. */
@@ -98,7 +102,7 @@ export class Matcher {
     let best: { a: IndexedRecord; b: IndexedRecord; score: PairScore; model: MatchModel } | null =
       null;
     for (const a of left) {
-      const tf = await this.termFrequency(a.values);
+      const tf = await this.termFrequency(a.values, model);
       for (const b of right) {
         const score = scorePair(model, a.values, b.values, tf);
         if (best === null || score.total > best.score.total) best = { a, b, score, model };
@@ -111,81 +115,82 @@ export class Matcher {
     return this.deps.thresholds;
   }
 
+  /**
+   * Scores every candidate, then looks up clusters only for those worth acting on (at or
+   * above the review threshold): most arrivals have none, and cost no store look-up.
+   * `decidedAsNone` says the index already holds "no match by this model" for the record.
+   */
   private async decide(
     record: IndexedRecord,
     keys: string[],
     model: MatchModel,
+    decidedAsNone: boolean,
   ): Promise<MatchResult> {
     const { index, graph, reviews, thresholds } = this.deps;
     const [candidates, tf] = await Promise.all([
       index.candidates(keys, record.recordId),
-      this.termFrequency(record.values),
+      this.termFrequency(record.values, model),
     ]);
-    const roots = await graph.rootsOf([record.profileId, ...candidates.map((c) => c.profileId)]);
-    const ownRoot = roots.get(record.profileId)!;
-
-    // The best-scoring record of each other cluster stands for the cluster.
-    const best = new Map<string, { candidate: IndexedRecord; score: PairScore }>();
-    for (const candidate of candidates) {
-      const root = roots.get(candidate.profileId)!;
-      if (root === ownRoot) continue;
-      const score = scorePair(model, record.values, candidate.values, tf);
-      const current = best.get(root);
-      if (current === undefined || score.total > current.score.total)
-        best.set(root, { candidate, score });
-    }
-    const ranked = [...best].sort(([, x], [, y]) => y.score.total - x.score.total);
-
-    for (const [root, { candidate, score }] of ranked) {
-      if (score.probability < thresholds.review) break;
-      if (await this.rejected(ownRoot, root)) continue;
-      const found = { recordId: candidate.recordId, profileId: root, score };
-      if (score.probability >= thresholds.merge) {
-        const merged = await this.merge(record, candidate, ownRoot, root, score, model);
-        await Promise.all([
-          reviews.supersede(record.recordId),
-          index.noteDecision(record.recordId, model.version, 'merged'),
-        ]);
-        return {
-          recordId: record.recordId,
-          outcome: 'merged',
-          candidate: found,
-          profileId: merged,
-          modelVersion: model.version,
-        };
-      }
-      await reviews.open({
-        recordId: record.recordId,
-        profileId: record.profileId,
-        candidateRecordId: candidate.recordId,
-        candidateProfileId: candidate.profileId,
-        probability: score.probability,
-        score,
-        modelVersion: model.version,
-      });
-      await index.noteDecision(record.recordId, model.version, 'review');
-      return {
-        recordId: record.recordId,
-        outcome: 'review',
-        candidate: found,
-        profileId: ownRoot,
-        modelVersion: model.version,
-      };
-    }
-    await Promise.all([
-      reviews.supersede(record.recordId),
-      index.noteDecision(record.recordId, model.version, 'none'),
-    ]);
-    const top = ranked[0];
-    return {
+    const scored = candidates
+      .map((candidate) => ({
+        candidate,
+        score: scorePair(model, record.values, candidate.values, tf),
+      }))
+      .sort((x, y) => y.score.total - x.score.total);
+    const strong = scored.filter((s) => s.score.probability >= thresholds.review);
+    const result = (
+      outcome: MatchResult['outcome'],
+      top: (typeof scored)[number] | undefined,
+      profileId: string | null,
+      root?: string,
+    ): MatchResult => ({
       recordId: record.recordId,
-      outcome: 'none',
+      outcome,
+      candidates: candidates.length,
       candidate: top
-        ? { recordId: top[1].candidate.recordId, profileId: top[0], score: top[1].score }
+        ? {
+            recordId: top.candidate.recordId,
+            profileId: root ?? top.candidate.profileId,
+            score: top.score,
+          }
         : null,
-      profileId: ownRoot,
+      profileId,
       modelVersion: model.version,
-    };
+    });
+
+    if (strong.length > 0) {
+      const roots = await graph.rootsOf([
+        record.profileId,
+        ...strong.map((s) => s.candidate.profileId),
+      ]);
+      const ownRoot = roots.get(record.profileId)!;
+      // The best-scoring record of each other cluster stands for the cluster (sorted: first wins).
+      const seen = new Set<string>([ownRoot]);
+      for (const s of strong) {
+        const root = roots.get(s.candidate.profileId)!;
+        if (seen.has(root)) continue;
+        seen.add(root);
+        if (await this.rejected(ownRoot, root)) continue;
+        if (s.score.probability >= thresholds.merge) {
+          const merged = await this.merge(record, s.candidate, ownRoot, root, s.score, model);
+          await index.settle(record.recordId, model.version, 'merged');
+          return result('merged', s, merged, root);
+        }
+        await reviews.open({
+          recordId: record.recordId,
+          profileId: record.profileId,
+          candidateRecordId: s.candidate.recordId,
+          candidateProfileId: s.candidate.profileId,
+          probability: s.score.probability,
+          score: s.score,
+          modelVersion: model.version,
+        });
+        await index.noteDecision(record.recordId, model.version, 'review');
+        return result('review', s, null, root);
+      }
+    }
+    if (!decidedAsNone) await index.settle(record.recordId, model.version, 'none');
+    return result('none', scored[0], null);
   }
 
   private async merge(
@@ -231,8 +236,13 @@ export class Matcher {
     return this.deps.reviews.anyRejected(members(rootA), members(rootB));
   }
 
-  private async termFrequency(values: MatchValues) {
-    const frequencies = await this.deps.index.termFrequencies(values);
+  private async termFrequency(values: MatchValues, model: MatchModel) {
+    if (this.population === 0) this.population = await this.deps.index.size();
+    const frequencies = await this.deps.index.terms.frequencies(
+      values,
+      this.population,
+      model.presence ?? {},
+    );
     return (field: string, value: string) => frequencies.get(`${field}\u0000${value}`);
   }
 

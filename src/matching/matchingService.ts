@@ -9,6 +9,7 @@ import { probabilityOf, type MatchThresholds } from './matchModel';
 import { Matcher } from './matcher';
 import { ModelStore } from './modelStore';
 import { ReviewQueue, type ReviewItem } from './reviewQueue';
+import { TermCounts } from './termCounts';
 import { MatchTrainer } from './trainer';
 
 export const MAX_REVIEW_PAGE = 100;
@@ -60,7 +61,7 @@ export class MatchingService {
       onTrainingDue: (records: number) => void;
     },
   ) {
-    this.index = new MatchIndex(deps.pool);
+    this.index = new MatchIndex(deps.pool, new TermCounts(deps.pool, deps.logger));
     this.models = new ModelStore(deps.pool);
     this.reviews = new ReviewQueue(deps.pool);
     this.matcher = new Matcher({
@@ -78,7 +79,13 @@ export class MatchingService {
       models: this.models,
       matcher: this.matcher,
       logger: deps.logger,
+      reviewThreshold: deps.thresholds.review,
     });
+  }
+
+  /** Writes buffered term counts and stops the flush timer. */
+  close(): Promise<void> {
+    return this.index.terms.close();
   }
 
   /** The best-scoring pair of records across the two profiles, field by field; null when either has none. */

@@ -47,15 +47,6 @@ export class ReviewQueue {
     );
   }
 
-  /** Closes the record's open review: a later decision (merge, or a low score) replaced it. */
-  async supersede(recordId: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE match_reviews SET status = 'superseded', resolved_at = now()
-       WHERE record_id = $1 AND status = 'open'`,
-      [recordId],
-    );
-  }
-
   async get(id: string): Promise<ReviewItem | null> {
     if (!/^\d{1,18}$/.test(id)) return null;
     const { rows } = await this.pool.query<ReviewRow>('SELECT * FROM match_reviews WHERE id = $1', [

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import { compareValues, type ComparisonVector } from './comparisons';
+import { COMPARISONS, compareValues, type ComparisonVector } from './comparisons';
+import { MATCH_FIELDS, type MatchField } from './matchFields';
 import { estimateModel } from './estimate';
-import type { MatchIndex } from './matchIndex';
-import type { MatchModel } from './matchModel';
+import type { IndexedRecord, MatchIndex } from './matchIndex';
+import { scorePair, type MatchModel } from './matchModel';
 import type { Matcher } from './matcher';
 import type { ModelStore } from './modelStore';
 
@@ -14,9 +15,38 @@ const RANDOM_PAIRS = 20_000;
 const REMATCH_PAGE = 500;
 const REMATCH_CONCURRENCY = 4;
 
-/** Comparisons that, on exact agreement, link records deterministically. */
-const DETERMINISTIC = (v: ComparisonVector): boolean =>
-  v[10] === 0 || v[11] === 0 || v[3] === 0 || (v[0] === 0 && v[1] === 0 && v[2] === 0);
+const at = (field: string) => COMPARISONS.findIndex((c) => c.field === field);
+const [GIVEN, SURNAME, BIRTH, ID, EMAIL, PHONE] = [
+  'givenName',
+  'surname',
+  'birthDate',
+  'nationalId',
+  'email',
+  'phone',
+].map(at) as [number, number, number, number, number, number];
+
+/**
+ * Pairs known to be one person without any model: two independent exact agreements among
+ * email, phone, national id, birth date and full name. One alone is not enough (shared
+ * family emails, recycled numbers, two John Smiths).
+ */
+export function knownMatch(v: ComparisonVector): boolean {
+  const agreements = [
+    v[EMAIL] === 0,
+    v[PHONE] === 0,
+    v[ID] === 0,
+    v[BIRTH] === 0,
+    v[GIVEN] === 0 && v[SURNAME] === 0,
+  ].filter(Boolean).length;
+  return agreements >= 2;
+}
+
+/**
+ * A trained model is used only if random pairs (nearly all different people) almost never
+ * reach the review threshold under it: EM on data with few true matches can settle on a
+ * "match" class that is merely common values, and such a model would merge strangers.
+ */
+const MAX_RANDOM_PAIRS_FLAGGED = 0.001;
 
 /**
  * Retrains the match model from the store's own records (the `identity-training` job), then
@@ -30,6 +60,7 @@ export class MatchTrainer {
       models: ModelStore;
       matcher: Matcher;
       logger: Logger;
+      reviewThreshold: number;
     },
   ) {}
 
@@ -42,6 +73,8 @@ export class MatchTrainer {
   async train(): Promise<MatchModel> {
     const { index, models, logger } = this.deps;
     const current = await models.latest();
+    // Exact counts for the model's term frequencies, replacing the running ones.
+    await index.terms.recount();
     const [records, blocks, sample] = await Promise.all([
       index.size(),
       index.sampleBlocks(SAMPLED_BLOCKS),
@@ -70,18 +103,31 @@ export class MatchTrainer {
     const random: ComparisonVector[] = [];
     for (let i = 0; i + 1 < sample.length; i += 2)
       random.push(compareValues(sample[i]!.values, sample[i + 1]!.values));
-    const deterministic = candidates.filter(DETERMINISTIC).length;
+    const deterministic = candidates.filter(knownMatch).length;
+    const presence: Partial<Record<MatchField, number>> = {};
+    if (sample.length > 0)
+      for (const f of MATCH_FIELDS)
+        presence[f] = sample.filter((r) => r.values[f] !== undefined).length / sample.length;
 
     const model = estimateModel(
       current,
       {
         candidates,
         random,
-        deterministicShare: candidates.length > 0 ? deterministic / candidates.length : 0,
+        deterministicPairs: deterministic,
         records,
+        presence,
       },
       current.version + 1,
     );
+    const flagged = randomPairsFlagged(model, sample, this.deps.reviewThreshold);
+    if (flagged > MAX_RANDOM_PAIRS_FLAGGED) {
+      logger.warn(
+        { version: model.version, flagged, prior: model.prior, ...model.trainedOn },
+        'trained match model rejected: it would flag random pairs as matches; keeping the current one',
+      );
+      return current;
+    }
     if (!(await models.save(model))) {
       logger.info({ version: model.version }, 'another trainer stored this model version first');
       return models.latest();
@@ -109,4 +155,20 @@ export class MatchTrainer {
       after = page.at(-1)!.seq;
     }
   }
+}
+
+/** Share of consecutive sample pairs (random pairs) the model scores at or above `threshold`. */
+function randomPairsFlagged(model: MatchModel, sample: IndexedRecord[], threshold: number): number {
+  let pairs = 0;
+  let flagged = 0;
+  for (let i = 0; i + 1 < sample.length; i += 2) {
+    pairs++;
+    // Frequencies are not at hand here; the level's own u is the cautious side of them.
+    if (
+      scorePair(model, sample[i]!.values, sample[i + 1]!.values, () => undefined).probability >=
+      threshold
+    )
+      flagged++;
+  }
+  return pairs === 0 ? 0 : flagged / pairs;
 }

@@ -153,6 +153,7 @@ export async function createWorkerApp(
       closed ??= (async () => {
         await Promise.all([worker.close(), refresher.close(), deliverer.close(), identity.close()]);
         await queues.close();
+        await matching.close();
         await pubsub.close();
         connection.disconnect();
         await pg.end();

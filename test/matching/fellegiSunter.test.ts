@@ -216,7 +216,7 @@ test('EM recovers the m probabilities and the prior that generated the candidate
 
   const model = estimateModel(
     defaultModel(),
-    { candidates, random: randomPairs, deterministicShare: 0.1, records: 1000 },
+    { candidates, random: randomPairs, deterministicPairs: 2000, records: 1000, presence: {} },
     1,
   );
   expect(model.version).toBe(1);

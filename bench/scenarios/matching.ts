@@ -1,0 +1,375 @@
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { ulid } from 'ulid';
+import type { Config } from '../../src/config/env';
+import { createLogger } from '../../src/observability/logger';
+import { blockingKeys } from '../../src/matching/blockingKeys';
+import { matchValuesFromTraits } from '../../src/matching/matchFields';
+import { MatchingService } from '../../src/matching/matchingService';
+import type { MatchResult } from '../../src/matching/matcher';
+import { migrate } from '../../src/orders/migrations';
+import { OrderStore } from '../../src/orders/orderStore';
+import { createPostgresPool } from '../../src/orders/postgres';
+import { RedisPubSub } from '../../src/pubsub/redisPubSub';
+import { createServices, type Services } from '../../src/services';
+import { StaleCache } from '../../src/sources/staleCache';
+import { collections, ensureCollections } from '../../src/store/mongo/collections';
+import { connectMongo } from '../../src/store/mongo/connection';
+import { MongoIdentityGraphStore } from '../../src/store/mongo/mongoIdentityGraphStore';
+import { intFromEnv } from '../lib/env';
+import { round, summarise } from '../lib/latency';
+import { PeopleGenerator, seededRng, type Person } from '../lib/people';
+import type { BenchContext, Scenario, ScenarioReport } from '../lib/scenario';
+
+const NAME = 'matching';
+const TARGET_RPS = 500;
+const SEED_CHUNK = 5_000;
+const WARMUP_RECORDS = 300;
+
+/**
+ * Incremental probabilistic matching with N profiles already in the store (10k and 100k
+ * by default, BENCH_MATCH_SIZES). The store is seeded with N synthetic people (their
+ * match index written in bulk, a model trained on them); then M new contacts arrive
+ * (BENCH_MATCH_RECORDS), twice: all new people (matching alone: blocking look-up,
+ * scoring, the decision), and with a share of them (BENCH_MATCH_DUPLICATES, 0.1)
+ * re-typed copies of stored people, each of which is merged on arrival. Arrivals are
+ * resolved deterministically first, untimed; what is timed is matching each, with
+ * BENCH_MATCH_CONCURRENCY (8) in flight. Flat cost per record means the same records/s at
+ * both sizes: the ratio largest/smallest is the figure to quote. Accuracy on the
+ * duplicates is printed alongside.
+ */
+export const matching: Scenario = { name: NAME, run };
+
+interface MixResult {
+  size: number;
+  mix: string;
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  merged: number;
+  /** Stored records scored per arrival, on average: what blocking lets through. */
+  candidatesPerRecord: number;
+  duplicates: number;
+  duplicatesFound: number;
+  wrongMerges: number;
+}
+
+interface SizeResult {
+  size: number;
+  seedSeconds: number;
+  trainSeconds: number;
+  mixes: MixResult[];
+}
+
+async function run(ctx: BenchContext): Promise<ScenarioReport> {
+  const sizes = (process.env.BENCH_MATCH_SIZES ?? '10000,100000')
+    .split(',')
+    .map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 100))
+    throw new Error(
+      `BENCH_MATCH_SIZES must be whole numbers ≥ 100, got "${process.env.BENCH_MATCH_SIZES}"`,
+    );
+  const records = intFromEnv('BENCH_MATCH_RECORDS', 2000);
+  // Matching is CPU-bound on both sides (scoring here, the index in PostgreSQL): past a few
+  // records in flight, more only queue.
+  const concurrency = intFromEnv('BENCH_MATCH_CONCURRENCY', 8);
+  const duplicateShare = Number(process.env.BENCH_MATCH_DUPLICATES ?? 0.1);
+  if (!(duplicateShare > 0 && duplicateShare <= 1))
+    throw new Error(
+      `BENCH_MATCH_DUPLICATES must be a share in (0, 1], got "${process.env.BENCH_MATCH_DUPLICATES}"`,
+    );
+  const results: SizeResult[] = [];
+  for (const size of sizes)
+    results.push(await measure(ctx, size, records, duplicateShare, concurrency));
+
+  const mixes = results.flatMap((r) => r.mixes);
+  const notes = results.flatMap((r) => [
+    `${NAME}: ${r.size} profiles seeded in ${round(r.seedSeconds, 1)} s, model trained in ${round(r.trainSeconds, 1)} s`,
+    ...r.mixes.map(
+      (m) =>
+        `${NAME}: ${m.size} stored, ${m.mix} → ${round(m.recordsPerSecond, 0)} records/s (p50 ${round(m.p50Ms)} ms, p99 ${round(m.p99Ms)} ms, ` +
+        `${round(m.candidatesPerRecord, 1)} candidates scored per record); ${m.duplicatesFound}/${m.duplicates} duplicates merged into the right profile, ${m.wrongMerges} wrong merges`,
+    ),
+  ]);
+  const flatness: Record<string, number> = {};
+  for (const mix of new Set(mixes.map((m) => m.mix))) {
+    const of = mixes.filter((m) => m.mix === mix);
+    const [first, last] = [of[0]!, of.at(-1)!];
+    flatness[mix] = round(last.recordsPerSecond / first.recordsPerSecond, 3);
+    notes.push(
+      `${NAME}: ${mix}: throughput at ${last.size} vs ${first.size} stored: ratio ${round(flatness[mix], 2)} (1.0 = flat); ` +
+        `≥ ${TARGET_RPS} records/s at ${last.size}: ${last.recordsPerSecond >= TARGET_RPS ? 'met' : 'NOT met'}`,
+    );
+  }
+  return {
+    rows: mixes.map((m) => ({
+      scenario: `${NAME} (${m.size} stored)`,
+      side: m.mix,
+      result: {
+        ...summarise([], 0, 0),
+        requests: m.records,
+        rps: m.recordsPerSecond,
+        p50Ms: m.p50Ms,
+        p99Ms: m.p99Ms,
+        maxMs: Number.NaN,
+        elapsedMs: m.seconds * 1000,
+        cpuMsPerOp: Number.NaN,
+        firstError: null,
+      },
+    })),
+    notes,
+    json: { sizes: results, flatness, targetRecordsPerSecond: TARGET_RPS },
+    // A wrong merge is a finding to report (synthetic people can coincide), not a broken run.
+    valid: mixes.every((m) => m.records > 0),
+  };
+}
+
+async function measure(
+  ctx: BenchContext,
+  size: number,
+  count: number,
+  duplicateShare: number,
+  concurrency: number,
+): Promise<SizeResult> {
+  const run = `bench_match_${randomUUID().slice(0, 8)}`;
+  const config: Config = {
+    ...ctx.config,
+    postgres: { ...ctx.config.postgres, schema: run },
+    // Contacts are resolved deterministically first; matching is driven (and timed) below.
+    identity: {
+      ...ctx.config.identity,
+      matching: { ...ctx.config.identity.matching, enabled: false },
+    },
+  };
+  const logger = createLogger('silent');
+  const mongo = await connectMongo(config.mongo.uri, `mosaic_${run}`);
+  await ensureCollections(mongo.db);
+  const store = new MongoIdentityGraphStore(collections(mongo.db));
+  const pg = createPostgresPool({
+    url: config.postgres.url,
+    schema: run,
+    statementTimeoutMs: 120_000,
+  });
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${run}:`, logger);
+  let matchingService: MatchingService | null = null;
+  try {
+    await migrate(pg, run);
+    const services = createServices({
+      config,
+      logger,
+      store,
+      orderStore: new OrderStore(pg),
+      pg,
+      staleCache: new StaleCache(redis, `mosaic:${run}:`, 60),
+      pubsub,
+      jobs: null,
+      collections: collections(mongo.db),
+    });
+    const matcher = (matchingService = new MatchingService({
+      pool: pg,
+      graph: services.graph,
+      store,
+      thresholds: {
+        merge: ctx.config.identity.matching.mergeThreshold,
+        review: ctx.config.identity.matching.reviewThreshold,
+      },
+      logger,
+      onTrainingDue: () => undefined,
+    }));
+
+    const generator = new PeopleGenerator(seededRng(size));
+    ctx.progress(`${NAME}: seeding ${size} people`);
+    const seedStarted = performance.now();
+    const stored = await seed(pg, generator, size);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    ctx.progress(`${NAME}: training on ${size} records`);
+    const trainStarted = performance.now();
+    await matcher.trainer.train();
+    const trainSeconds = (performance.now() - trainStarted) / 1000;
+
+    const rng = seededRng(size + 1);
+    const arrivals = (label: string, n: number, share: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const crmId = `${label}-${i}`;
+        if (rng() < share) {
+          const of = stored[Math.floor(rng() * stored.length)]!;
+          return { crmId, person: generator.duplicate(of.person), duplicateOf: of.recordId };
+        }
+        return { crmId, person: generator.person(), duplicateOf: null };
+      });
+    const go = (label: string, batch: Arrival[]) =>
+      matchArrivals(ctx, services, matcher, { size, label, batch, concurrency });
+
+    await go('warm-up', arrivals('warm', WARMUP_RECORDS, 0));
+    const mixes = [
+      await go('new people only', arrivals('new', count, 0)),
+      await go(
+        `${Math.round(duplicateShare * 100)}% duplicates`,
+        arrivals('dup', count, duplicateShare),
+      ),
+    ];
+    return { size, seedSeconds, trainSeconds, mixes };
+  } finally {
+    await mongo.db.dropDatabase().catch(() => undefined);
+    await pg.query(`DROP SCHEMA IF EXISTS "${run}" CASCADE`).catch(() => undefined);
+    await matchingService?.close();
+    await pubsub.close();
+    redis.disconnect();
+    await pg.end();
+    await mongo.close();
+  }
+}
+
+interface Arrival {
+  crmId: string;
+  person: Person;
+  duplicateOf: string | null;
+}
+
+async function matchArrivals(
+  ctx: BenchContext,
+  services: Services,
+  matcher: MatchingService,
+  run: { size: number; label: string; batch: Arrival[]; concurrency: number },
+): Promise<MixResult> {
+  const { batch } = run;
+  ctx.progress(
+    `${NAME}: ${run.size} stored, ${run.label}: resolving ${batch.length} arrivals (untimed)`,
+  );
+  const owners = new Map<string, string>();
+  await pool(8, batch, async (a) => {
+    const r = await services.crmContacts.upsert({
+      crmId: a.crmId,
+      ...a.person,
+      attributes: { nationalId: a.person.nationalId },
+    });
+    owners.set(a.crmId, r.recordOwner!);
+  });
+  ctx.progress(`${NAME}: ${run.size} stored, ${run.label}: matching ${batch.length} arrivals`);
+  const latencies: number[] = [];
+  const outcomes = new Map<string, MatchResult>();
+  const started = performance.now();
+  await pool(run.concurrency, batch, async (a) => {
+    const t0 = performance.now();
+    outcomes.set(
+      a.crmId,
+      await matcher.matcher.onRecord(`crm:${a.crmId}`, owners.get(a.crmId)!, traitsOf(a.person)),
+    );
+    latencies.push(performance.now() - t0);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const summary = summarise(latencies, 0, seconds * 1000);
+  let duplicatesFound = 0;
+  let wrongMerges = 0;
+  for (const a of batch) {
+    const o = outcomes.get(a.crmId)!;
+    if (o.outcome !== 'merged') continue;
+    if (a.duplicateOf !== null && o.candidate?.recordId === a.duplicateOf) duplicatesFound++;
+    else {
+      wrongMerges++;
+      if (wrongMerges <= 3)
+        ctx.progress(
+          `${NAME}: wrong merge of crm:${a.crmId} (${a.duplicateOf ?? 'a new person'}) with ${o.candidate?.recordId}: ` +
+            o
+              .candidate!.score.fields.filter((f) => f.level !== null)
+              .map((f) => `${f.field} ${f.level} ${round(f.weight, 1)}`)
+              .join(', '),
+        );
+    }
+  }
+  const all = [...outcomes.values()];
+  return {
+    size: run.size,
+    mix: run.label,
+    records: batch.length,
+    seconds,
+    recordsPerSecond: batch.length / seconds,
+    p50Ms: summary.p50Ms,
+    p99Ms: summary.p99Ms,
+    merged: all.filter((o) => o.outcome === 'merged').length,
+    candidatesPerRecord: all.reduce((n, o) => n + o.candidates, 0) / batch.length,
+    duplicates: batch.filter((a) => a.duplicateOf !== null).length,
+    duplicatesFound,
+    wrongMerges,
+  };
+}
+
+function traitsOf(p: Person): Record<string, unknown> {
+  return {
+    firstName: p.firstName,
+    lastName: p.lastName,
+    birthDate: p.birthDate,
+    address: p.address,
+    nationalId: p.nationalId,
+  };
+}
+
+/**
+ * Writes N stored people straight into the match index, as matching would have (same
+ * values and keys; the training that follows counts the terms), in bulk: going through
+ * the API would take hours at 100k and measure nothing new. Their profiles have no
+ * merges, as after an initial load.
+ */
+async function seed(
+  pg: Pool,
+  generator: PeopleGenerator,
+  size: number,
+): Promise<{ recordId: string; person: Person }[]> {
+  const stored: { recordId: string; person: Person }[] = [];
+  const past = Date.now() - 365 * 86_400_000;
+  for (let from = 0; from < size; from += SEED_CHUNK) {
+    const rows = [];
+    for (let i = from; i < Math.min(size, from + SEED_CHUNK); i++) {
+      const person = generator.person();
+      const values = matchValuesFromTraits(traitsOf(person));
+      const recordId = `crm:seed-${i}`;
+      stored.push({ recordId, person });
+      rows.push({
+        recordId,
+        profileId: ulid(past + i),
+        seq: i + 1,
+        values,
+        keys: blockingKeys(values),
+      });
+    }
+    await pg.query(
+      `INSERT INTO match_records (record_id, profile_id, seq, match_values, block_keys, decided_version, decision)
+       SELECT r, p, s, v, ARRAY(SELECT jsonb_array_elements_text(k)), 0, 'none'
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::jsonb[]) AS t(r, p, s, v, k)`,
+      [
+        rows.map((r) => r.recordId),
+        rows.map((r) => r.profileId),
+        rows.map((r) => r.seq),
+        rows.map((r) => JSON.stringify(r.values)),
+        rows.map((r) => JSON.stringify(r.keys)),
+      ],
+    );
+    const keyRows = rows.flatMap((r) => r.keys.map((k) => [k, r.seq, r.recordId] as const));
+    await pg.query(
+      `INSERT INTO match_block_keys (block_key, seq, record_id)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [keyRows.map((k) => k[0]), keyRows.map((k) => k[1]), keyRows.map((k) => k[2])],
+    );
+  }
+  await pg.query(`SELECT setval(pg_get_serial_sequence('match_records', 'seq'), $1)`, [size]);
+  await pg.query('ANALYZE');
+  return stored;
+}
+
+async function pool<T>(
+  concurrency: number,
+  items: T[],
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}

@@ -1,0 +1,123 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { COMPARISONS } from './comparisons';
+import type { MatchField, MatchValues } from './matchFields';
+
+/** Fields whose exact agreements are weighed by how common the value is. */
+const COUNTED: readonly MatchField[] = COMPARISONS.filter((c) => c.termFrequency).map(
+  (c) => c.field,
+);
+const FLUSH_MS = 500;
+const FLUSH_AT = 2_000;
+/** Below this many records with a field, frequencies are too noisy to weigh by: the model's u is used. */
+const MIN_TERM_SAMPLE = 50;
+
+/**
+ * How many records hold each value of the term-frequency fields. A statistic, not a
+ * record of truth: writers add their changes to an in-process buffer flushed twice a
+ * second in one statement (a common city's row, updated by every writer, would otherwise
+ * queue them all behind one row lock), and every training recounts exactly from the
+ * index, so drift from a process that died with unflushed changes lasts until then.
+ */
+export class TermCounts {
+  private pending = new Map<string, number>();
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+  ) {
+    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  add(values: MatchValues, by: 1 | -1): void {
+    for (const field of COUNTED) {
+      const value = values[field];
+      if (value === undefined) continue;
+      const key = `${field}\u0000${value}`;
+      this.pending.set(key, (this.pending.get(key) ?? 0) + by);
+    }
+    if (this.pending.size >= FLUSH_AT) void this.flush();
+  }
+
+  /** Writes what is buffered; on failure the changes go back to the buffer for the next try. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.pending.size === 0) return;
+      const batch = this.pending;
+      this.pending = new Map();
+      // Sorted, so concurrent flushers (other processes) lock rows in the same order.
+      const rows = [...batch].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
+      try {
+        await this.pool.query(
+          `INSERT INTO match_term_counts AS c (field, value, n)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+           ON CONFLICT (field, value) DO UPDATE SET n = c.n + EXCLUDED.n`,
+          [
+            rows.map(([k]) => k.split('\u0000')[0]),
+            rows.map(([k]) => k.split('\u0000')[1]),
+            rows.map(([, n]) => n),
+          ],
+        );
+      } catch (err) {
+        for (const [k, n] of batch) this.pending.set(k, (this.pending.get(k) ?? 0) + n);
+        this.logger.warn({ err, values: batch.size }, 'could not write term counts; will retry');
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Recounts every value from the index, replacing the running counts (training does this). */
+  async recount(): Promise<void> {
+    await this.flush();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('DELETE FROM match_term_counts');
+      await client.query(
+        `INSERT INTO match_term_counts (field, value, n)
+         SELECT e.key, e.value, count(*) FROM match_records, jsonb_each_text(match_values) AS e
+         WHERE e.key = ANY($1) GROUP BY e.key, e.value`,
+        [COUNTED],
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * The share of records holding each of the record's values: its count over the number
+   * of records with the field (`population` records, `presence` of them with the field).
+   */
+  async frequencies(
+    values: MatchValues,
+    population: number,
+    presence: Partial<Record<MatchField, number>>,
+  ): Promise<Map<string, number>> {
+    const fields = COUNTED.filter((f) => values[f] !== undefined);
+    if (fields.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ field: string; value: string; n: string }>(
+      `SELECT c.field, c.value, c.n FROM unnest($1::text[], $2::text[]) AS q(field, value)
+       JOIN match_term_counts c ON c.field = q.field AND c.value = q.value`,
+      [fields, fields.map((f) => values[f]!)],
+    );
+    const out = new Map<string, number>();
+    for (const r of rows) {
+      const having = population * (presence[r.field as MatchField] ?? 1);
+      if (having >= MIN_TERM_SAMPLE && Number(r.n) > 0)
+        out.set(`${r.field}\u0000${r.value}`, Math.min(1, Number(r.n) / having));
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}
