@@ -36,6 +36,8 @@ export interface MatchResult {
 export class Matcher {
   /** Records indexed, as last seen by this process: the population term frequencies are relative to. */
   private population = 0;
+  /** Store size at which this process last asked for a training. */
+  private trainingAskedAt = 0;
 
   constructor(
     private readonly deps: {
@@ -247,7 +249,11 @@ export class Matcher {
   }
 
   private checkTraining(seq: number, model: MatchModel): void {
-    const due = Math.max(FIRST_TRAINING_AT, model.trainedOn.records * 2);
-    if (seq >= due) this.deps.onTrainingDue(seq);
+    // Asked once per doubling: a training that kept the old model (see MatchTrainer) is not
+    // asked for again on every record that follows.
+    const due = Math.max(FIRST_TRAINING_AT, 2 * model.trainedOn.records, 2 * this.trainingAskedAt);
+    if (seq < due) return;
+    this.trainingAskedAt = seq;
+    this.deps.onTrainingDue(seq);
   }
 }

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/app';
-import { postGraphQL } from '../support/gatewayProcess';
+import { postGraphQL, queryGraphQL } from '../support/gatewayProcess';
 
 /**
  * Two people merged by mistake, then split back out: every identifier, event and order
@@ -8,15 +8,8 @@ import { postGraphQL } from '../support/gatewayProcess';
 
 let t: TestApp;
 
-const gql = async <T = Record<string, unknown>>(
-  query: string,
-  variables?: Record<string, unknown>,
-) => {
-  const { status, body } = await postGraphQL<T>(t.url, query, variables);
-  if (status !== 200 || body.errors)
-    throw new Error(`GraphQL failed (${status}): ${JSON.stringify(body.errors)}`);
-  return body.data!;
-};
+const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
+  queryGraphQL<T>(t.url, query, variables);
 
 const gqlError = async (query: string, variables?: Record<string, unknown>) => {
   const { body } = await postGraphQL(t.url, query, variables);

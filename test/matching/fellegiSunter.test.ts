@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { blockingKeys } from '../../src/matching/blockingKeys';
 import { COMPARISONS, compareValues, type ComparisonVector } from '../../src/matching/comparisons';
-import { estimateModel } from '../../src/matching/estimate';
+import { estimateModel, MIN_KNOWN_MATCHES } from '../../src/matching/estimate';
+import { knownMatch } from '../../src/matching/trainer';
 import {
   MATCH_FIELDS,
   matchValuesFromTraits,
@@ -227,4 +228,48 @@ test('EM recovers the m probabilities and the prior that generated the candidate
       expect(Math.abs(p.u - truth.levels[c.field][l]!.u)).toBeLessThan(0.02);
     });
   }
+});
+
+test('without enough known matches, EM keeps m and the prior and learns only u', () => {
+  const previous = defaultModel();
+  const random = rng(SEED + 1);
+  // Candidates that are all different people who happen to share common names.
+  const candidates: ComparisonVector[] = Array.from({ length: 5_000 }, () =>
+    COMPARISONS.map((c) =>
+      c.field === 'givenName' ? 0 : draw([0.05, 0.95], random()) === 0 ? 0 : c.levels.length - 1,
+    ),
+  );
+  const model = estimateModel(
+    previous,
+    {
+      candidates,
+      random: candidates,
+      deterministicPairs: MIN_KNOWN_MATCHES - 1,
+      records: 5_000,
+      presence: {},
+    },
+    1,
+  );
+  expect(model.trainedOn.iterations).toBe(0);
+  expect(model.prior).toBe(previous.prior);
+  for (const c of COMPARISONS)
+    model.levels[c.field].forEach((p, l) => expect(p.m).toBe(previous.levels[c.field][l]!.m));
+  // u did move to what the random pairs show: everyone agrees on the given name.
+  expect(model.levels.givenName[0]!.u).toBeGreaterThan(0.99);
+});
+
+test('a known match needs two independent exact agreements', () => {
+  const base = {
+    givenName: 'ann',
+    surname: 'lee',
+    birthDate: '19800101',
+    email: 'a@x.com',
+    nationalId: '123',
+  };
+  const v = (b: MatchValues) => compareValues(base, b);
+  expect(knownMatch(v({ ...base }))).toBe(true);
+  expect(knownMatch(v({ email: 'a@x.com', birthDate: '19800101' }))).toBe(true);
+  // One agreement alone: a shared family email, or two people of the same name.
+  expect(knownMatch(v({ email: 'a@x.com', givenName: 'bob', surname: 'lee' }))).toBe(false);
+  expect(knownMatch(v({ givenName: 'ann', surname: 'lee', birthDate: '19900101' }))).toBe(false);
 });

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/app';
-import { postGraphQL } from '../support/gatewayProcess';
+import { postGraphQL, queryGraphQL } from '../support/gatewayProcess';
 
 /**
  * One Profile, three sources: CRM contacts (store), orders (PostgreSQL) and events
@@ -10,15 +10,8 @@ import { postGraphQL } from '../support/gatewayProcess';
 const PEOPLE = 100;
 let t: TestApp;
 
-const gql = async <T = Record<string, unknown>>(
-  query: string,
-  variables?: Record<string, unknown>,
-) => {
-  const { status, body } = await postGraphQL<T>(t.url, query, variables);
-  if (status !== 200 || body.errors)
-    throw new Error(`GraphQL failed (${status}): ${JSON.stringify(body.errors)}`);
-  return body.data!;
-};
+const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
+  queryGraphQL<T>(t.url, query, variables);
 
 const person = (i: number) => ({
   email: `person${i}@example.com`,

@@ -109,3 +109,15 @@ export async function postGraphQL<T = Record<string, unknown>>(
   });
   return { status: res.status, body: (await res.json()) as never };
 }
+
+/** POSTs an operation and returns its `data`; a non-200 status or any GraphQL error fails, showing the errors. */
+export async function queryGraphQL<T = Record<string, unknown>>(
+  baseUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
+  const { status, body } = await postGraphQL<T>(baseUrl, query, variables);
+  if (status !== 200 || body.errors)
+    throw new Error(`GraphQL failed (${status}): ${JSON.stringify(body.errors)}`);
+  return body.data!;
+}

@@ -8,7 +8,12 @@ import type { SegmentSubjectDoc } from '../../src/store/models';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
-import { postGraphQL, startGatewayProcess, type GatewayProcess } from '../support/gatewayProcess';
+import {
+  postGraphQL,
+  queryGraphQL,
+  startGatewayProcess,
+  type GatewayProcess,
+} from '../support/gatewayProcess';
 import { until } from '../support/wait';
 
 /**
@@ -50,14 +55,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const gql = async <T = Record<string, unknown>>(
-  query: string,
-  variables: Record<string, unknown> = {},
-) => {
-  const { body } = await postGraphQL<T>(t.url, query, variables);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-};
+const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
+  queryGraphQL<T>(t.url, query, variables);
 
 interface Change {
   segmentMembershipChanged: { segmentId: string; profileId: string; change: string };

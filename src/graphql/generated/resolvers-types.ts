@@ -529,7 +529,7 @@ export type Profile = {
   id: Scalars['ID']['output'];
   /** Every identifier linked to this person, in priority order. */
   identifiers: Array<Identifier>;
-  /** The merges that formed this profile, oldest first. */
+  /** The merges that formed this profile and the unmerges that touched it, oldest first. */
   mergeLog: Array<MergeLogEntry>;
   /** Ids of every profile merged into this one. */
   mergedFrom: Array<Scalars['ID']['output']>;
