@@ -71,6 +71,8 @@ export class Matcher {
     } as const;
     if (presentFields(values) < MIN_MATCH_FIELDS) return skipped;
     const keys = blockingKeys(values);
+    // Indexed before its candidates are read: of two duplicates arriving at once, the one
+    // that reads second sees the first (read in parallel, both could miss each other).
     const { changed, seq, inserted } = await this.deps.index.index(
       recordId,
       profileId,
@@ -82,13 +84,29 @@ export class Matcher {
     this.checkTraining(seq, model);
     // An unchanged re-send: its decision stands.
     if (!changed) return skipped;
-    return this.decide({ recordId, profileId, seq, values }, keys, model, inserted);
+    const evidence = await this.evidence(recordId, values, keys, model);
+    return this.decide({ recordId, profileId, seq, values }, evidence, model, inserted);
   }
 
   /** Matches an indexed record again (after retraining, or from a queued job). */
   async rematch(record: IndexedRecord): Promise<MatchResult> {
     const model = await this.deps.models.latest();
-    return this.decide(record, blockingKeys(record.values), model, false);
+    const evidence = await this.evidence(
+      record.recordId,
+      record.values,
+      blockingKeys(record.values),
+      model,
+    );
+    return this.decide(record, evidence, model, false);
+  }
+
+  /** The record's candidates, and how common its values are. */
+  private async evidence(recordId: string, values: MatchValues, keys: string[], model: MatchModel) {
+    const [candidates, tf] = await Promise.all([
+      this.deps.index.candidates(keys, recordId),
+      this.termFrequency(values, model),
+    ]);
+    return { candidates, tf };
   }
 
   /** The best pair of records across two clusters, scored: the basis of an explanation. */
@@ -124,15 +142,11 @@ export class Matcher {
    */
   private async decide(
     record: IndexedRecord,
-    keys: string[],
+    { candidates, tf }: Awaited<ReturnType<Matcher['evidence']>>,
     model: MatchModel,
     decidedAsNone: boolean,
   ): Promise<MatchResult> {
     const { index, graph, reviews, thresholds } = this.deps;
-    const [candidates, tf] = await Promise.all([
-      index.candidates(keys, record.recordId),
-      this.termFrequency(record.values, model),
-    ]);
     const scored = candidates
       .map((candidate) => ({
         candidate,

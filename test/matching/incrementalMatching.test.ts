@@ -266,3 +266,22 @@ test('the model in use is the untrained default until the store has enough recor
   }>(`{ matchModel { version records prior } }`);
   expect(matchModel).toEqual({ version: 0, records: 0, prior: 0.01 });
 });
+
+test('two duplicates arriving at once, in one bulk sync, end in one profile', async () => {
+  const original = person(40); // nobody stored yet: each can only find the other
+  const contacts = [
+    { ...original, crmId: 'bulk-a', emails: ['bulk.a@example.com'] },
+    {
+      ...original,
+      crmId: 'bulk-b',
+      emails: ['bulk.b@example.com'],
+      firstName: original.firstName + 'h',
+    },
+  ];
+  await gql(`mutation($c: [CrmContactInput!]!) { upsertCrmContacts(inputs: $c) { changed } }`, {
+    c: contacts,
+  });
+  const [a, b] = await Promise.all([profileOf('bulk-a'), profileOf('bulk-b')]);
+  expect(a.id).toBe(b.id);
+  expect(ids).not.toContain(a.id);
+});
