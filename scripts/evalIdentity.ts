@@ -187,7 +187,9 @@ async function main(): Promise<void> {
       }
       if (trainingDue && services.matching) {
         trainingDue = false;
-        await services.matching.trainer.trainAndRematch();
+        // One process: its matcher shares the trainer's model store, so no record was
+        // decided with the old model after the new one was stored; no second pass needed.
+        await services.matching.trainer.trainAndRematch(0);
         trainings++;
       }
     }

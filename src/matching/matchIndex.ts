@@ -38,9 +38,11 @@ export class MatchIndex {
     keys: string[],
     version: number,
   ): Promise<{ changed: boolean; seq: number; inserted: boolean }> {
-    // Most records are new: one statement stores the record, its keys and its counts.
-    const { rows } = await this.pool.query<{ seq: string }>(
-      `WITH rec AS (
+    // Most records are new: one statement stores the record and its keys (a prepared
+    // statement, like the other per-record ones: parsed and planned once per connection).
+    const { rows } = await this.pool.query<{ seq: string }>({
+      name: 'match-index-record',
+      text: `WITH rec AS (
          INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision)
          VALUES ($1, $2, $3, $4, $5, 'none') ON CONFLICT (record_id) DO NOTHING RETURNING seq
        ), block AS (
@@ -48,8 +50,8 @@ export class MatchIndex {
          SELECT k, rec.seq, $1 FROM rec, unnest($4::text[]) AS k ON CONFLICT DO NOTHING
        )
        SELECT seq FROM rec`,
-      [recordId, profileId, values, keys, version],
-    );
+      values: [recordId, profileId, values, keys, version],
+    });
     // Stored as decided "no match" by `version`: the caller settles it otherwise.
     if (rows[0]) {
       this.terms.add(values, +1);
@@ -104,16 +106,17 @@ export class MatchIndex {
   /** Records sharing any of `keys` (the latest `MAX_BLOCK_READ` per key), except `recordId`. */
   async candidates(keys: string[], recordId: string): Promise<IndexedRecord[]> {
     if (keys.length === 0) return [];
-    const { rows } = await this.pool.query<RecordRow>(
-      `SELECT r.record_id, r.profile_id, r.seq, r.match_values FROM match_records r
+    const { rows } = await this.pool.query<RecordRow>({
+      name: 'match-candidates',
+      text: `SELECT r.record_id, r.profile_id, r.seq, r.match_values FROM match_records r
        WHERE r.record_id <> $3 AND r.record_id IN (
          SELECT b.record_id FROM unnest($1::text[]) AS q(block_key)
          CROSS JOIN LATERAL (
            SELECT record_id FROM match_block_keys k WHERE k.block_key = q.block_key
            ORDER BY seq DESC LIMIT $2
          ) b)`,
-      [keys, MAX_BLOCK_READ, recordId],
-    );
+      values: [keys, MAX_BLOCK_READ, recordId],
+    });
     return rows.map(toRecord);
   }
 

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { defaultModel, type MatchModel } from './matchModel';
 
 /** How long a process keeps using the model it read before looking for a newer version. */
-const REFRESH_MS = 5_000;
+export const MODEL_REFRESH_MS = 5_000;
 
 /**
  * Versioned match models. Training stores a new version; every process picks it up within
@@ -14,7 +14,8 @@ export class ModelStore {
   constructor(private readonly pool: Pool) {}
 
   async latest(): Promise<MatchModel> {
-    if (this.current && Date.now() - this.current.readAt < REFRESH_MS) return this.current.model;
+    if (this.current && Date.now() - this.current.readAt < MODEL_REFRESH_MS)
+      return this.current.model;
     const { rows } = await this.pool.query<{ model: MatchModel }>(
       'SELECT model FROM match_models ORDER BY version DESC LIMIT 1',
     );

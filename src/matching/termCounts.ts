@@ -102,11 +102,12 @@ export class TermCounts {
   ): Promise<Map<string, number>> {
     const fields = COUNTED.filter((f) => values[f] !== undefined);
     if (fields.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ field: string; value: string; n: string }>(
-      `SELECT c.field, c.value, c.n FROM unnest($1::text[], $2::text[]) AS q(field, value)
+    const { rows } = await this.pool.query<{ field: string; value: string; n: string }>({
+      name: 'match-term-frequencies',
+      text: `SELECT c.field, c.value, c.n FROM unnest($1::text[], $2::text[]) AS q(field, value)
        JOIN match_term_counts c ON c.field = q.field AND c.value = q.value`,
-      [fields, fields.map((f) => values[f]!)],
-    );
+      values: [fields, fields.map((f) => values[f]!)],
+    });
     const out = new Map<string, number>();
     for (const r of rows) {
       const having = population * (presence[r.field as MatchField] ?? 1);

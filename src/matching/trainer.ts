@@ -5,7 +5,7 @@ import { estimateModel } from './estimate';
 import type { IndexedRecord, MatchIndex } from './matchIndex';
 import { scorePair, type MatchModel } from './matchModel';
 import type { Matcher } from './matcher';
-import type { ModelStore } from './modelStore';
+import { MODEL_REFRESH_MS, type ModelStore } from './modelStore';
 
 /** Blocks sampled for EM, and the cap on candidate pairs drawn from them. */
 const SAMPLED_BLOCKS = 20_000;
@@ -64,9 +64,20 @@ export class MatchTrainer {
     },
   ) {}
 
-  async trainAndRematch(): Promise<{ model: MatchModel; rematched: number }> {
+  /**
+   * Processes pick a new version up within MODEL_REFRESH_MS; what they decided with the old
+   * one meanwhile is caught by a second pass `secondPassAfterMs` later (0: no second pass,
+   * for a caller whose matcher shares this trainer's model store, as the evaluation's does).
+   */
+  async trainAndRematch(
+    secondPassAfterMs = MODEL_REFRESH_MS + 1_000,
+  ): Promise<{ model: MatchModel; rematched: number }> {
     const model = await this.train();
-    const rematched = await this.rematchOlderThan(model.version);
+    let rematched = await this.rematchOlderThan(model.version);
+    if (model.version > 0 && secondPassAfterMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, secondPassAfterMs));
+      rematched += await this.rematchOlderThan(model.version);
+    }
     return { model, rematched };
   }
 
