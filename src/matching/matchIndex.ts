@@ -180,24 +180,31 @@ export class MatchIndex {
     return rows.map(toRecord);
   }
 
-  /** A uniform sample of records (training: random pairs estimate u). */
-  async sample(limit: number): Promise<IndexedRecord[]> {
-    const { rows } = await this.pool.query<RecordRow>(
-      'SELECT record_id, profile_id, seq, match_values FROM match_records ORDER BY random() LIMIT $1',
-      [limit],
-    );
-    return rows.map(toRecord);
+  /**
+   * A uniform sample of records (training: random pairs estimate u), repeatable for a given
+   * seed and data: PostgreSQL's random() is seeded in the same transaction.
+   */
+  async sample(limit: number, seed: number): Promise<IndexedRecord[]> {
+    return this.seeded(seed, async (db) => {
+      const { rows } = await db.query<RecordRow>(
+        'SELECT record_id, profile_id, seq, match_values FROM match_records ORDER BY random() LIMIT $1',
+        [limit],
+      );
+      return rows.map(toRecord);
+    });
   }
 
   /**
    * Blocks of at least two records, sampled, each cut to its latest `MAX_BLOCK_READ`
    * members: the pairs matching actually scores, which EM learns m from.
    */
-  async sampleBlocks(limit: number): Promise<string[][]> {
-    const { rows } = await this.pool.query<{ members: string[] }>(
-      `SELECT (array_agg(record_id ORDER BY seq DESC))[1:$2] AS members FROM match_block_keys
+  async sampleBlocks(limit: number, seed: number): Promise<string[][]> {
+    const { rows } = await this.seeded(seed, (db) =>
+      db.query<{ members: string[] }>(
+        `SELECT (array_agg(record_id ORDER BY seq DESC))[1:$2] AS members FROM match_block_keys
        GROUP BY block_key HAVING count(*) > 1 ORDER BY random() LIMIT $1`,
-      [limit, MAX_BLOCK_READ],
+        [limit, MAX_BLOCK_READ],
+      ),
     );
     return rows.map((r) => r.members);
   }
@@ -208,6 +215,14 @@ export class MatchIndex {
       [recordIds],
     );
     return new Map(rows.map((r) => [r.record_id, toRecord(r)]));
+  }
+
+  /** Runs `work` in a transaction whose random() starts from `seed` (in [0, 1) after scaling). */
+  private seeded<T>(seed: number, work: (db: PoolClient) => Promise<T>): Promise<T> {
+    return this.transaction(async (db) => {
+      await db.query('SELECT setseed($1)', [((seed * 0.618_033_988_75) % 2) - 1]);
+      return work(db);
+    });
   }
 
   private async transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {

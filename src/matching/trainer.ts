@@ -42,11 +42,14 @@ export function knownMatch(v: ComparisonVector): boolean {
 }
 
 /**
- * A trained model is used only if random pairs (nearly all different people) almost never
- * reach the review threshold under it: EM on data with few true matches can settle on a
- * "match" class that is merely common values, and such a model would merge strangers.
+ * A trained model is used only if random pairs (nearly all different people) rarely reach
+ * the review threshold under it: EM on data with few true matches can settle on a "match"
+ * class that is merely common values, and such a model would merge strangers. Allowed:
+ * 0.1% of random pairs, or three times the share of random pairs that are known matches
+ * (a small store full of duplicates has true matches among its random pairs too).
  */
 const MAX_RANDOM_PAIRS_FLAGGED = 0.001;
+const FLAGGED_PER_KNOWN_MATCH = 3;
 
 /**
  * Retrains the match model from the store's own records (the `identity-training` job), then
@@ -88,8 +91,8 @@ export class MatchTrainer {
     await index.terms.recount();
     const [records, blocks, sample] = await Promise.all([
       index.size(),
-      index.sampleBlocks(SAMPLED_BLOCKS),
-      index.sample(2 * RANDOM_PAIRS),
+      index.sampleBlocks(SAMPLED_BLOCKS, current.version + 1),
+      index.sample(2 * RANDOM_PAIRS, current.version + 1),
     ]);
     const pairs: [string, string][] = [];
     const seen = new Set<string>();
@@ -111,9 +114,10 @@ export class MatchTrainer {
       const vb = values.get(b);
       if (va && vb) candidates.push(compareValues(va.values, vb.values));
     }
-    const random: ComparisonVector[] = [];
-    for (let i = 0; i + 1 < sample.length; i += 2)
-      random.push(compareValues(sample[i]!.values, sample[i + 1]!.values));
+    // Random pairs drawn from the sample (a small store has fewer records than pairs
+    // wanted), with a generator seeded by the version, so a training is repeatable.
+    const pairsOfSample = randomPairs(sample, RANDOM_PAIRS, current.version + 1);
+    const random = pairsOfSample.map(([a, b]) => compareValues(a.values, b.values));
     const deterministic = candidates.filter(knownMatch).length;
     const presence: Partial<Record<MatchField, number>> = {};
     if (sample.length > 0)
@@ -131,10 +135,18 @@ export class MatchTrainer {
       },
       current.version + 1,
     );
-    const flagged = randomPairsFlagged(model, sample, this.deps.reviewThreshold);
-    if (flagged > MAX_RANDOM_PAIRS_FLAGGED) {
+    const flagged = flaggedShare(model, pairsOfSample, this.deps.reviewThreshold);
+    const knownAmongRandom =
+      random.length > 0 ? random.filter(knownMatch).length / random.length : 0;
+    if (flagged > Math.max(MAX_RANDOM_PAIRS_FLAGGED, FLAGGED_PER_KNOWN_MATCH * knownAmongRandom)) {
       logger.warn(
-        { version: model.version, flagged, prior: model.prior, ...model.trainedOn },
+        {
+          version: model.version,
+          flagged,
+          knownAmongRandom,
+          prior: model.prior,
+          ...model.trainedOn,
+        },
         'trained match model rejected: it would flag random pairs as matches; keeping the current one',
       );
       return current;
@@ -168,18 +180,42 @@ export class MatchTrainer {
   }
 }
 
-/** Share of consecutive sample pairs (random pairs) the model scores at or above `threshold`. */
-function randomPairsFlagged(model: MatchModel, sample: IndexedRecord[], threshold: number): number {
-  let pairs = 0;
-  let flagged = 0;
-  for (let i = 0; i + 1 < sample.length; i += 2) {
-    pairs++;
-    // Frequencies are not at hand here; the level's own u is the cautious side of them.
-    if (
-      scorePair(model, sample[i]!.values, sample[i + 1]!.values, () => undefined).probability >=
-      threshold
-    )
-      flagged++;
+/** `count` pairs of distinct records from `sample`, chosen by a generator seeded with `seed`. */
+function randomPairs(
+  sample: IndexedRecord[],
+  count: number,
+  seed: number,
+): [IndexedRecord, IndexedRecord][] {
+  if (sample.length < 2) return [];
+  let s = (seed * 2_654_435_761) >>> 0;
+  const next = () => {
+    // xorshift32: small and good enough to pick indices.
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4_294_967_296;
+  };
+  const pairs: [IndexedRecord, IndexedRecord][] = [];
+  while (pairs.length < count) {
+    const i = Math.floor(next() * sample.length);
+    const j = Math.floor(next() * sample.length);
+    if (i !== j) pairs.push([sample[i]!, sample[j]!]);
   }
-  return pairs === 0 ? 0 : flagged / pairs;
+  return pairs;
+}
+
+/** Share of random pairs the model scores at or above `threshold`. */
+function flaggedShare(
+  model: MatchModel,
+  pairs: [IndexedRecord, IndexedRecord][],
+  threshold: number,
+): number {
+  let flagged = 0;
+  for (const [a, b] of pairs) {
+    // Frequencies are not at hand here; the level's own u is the cautious side of them.
+    if (scorePair(model, a.values, b.values, () => undefined).probability >= threshold) flagged++;
+  }
+  return pairs.length === 0 ? 0 : flagged / pairs.length;
 }
