@@ -19,10 +19,12 @@ export interface UnmergeResult {
  * the profiles merged into it before (its subtree of merge pointers). Everything those
  * profiles hold leaves with them, and nothing else does.
  *
- * Ordered so that each intermediate state is a valid forest, and a crash leaves a
- * recorded unmerge that can be run again: the unmerge document first, then merge intents
- * for the pointers it adds, then the pointer changes, then a `split` entry in both
- * clusters' logs, which makes every view built before the split refold from nothing.
+ * Ordered so that each intermediate state is a valid forest: the unmerge document first,
+ * then merge intents for the pointers it adds, then the pointer changes, then a `split`
+ * entry in both clusters' logs, which makes every view built before the split refold
+ * from nothing. An unmerge that died half-way is finished by running it again: each run
+ * begins with a `split` entry in the root's log, so it sees the cluster as the pointers
+ * say it is now, not as a view folded before the crash remembers it.
  */
 export class Unmerger {
   constructor(
@@ -34,9 +36,18 @@ export class Unmerger {
     if (recordIds.length === 0)
       throw badInput('recordIds', 'name at least one record to split out');
     const root = await this.graph.rootOf(profileId);
+    if (!(await this.store.getProfiles([root])).has(root))
+      throw new MosaicError(ErrorCode.NOT_FOUND, `profileId: no profile ${profileId}`, 'profileId');
+    const id = ulid();
+    // A `split` entry first, so the view below is folded from nothing: membership as the
+    // pointers say now, even if an earlier unmerge died half-way through changing them.
+    await this.graph.appendToLog(root, { kind: 'split', unmergeId: id });
     const view = await this.graph.materialise([root]);
     const members = new Set([root, ...view.mergedFrom]);
     const homes = await this.homesOf(recordIds);
+    // Views of the records' profiles are brought up to date too (a tombstone whose
+    // pointer an interrupted unmerge removed becomes live again), then checked.
+    await this.graph.materialise([...new Set(homes.values())]);
     recordIds.forEach((recordId, i) => {
       if (!members.has(homes.get(recordId)!))
         throw badInput(
@@ -67,10 +78,14 @@ export class Unmerger {
       );
     }
     // Top of each moving subtree: its pointer leads out of the moving set.
-    const tops = [...moving].filter((m) => !moving.has(pointers.get(m)!.into)).sort();
+    const tops = [...moving]
+      .filter((m) => {
+        const pointer = pointers.get(m);
+        return pointer !== undefined && !moving.has(pointer.into);
+      })
+      .sort();
     const newRoot = tops[0]!;
     const at = new Date();
-    const id = ulid();
     const explanation =
       `Unmerged by ${by}: records ${recordIds.join(', ')} split out of profile ${root} ` +
       `into profile ${newRoot}, with ${moving.size} profile(s) they first joined or that were merged into those.`;

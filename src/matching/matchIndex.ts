@@ -42,9 +42,13 @@ export class MatchIndex {
     // statement, like the other per-record ones: parsed and planned once per connection).
     const { rows } = await this.pool.query<{ seq: string }>({
       name: 'match-index-record',
+      // NOT EXISTS first: a conflicting insert would still draw a number from the
+      // sequence, and re-sent contacts would inflate the count term frequencies rely on.
       text: `WITH rec AS (
          INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision)
-         VALUES ($1, $2, $3, $4, $5, 'none') ON CONFLICT (record_id) DO NOTHING RETURNING seq
+         SELECT $1::text, $2::text, $3::jsonb, $4::text[], $5::integer, 'none'
+         WHERE NOT EXISTS (SELECT 1 FROM match_records WHERE record_id = $1)
+         ON CONFLICT (record_id) DO NOTHING RETURNING seq
        ), block AS (
          INSERT INTO match_block_keys (block_key, seq, record_id)
          SELECT k, rec.seq, $1 FROM rec, unnest($4::text[]) AS k ON CONFLICT DO NOTHING

@@ -178,43 +178,49 @@ export class MatchingService {
     if (item === null) throw new MosaicError(ErrorCode.NOT_FOUND, `id: no review ${id}`, 'id');
     if (item.status !== 'open')
       throw new MosaicError(ErrorCode.CONFLICT, `id: review ${id} is already ${item.status}`, 'id');
-    if (decision === 'ACCEPT') {
-      const { graph } = this.deps;
-      const outcome = await graph.merge({
-        a: item.profileId,
-        b: item.candidateProfileId,
-        reason: 'MANUAL',
-        linkedBy: null,
-        recordId: item.recordId,
-        explanation:
-          `Review ${id} accepted by ${by}: record ${item.recordId} and record ` +
-          `${item.candidateRecordId} are one person (match probability ${item.probability.toFixed(4)}).`,
-        match: {
-          recordId: item.recordId,
-          otherRecordId: item.candidateRecordId,
-          probability: item.probability,
-          totalWeight: item.score.total,
-          modelVersion: item.modelVersion,
-          fields: item.score.fields.map((f) => ({
-            field: f.field,
-            level: f.level,
-            weight: f.weight,
-          })),
-        },
-      });
-      await graph.materialise([outcome.root, item.profileId, item.candidateProfileId]);
-      await this.index.noteDecision(item.recordId, item.modelVersion, 'merged');
-    } else {
-      await this.reviews.reject(
-        item.profileId,
-        item.candidateProfileId,
-        `review ${id} rejected by ${by}`,
-      );
-      await this.index.noteDecision(item.recordId, item.modelVersion, 'none');
-    }
+    // Claimed first, so two people resolving the same review cannot both act on it.
     const status = decision === 'ACCEPT' ? 'accepted' : 'rejected';
     if (!(await this.reviews.resolve(id, status)))
       throw new MosaicError(ErrorCode.CONFLICT, `id: review ${id} was resolved concurrently`, 'id');
+    try {
+      if (decision === 'ACCEPT') {
+        const { graph } = this.deps;
+        const outcome = await graph.merge({
+          a: item.profileId,
+          b: item.candidateProfileId,
+          reason: 'MANUAL',
+          linkedBy: null,
+          recordId: item.recordId,
+          explanation:
+            `Review ${id} accepted by ${by}: record ${item.recordId} and record ` +
+            `${item.candidateRecordId} are one person (match probability ${item.probability.toFixed(4)}).`,
+          match: {
+            recordId: item.recordId,
+            otherRecordId: item.candidateRecordId,
+            probability: item.probability,
+            totalWeight: item.score.total,
+            modelVersion: item.modelVersion,
+            fields: item.score.fields.map((f) => ({
+              field: f.field,
+              level: f.level,
+              weight: f.weight,
+            })),
+          },
+        });
+        await graph.materialise([outcome.root, item.profileId, item.candidateProfileId]);
+        await this.index.noteDecision(item.recordId, item.modelVersion, 'merged');
+      } else {
+        await this.reviews.reject(
+          item.profileId,
+          item.candidateProfileId,
+          `review ${id} rejected by ${by}`,
+        );
+        await this.index.noteDecision(item.recordId, item.modelVersion, 'none');
+      }
+    } catch (err) {
+      await this.reviews.reopen(id, status);
+      throw err;
+    }
     return { ...item, status, resolvedAt: new Date() };
   }
 }

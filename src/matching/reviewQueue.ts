@@ -73,6 +73,19 @@ export class ReviewQueue {
     return rowCount === 1;
   }
 
+  /**
+   * Undoes `resolve` when acting on the decision failed. Left resolved if the record has
+   * been given a new open review meanwhile (at most one is open per record).
+   */
+  async reopen(id: string, status: 'accepted' | 'rejected'): Promise<void> {
+    await this.pool
+      .query(
+        `UPDATE match_reviews SET status = 'open', resolved_at = NULL WHERE id = $1 AND status = $2`,
+        [id, status],
+      )
+      .catch(() => undefined);
+  }
+
   /** Remembers that the two profiles are different people. */
   async reject(profileA: string, profileB: string, reason: string): Promise<void> {
     const [a, b] = profileA < profileB ? [profileA, profileB] : [profileB, profileA];

@@ -126,6 +126,10 @@ export async function createWorkerApp(
     QUEUES.identity,
     async (job) => {
       if (job.data.kind === 'train') return matching.trainer.trainAndRematch();
+      // Matching failed after the record was indexed (it is then noted as decided), or
+      // before: either way it is matched in full here.
+      const indexed = await matching.index.get(job.data.recordId);
+      if (indexed !== null) return matching.matcher.rematch(indexed);
       const record = (await store.getRecords([job.data.recordId])).get(job.data.recordId);
       if (record === undefined) return null; // erased since
       return matching.matcher.onRecord(record._id, record.profileId, record.traits);

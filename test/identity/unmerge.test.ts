@@ -213,6 +213,19 @@ test('unmerge refuses what it cannot do, with the field and the reason', async (
   );
   expect(unknown?.extensions.code).toBe('NOT_FOUND');
 
+  // An unknown profile is reported as such, and no empty profile is left behind.
+  const missing = '01ZZZZZZZZZZZZZZZZZZZZZZZZ';
+  const nobody = await gqlError(
+    `mutation($p: ID!) { unmergeProfile(profileId: $p, recordIds: ["crm:crm-bob"]) { unmergeId } }`,
+    { p: missing },
+  );
+  expect(nobody?.extensions.code).toBe('NOT_FOUND');
+  const after = await gql<{ profile: { id: string } | null }>(
+    `query($p: ID!) { profile(id: $p) { id } }`,
+    { p: missing },
+  );
+  expect(after.profile).toBeNull();
+
   // Alice's own record is the profile everything else joined: nothing would remain.
   const everything = await gqlError(
     `mutation($p: ID!) { unmergeProfile(profileId: $p, recordIds: ["crm:crm-alice"]) { unmergeId } }`,
