@@ -10,23 +10,13 @@
  * MOSAIC_MATCHING=off measures deterministic resolution alone.
  */
 import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig } from '../src/config/env';
 import type { CrmContactInput } from '../src/crm/crmContactService';
 import { MosaicError } from '../src/errors';
 import { blockingKeys } from '../src/matching/blockingKeys';
 import { matchValuesFromTraits } from '../src/matching/matchFields';
-import { migrate } from '../src/orders/migrations';
-import { OrderStore } from '../src/orders/orderStore';
-import { createPostgresPool, quoteIdent } from '../src/orders/postgres';
-import { RedisPubSub } from '../src/pubsub/redisPubSub';
-import { createServices } from '../src/services';
-import { StaleCache } from '../src/sources/staleCache';
-import { collections, ensureCollections } from '../src/store/mongo/collections';
-import { connectMongo } from '../src/store/mongo/connection';
-import { MongoIdentityGraphStore } from '../src/store/mongo/mongoIdentityGraphStore';
-import { Redis } from 'ioredis';
+import { openScratchStack } from '../src/scratchStack';
 
 interface Row {
   recId: string;
@@ -135,35 +125,17 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const rows = readRows(file);
-  const run = `eval_${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({ ...process.env, POSTGRES_SCHEMA: run });
+  const config = loadConfig(process.env);
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const mongo = await connectMongo(config.mongo.uri, `mosaic_${run}`);
-  await ensureCollections(mongo.db);
-  const store = new MongoIdentityGraphStore(collections(mongo.db));
-  const pg = createPostgresPool({
-    url: config.postgres.url,
-    schema: run,
-    statementTimeoutMs: 60_000,
-  });
-  await migrate(pg, run);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
-  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${run}:`, logger);
   let trainingDue = false;
-  const services = createServices({
-    config,
-    logger,
-    store,
-    orderStore: new OrderStore(pg),
-    pg,
-    staleCache: new StaleCache(redis, `mosaic:${run}:`, 60),
-    pubsub,
-    jobs: null,
-    collections: collections(mongo.db),
+  const stack = await openScratchStack(config, logger, {
+    label: 'eval',
+    keep: process.env.EVAL_KEEP === '1',
     // Where the gateway queues a training job for the workers, the evaluation trains
     // inline, at the same moments (the store doubling), with the same code.
     onTrainingDue: () => void (trainingDue = true),
   });
+  const { services, store } = stack;
 
   const started = Date.now();
   let dropped = 0;
@@ -252,15 +224,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    if (process.env.EVAL_KEEP !== '1') {
-      await mongo.db.dropDatabase().catch(() => undefined);
-      await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(run)} CASCADE`).catch(() => undefined);
-    }
-    await services.matching?.close();
-    await pubsub.close();
-    redis.disconnect();
-    await pg.end();
-    await mongo.close();
+    await stack.close();
   }
 }
 

@@ -4,18 +4,13 @@
  * frequencies behave as they would; and duplicates with typing errors.
  */
 
+import { seededRandom } from '../../src/demo/random';
+
 export type Rng = () => number;
 
-/** mulberry32: small, fast, deterministic. */
 export function seededRng(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
+  return () => random.next();
 }
 
 const SYLLABLES = [

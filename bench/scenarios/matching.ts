@@ -1,6 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { ulid } from 'ulid';
 import type { Config } from '../../src/config/env';
@@ -9,15 +7,8 @@ import { blockingKeys } from '../../src/matching/blockingKeys';
 import { matchValuesFromTraits } from '../../src/matching/matchFields';
 import { MatchingService } from '../../src/matching/matchingService';
 import type { MatchResult } from '../../src/matching/matcher';
-import { migrate } from '../../src/orders/migrations';
-import { OrderStore } from '../../src/orders/orderStore';
-import { createPostgresPool } from '../../src/orders/postgres';
-import { RedisPubSub } from '../../src/pubsub/redisPubSub';
-import { createServices, type Services } from '../../src/services';
-import { StaleCache } from '../../src/sources/staleCache';
-import { collections, ensureCollections } from '../../src/store/mongo/collections';
-import { connectMongo } from '../../src/store/mongo/connection';
-import { MongoIdentityGraphStore } from '../../src/store/mongo/mongoIdentityGraphStore';
+import { openScratchStack } from '../../src/scratchStack';
+import type { Services } from '../../src/services';
 import { intFromEnv } from '../lib/env';
 import { round, summarise } from '../lib/latency';
 import { PeopleGenerator, seededRng, type Person } from '../lib/people';
@@ -135,53 +126,29 @@ async function measure(
   duplicateShare: number,
   concurrency: number,
 ): Promise<SizeResult> {
-  const run = `bench_match_${randomUUID().slice(0, 8)}`;
+  // Contacts are resolved deterministically first; matching is driven (and timed) below.
   const config: Config = {
     ...ctx.config,
-    postgres: { ...ctx.config.postgres, schema: run },
-    // Contacts are resolved deterministically first; matching is driven (and timed) below.
     identity: {
       ...ctx.config.identity,
       matching: { ...ctx.config.identity.matching, enabled: false },
     },
   };
   const logger = createLogger('silent');
-  const mongo = await connectMongo(config.mongo.uri, `mosaic_${run}`);
-  await ensureCollections(mongo.db);
-  const store = new MongoIdentityGraphStore(collections(mongo.db));
-  const pg = createPostgresPool({
-    url: config.postgres.url,
-    schema: run,
-    statementTimeoutMs: 120_000,
+  const stack = await openScratchStack(config, logger, { label: 'bench_match' });
+  const { services, store, pg } = stack;
+  const matcher = new MatchingService({
+    pool: pg,
+    graph: services.graph,
+    store,
+    thresholds: {
+      merge: ctx.config.identity.matching.mergeThreshold,
+      review: ctx.config.identity.matching.reviewThreshold,
+    },
+    logger,
+    onTrainingDue: () => undefined,
   });
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
-  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${run}:`, logger);
-  let matchingService: MatchingService | null = null;
   try {
-    await migrate(pg, run);
-    const services = createServices({
-      config,
-      logger,
-      store,
-      orderStore: new OrderStore(pg),
-      pg,
-      staleCache: new StaleCache(redis, `mosaic:${run}:`, 60),
-      pubsub,
-      jobs: null,
-      collections: collections(mongo.db),
-    });
-    const matcher = (matchingService = new MatchingService({
-      pool: pg,
-      graph: services.graph,
-      store,
-      thresholds: {
-        merge: ctx.config.identity.matching.mergeThreshold,
-        review: ctx.config.identity.matching.reviewThreshold,
-      },
-      logger,
-      onTrainingDue: () => undefined,
-    }));
-
     const generator = new PeopleGenerator(seededRng(size));
     ctx.progress(`${NAME}: seeding ${size} people`);
     const seedStarted = performance.now();
@@ -215,13 +182,8 @@ async function measure(
     ];
     return { size, seedSeconds, trainSeconds, mixes };
   } finally {
-    await mongo.db.dropDatabase().catch(() => undefined);
-    await pg.query(`DROP SCHEMA IF EXISTS "${run}" CASCADE`).catch(() => undefined);
-    await matchingService?.close();
-    await pubsub.close();
-    redis.disconnect();
-    await pg.end();
-    await mongo.close();
+    await matcher.close();
+    await stack.close();
   }
 }
 

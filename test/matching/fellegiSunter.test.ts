@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { seededRandom } from '../../src/demo/random';
 import { blockingKeys } from '../../src/matching/blockingKeys';
 import { COMPARISONS, compareValues, type ComparisonVector } from '../../src/matching/comparisons';
 import { estimateModel, MIN_KNOWN_MATCHES } from '../../src/matching/estimate';
@@ -174,16 +175,10 @@ test('match values are normalised: case, accents, punctuation and spacing never 
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32), so the EM test is repeatable. */
+/** Deterministic pseudo-random numbers, so the EM tests are repeatable. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
+  return () => random.next();
 }
 
 function draw(probabilities: number[], r: number): number {

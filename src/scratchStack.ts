@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Db } from 'mongodb';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from './config/env';
+import { migrate } from './orders/migrations';
+import { OrderStore } from './orders/orderStore';
+import { createPostgresPool, quoteIdent } from './orders/postgres';
+import { RedisPubSub } from './pubsub/redisPubSub';
+import { createServices, type Services } from './services';
+import { StaleCache } from './sources/staleCache';
+import type { IdentityGraphStore } from './store/identityGraphStore';
+import { collections, ensureCollections } from './store/mongo/collections';
+import { connectMongo } from './store/mongo/connection';
+import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
+
+export interface ScratchStack {
+  services: Services;
+  store: IdentityGraphStore;
+  pg: Pool;
+  db: Db;
+  /** Closes every connection and, unless kept, drops the database and the schema. */
+  close(): Promise<void>;
+}
+
+/**
+ * The application's services over a database and a PostgreSQL schema of their own, in
+ * this process, with no HTTP server and no job queues: what the identity evaluation and
+ * the benchmarks drive directly. Both are named `<label>_<random>`, so runs never mix.
+ */
+export async function openScratchStack(
+  config: Config,
+  logger: Logger,
+  options: { label: string; onTrainingDue?: () => void; keep?: boolean },
+): Promise<ScratchStack> {
+  const run = `${options.label}_${randomUUID().slice(0, 8)}`;
+  const scoped: Config = { ...config, postgres: { ...config.postgres, schema: run } };
+  const mongo = await connectMongo(config.mongo.uri, `mosaic_${run}`);
+  await ensureCollections(mongo.db);
+  const store = new MongoIdentityGraphStore(collections(mongo.db));
+  const pg = createPostgresPool({
+    url: config.postgres.url,
+    schema: run,
+    statementTimeoutMs: 120_000,
+  });
+  await migrate(pg, run);
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${run}:`, logger);
+  const services = createServices({
+    config: scoped,
+    logger,
+    store,
+    orderStore: new OrderStore(pg),
+    pg,
+    staleCache: new StaleCache(redis, `mosaic:${run}:`, 60),
+    pubsub,
+    jobs: null,
+    collections: collections(mongo.db),
+    ...(options.onTrainingDue ? { onTrainingDue: options.onTrainingDue } : {}),
+  });
+  return {
+    services,
+    store,
+    pg,
+    db: mongo.db,
+    async close() {
+      await services.matching?.close();
+      if (!options.keep) {
+        await mongo.db.dropDatabase().catch(() => undefined);
+        await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(run)} CASCADE`).catch(() => undefined);
+      }
+      await pubsub.close();
+      redis.disconnect();
+      await pg.end();
+      await mongo.close();
+    },
+  };
+}
