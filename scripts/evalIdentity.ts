@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/env';
 import type { CrmContactInput } from '../src/crm/crmContactService';
 import { MosaicError } from '../src/errors';
 import { blockingKeys } from '../src/matching/blockingKeys';
-import { matchValuesFromTraits } from '../src/matching/matchFields';
+import type { IndexedRecord } from '../src/matching/matchIndex';
 import { openScratchStack } from '../src/scratchStack';
 
 interface Row {
@@ -167,8 +167,9 @@ async function main(): Promise<void> {
     }
     const seconds = (Date.now() - started) / 1000;
 
-    const records = await store.getRecords(rows.map((_, i) => `crm:eval-${i}`));
-    const homes = rows.map((_, i) => records.get(`crm:eval-${i}`)!.profileId);
+    const recordIds = rows.map((_, i) => `crm:eval-${i}`);
+    const records = await store.getRecords(recordIds);
+    const homes = recordIds.map((id) => records.get(id)!.profileId);
     const roots = await services.graph.rootsOf([...new Set(homes)]);
     const clusterOf = homes.map((h) => roots.get(h)!);
 
@@ -178,9 +179,14 @@ async function main(): Promise<void> {
     const predictedPairs = pairsWithin(predicted.values());
     let correct = 0;
     let blocked = 0;
-    const keys = rows.map(
-      (r, i) => new Set(blockingKeys(matchValuesFromTraits(traitsOf(contactOf(r, i))))),
-    );
+    // Blocking keys of each record as indexed (none for a record with too few fields to
+    // be matched, or when matching is off).
+    const indexed =
+      (await services.matching?.index.getMany(recordIds)) ?? new Map<string, IndexedRecord>();
+    const keys = recordIds.map((id) => {
+      const record = indexed.get(id);
+      return new Set(record ? blockingKeys(record.values) : []);
+    });
     for (const members of truth.values()) {
       for (let a = 0; a < members.length; a++) {
         for (let b = a + 1; b < members.length; b++) {
@@ -203,7 +209,7 @@ async function main(): Promise<void> {
         diagnostics: true,
         file,
         matching: services.matching !== null,
-        blockingRecall: round(truePairs === 0 ? 1 : blocked / truePairs),
+        blockingRecall: services.matching ? round(truePairs === 0 ? 1 : blocked / truePairs) : null,
         openReviews: reviews.length,
         modelVersion: model?.version ?? null,
         trainings,
@@ -226,19 +232,6 @@ async function main(): Promise<void> {
   } finally {
     await stack.close();
   }
-}
-
-/** The traits the CRM path stores for a contact (for the blocking-recall diagnostic). */
-function traitsOf(c: CrmContactInput): Record<string, unknown> {
-  return {
-    firstName: c.firstName,
-    lastName: c.lastName,
-    birthDate: c.birthDate,
-    address: c.address,
-    emails: c.emails,
-    phones: c.phones,
-    ...(c.attributes as Record<string, unknown> | null),
-  };
 }
 
 main().catch((err: unknown) => {

@@ -52,14 +52,16 @@ function nameComparison(field: 'givenName' | 'surname', other: MatchField): Fiel
   };
 }
 
-/** A code or id: exact, one edit (a typo or two swapped characters), two edits, different. */
-function codeComparison(
+/**
+ * A comparison of one field whose level 0 is "exact" and whose missing values weigh
+ * nothing: `differing` places two present, different values at one of the other levels.
+ */
+function comparison(
   field: MatchField,
-  maxEdits: 1 | 2,
-  termFrequency = false,
+  levels: readonly string[],
+  termFrequency: boolean,
+  differing: (x: string, y: string) => number,
 ): FieldComparison {
-  const levels =
-    maxEdits === 2 ? ['exact', '1 edit', '2 edits', 'different'] : ['exact', '1 edit', 'different'];
   return {
     field,
     levels,
@@ -68,43 +70,27 @@ function codeComparison(
       const x = a[field];
       const y = b[field];
       if (x === undefined || y === undefined) return null;
-      if (x === y) return 0;
-      const d = edits(x, y);
-      if (d <= maxEdits) return d;
-      return levels.length - 1;
+      return x === y ? 0 : differing(x, y);
     },
   };
+}
+
+/** A code or id: exact, one edit (a typo or two swapped characters), two edits, different. */
+function codeComparison(field: MatchField, maxEdits: 1 | 2, termFrequency = false) {
+  const levels = ['exact', '1 edit', ...(maxEdits === 2 ? ['2 edits'] : []), 'different'];
+  return comparison(field, levels, termFrequency, (x, y) =>
+    Math.min(edits(x, y), levels.length - 1),
+  );
 }
 
 /** Free text (street, town): exact, close spelling, different. */
-function textComparison(field: MatchField, termFrequency: boolean): FieldComparison {
-  return {
-    field,
-    levels: ['exact', 'jaro-winkler ≥ 0.90', 'different'],
-    termFrequency,
-    compare(a, b) {
-      const x = a[field];
-      const y = b[field];
-      if (x === undefined || y === undefined) return null;
-      if (x === y) return 0;
-      return jw(x, y) >= 0.9 ? 1 : 2;
-    },
-  };
-}
+const textComparison = (field: MatchField, termFrequency: boolean) =>
+  comparison(field, ['exact', 'jaro-winkler ≥ 0.90', 'different'], termFrequency, (x, y) =>
+    jw(x, y) >= 0.9 ? 1 : 2,
+  );
 
-function exactComparison(field: MatchField, termFrequency: boolean): FieldComparison {
-  return {
-    field,
-    levels: ['exact', 'different'],
-    termFrequency,
-    compare(a, b) {
-      const x = a[field];
-      const y = b[field];
-      if (x === undefined || y === undefined) return null;
-      return x === y ? 0 : 1;
-    },
-  };
-}
+const exactComparison = (field: MatchField, termFrequency: boolean) =>
+  comparison(field, ['exact', 'different'], termFrequency, () => 1);
 
 /** `YYYYMMDD` → days since epoch, or null for something that is not a date. */
 function dayNumber(value: string): number | null {
@@ -117,44 +103,31 @@ function dayNumber(value: string): number | null {
  * Birth dates: exact, one typed digit off or two swapped, day and month swapped, within a
  * year, different. Edits are counted on the digits, since typing errors are what occur.
  */
-const birthDateComparison: FieldComparison = {
-  field: 'birthDate',
-  levels: ['exact', '1 edit', 'day and month swapped', 'within a year', 'different'],
-  termFrequency: false,
-  compare(a, b) {
-    const x = a.birthDate;
-    const y = b.birthDate;
-    if (x === undefined || y === undefined) return null;
-    if (x === y) return 0;
+const birthDateComparison = comparison(
+  'birthDate',
+  ['exact', '1 edit', 'day and month swapped', 'within a year', 'different'],
+  false,
+  (x, y) => {
     if (edits(x, y) <= 1) return 1;
-    if (x.length === 8 && y.length === 8 && x.slice(0, 4) === y.slice(0, 4)) {
-      if (x.slice(4, 6) === y.slice(6, 8) && x.slice(6, 8) === y.slice(4, 6)) return 2;
-    }
+    const sameYear = x.length === 8 && y.length === 8 && x.slice(0, 4) === y.slice(0, 4);
+    if (sameYear && x.slice(4, 6) === y.slice(6, 8) && x.slice(6, 8) === y.slice(4, 6)) return 2;
     const dx = dayNumber(x);
     const dy = dayNumber(y);
-    if (dx !== null && dy !== null && Math.abs(dx - dy) <= 366) return 3;
-    return 4;
+    return dx !== null && dy !== null && Math.abs(dx - dy) <= 366 ? 3 : 4;
   },
-};
+);
 
 /**
  * Emails: exact, same mailbox name at another domain, different. No "one edit" level:
  * `anna1@x.com` and `anna2@x.com` are usually two people, and typed emails that fail
  * validation never get this far.
  */
-const emailComparison: FieldComparison = {
-  field: 'email',
-  levels: ['exact', 'same local part', 'different'],
-  termFrequency: false,
-  compare(a, b) {
-    const x = a.email;
-    const y = b.email;
-    if (x === undefined || y === undefined) return null;
-    if (x === y) return 0;
-    const local = (e: string) => e.split('@')[0]!;
-    return local(x) === local(y) ? 1 : 2;
-  },
-};
+const emailComparison = comparison(
+  'email',
+  ['exact', 'same local part', 'different'],
+  false,
+  (x, y) => (x.split('@')[0] === y.split('@')[0] ? 1 : 2),
+);
 
 /** Every comparison, in the order explanations list them. */
 export const COMPARISONS: readonly FieldComparison[] = [

@@ -21,6 +21,8 @@ const MIN_TERM_SAMPLE = 50;
  */
 export class TermCounts {
   private pending = new Map<string, number>();
+  /** The batch being written: counted by this process until the write is done. */
+  private inFlight = new Map<string, number>();
   private flushing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
@@ -48,6 +50,7 @@ export class TermCounts {
       if (this.pending.size === 0) return;
       const batch = this.pending;
       this.pending = new Map();
+      this.inFlight = batch;
       // Sorted, so concurrent flushers (other processes) lock rows in the same order.
       const rows = [...batch].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
       try {
@@ -64,6 +67,8 @@ export class TermCounts {
       } catch (err) {
         for (const [k, n] of batch) this.pending.set(k, (this.pending.get(k) ?? 0) + n);
         this.logger.warn({ err, values: batch.size }, 'could not write term counts; will retry');
+      } finally {
+        this.inFlight = new Map();
       }
     });
     return this.flushing;
@@ -94,6 +99,8 @@ export class TermCounts {
   /**
    * The share of records holding each of the record's values: its count over the number
    * of records with the field (`population` records, `presence` of them with the field).
+   * This process's own unwritten changes are counted too, so what it just indexed counts
+   * at once, whenever the buffer happens to be written.
    */
   async frequencies(
     values: MatchValues,
@@ -108,11 +115,14 @@ export class TermCounts {
        JOIN match_term_counts c ON c.field = q.field AND c.value = q.value`,
       values: [fields, fields.map((f) => values[f]!)],
     });
+    const stored = new Map(rows.map((r) => [`${r.field}\u0000${r.value}`, Number(r.n)]));
     const out = new Map<string, number>();
-    for (const r of rows) {
-      const having = population * (presence[r.field as MatchField] ?? 1);
-      if (having >= MIN_TERM_SAMPLE && Number(r.n) > 0)
-        out.set(`${r.field}\u0000${r.value}`, Math.min(1, Number(r.n) / having));
+    for (const field of fields) {
+      const key = `${field}\u0000${values[field]}`;
+      const n =
+        (stored.get(key) ?? 0) + (this.pending.get(key) ?? 0) + (this.inFlight.get(key) ?? 0);
+      const having = population * (presence[field] ?? 1);
+      if (having >= MIN_TERM_SAMPLE && n > 0) out.set(key, Math.min(1, n / having));
     }
     return out;
   }
