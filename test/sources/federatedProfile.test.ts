@@ -21,7 +21,9 @@ const person = (i: number) => ({
 });
 
 beforeAll(async () => {
-  t = await startTestApp('federated');
+  // This file checks batching, not timeouts (sourceOutage.test.ts does): a generous source
+  // timeout keeps a page of 100 profiles from timing out while other suites load the store.
+  t = await startTestApp('federated', { MOSAIC_SOURCE_TIMEOUT_MS: '10000' });
   const people = Array.from({ length: PEOPLE }, (_, i) => person(i));
   await gql(
     `mutation($inputs: [CrmContactInput!]!) { upsertCrmContacts(inputs: $inputs) { changed } }`,
