@@ -32,6 +32,12 @@ export interface MergeRequest {
   recordId: string | null;
   explanation: string;
   match?: MatchEvidence;
+  /**
+   * The roots of `a` and `b` as the caller just read them: the first attempt starts from
+   * them instead of reading them again. Stale roots cost nothing but a retry: the pointer
+   * insert fails if the merged-away side was merged meanwhile.
+   */
+  roots?: { a: string; b: string };
 }
 
 export type ProfileChangedListener = (view: ProfileDoc, affectedIds: string[]) => void;
@@ -134,9 +140,10 @@ export class IdentityGraph {
    */
   async merge(req: MergeRequest): Promise<{ root: string; mergedId: string | null }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const roots = await this.rootsOf([req.a, req.b]);
-      const ra = roots.get(req.a)!;
-      const rb = roots.get(req.b)!;
+      const known = attempt === 0 ? req.roots : undefined;
+      const roots = known ? null : await this.rootsOf([req.a, req.b]);
+      const ra = known?.a ?? roots!.get(req.a)!;
+      const rb = known?.b ?? roots!.get(req.b)!;
       if (ra === rb) return { root: ra, mergedId: null };
       const [survivorId, mergedId] = ra < rb ? [ra, rb] : [rb, ra];
       // Intent first, pointer second: a view that sees the intent checks the pointer, so a
@@ -167,16 +174,19 @@ export class IdentityGraph {
     const seen = new Set<string>();
     const live = new Map<string, ProfileDoc>();
     let changed = false;
+    // In waves: the views of distinct profiles are independent documents, so each wave is
+    // rebuilt at once, and the next wave is the parents the tombstones among them lead to.
     while (pending.length > 0) {
-      const id = pending.shift()!;
-      if (seen.has(id)) continue;
+      const wave = [...new Set(pending.splice(0))].filter((id) => !seen.has(id));
+      for (const id of wave) seen.add(id);
       if (seen.size > MAX_CHAIN * profileIds.length)
         throw new Error(`Merge chains too long from ${profileIds.join(', ')}`);
-      seen.add(id);
-      const { view, written } = await this.rebuild(id);
-      changed ||= written;
-      if (view.mergedInto === null) live.set(id, view);
-      else pending.push(view.mergedInto);
+      const rebuilt = await Promise.all(wave.map((id) => this.rebuild(id)));
+      rebuilt.forEach(({ view, written }, i) => {
+        changed ||= written;
+        if (view.mergedInto === null) live.set(wave[i]!, view);
+        else pending.push(view.mergedInto);
+      });
     }
     const first = live.has(profileIds[0]!) ? profileIds[0]! : await this.rootOf(profileIds[0]!);
     const view = live.get(first) ?? (await this.rebuild(first)).view;

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { MATCH_FIELDS, type MatchField, type MatchValues } from './matchFields';
-import type { TermCounts } from './termCounts';
+import { TermCounts, termKey } from './termCounts';
 
 export interface IndexedRecord {
   recordId: string;
@@ -107,21 +107,43 @@ export class MatchIndex {
     return { changed: result.changed, seq: result.seq };
   }
 
-  /** Records sharing any of `keys` (the latest `MAX_BLOCK_READ` per key), except `recordId`. */
-  async candidates(keys: string[], recordId: string): Promise<IndexedRecord[]> {
-    if (keys.length === 0) return [];
-    const { rows } = await this.pool.query<RecordRow>({
-      name: 'match-candidates',
-      text: `SELECT r.record_id, r.profile_id, r.seq, r.match_values FROM match_records r
+  /**
+   * What a record is scored with, in one statement: the records sharing any of `keys`
+   * (the latest `MAX_BLOCK_READ` per key, except `recordId` itself) and the stored counts
+   * of its term-frequency values. One round trip instead of two is most of what matching
+   * costs per record once the store is large.
+   */
+  async evidence(
+    keys: string[],
+    recordId: string,
+    values: MatchValues,
+  ): Promise<{ candidates: IndexedRecord[]; counts: Map<string, number> }> {
+    const terms = TermCounts.terms(values);
+    const { rows } = await this.pool.query<
+      RecordRow & { n: string | null; field: string | null; value: string | null }
+    >({
+      name: 'match-evidence',
+      text: `SELECT r.record_id, r.profile_id, r.seq, r.match_values, NULL AS field, NULL AS value, NULL::bigint AS n
+       FROM match_records r
        WHERE r.record_id <> $3 AND r.record_id IN (
          SELECT b.record_id FROM unnest($1::text[]) AS q(block_key)
          CROSS JOIN LATERAL (
            SELECT record_id FROM match_block_keys k WHERE k.block_key = q.block_key
            ORDER BY seq DESC LIMIT $2
-         ) b)`,
-      values: [keys, MAX_BLOCK_READ, recordId],
+         ) b)
+       UNION ALL
+       SELECT NULL, NULL, NULL, NULL, c.field, c.value, c.n
+       FROM unnest($4::text[], $5::text[]) AS t(field, value)
+       JOIN match_term_counts c ON c.field = t.field AND c.value = t.value`,
+      values: [keys, MAX_BLOCK_READ, recordId, terms.fields, terms.values],
     });
-    return rows.map(toRecord);
+    const candidates: IndexedRecord[] = [];
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      if (row.record_id !== null) candidates.push(toRecord(row));
+      else counts.set(termKey(row.field!, row.value!), Number(row.n));
+    }
+    return { candidates, counts };
   }
 
   async get(recordId: string): Promise<IndexedRecord | null> {

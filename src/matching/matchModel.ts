@@ -1,4 +1,4 @@
-import { COMPARISONS, compareValues } from './comparisons';
+import { COMPARISONS, compareValues, type FieldComparison } from './comparisons';
 import type { MatchField, MatchValues } from './matchFields';
 
 /** Per comparison level: P(level | match) and P(level | non-match). */
@@ -163,25 +163,53 @@ export function scorePair(
   tf: TermFrequency,
 ): PairScore {
   const vector = compareValues(a, b);
-  const priorWeight = log2(model.prior / (1 - model.prior));
+  const priorWeight = priorWeightOf(model);
   let total = priorWeight;
   const fields = COMPARISONS.map((c, i): FieldWeight => {
     const level = vector[i] ?? null;
     if (level === null)
       return { field: c.field, level: null, weight: 0, m: null, u: null, termFrequency: null };
     const p = model.levels[c.field][level]!;
-    let u = p.u;
-    let termFrequency: number | null = null;
-    if (level === 0 && c.termFrequency) {
-      const f = tf(c.field, a[c.field]!);
-      if (f !== undefined) {
-        termFrequency = f;
-        u = Math.max(f, MIN_TF_U);
-      }
-    }
+    const f = exactTermFrequency(c, level, a, tf);
+    const u = f === undefined ? p.u : Math.max(f, MIN_TF_U);
     const weight = log2(p.m / u);
     total += weight;
-    return { field: c.field, level: c.levels[level]!, weight, m: p.m, u, termFrequency };
+    return { field: c.field, level: c.levels[level]!, weight, m: p.m, u, termFrequency: f ?? null };
   });
   return { priorWeight, fields, total, probability: probabilityOf(total) };
+}
+
+/**
+ * The total of `scorePair` alone, with nothing allocated: what every candidate is ranked
+ * by. A record is compared with every record sharing a blocking key, and blocks grow with
+ * the store, so this is the part of matching whose cost grows; the full score (with its
+ * explanation) is built only for the few candidates worth acting on.
+ */
+export function scoreTotal(
+  model: MatchModel,
+  a: MatchValues,
+  b: MatchValues,
+  tf: TermFrequency,
+): number {
+  let total = priorWeightOf(model);
+  for (const c of COMPARISONS) {
+    const level = c.compare(a, b);
+    if (level === null) continue;
+    const p = model.levels[c.field][level]!;
+    const f = exactTermFrequency(c, level, a, tf);
+    total += log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
+  }
+  return total;
+}
+
+const priorWeightOf = (model: MatchModel): number => log2(model.prior / (1 - model.prior));
+
+/** The frequency of the agreed value, when the pair agrees exactly on a term-frequency field. */
+function exactTermFrequency(
+  c: FieldComparison,
+  level: number,
+  a: MatchValues,
+  tf: TermFrequency,
+): number | undefined {
+  return level === 0 && c.termFrequency ? tf(c.field, a[c.field]!) : undefined;
 }

@@ -1,13 +1,22 @@
 import type { Logger } from 'pino';
 import type { IdentityGraph } from '../identity/identityGraph';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { MatchEvidence } from '../store/models';
+import type { MatchEvidence, ProfileDoc } from '../store/models';
 import { blockingKeys } from './blockingKeys';
 import { matchValuesFromTraits, presentFields, type MatchValues } from './matchFields';
 import type { IndexedRecord, MatchIndex, MatchOutcome } from './matchIndex';
-import { scorePair, type MatchModel, type MatchThresholds, type PairScore } from './matchModel';
+import {
+  probabilityOf,
+  scorePair,
+  scoreTotal,
+  type MatchModel,
+  type MatchThresholds,
+  type PairScore,
+  type TermFrequency,
+} from './matchModel';
 import type { ModelStore } from './modelStore';
 import type { ReviewQueue } from './reviewQueue';
+import { TermCounts, termKey } from './termCounts';
 
 /** A record with fewer match fields than this is never matched probabilistically. */
 export const MIN_MATCH_FIELDS = 2;
@@ -102,11 +111,11 @@ export class Matcher {
 
   /** The record's candidates, and how common its values are. */
   private async evidence(recordId: string, values: MatchValues, keys: string[], model: MatchModel) {
-    const [candidates, tf] = await Promise.all([
-      this.deps.index.candidates(keys, recordId),
-      this.termFrequency(values, model),
+    const [{ candidates, counts }, population] = await Promise.all([
+      this.deps.index.evidence(keys, recordId, values),
+      this.population === 0 ? this.deps.index.size() : this.population,
     ]);
-    return { candidates, tf };
+    return { candidates, tf: this.termFrequency(values, counts, population, model) };
   }
 
   /** The best pair of records across two clusters, scored: the basis of an explanation. */
@@ -121,8 +130,10 @@ export class Matcher {
     const right = records.filter((r) => !inA.has(r.profileId));
     let best: { a: IndexedRecord; b: IndexedRecord; score: PairScore; model: MatchModel } | null =
       null;
+    const population = await this.deps.index.size();
     for (const a of left) {
-      const tf = await this.termFrequency(a.values, model);
+      const counts = await this.deps.index.terms.stored(TermCounts.terms(a.values));
+      const tf = this.termFrequency(a.values, counts, population, model);
       for (const b of right) {
         const score = scorePair(model, a.values, b.values, tf);
         if (best === null || score.total > best.score.total) best = { a, b, score, model };
@@ -147,13 +158,20 @@ export class Matcher {
     decidedAsNone: boolean,
   ): Promise<MatchResult> {
     const { index, graph, reviews, thresholds } = this.deps;
-    const scored = candidates
+    const ranked = candidates
       .map((candidate) => ({
         candidate,
-        score: scorePair(model, record.values, candidate.values, tf),
+        total: scoreTotal(model, record.values, candidate.values, tf),
       }))
-      .sort((x, y) => y.score.total - x.score.total);
-    const strong = scored.filter((s) => s.score.probability >= thresholds.review);
+      .sort((x, y) => y.total - x.total);
+    // Explained in full: the candidates worth acting on, and the best one (reported even
+    // when it is not).
+    const full = (r: (typeof ranked)[number]) => ({
+      candidate: r.candidate,
+      score: scorePair(model, record.values, r.candidate.values, tf),
+    });
+    const strong = ranked.filter((r) => probabilityOf(r.total) >= thresholds.review).map(full);
+    const scored = strong.length > 0 ? strong : ranked.slice(0, 1).map(full);
     const result = (
       outcome: MatchResult['outcome'],
       top: (typeof scored)[number] | undefined,
@@ -175,9 +193,12 @@ export class Matcher {
     });
 
     if (strong.length > 0) {
-      const roots = await graph.rootsOf([
-        record.profileId,
-        ...strong.map((s) => s.candidate.profileId),
+      const ids = [record.profileId, ...strong.map((s) => s.candidate.profileId)];
+      // Views read alongside the roots: a profile that is its own root (the usual case)
+      // has its members listed there, which the rejection check needs.
+      const [roots, views] = await Promise.all([
+        graph.rootsOf(ids),
+        this.deps.store.getProfiles(ids),
       ]);
       const ownRoot = roots.get(record.profileId)!;
       // The best-scoring record of each other cluster stands for the cluster (sorted: first wins).
@@ -186,10 +207,9 @@ export class Matcher {
         const root = roots.get(s.candidate.profileId)!;
         if (seen.has(root)) continue;
         seen.add(root);
-        if (await this.rejected(ownRoot, root)) continue;
+        if (await this.rejected(ownRoot, root, views)) continue;
         if (s.score.probability >= thresholds.merge) {
           const merged = await this.merge(record, s.candidate, ownRoot, root, s.score, model);
-          await index.settle(record.recordId, model.version, 'merged');
           return result('merged', s, merged, root);
         }
         await reviews.open({
@@ -241,25 +261,44 @@ export class Matcher {
         `${score.probability.toFixed(4)} (${score.total.toFixed(1)} bits, model v${model.version}; ` +
         `merge threshold ${this.deps.thresholds.merge}): ${strongest.join(', ')}.`,
       match,
+      roots: { a: ownRoot, b: otherRoot },
     });
-    const view = await this.deps.graph.materialise([outcome.root, ownRoot, otherRoot]);
+    const [view] = await Promise.all([
+      this.deps.graph.materialise([outcome.root, ownRoot, otherRoot]),
+      this.deps.index.settle(record.recordId, model.version, 'merged'),
+    ]);
     return view._id;
   }
 
-  private async rejected(rootA: string, rootB: string): Promise<boolean> {
-    const views = await this.deps.store.getProfiles([rootA, rootB]);
+  /** Whether a person said the two clusters are different people (`known`: views already read). */
+  private async rejected(
+    rootA: string,
+    rootB: string,
+    known: Map<string, ProfileDoc>,
+  ): Promise<boolean> {
+    const missing = [rootA, rootB].filter((id) => !known.has(id));
+    const views =
+      missing.length === 0
+        ? known
+        : new Map([...known, ...(await this.deps.store.getProfiles(missing))]);
     const members = (id: string) => [id, ...(views.get(id)?.mergedFrom ?? [])];
     return this.deps.reviews.anyRejected(members(rootA), members(rootB));
   }
 
-  private async termFrequency(values: MatchValues, model: MatchModel) {
-    if (this.population === 0) this.population = await this.deps.index.size();
-    const frequencies = await this.deps.index.terms.frequencies(
+  private termFrequency(
+    values: MatchValues,
+    counts: Map<string, number>,
+    population: number,
+    model: MatchModel,
+  ): TermFrequency {
+    this.population = Math.max(this.population, population);
+    const frequencies = this.deps.index.terms.frequencies(
       values,
+      counts,
       this.population,
       model.presence ?? {},
     );
-    return (field: string, value: string) => frequencies.get(`${field}\u0000${value}`);
+    return (field, value) => frequencies.get(termKey(field, value));
   }
 
   private checkTraining(seq: number, model: MatchModel): void {

@@ -38,7 +38,7 @@ export class TermCounts {
     for (const field of COUNTED) {
       const value = values[field];
       if (value === undefined) continue;
-      const key = `${field}\u0000${value}`;
+      const key = termKey(field, value);
       this.pending.set(key, (this.pending.get(key) ?? 0) + by);
     }
     if (this.pending.size >= FLUSH_AT) void this.flush();
@@ -96,29 +96,41 @@ export class TermCounts {
     }
   }
 
-  /**
-   * The share of records holding each of the record's values: its count over the number
-   * of records with the field (`population` records, `presence` of them with the field).
-   * This process's own unwritten changes are counted too, so what it just indexed counts
-   * at once, whenever the buffer happens to be written.
-   */
-  async frequencies(
-    values: MatchValues,
-    population: number,
-    presence: Partial<Record<MatchField, number>>,
-  ): Promise<Map<string, number>> {
+  /** The record's values whose frequency matters: the term-frequency fields it has. */
+  static terms(values: MatchValues): { fields: MatchField[]; values: string[] } {
     const fields = COUNTED.filter((f) => values[f] !== undefined);
-    if (fields.length === 0) return new Map();
+    return { fields, values: fields.map((f) => values[f]!) };
+  }
+
+  /** The stored counts of `terms` (see `TermCounts.terms`), keyed `field\0value`. */
+  async stored(terms: { fields: MatchField[]; values: string[] }): Promise<Map<string, number>> {
+    if (terms.fields.length === 0) return new Map();
     const { rows } = await this.pool.query<{ field: string; value: string; n: string }>({
       name: 'match-term-frequencies',
       text: `SELECT c.field, c.value, c.n FROM unnest($1::text[], $2::text[]) AS q(field, value)
        JOIN match_term_counts c ON c.field = q.field AND c.value = q.value`,
-      values: [fields, fields.map((f) => values[f]!)],
+      values: [terms.fields, terms.values],
     });
-    const stored = new Map(rows.map((r) => [`${r.field}\u0000${r.value}`, Number(r.n)]));
+    return new Map(rows.map((r) => [termKey(r.field, r.value), Number(r.n)]));
+  }
+
+  /**
+   * The share of records holding each of the record's values: its count over the number
+   * of records with the field (`population` records, `presence` of them with the field).
+   * `stored` are the counts as written (read with `stored`, or with the candidates in one
+   * statement); this process's own unwritten changes are added, so what it just indexed
+   * counts at once, whenever the buffer happens to be written.
+   */
+  frequencies(
+    values: MatchValues,
+    stored: Map<string, number>,
+    population: number,
+    presence: Partial<Record<MatchField, number>>,
+  ): Map<string, number> {
     const out = new Map<string, number>();
-    for (const field of fields) {
-      const key = `${field}\u0000${values[field]}`;
+    for (const field of COUNTED) {
+      if (values[field] === undefined) continue;
+      const key = termKey(field, values[field]);
       const n =
         (stored.get(key) ?? 0) + (this.pending.get(key) ?? 0) + (this.inFlight.get(key) ?? 0);
       const having = population * (presence[field] ?? 1);
@@ -131,4 +143,8 @@ export class TermCounts {
     clearInterval(this.timer);
     await this.flush();
   }
+}
+
+export function termKey(field: string, value: string): string {
+  return `${field}\u0000${value}`;
 }

@@ -9,7 +9,12 @@ import {
   matchValuesFromTraits,
   type MatchValues,
 } from '../../src/matching/matchFields';
-import { defaultModel, scorePair, type MatchModel } from '../../src/matching/matchModel';
+import {
+  defaultModel,
+  scorePair,
+  scoreTotal,
+  type MatchModel,
+} from '../../src/matching/matchModel';
 
 /**
  * The scoring model, property by property: comparisons are symmetric, agreement scores
@@ -79,6 +84,24 @@ test('comparisons and scores are symmetric', () => {
       const model = defaultModel();
       expect(scorePair(model, a, b, noTf).total).toBeCloseTo(scorePair(model, b, a, noTf).total, 9);
     }),
+    runs,
+  );
+});
+
+test('the ranking total equals the explained score exactly, term frequencies included', () => {
+  fc.assert(
+    fc.property(
+      anyRecord,
+      anyRecord,
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (a, b, frequency) => {
+        const model = defaultModel();
+        // Every value counts as `frequency` common: exact agreements on counted fields use it.
+        const tf = () => frequency;
+        expect(scoreTotal(model, a, b, tf)).toBe(scorePair(model, a, b, tf).total);
+        expect(scoreTotal(model, a, { ...a }, tf)).toBe(scorePair(model, a, a, tf).total);
+      },
+    ),
     runs,
   );
 });
