@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config/env';
+import { BENCH_ADMIN_KEY } from './lib/gatewayAuth';
 import { intFromEnv } from './lib/env';
 import { round } from './lib/latency';
 import type { BenchContext, Scenario, ScenarioReport } from './lib/scenario';
@@ -36,7 +37,12 @@ async function main(): Promise<number> {
   try {
     ctx = {
       // The app's own logs would drown the report; failures surface as errors here.
-      config: loadConfig({ ...process.env, LOG_LEVEL: 'silent' }),
+      // GraphQL is authenticated: the scenarios send this bootstrap admin key.
+      config: loadConfig({
+        ...process.env,
+        MOSAIC_ADMIN_KEY: BENCH_ADMIN_KEY,
+        LOG_LEVEL: 'silent',
+      }),
       seconds: intFromEnv('BENCH_SECONDS', 10),
       warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', 2),
       concurrency: intFromEnv('BENCH_CONCURRENCY', 16),

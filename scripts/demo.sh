@@ -12,6 +12,9 @@ export PORT=${PORT:-4000}
 export MONGODB_URI=${MONGODB_URI:-mongodb://127.0.0.1:27017/mosaic_demo}
 # The tracking API (Segment's /v1/*) only accepts calls signed with this key.
 export MOSAIC_WRITE_KEY=${MOSAIC_WRITE_KEY:-demo-write-key}
+# GraphQL needs a credential: this bootstrap admin key (create real keys with createApiKey
+# or `npm run apikey`).
+export MOSAIC_ADMIN_KEY=${MOSAIC_ADMIN_KEY:-demo-admin-key-change-me}
 mkdir -p .data
 # node itself (not an npx wrapper) so that the trap's signal reaches the gateway process.
 node --import tsx src/main.ts >.data/demo-gateway.log 2>&1 &
@@ -36,11 +39,12 @@ Mosaic is running.
   GraphQL (POST, GET, graphql-ws):  http://localhost:$PORT/graphql
   Tracking API (Segment, POST):     http://localhost:$PORT/v1/batch  (also /v1/identify, /v1/track …)
                                     Basic auth, user name = write key "$MOSAIC_WRITE_KEY", no password
+                                    Authorization: Bearer $MOSAIC_ADMIN_KEY (admin)
   Health / readiness:               http://localhost:$PORT/healthz  http://localhost:$PORT/readyz
   Gateway and worker logs:          .data/demo-gateway.log  .data/demo-worker.log
 
 Try:
-  curl -s localhost:$PORT/graphql -H 'content-type: application/json' \\
+  curl -s localhost:$PORT/graphql -H "authorization: Bearer $MOSAIC_ADMIN_KEY" -H 'content-type: application/json' \\
     -d '{"query":"{ profileByIdentifier(kind: EMAIL, value: \\" Some.One@Example.COM \\") { id identifiers { kind value } traits crmRecords { crmId } orders(first: 5) { edges { node { orderId total placedAt } } } orderStats { count totals { currency amount } } events(first: 5) { edges { node { type event name } } } eventStats { count } sourceStatus { source stale } mergeLog { reason explanation } } }"}'
 
   curl -s localhost:$PORT/v1/batch -u "$MOSAIC_WRITE_KEY:" -H 'content-type: application/json' \\

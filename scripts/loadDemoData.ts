@@ -31,7 +31,10 @@ interface GraphQLResponse<T> {
 async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${process.env.MOSAIC_ADMIN_KEY ?? ''}`,
+    },
     body: JSON.stringify({ query, variables }),
   });
   const text = await res.text();

@@ -20,6 +20,9 @@ import { SegmentReader } from './segments/segmentReader';
 import { SegmentStore } from './segments/segmentStore';
 import type { Collections } from './store/mongo/collections';
 import type { PubSub } from './pubsub/pubSub';
+import { ApiKeyStore } from './auth/apiKeys';
+import { Authenticator } from './auth/authenticator';
+import { JwtVerifier } from './auth/jwt';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 
 export const profileUpdatedChannel = (profileId: string): string => `profile-updated:${profileId}`;
@@ -58,6 +61,9 @@ export interface Services {
   /** Request-scoped access to the federated sources (one DataLoader per source). */
   newProfileSources(): ProfileSources;
   newSegmentReader(): SegmentReader;
+  apiKeys: ApiKeyStore;
+  /** Checks credentials, for HTTP and graphql-ws alike. */
+  auth: Authenticator;
 }
 
 export function createServices(deps: {
@@ -145,7 +151,18 @@ export function createServices(deps: {
   void forgetSplitsAnnouncedElsewhere(pubsub, events, logger);
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
   const segments = new SegmentStore(deps.collections.segments);
+  const apiKeys = new ApiKeyStore(deps.pg);
+  const auth = new Authenticator({
+    enabled: config.auth.enabled,
+    apiKeys,
+    jwt: config.auth.jwt ? new JwtVerifier(config.auth.jwt) : null,
+    adminKey: config.auth.adminKey,
+    pubsub,
+    logger,
+  });
   return {
+    apiKeys,
+    auth,
     config,
     logger,
     store,

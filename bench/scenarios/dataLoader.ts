@@ -8,6 +8,7 @@ import { createLogger } from '../../src/observability/logger';
 import { round } from '../lib/latency';
 import { combine, runLoad } from '../lib/load';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/scenario';
+import { BENCH_AUTHORIZATION } from '../lib/gatewayAuth';
 
 const NAME = 'dataloader';
 const PAGE = 100;
@@ -138,7 +139,7 @@ async function seed(app: App, ctx: BenchContext): Promise<void> {
 async function fetchPage(url: string): Promise<number> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: BENCH_AUTHORIZATION },
     body: JSON.stringify({ query: QUERY }),
   });
   const body = (await res.json()) as {

@@ -19,6 +19,7 @@ import { checkIdIndexes, type IdIndexState } from '../lib/ferretSqliteIdIndex';
 import { round } from '../lib/latency';
 import { combine, mapConcurrently, runLoad, type LoadResult, type LoadRun } from '../lib/load';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/scenario';
+import { BENCH_AUTHORIZATION } from '../lib/gatewayAuth';
 
 const NAME = 'profile-read';
 const EVENTS_PER_PROFILE = 20;
@@ -174,7 +175,7 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
 async function readViaGateway(url: string, email: string, signal?: AbortSignal) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: BENCH_AUTHORIZATION },
     body: JSON.stringify({ query: QUERY, variables: { v: email } }),
     signal,
   });

@@ -17,6 +17,7 @@ import { createWorkerApp } from '../../src/workers/worker';
 import { intFromEnv } from '../lib/env';
 import { round, summarise } from '../lib/latency';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/scenario';
+import { BENCH_AUTHORIZATION } from '../lib/gatewayAuth';
 
 const NAME = 'segments';
 const DAY = 86_400_000;
@@ -169,6 +170,7 @@ async function measureLatency(ctx: BenchContext) {
   const url = `http://127.0.0.1:${await app.gateway.listen(0, '127.0.0.1')}`;
   const client = createClient({
     url: `${url.replace('http', 'ws')}/graphql`,
+    connectionParams: { authorization: BENCH_AUTHORIZATION },
     webSocketImpl: WebSocket,
     retryAttempts: 0,
   });
@@ -185,7 +187,7 @@ async function measureLatency(ctx: BenchContext) {
     const identify = (i: number) =>
       fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: BENCH_AUTHORIZATION },
         body: JSON.stringify({
           query: 'mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }',
           variables: {

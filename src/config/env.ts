@@ -136,6 +136,14 @@ const envSchema = z.object({
   MOSAIC_WORKER_NAME: z.string().min(1).max(200).optional(),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+  MOSAIC_AUTH: z.enum(['on', 'off']).default('on'),
+  MOSAIC_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MOSAIC_JWT_PUBLIC_KEY: z
+    .string()
+    .regex(/-----BEGIN PUBLIC KEY-----/, 'must be a PEM public key (SPKI)')
+    .optional(),
+  MOSAIC_JWT_ISSUER: z.string().min(1).optional(),
+  MOSAIC_JWT_AUDIENCE: z.string().min(1).optional(),
   MOSAIC_DEFAULT_PHONE_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 region code such as US or GB')
@@ -187,7 +195,13 @@ export interface Config {
     /** Caps every source's batch size (1 turns batching off: the benchmark's comparison). */
     maxBatch: number | undefined;
   };
-  auth: { adminKey: string | undefined; writeKey: string | undefined };
+  auth: {
+    /** Off only for development and tests: every caller is then an admin. */
+    enabled: boolean;
+    adminKey: string | undefined;
+    writeKey: string | undefined;
+    jwt: { secret?: string; publicKey?: string; issuer: string; audience: string } | null;
+  };
   identity: {
     defaultPhoneRegion: string;
     limits: Partial<Record<IdentifierKind, number>>;
@@ -237,6 +251,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         `(${e.MOSAIC_MATCH_MERGE_THRESHOLD}), got ${e.MOSAIC_MATCH_REVIEW_THRESHOLD}`,
     ]);
   }
+  const jwtKeyed = e.MOSAIC_JWT_SECRET !== undefined || e.MOSAIC_JWT_PUBLIC_KEY !== undefined;
+  if (jwtKeyed && (e.MOSAIC_JWT_ISSUER === undefined || e.MOSAIC_JWT_AUDIENCE === undefined)) {
+    throw new ConfigError([
+      'MOSAIC_JWT_ISSUER and MOSAIC_JWT_AUDIENCE: both are required once a JWT key is set ' +
+        '(tokens are only accepted from a named issuer for this audience)',
+    ]);
+  }
   return {
     env: e.NODE_ENV,
     http: {
@@ -257,7 +278,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       cacheTtlSeconds: e.MOSAIC_SOURCE_CACHE_TTL_SECONDS,
       maxBatch: e.MOSAIC_SOURCE_MAX_BATCH,
     },
-    auth: { adminKey: e.MOSAIC_ADMIN_KEY, writeKey: e.MOSAIC_WRITE_KEY },
+    auth: {
+      enabled: e.MOSAIC_AUTH === 'on',
+      adminKey: e.MOSAIC_ADMIN_KEY,
+      writeKey: e.MOSAIC_WRITE_KEY,
+      jwt: jwtKeyed
+        ? {
+            ...(e.MOSAIC_JWT_SECRET ? { secret: e.MOSAIC_JWT_SECRET } : {}),
+            ...(e.MOSAIC_JWT_PUBLIC_KEY ? { publicKey: e.MOSAIC_JWT_PUBLIC_KEY } : {}),
+            issuer: e.MOSAIC_JWT_ISSUER!,
+            audience: e.MOSAIC_JWT_AUDIENCE!,
+          }
+        : null,
+    },
     identity: {
       defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,
       limits: e.MOSAIC_IDENTIFIER_LIMITS,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Principal } from '../auth/roles';
 import type { Credentials } from '../http/credentials';
 import type { Services } from '../services';
 import type { ProfileReader } from '../profiles/profileReader';
@@ -13,5 +14,7 @@ export interface GraphQLContext {
   segments: SegmentReader;
   /** Who is asking (HTTP Authorization header or graphql-ws connection parameter). */
   credentials: Credentials;
+  /** Who that is, checked: every `@auth` and `@pii` decision is made from this. */
+  principal: Principal;
   logger: Logger;
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { applyAuthDirectives } from '../auth/schemaDirectives';
 import { resolvers } from './resolvers';
 
 export const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
@@ -14,10 +15,13 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
     .map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
+/** The executable schema, with roles enforced and personal data masked (`src/auth`). */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers,
-    inheritResolversFromInterfaces: true,
-  });
+  return applyAuthDirectives(
+    makeExecutableSchema({
+      typeDefs: loadTypeDefs(),
+      resolvers,
+      inheritResolversFromInterfaces: true,
+    }),
+  );
 }

@@ -13,6 +13,7 @@ export const ANONYMOUS: Credentials = { bearer: null };
 export function parseAuthorization(value: unknown): Credentials | null {
   if (value === undefined || value === null || value === '') return ANONYMOUS;
   if (typeof value !== 'string') return null;
-  const match = /^Bearer\s+(\S{1,512})$/i.exec(value.trim());
+  // Long enough for RS256 JWTs with claims (a 2048-bit signature alone is 342 characters).
+  const match = /^Bearer\s+(\S{1,8192})$/i.exec(value.trim());
   return match ? { bearer: match[1]! } : null;
 }

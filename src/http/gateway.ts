@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Principal } from '../auth/roles';
 import { ErrorCode, MosaicError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
 import { makeFormatError } from '../graphql/errors';
@@ -83,14 +84,59 @@ export async function createGateway(
   });
 
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
-  const wsHandle = useServer<Record<string, unknown>>(
+  // Each open subscription connection and the credential it authenticated with: closed
+  // when that API key is revoked (on any replica) or the token expires.
+  const connections = new Map<WebSocket, { principal: Principal; expiry: NodeJS.Timeout | null }>();
+  const closeConnection = (socket: WebSocket, code: number, reason: string) => {
+    const entry = connections.get(socket);
+    if (entry?.expiry) clearTimeout(entry.expiry);
+    connections.delete(socket);
+    socket.close(code, reason);
+  };
+  const stopFollowingRevocations = services.auth.onRevoked((apiKeyId) => {
+    for (const [socket, { principal }] of connections)
+      if (principal.apiKeyId === apiKeyId) closeConnection(socket, 4403, 'Credential revoked');
+  });
+  const wsHandle = useServer<Record<string, unknown>, { principal?: Principal }>(
     {
       schema,
-      // A connection that presents credentials must present them well-formed; what they
-      // allow is decided per operation.
-      onConnect: (ctx) => parseAuthorization(ctx.connectionParams?.authorization) !== null,
+      // The credential is checked once, when the connection opens: a refused one closes it
+      // with 4403 (graphql-ws's Forbidden).
+      onConnect: async (ctx) => {
+        const credentials = parseAuthorization(ctx.connectionParams?.authorization);
+        if (credentials === null) return false;
+        try {
+          const principal = await services.auth.authenticate(credentials);
+          ctx.extra.principal = principal;
+          const socket = ctx.extra.socket;
+          const left = principal.expiresAt ? principal.expiresAt.getTime() - Date.now() : null;
+          connections.set(socket, {
+            principal,
+            expiry:
+              left === null
+                ? null
+                : setTimeout(
+                    () => closeConnection(socket, 4401, 'Credential expired'),
+                    Math.max(0, Math.min(left, 2 ** 31 - 1)),
+                  ),
+          });
+          socket.once('close', () => {
+            const entry = connections.get(socket);
+            if (entry?.expiry) clearTimeout(entry.expiry);
+            connections.delete(socket);
+          });
+          return true;
+        } catch (err) {
+          if (err instanceof MosaicError) return false;
+          throw err;
+        }
+      },
       context: (ctx): GraphQLContext =>
-        newContext(services, parseAuthorization(ctx.connectionParams?.authorization) ?? ANONYMOUS),
+        newContext(
+          services,
+          parseAuthorization(ctx.connectionParams?.authorization) ?? ANONYMOUS,
+          ctx.extra.principal!,
+        ),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors }, 'graphql-ws operation failed');
       },
@@ -150,15 +196,19 @@ export async function createGateway(
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const credentials = parseAuthorization(req.headers.authorization);
-    if (credentials === null) {
+    let principal: Principal;
+    try {
+      if (credentials === null)
+        throw new MosaicError(
+          ErrorCode.UNAUTHENTICATED,
+          'Authorization header must be "Bearer <token>"',
+        );
+      principal = await services.auth.authenticate(credentials);
+    } catch (err) {
+      if (!(err instanceof MosaicError)) throw err;
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, {
-        errors: [
-          {
-            message: 'Authorization header must be "Bearer <token>"',
-            extensions: { code: ErrorCode.UNAUTHENTICATED },
-          },
-        ],
+        errors: [{ message: err.message, extensions: { code: err.code } }],
       });
     }
     let body: unknown = undefined;
@@ -199,7 +249,7 @@ export async function createGateway(
 
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => Promise.resolve(newContext(services, credentials)),
+      context: () => Promise.resolve(newContext(services, credentials, principal)),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -240,6 +290,8 @@ export async function createGateway(
         logger.warn({ err, inFlight }, 'shutdown timeout: closing remaining connections'),
       );
     }
+    stopFollowingRevocations();
+    for (const { expiry } of connections.values()) if (expiry) clearTimeout(expiry);
     for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
     await wsHandle.dispose();
     server.closeAllConnections();
@@ -248,10 +300,15 @@ export async function createGateway(
   }
 }
 
-function newContext(services: Services, credentials: Credentials): GraphQLContext {
+function newContext(
+  services: Services,
+  credentials: Credentials,
+  principal: Principal,
+): GraphQLContext {
   return {
     services,
     credentials,
+    principal,
     profiles: services.newProfileReader(),
     sources: services.newProfileSources(),
     segments: services.newSegmentReader(),

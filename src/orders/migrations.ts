@@ -90,6 +90,23 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'api keys',
+    sql: `
+      -- Only a SHA-256 of each secret is kept: the secret is 256 random bits, shown once.
+      CREATE TABLE api_keys (
+        id           text PRIMARY KEY,
+        name         text NOT NULL,
+        role         text NOT NULL CHECK (role IN ('reader', 'writer', 'dashboard', 'admin')),
+        sources      text[] NOT NULL DEFAULT '{}',
+        secret_hash  bytea NOT NULL UNIQUE,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        revoked_at   timestamptz,
+        last_used_at timestamptz
+      );
+    `,
+  },
 ];
 
 /**

@@ -9,6 +9,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     MOSAIC_WRITE_KEY: 'test-write-key',
+    // Suites about other things run as an unchecked admin; test/auth/ switches it on.
+    MOSAIC_AUTH: 'off',
     ...overrides,
   });
 }

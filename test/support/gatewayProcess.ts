@@ -38,6 +38,7 @@ function startProcess(
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      MOSAIC_AUTH: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,8 @@ import type { OrderRow, OrderStats as OrderStatsDoc, CurrencyTotal as CurrencyTo
 import type { CrmRecord as CrmRecordDoc } from '../../sources/crmSource';
 import type { EventStats as EventStatsDoc } from '../../sources/eventsSource';
 import type { SegmentDoc, SegmentChangeDoc, WebhookDoc } from '../../segments/segmentModels';
+import type { ApiKey as ApiKeyDoc } from '../../auth/apiKeys';
+import type { Principal as PrincipalDoc } from '../../auth/roles';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -38,6 +40,26 @@ export type AddressInput = {
   line2?: InputMaybe<Scalars['String']['input']>;
   postalCode?: InputMaybe<Scalars['String']['input']>;
   region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An API key, as listed: never its secret. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  role: Role;
+  /** For writers: the sources the key may write for. */
+  sources: Array<SourceName>;
+};
+
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  key: ApiKey;
+  /** The secret, shown once: send it as `Authorization: Bearer <secret>`. Only its hash is stored. */
+  secret: Scalars['String']['output'];
 };
 
 /** A contact as a CRM system sends it. Sending the same contact again changes nothing. */
@@ -319,6 +341,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a webhook that receives the segment's membership changes from now on. */
   addSegmentWebhook: Webhook;
+  /** Creates an API key. `sources` is required for writers and refused for other roles. */
+  createApiKey: CreatedApiKey;
   /** Defines a segment; its members are computed by the workers from now on. */
   defineSegment: Segment;
   /** Deletes a segment (not one that other segments refer to). False when there was none. */
@@ -331,6 +355,8 @@ export type Mutation = {
   removeSegmentWebhook: Scalars['Boolean']['output'];
   /** Accepts (merge) or rejects (remember: different people) a review. */
   resolveReview: ReviewItem;
+  /** Revokes a key at once, on every replica: its requests fail and its subscriptions close. False when there was none. */
+  revokeApiKey: Scalars['Boolean']['output'];
   /** Ingests Segment-style events; identify and alias link identifiers. All or nothing on invalid input. */
   trackEvents: TrackEventsResult;
   /**
@@ -351,6 +377,13 @@ export type Mutation = {
 export type MutationAddSegmentWebhookArgs = {
   segmentId: Scalars['ID']['input'];
   webhook: WebhookInput;
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  name: Scalars['String']['input'];
+  role: Role;
+  sources?: InputMaybe<Array<SourceName>>;
 };
 
 
@@ -385,6 +418,11 @@ export type MutationRemoveSegmentWebhookArgs = {
 
 export type MutationResolveReviewArgs = {
   decision: ReviewDecision;
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -510,6 +548,27 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PiiKind =
+  | 'EMAIL'
+  /** An identifier's value, masked according to its kind (emails and phones; ids are kept). */
+  | 'IDENTIFIER'
+  /** A JSON document: emails and phones wherever they are, names and addresses by key. */
+  | 'JSON'
+  /** A name or other free text: its first letter is kept. */
+  | 'NAME'
+  | 'PHONE'
+  /** A sentence that may quote emails or phone numbers: those are masked where they appear. */
+  | 'PROSE';
+
+export type Principal = {
+  __typename?: 'Principal';
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  role: Role;
+  sources: Array<SourceName>;
+  /** `key:<id>` for API keys, `jwt:<sub>` for tokens. */
+  subject: Scalars['String']['output'];
+};
+
 /** Everything known about one person, merged across sources. */
 export type Profile = {
   __typename?: 'Profile';
@@ -587,6 +646,8 @@ export type ProfileEdge = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Every API key, newest first, revoked ones included. */
+  apiKeys: Array<ApiKey>;
   /** Why two profiles would or would not be merged: per-field comparison levels and weights. */
   matchExplanation?: Maybe<MatchExplanation>;
   matchModel: MatchModelInfo;
@@ -602,6 +663,8 @@ export type Query = {
   segment?: Maybe<Segment>;
   /** Every segment, by id. */
   segments: Array<Segment>;
+  /** The role and sources of the credential making this request. */
+  whoami: Principal;
 };
 
 
@@ -688,6 +751,16 @@ export type ReviewStatus =
   | 'rejected'
   /** A later decision (a merge, a retrained model's lower score) closed it. */
   | 'superseded';
+
+export type Role =
+  /** Everything, personal data in the clear, merges, unmerges and credentials. */
+  | 'admin'
+  /** Dashboards: segments, their members and live feeds, personal data masked. */
+  | 'dashboard'
+  /** Frontends: profiles and segments, personal data masked. */
+  | 'reader'
+  /** CRM and order systems: the write mutations of their own sources. */
+  | 'writer';
 
 /**
  * A named group of profiles defined by a rule, kept up to date by the workers: in real time
@@ -954,7 +1027,9 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AddressInput: AddressInput;
+  ApiKey: ResolverTypeWrapper<ApiKeyDoc>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'key'> & { key: ResolversTypes['ApiKey'] }>;
   CrmContactInput: CrmContactInput;
   CrmContactOutcome: ResolverTypeWrapper<CrmContactOutcome>;
   CrmRecord: ResolverTypeWrapper<CrmRecordDoc>;
@@ -994,6 +1069,8 @@ export type ResolversTypes = {
   OrderStats: ResolverTypeWrapper<OrderStatsDoc>;
   OrderStatus: null;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PiiKind: PiiKind;
+  Principal: ResolverTypeWrapper<PrincipalDoc>;
   Profile: ResolverTypeWrapper<ProfileDoc>;
   ProfileConnection: ResolverTypeWrapper<Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversTypes['ProfileEdge']> }>;
   ProfileEdge: ResolverTypeWrapper<Omit<ProfileEdge, 'node'> & { node: ResolversTypes['Profile'] }>;
@@ -1004,6 +1081,7 @@ export type ResolversTypes = {
   ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['ReviewItem'] }>;
   ReviewItem: ResolverTypeWrapper<ReviewItemDoc>;
   ReviewStatus: null;
+  Role: null;
   Segment: ResolverTypeWrapper<SegmentDoc>;
   SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
   SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange: ResolversTypes['SegmentMembershipChange'] }>;
@@ -1024,7 +1102,9 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddressInput: AddressInput;
+  ApiKey: ApiKeyDoc;
   Boolean: Scalars['Boolean']['output'];
+  CreatedApiKey: Omit<CreatedApiKey, 'key'> & { key: ResolversParentTypes['ApiKey'] };
   CrmContactInput: CrmContactInput;
   CrmContactOutcome: CrmContactOutcome;
   CrmRecord: CrmRecordDoc;
@@ -1057,6 +1137,7 @@ export type ResolversParentTypes = {
   OrderOutcome: OrderOutcome;
   OrderStats: OrderStatsDoc;
   PageInfo: PageInfo;
+  Principal: PrincipalDoc;
   Profile: ProfileDoc;
   ProfileConnection: Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProfileEdge']> };
   ProfileEdge: Omit<ProfileEdge, 'node'> & { node: ResolversParentTypes['Profile'] };
@@ -1079,6 +1160,36 @@ export type ResolversParentTypes = {
   WaterfallStep: WaterfallStep;
   Webhook: WebhookDoc;
   WebhookInput: WebhookInput;
+};
+
+export type AuthDirectiveArgs = {
+  requires: Array<Role>;
+  source?: Maybe<SourceName>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PiiDirectiveArgs = {
+  kind: PiiKind;
+};
+
+export type PiiDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceName']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CreatedApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = {
+  key?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CrmContactOutcomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CrmContactOutcome'] = ResolversParentTypes['CrmContactOutcome']> = {
@@ -1238,12 +1349,14 @@ export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addSegmentWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationAddSegmentWebhookArgs, 'segmentId' | 'webhook'>>;
+  createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'name' | 'rule'>>;
   deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'id'>>;
   mergeProfiles?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationMergeProfilesArgs, 'otherProfileId' | 'profileId'>>;
   recordOrders?: Resolver<ResolversTypes['RecordOrdersResult'], ParentType, ContextType, RequireFields<MutationRecordOrdersArgs, 'orders'>>;
   removeSegmentWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSegmentWebhookArgs, 'segmentId' | 'webhookId'>>;
   resolveReview?: Resolver<ResolversTypes['ReviewItem'], ParentType, ContextType, RequireFields<MutationResolveReviewArgs, 'decision' | 'id'>>;
+  revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events'>>;
   unmergeProfile?: Resolver<ResolversTypes['UnmergeResult'], ParentType, ContextType, RequireFields<MutationUnmergeProfileArgs, 'profileId' | 'recordIds'>>;
   updateSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id'>>;
@@ -1305,6 +1418,14 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PrincipalResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Principal'] = ResolversParentTypes['Principal']> = {
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceName']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type ProfileResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Profile'] = ResolversParentTypes['Profile']> = {
   computedTraits?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1339,6 +1460,7 @@ export type ProfileEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   matchExplanation?: Resolver<Maybe<ResolversTypes['MatchExplanation']>, ParentType, ContextType, RequireFields<QueryMatchExplanationArgs, 'profileA' | 'profileB'>>;
   matchModel?: Resolver<ResolversTypes['MatchModelInfo'], ParentType, ContextType>;
   profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileArgs, 'id'>>;
@@ -1347,6 +1469,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   reviewQueue?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, Partial<QueryReviewQueueArgs>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
   segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
+  whoami?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
 };
 
 export type RecordOrdersResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RecordOrdersResult'] = ResolversParentTypes['RecordOrdersResult']> = {
@@ -1383,6 +1506,8 @@ export type ReviewItemResolvers<ContextType = GraphQLContext, ParentType extends
 };
 
 export type ReviewStatusResolvers = { ACCEPTED: 'accepted', OPEN: 'open', REJECTED: 'rejected', SUPERSEDED: 'superseded' };
+
+export type RoleResolvers = { ADMIN: 'admin', DASHBOARD: 'dashboard', READER: 'reader', WRITER: 'writer' };
 
 export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1483,6 +1608,8 @@ export type WebhookResolvers<ContextType = GraphQLContext, ParentType extends Re
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   CrmContactOutcome?: CrmContactOutcomeResolvers<ContextType>;
   CrmRecord?: CrmRecordResolvers<ContextType>;
   CurrencyTotal?: CurrencyTotalResolvers<ContextType>;
@@ -1511,6 +1638,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   OrderStats?: OrderStatsResolvers<ContextType>;
   OrderStatus?: OrderStatusResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Principal?: PrincipalResolvers<ContextType>;
   Profile?: ProfileResolvers<ContextType>;
   ProfileConnection?: ProfileConnectionResolvers<ContextType>;
   ProfileEdge?: ProfileEdgeResolvers<ContextType>;
@@ -1520,6 +1648,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
   ReviewItem?: ReviewItemResolvers<ContextType>;
   ReviewStatus?: ReviewStatusResolvers;
+  Role?: RoleResolvers;
   Segment?: SegmentResolvers<ContextType>;
   SegmentMembershipChange?: SegmentMembershipChangeResolvers<ContextType>;
   SegmentStats?: SegmentStatsResolvers<ContextType>;
@@ -1535,3 +1664,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Webhook?: WebhookResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = {
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
+  pii?: PiiDirectiveResolver<any, any, ContextType>;
+};

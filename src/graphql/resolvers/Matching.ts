@@ -1,6 +1,7 @@
 import { ErrorCode, MosaicError } from '../../errors';
 import type { MatchingService } from '../../matching/matchingService';
 import type { Services } from '../../services';
+import type { GraphQLContext } from '../context';
 import type {
   MutationResolvers,
   QueryResolvers,
@@ -17,8 +18,8 @@ function matching(services: Services): MatchingService {
   return services.matching;
 }
 
-/** Who did it, for the merge log; named keys and roles arrive with security (issue #6). */
-const ACTOR = 'an operator';
+/** Who did it, for the merge log: the credential's subject (`key:<id>`, `jwt:<sub>`). */
+const actor = (context: GraphQLContext): string => context.principal.subject;
 
 export const MatchingQuery: Pick<
   QueryResolvers,
@@ -50,10 +51,14 @@ export const MatchingMutation: Pick<
   MutationResolvers,
   'mergeProfiles' | 'unmergeProfile' | 'resolveReview'
 > = {
-  mergeProfiles: (_, { profileId, otherProfileId, note }, { services }) =>
-    services.identityAdmin.merge(profileId, otherProfileId, note ?? null, ACTOR),
-  unmergeProfile: async (_, { profileId, recordIds }, { services }) => {
-    const result = await services.identityAdmin.unmerge(profileId, recordIds, ACTOR);
+  mergeProfiles: (_, { profileId, otherProfileId, note }, context) =>
+    context.services.identityAdmin.merge(profileId, otherProfileId, note ?? null, actor(context)),
+  unmergeProfile: async (_, { profileId, recordIds }, context) => {
+    const result = await context.services.identityAdmin.unmerge(
+      profileId,
+      recordIds,
+      actor(context),
+    );
     return {
       unmergeId: result.unmerge._id,
       remaining: result.remaining,
@@ -61,8 +66,8 @@ export const MatchingMutation: Pick<
       movedProfileIds: result.unmerge.movedProfileIds,
     };
   },
-  resolveReview: (_, { id, decision }, { services }) =>
-    matching(services).resolveReview(id, decision, ACTOR),
+  resolveReview: (_, { id, decision }, context) =>
+    matching(context.services).resolveReview(id, decision, actor(context)),
 };
 
 export const ReviewItem: ReviewItemResolvers = {

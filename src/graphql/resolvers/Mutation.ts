@@ -1,9 +1,11 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { ProfileDoc } from '../../store/models';
+import { AuthMutation } from './Auth';
 import { MatchingMutation } from './Matching';
 
 export const Mutation: MutationResolvers = {
   ...MatchingMutation,
+  ...AuthMutation,
   upsertCrmContact: async (_, { input }, { services, profiles }) => {
     const result = await services.crmContacts.upsert(input);
     return mustExist(await profiles.byId(result.profileId), result.profileId);

@@ -1,8 +1,10 @@
 import type { QueryResolvers } from '../generated/resolvers-types';
+import { AuthQuery } from './Auth';
 import { MatchingQuery } from './Matching';
 
 export const Query: QueryResolvers = {
   ...MatchingQuery,
+  ...AuthQuery,
   profile: (_, { id }, { profiles }) => profiles.byId(id),
   profileByIdentifier: (_, { kind, value }, { profiles }) => profiles.byIdentifier(kind, value),
   segment: (_, { id }, { segments }) => segments.get(id),

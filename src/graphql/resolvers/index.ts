@@ -20,6 +20,7 @@ export const resolvers: Resolvers = {
     ALIAS: 'alias',
   },
   SourceName: { CRM: 'crm', ORDERS: 'orders', EVENTS: 'events' },
+  Role: { READER: 'reader', WRITER: 'writer', DASHBOARD: 'dashboard', ADMIN: 'admin' },
   OrderStatus: {
     PENDING: 'pending',
     COMPLETED: 'completed',
