@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
+import { RateLimiter } from './http/rateLimiter';
 import { migrate } from './orders/migrations';
 import { OrderStore } from './orders/orderStore';
 import { createPostgresPool } from './orders/postgres';
@@ -94,10 +95,20 @@ export async function createApp(
   const recovery = setInterval(() => void recoverEvents(), 60_000);
   recovery.unref();
 
-  const gateway = await createGateway(services, [
-    { name: 'mongodb', check: () => pingMongo(mongo.db) },
-    { name: 'redis', check: async () => void (await redisProbe.ping()) },
-  ]);
+  const rateLimit = config.auth.rateLimitPerMinute;
+  const gateway = await createGateway(
+    services,
+    [
+      { name: 'mongodb', check: () => pingMongo(mongo.db) },
+      { name: 'redis', check: async () => void (await redisProbe.ping()) },
+    ],
+    {
+      rateLimiter:
+        rateLimit > 0
+          ? new RateLimiter(cacheRedis, `mosaic:${mongo.db.databaseName}:`, rateLimit, logger)
+          : null,
+    },
+  );
 
   return {
     services,

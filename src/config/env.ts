@@ -137,6 +137,10 @@ const envSchema = z.object({
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   MOSAIC_AUTH: z.enum(['on', 'off']).default('on'),
+  MOSAIC_RATE_LIMIT_PER_MINUTE: int(0, 10_000_000).default(1200),
+  MOSAIC_MAX_QUERY_DEPTH: int(2, 100).default(12),
+  MOSAIC_MAX_QUERY_COST: int(10, 100_000_000).default(50_000),
+  MOSAIC_INTROSPECTION: z.enum(['on', 'off']).optional(),
   MOSAIC_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MOSAIC_JWT_PUBLIC_KEY: z
     .string()
@@ -201,6 +205,14 @@ export interface Config {
     adminKey: string | undefined;
     writeKey: string | undefined;
     jwt: { secret?: string; publicKey?: string; issuer: string; audience: string } | null;
+    /** GraphQL requests per credential per minute, across replicas; 0: unlimited. */
+    rateLimitPerMinute: number;
+  };
+  graphql: {
+    maxDepth: number;
+    maxCost: number;
+    /** Off by default in production. */
+    introspection: boolean;
   };
   identity: {
     defaultPhoneRegion: string;
@@ -290,6 +302,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             audience: e.MOSAIC_JWT_AUDIENCE!,
           }
         : null,
+      rateLimitPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
+    },
+    graphql: {
+      maxDepth: e.MOSAIC_MAX_QUERY_DEPTH,
+      maxCost: e.MOSAIC_MAX_QUERY_COST,
+      introspection:
+        (e.MOSAIC_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     },
     identity: {
       defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,

@@ -21,7 +21,12 @@ const APOLLO_CLIENT_CODES = new Set([
  */
 export function makeFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // Validation rules of ours (query limits) carry a MosaicError inside Apollo's wrapper.
+    const original =
+      unwrapped instanceof GraphQLError && unwrapped.originalError instanceof MosaicError
+        ? unwrapped.originalError
+        : unwrapped;
     if (original instanceof MosaicError) {
       return {
         ...formatted,

@@ -1,17 +1,26 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  validate,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/roles';
 import { ErrorCode, MosaicError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
 import { makeFormatError } from '../graphql/errors';
+import { queryShapeRule } from '../graphql/limits/queryShape';
 import { sourceIssuesExtension } from '../graphql/plugins/sourceIssuesExtension';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
 import { ANONYMOUS, parseAuthorization, type Credentials } from './credentials';
+import type { RateDecision, RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
 import { serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
 
@@ -37,11 +46,26 @@ const READINESS_TIMEOUT_MS = 2_000;
 export async function createGateway(
   services: Services,
   readiness: ReadinessCheck[],
+  options: { rateLimiter?: RateLimiter | null } = {},
 ): Promise<Gateway> {
   const { config, logger } = services;
   const schema: GraphQLSchema = buildSchema();
+  // Checked before anything executes, over HTTP and graphql-ws alike.
+  const limits: ValidationRule[] = [
+    queryShapeRule({ maxDepth: config.graphql.maxDepth, maxCost: config.graphql.maxCost }),
+    ...(config.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  const rateLimiter = options.rateLimiter ?? null;
+  /** Null when the caller may go on; otherwise the refusal. Auth off (development) is never limited. */
+  const overLimit = async (principal: Principal): Promise<RateDecision | null> => {
+    if (rateLimiter === null || !services.auth.enabled) return null;
+    const decision = await rateLimiter.take(principal.subject);
+    return decision.allowed ? null : decision;
+  };
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
+    validationRules: limits,
+    introspection: config.graphql.introspection,
     formatError: makeFormatError(logger),
     includeStacktraceInErrorResponses: false,
     // Mosaic authenticates with an Authorization header, never with cookies, so a
@@ -131,6 +155,17 @@ export async function createGateway(
           throw err;
         }
       },
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits]),
+      // Each subscription counts against the credential's rate, like an HTTP request.
+      onSubscribe: async (ctx) => {
+        const refused = await overLimit(ctx.extra.principal!);
+        if (refused === null) return;
+        return [
+          new GraphQLError(rateLimitMessage(refused), {
+            extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: refused.resetSeconds },
+          }),
+        ];
+      },
       context: (ctx): GraphQLContext =>
         newContext(
           services,
@@ -209,6 +244,15 @@ export async function createGateway(
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, {
         errors: [{ message: err.message, extensions: { code: err.code } }],
+      });
+    }
+    const refused = await overLimit(principal);
+    if (refused !== null) {
+      res.setHeader('Retry-After', String(refused.resetSeconds));
+      return sendJson(res, 429, {
+        errors: [
+          { message: rateLimitMessage(refused), extensions: { code: ErrorCode.RATE_LIMITED } },
+        ],
       });
     }
     let body: unknown = undefined;
@@ -314,6 +358,10 @@ function newContext(
     segments: services.newSegmentReader(),
     logger: services.logger,
   };
+}
+
+function rateLimitMessage(d: RateDecision): string {
+  return `Rate limit of ${d.limit} requests per minute for this credential reached; retry in ${d.resetSeconds} s`;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

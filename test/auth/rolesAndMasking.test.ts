@@ -120,7 +120,7 @@ afterAll(() => t.close());
 
 /** Every path personal data can take to a caller, in one query. */
 const EVERYTHING = `{
-  profiles(first: 100) { edges { node {
+  profiles(first: 50) { edges { node {
     id identifiers { kind value } traits computedTraits
     crmRecords { crmId traits raw identifiers { kind value } }
     events(first: 20) { edges { node { userId anonymousId traits properties } } }
