@@ -20,6 +20,7 @@ import { SegmentReader } from './segments/segmentReader';
 import { SegmentStore } from './segments/segmentStore';
 import type { Collections } from './store/mongo/collections';
 import type { PubSub } from './pubsub/pubSub';
+import { AuditLog } from './audit/auditLog';
 import { ApiKeyStore } from './auth/apiKeys';
 import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt';
@@ -64,6 +65,8 @@ export interface Services {
   apiKeys: ApiKeyStore;
   /** Checks credentials, for HTTP and graphql-ws alike. */
   auth: Authenticator;
+  /** Who did what: privacy requests, merges, unmerges, reviews, credentials. */
+  audit: AuditLog;
 }
 
 export function createServices(deps: {
@@ -163,6 +166,7 @@ export function createServices(deps: {
   return {
     apiKeys,
     auth,
+    audit: new AuditLog(deps.pg, logger),
     config,
     logger,
     store,

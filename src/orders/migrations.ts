@@ -107,6 +107,25 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'audit log',
+    sql: `
+      -- Who did what to whom: privacy requests, merges, unmerges, reviews, credentials.
+      -- Append-only; ids and codes only, never personal data.
+      CREATE TABLE audit_log (
+        id          bigserial PRIMARY KEY,
+        at          timestamptz NOT NULL DEFAULT now(),
+        actor       text NOT NULL,
+        action      text NOT NULL,
+        targets     text[] NOT NULL,
+        status      text NOT NULL CHECK (status IN ('started', 'done', 'failed')),
+        details     jsonb NOT NULL DEFAULT '{}',
+        finished_at timestamptz
+      );
+      CREATE INDEX audit_log_by_action ON audit_log (action, id);
+    `,
+  },
 ];
 
 /**

@@ -266,6 +266,7 @@ const MATRIX: { op: string; query: string; allowed: (keyof typeof keys)[] }[] = 
     allowed: ['admin'],
   },
   { op: 'list API keys', query: '{ apiKeys { id } }', allowed: ['admin'] },
+  { op: 'audit log', query: '{ auditLog { edges { cursor } } }', allowed: ['admin'] },
   {
     op: 'create API key',
     query: 'mutation { createApiKey(name: "m", role: READER) { secret } }',
@@ -370,4 +371,78 @@ test('a connection with a bad credential is refused at once', async () => {
     socket.on('close', (c) => resolve(c));
   });
   expect(code).toBe(4403);
+});
+
+test('sensitive operations are audited with the credential that asked, and no personal data', async () => {
+  const [a, b] = people;
+  const idOf = async (email: string) =>
+    (
+      (
+        await as(
+          ADMIN,
+          `query($v: String!) { profileByIdentifier(kind: EMAIL, value: $v) { id } }`,
+          { v: email },
+        )
+      ).body.data as { profileByIdentifier: { id: string } }
+    ).profileByIdentifier.id;
+  const [ida, idb] = [await idOf(a!.email), await idOf(b!.email)];
+  const operator = await jwt({ mosaic_role: 'admin' });
+  const merged = await as(
+    operator,
+    `mutation($a: ID!, $b: ID!) { mergeProfiles(profileId: $a, otherProfileId: $b) { id } }`,
+    { a: ida, b: idb },
+  );
+  expect(merged.body.errors).toBeUndefined();
+  const failed = await as(
+    operator,
+    `mutation { mergeProfiles(profileId: "01NOSUCHPROFILE0000000000A", otherProfileId: "01NOSUCHPROFILE0000000000B") { id } }`,
+  );
+  expect(failed.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+  type Entry = {
+    actor: string;
+    action: string;
+    targets: string[];
+    status: string;
+    details: Record<string, unknown>;
+  };
+  const { body } = await as(
+    ADMIN,
+    `{ auditLog(first: 100) { edges { node { actor action targets status details } } } }`,
+  );
+  const entries = (body.data as { auditLog: { edges: { node: Entry }[] } }).auditLog.edges.map(
+    (e) => e.node,
+  );
+  expect(
+    entries.filter(
+      (e) => e.action === 'API_KEY_CREATED' && e.actor === 'admin-key' && e.status === 'DONE',
+    ).length,
+  ).toBeGreaterThanOrEqual(3);
+  expect(entries).toContainEqual(
+    expect.objectContaining({
+      actor: 'jwt:user-1',
+      action: 'PROFILES_MERGED',
+      targets: [ida, idb],
+      status: 'DONE',
+    }),
+  );
+  expect(entries).toContainEqual(
+    expect.objectContaining({
+      actor: 'jwt:user-1',
+      action: 'PROFILES_MERGED',
+      status: 'FAILED',
+      details: { error: 'NOT_FOUND' },
+    }),
+  );
+  expect(leaks(JSON.stringify(entries))).toEqual([]);
+  // Filtered by action, newest first.
+  const onlyMerges = await as(
+    ADMIN,
+    `{ auditLog(action: PROFILES_MERGED) { edges { node { status } } } }`,
+  );
+  expect(
+    (onlyMerges.body.data as { auditLog: { edges: { node: { status: string } }[] } }).auditLog.edges
+      .map((e) => e.node.status)
+      .slice(0, 2),
+  ).toEqual(['FAILED', 'DONE']);
 });

@@ -8,6 +8,7 @@ import type { EventStats as EventStatsDoc } from '../../sources/eventsSource';
 import type { SegmentDoc, SegmentChangeDoc, WebhookDoc } from '../../segments/segmentModels';
 import type { ApiKey as ApiKeyDoc } from '../../auth/apiKeys';
 import type { Principal as PrincipalDoc } from '../../auth/roles';
+import type { AuditEntry as AuditEntryDoc } from '../../audit/auditLog';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -54,6 +55,53 @@ export type ApiKey = {
   /** For writers: the sources the key may write for. */
   sources: Array<SourceName>;
 };
+
+/** Kinds of audited operation. */
+export type AuditAction =
+  | 'api_key_created'
+  | 'api_key_revoked'
+  | 'person_erased'
+  | 'person_exported'
+  | 'profiles_merged'
+  | 'profile_unmerged'
+  | 'review_resolved';
+
+export type AuditConnection = {
+  __typename?: 'AuditConnection';
+  edges: Array<AuditEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEdge = {
+  __typename?: 'AuditEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+/**
+ * One sensitive operation: who asked (the credential's subject), what, on which ids.
+ * Never holds personal data.
+ */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  action: AuditAction;
+  /** `key:<id>`, `jwt:<sub>` or `admin-key`. */
+  actor: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  /** Parameters and outcome (e.g. the role of a created key, the error code of a failure). */
+  details: Scalars['JSON']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  status: AuditStatus;
+  /** Profile, key or review ids the operation acted on. */
+  targets: Array<Scalars['String']['output']>;
+};
+
+export type AuditStatus =
+  | 'done'
+  | 'failed'
+  /** Recorded before the operation ran; it did not finish (or its completion was not recorded). */
+  | 'started';
 
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
@@ -648,6 +696,8 @@ export type Query = {
   __typename?: 'Query';
   /** Every API key, newest first, revoked ones included. */
   apiKeys: Array<ApiKey>;
+  /** The audit log, newest first. */
+  auditLog: AuditConnection;
   /** Why two profiles would or would not be merged: per-field comparison levels and weights. */
   matchExplanation?: Maybe<MatchExplanation>;
   matchModel: MatchModelInfo;
@@ -665,6 +715,13 @@ export type Query = {
   segments: Array<Segment>;
   /** The role and sources of the credential making this request. */
   whoami: Principal;
+};
+
+
+export type QueryAuditLogArgs = {
+  action?: InputMaybe<AuditAction>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1028,6 +1085,11 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 export type ResolversTypes = {
   AddressInput: AddressInput;
   ApiKey: ResolverTypeWrapper<ApiKeyDoc>;
+  AuditAction: null;
+  AuditConnection: ResolverTypeWrapper<Omit<AuditConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEdge']> }>;
+  AuditEdge: ResolverTypeWrapper<Omit<AuditEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
+  AuditEntry: ResolverTypeWrapper<AuditEntryDoc>;
+  AuditStatus: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'key'> & { key: ResolversTypes['ApiKey'] }>;
   CrmContactInput: CrmContactInput;
@@ -1103,6 +1165,9 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AddressInput: AddressInput;
   ApiKey: ApiKeyDoc;
+  AuditConnection: Omit<AuditConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEdge']> };
+  AuditEdge: Omit<AuditEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
+  AuditEntry: AuditEntryDoc;
   Boolean: Scalars['Boolean']['output'];
   CreatedApiKey: Omit<CreatedApiKey, 'key'> & { key: ResolversParentTypes['ApiKey'] };
   CrmContactInput: CrmContactInput;
@@ -1185,6 +1250,34 @@ export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends Res
   sources?: Resolver<Array<ResolversTypes['SourceName']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
+
+export type AuditActionResolvers = { API_KEY_CREATED: 'api_key_created', API_KEY_REVOKED: 'api_key_revoked', PERSON_ERASED: 'person_erased', PERSON_EXPORTED: 'person_exported', PROFILES_MERGED: 'profiles_merged', PROFILE_UNMERGED: 'profile_unmerged', REVIEW_RESOLVED: 'review_resolved' };
+
+export type AuditConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AuditEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEdge'] = ResolversParentTypes['AuditEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AuditStatus'], ParentType, ContextType>;
+  targets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AuditStatusResolvers = { DONE: 'done', FAILED: 'failed', STARTED: 'started' };
 
 export type CreatedApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = {
   key?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
@@ -1461,6 +1554,7 @@ export type ProfileEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   matchExplanation?: Resolver<Maybe<ResolversTypes['MatchExplanation']>, ParentType, ContextType, RequireFields<QueryMatchExplanationArgs, 'profileA' | 'profileB'>>;
   matchModel?: Resolver<ResolversTypes['MatchModelInfo'], ParentType, ContextType>;
   profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileArgs, 'id'>>;
@@ -1609,6 +1703,11 @@ export type WebhookResolvers<ContextType = GraphQLContext, ParentType extends Re
 
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
+  AuditAction?: AuditActionResolvers;
+  AuditConnection?: AuditConnectionResolvers<ContextType>;
+  AuditEdge?: AuditEdgeResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditStatus?: AuditStatusResolvers;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   CrmContactOutcome?: CrmContactOutcomeResolvers<ContextType>;
   CrmRecord?: CrmRecordResolvers<ContextType>;

@@ -52,22 +52,49 @@ export const MatchingMutation: Pick<
   'mergeProfiles' | 'unmergeProfile' | 'resolveReview'
 > = {
   mergeProfiles: (_, { profileId, otherProfileId, note }, context) =>
-    context.services.identityAdmin.merge(profileId, otherProfileId, note ?? null, actor(context)),
-  unmergeProfile: async (_, { profileId, recordIds }, context) => {
-    const result = await context.services.identityAdmin.unmerge(
-      profileId,
-      recordIds,
-      actor(context),
-    );
-    return {
-      unmergeId: result.unmerge._id,
-      remaining: result.remaining,
-      split: result.split,
-      movedProfileIds: result.unmerge.movedProfileIds,
-    };
-  },
+    context.services.audit.run(
+      {
+        actor: actor(context),
+        action: 'profiles_merged',
+        targets: [profileId, otherProfileId],
+      },
+      () =>
+        context.services.identityAdmin.merge(
+          profileId,
+          otherProfileId,
+          note ?? null,
+          actor(context),
+        ),
+      (view) => ({ survivorId: view._id }),
+    ),
+  unmergeProfile: (_, { profileId, recordIds }, context) =>
+    context.services.audit.run(
+      {
+        actor: actor(context),
+        action: 'profile_unmerged',
+        targets: [profileId],
+        details: { recordIds },
+      },
+      async () => {
+        const result = await context.services.identityAdmin.unmerge(
+          profileId,
+          recordIds,
+          actor(context),
+        );
+        return {
+          unmergeId: result.unmerge._id,
+          remaining: result.remaining,
+          split: result.split,
+          movedProfileIds: result.unmerge.movedProfileIds,
+        };
+      },
+      (r) => ({ unmergeId: r.unmergeId, movedProfileIds: r.movedProfileIds }),
+    ),
   resolveReview: (_, { id, decision }, context) =>
-    matching(context.services).resolveReview(id, decision, actor(context)),
+    context.services.audit.run(
+      { actor: actor(context), action: 'review_resolved', targets: [id], details: { decision } },
+      () => matching(context.services).resolveReview(id, decision, actor(context)),
+    ),
 };
 
 export const ReviewItem: ReviewItemResolvers = {

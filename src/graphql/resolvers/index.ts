@@ -21,6 +21,16 @@ export const resolvers: Resolvers = {
   },
   SourceName: { CRM: 'crm', ORDERS: 'orders', EVENTS: 'events' },
   Role: { READER: 'reader', WRITER: 'writer', DASHBOARD: 'dashboard', ADMIN: 'admin' },
+  AuditAction: {
+    API_KEY_CREATED: 'api_key_created',
+    API_KEY_REVOKED: 'api_key_revoked',
+    PROFILES_MERGED: 'profiles_merged',
+    PROFILE_UNMERGED: 'profile_unmerged',
+    REVIEW_RESOLVED: 'review_resolved',
+    PERSON_EXPORTED: 'person_exported',
+    PERSON_ERASED: 'person_erased',
+  },
+  AuditStatus: { STARTED: 'started', DONE: 'done', FAILED: 'failed' },
   OrderStatus: {
     PENDING: 'pending',
     COMPLETED: 'completed',
