@@ -40,6 +40,9 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export const queuePrefix = (database: string): string => `mosaic:${database}:bull`;
 
 /** A connection BullMQ accepts for workers and queues (no per-request retry limit). */
+/** How long a write waits for Redis to accept a job it caused (see `JobQueues.enqueue`). */
+const ENQUEUE_WAIT_MS = 1_000;
+
 export function bullConnection(redisUrl: string): Redis {
   return new Redis(redisUrl, { maxRetriesPerRequest: null });
 }
@@ -108,15 +111,13 @@ export class JobQueues {
 
   /** Asks for a full refresh soon (one at a time: a refresh already waiting covers it). */
   async refreshSegments(): Promise<void> {
-    try {
-      await this.segmentRefresh.add(
+    await this.enqueue('a segment refresh', () =>
+      this.segmentRefresh.add(
         'refresh',
         {},
         { deduplication: { id: 'refresh', keepLastIfActive: true } },
-      );
-    } catch (err) {
-      this.logger.warn({ err }, 'could not enqueue a segment refresh');
-    }
+      ),
+    );
   }
 
   /** Every worker process declares the schedule; BullMQ keeps one. */
@@ -135,8 +136,8 @@ export class JobQueues {
   async enrich(profileIds: Iterable<string>, reason = 'profile changed'): Promise<void> {
     const ids = [...new Set(profileIds)];
     if (ids.length === 0) return;
-    try {
-      await Promise.all(
+    await this.enqueue(`enrichment of ${ids.length} profiles`, () =>
+      Promise.all(
         ids.map((profileId) =>
           this.enrichment.add(
             'enrich',
@@ -144,23 +145,19 @@ export class JobQueues {
             { deduplication: { id: `enrich:${profileId}`, keepLastIfActive: true } },
           ),
         ),
-      );
-    } catch (err) {
-      this.logger.warn({ err, profiles: ids.length }, 'could not enqueue enrichment');
-    }
+      ),
+    );
   }
 
   /** Asks for the match model to be retrained (one at a time: one already waiting covers it). */
   async train(): Promise<void> {
-    try {
-      await this.identity.add(
+    await this.enqueue('match-model training', () =>
+      this.identity.add(
         'train',
         { kind: 'train' },
         { deduplication: { id: 'train', keepLastIfActive: true } },
-      );
-    } catch (err) {
-      this.logger.warn({ err }, 'could not enqueue match-model training');
-    }
+      ),
+    );
   }
 
   /** Matches a record later (matching failed inline, e.g. PostgreSQL was down). */
@@ -170,6 +167,33 @@ export class JobQueues {
       { kind: 'match', recordId },
       { deduplication: { id: `match:${recordId}` } },
     );
+  }
+
+  /**
+   * Hands a job to Redis without ever holding up the caller's write for long: the
+   * connection queues commands while Redis is away (BullMQ needs it to retry forever),
+   * so an unbounded wait would hang every write through a Redis outage. After
+   * `ENQUEUE_WAIT_MS` the write answers; the job is still added when Redis is back,
+   * unless this process stops first (then it is lost, and logged).
+   */
+  private async enqueue(what: string, add: () => Promise<unknown>): Promise<void> {
+    const adding = add();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'waited'>((resolve) => {
+      timer = setTimeout(() => resolve('waited'), ENQUEUE_WAIT_MS);
+    });
+    try {
+      if ((await Promise.race([adding, waited])) === 'waited') {
+        this.logger.warn(
+          `Redis did not take ${what} within ${ENQUEUE_WAIT_MS} ms; queued for when it is back`,
+        );
+        adding.catch((err: unknown) => this.logger.warn({ err }, `could not enqueue ${what}`));
+      }
+    } catch (err) {
+      this.logger.warn({ err }, `could not enqueue ${what}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
