@@ -14,6 +14,7 @@ export const ErrorCode = {
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   RATE_LIMITED: 'RATE_LIMITED',
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -32,3 +33,11 @@ export class MosaicError extends Error {
 
 export const badInput = (field: string, message: string): MosaicError =>
   new MosaicError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, field);
+
+/**
+ * The profile store could not be reached. Part of a write may have landed (a batch cut
+ * off half-way is finished by recovery), so the caller retries: writes are idempotent.
+ */
+export const STORE_UNAVAILABLE_MESSAGE =
+  'The profile store is unavailable, so this request was not completed; retry it ' +
+  '(re-sending the same records or messageIds never stores anything twice).';

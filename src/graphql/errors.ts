@@ -1,7 +1,8 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { ErrorCode, MosaicError } from '../errors';
+import { ErrorCode, MosaicError, STORE_UNAVAILABLE_MESSAGE } from '../errors';
+import { isStoreUnreachable } from '../store/mongo/errors';
 
 /** Codes Apollo Server itself assigns to errors that are safe and useful to show. */
 const APOLLO_CLIENT_CODES = new Set([
@@ -32,6 +33,15 @@ export function makeFormatError(logger: Logger) {
         ...formatted,
         message: original.message,
         extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+      };
+    }
+    if (isStoreUnreachable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'store unreachable');
+      return {
+        message: STORE_UNAVAILABLE_MESSAGE,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.STORE_UNAVAILABLE },
       };
     }
     const code = formatted.extensions?.code;

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, MosaicError, badInput } from '../errors';
+import { ErrorCode, MosaicError, STORE_UNAVAILABLE_MESSAGE, badInput } from '../errors';
 import { fromSegmentCall } from '../ingest/segmentPayload';
 import type { Services } from '../services';
 import type { EventType } from '../store/models';
+import { isStoreUnreachable } from '../store/mongo/errors';
 import { readBody } from './readBody';
 
 export const TRACKING_PREFIX = '/v1/';
@@ -80,6 +81,14 @@ export async function serveTrackingApi(
   } catch (err) {
     if (err instanceof MosaicError && err.code === ErrorCode.BAD_USER_INPUT)
       return send(res, 400, { success: false, message: err.message, field: err.field });
+    if (isStoreUnreachable(err)) {
+      res.setHeader('Retry-After', '5');
+      return send(res, 503, {
+        success: false,
+        code: ErrorCode.STORE_UNAVAILABLE,
+        message: STORE_UNAVAILABLE_MESSAGE,
+      });
+    }
     throw err;
   }
 }

@@ -1,0 +1,130 @@
+import { MongoClient } from 'mongodb';
+import { uniqueDatabaseName } from '../support/env';
+import { postGraphQL, startGatewayProcess, type GatewayProcess } from '../support/gatewayProcess';
+import { startOwnFerretDb, type OwnStore } from '../support/ferretServer';
+import { dropPgSchema, pgSchemaFor } from '../support/postgres';
+import { until } from '../support/wait';
+
+/**
+ * The profile store (FerretDB) is killed while a client keeps sending events, then
+ * started again on the same data. What the client sees, what /readyz says, that the
+ * gateway recovers by itself, and that every event it accepted is stored exactly once.
+ */
+
+const database = uniqueDatabaseName('storeoutage');
+const pgSchema = pgSchemaFor(database);
+let store: OwnStore;
+let gateway: GatewayProcess;
+
+beforeAll(async () => {
+  store = await startOwnFerretDb();
+  gateway = await startGatewayProcess({
+    MONGODB_URI: `${store.uri}${database}`,
+    POSTGRES_SCHEMA: pgSchema,
+    MOSAIC_WRITE_KEY: 'outage-write-key',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await gateway.stop();
+  await store.destroy();
+  await dropPgSchema(pgSchema);
+}, 60_000);
+
+const readyz = async () => {
+  const res = await fetch(`${gateway.url}/readyz`);
+  return {
+    status: res.status,
+    body: (await res.json()) as { checks: Record<string, { ok: boolean }> },
+  };
+};
+
+let sent = 0;
+async function send(
+  id = `outage-${sent++}`,
+): Promise<{ id: string; status: number; body: string; ms: number }> {
+  const started = Date.now();
+  const res = await fetch(`${gateway.url}/v1/track`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from('outage-write-key:').toString('base64')}`,
+    },
+    body: JSON.stringify({
+      messageId: id,
+      userId: `user-${sent % 5}`,
+      event: 'Tick',
+      timestamp: new Date().toISOString(),
+    }),
+    signal: AbortSignal.timeout(30_000),
+  }).catch(() => null);
+  return {
+    id,
+    status: res?.status ?? 0,
+    body: res ? await res.text() : '',
+    ms: Date.now() - started,
+  };
+}
+
+test('with the store down, events are refused with a clear error, and everything accepted is kept exactly once', async () => {
+  const accepted: string[] = [];
+  const outcomes: { id: string; status: number; body: string; ms: number }[] = [];
+  const go = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const r = await send();
+      if (r.status === 200) accepted.push(r.id);
+      outcomes.push(r);
+    }
+  };
+  await go(15);
+  expect(accepted.length).toBe(15);
+
+  await store.kill();
+  const down = await until('readyz to report the store down', async () => {
+    const r = await readyz();
+    return r.status === 503 ? r : null;
+  });
+  expect(down.body.checks.mongodb?.ok).toBe(false);
+  const before = outcomes.length;
+  await go(5);
+  // What the client sees: a prompt 503 that says to retry, never a hang or a bare 500.
+  for (const r of outcomes.slice(before)) {
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.body)).toMatchObject({ success: false, code: 'STORE_UNAVAILABLE' });
+    expect(r.ms).toBeLessThan(10_000);
+  }
+  // Over GraphQL, the same code.
+  const contact = await postGraphQL(
+    gateway.url,
+    'mutation { upsertCrmContact(input: {crmId: "during-outage", emails: ["o@example.com"]}) { id } }',
+  );
+  expect(contact.body.errors?.[0]?.extensions?.code).toBe('STORE_UNAVAILABLE');
+  // The client retries what was refused, once the store is back.
+  const refused = outcomes.slice(before).map((r) => r.id);
+
+  await store.start();
+  await until('readyz to recover', async () => (await readyz()).status === 200, 60_000);
+  await go(15);
+  for (const id of refused) {
+    const r = await send(id);
+    expect(r.status).toBe(200);
+    accepted.push(r.id);
+  }
+  // A retry of something already accepted changes nothing.
+  expect((await send(accepted[0])).status).toBe(200);
+
+  const mongo = await MongoClient.connect(`${store.uri}${database}`);
+  try {
+    const logged = await mongo
+      .db(database)
+      .collection<{ data: { _id: string } }>('event_log')
+      .find({}, { projection: { 'data._id': 1 } })
+      .toArray();
+    const times = new Map<string, number>();
+    for (const e of logged) times.set(e.data._id, (times.get(e.data._id) ?? 0) + 1);
+    expect(accepted.filter((id) => times.get(id) !== 1)).toEqual([]);
+    expect(logged.length).toBe(35);
+  } finally {
+    await mongo.close();
+  }
+}, 180_000);
