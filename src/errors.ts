@@ -15,6 +15,7 @@ export const ErrorCode = {
   QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   RATE_LIMITED: 'RATE_LIMITED',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { MosaicError } from '../errors';
+import { ErrorCode, MosaicError } from '../errors';
 
 export type AuditAction =
   | 'api_key_created'
@@ -45,11 +45,20 @@ export class AuditLog {
     work: () => Promise<T>,
     outcome: (result: T) => Record<string, unknown> = () => ({}),
   ): Promise<T> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO audit_log (actor, action, targets, status, details)
-       VALUES ($1, $2, $3, 'started', $4) RETURNING id`,
-      [entry.actor, entry.action, entry.targets, entry.details ?? {}],
-    );
+    let rows: { id: string }[];
+    try {
+      ({ rows } = await this.pool.query<{ id: string }>(
+        `INSERT INTO audit_log (actor, action, targets, status, details)
+         VALUES ($1, $2, $3, 'started', $4) RETURNING id`,
+        [entry.actor, entry.action, entry.targets, entry.details ?? {}],
+      ));
+    } catch (err) {
+      this.logger.error({ err, action: entry.action }, 'could not write an audit entry');
+      throw new MosaicError(
+        ErrorCode.AUDIT_UNAVAILABLE,
+        `The audit log (PostgreSQL) is unavailable, so this operation (${entry.action}) was not run; retry later`,
+      );
+    }
     const id = rows[0]!.id;
     let result: T;
     try {
