@@ -4,6 +4,7 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gatewayProc
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 import { startOwnRedis, type OwnRedis } from '../support/redisServer';
 import { until } from '../support/wait';
+import { readyz, sendTrack } from '../support/faults';
 
 /**
  * Redis (pub/sub, job queues, the source cache, rate limits) is killed and restarted
@@ -39,34 +40,8 @@ afterAll(async () => {
   await dropPgSchema(pgSchema);
 }, 60_000);
 
-const readyz = async () => {
-  const res = await fetch(`${gateway.url}/readyz`);
-  return {
-    status: res.status,
-    body: (await res.json()) as { checks: Record<string, { ok: boolean }> },
-  };
-};
-
 let sent = 0;
-/** Sends one track call; returns its messageId when the gateway accepted it. */
-async function send(): Promise<{ id: string; status: number }> {
-  const id = `restart-${sent++}`;
-  const res = await fetch(`${gateway.url}/v1/track`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Basic ${Buffer.from('restart-write-key:').toString('base64')}`,
-    },
-    body: JSON.stringify({
-      messageId: id,
-      userId: `user-${sent % 7}`,
-      event: 'Tick',
-      timestamp: new Date().toISOString(),
-    }),
-    signal: AbortSignal.timeout(10_000),
-  }).catch(() => null);
-  return { id, status: res?.status ?? 0 };
-}
+const send = () => sendTrack(gateway.url, 'restart-write-key', `restart-${sent++}`, 10_000);
 
 test('no accepted event is lost or doubled across a Redis restart, and service comes back by itself', async () => {
   const accepted: string[] = [];
@@ -76,12 +51,12 @@ test('no accepted event is lost or doubled across a Redis restart, and service c
     else refused.push(status);
   };
   for (let i = 0; i < 20; i++) record(await send());
-  expect((await readyz()).status).toBe(200);
+  expect((await readyz(gateway.url)).status).toBe(200);
 
   await redis.kill();
   // The gateway notices: /readyz names Redis as the failing check.
   const down = await until('readyz to report redis down', async () => {
-    const r = await readyz();
+    const r = await readyz(gateway.url);
     return r.status === 503 ? r : null;
   });
   expect(down.body.checks.redis?.ok).toBe(false);
@@ -92,7 +67,7 @@ test('no accepted event is lost or doubled across a Redis restart, and service c
   const outageMs = Date.now() - duringOutage;
 
   await redis.start();
-  await until('readyz to recover', async () => (await readyz()).status === 200, 30_000);
+  await until('readyz to recover', async () => (await readyz(gateway.url)).status === 200, 30_000);
   for (let i = 0; i < 20; i++) record(await send());
 
   // Every accepted event is in the store exactly once: in the event logs (what profiles

@@ -4,6 +4,7 @@ import { postGraphQL, startGatewayProcess, type GatewayProcess } from '../suppor
 import { startOwnFerretDb, type OwnStore } from '../support/ferretServer';
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 import { until } from '../support/wait';
+import { readyz, sendTrack } from '../support/faults';
 
 /**
  * The profile store (FerretDB) is killed while a client keeps sending events, then
@@ -31,40 +32,8 @@ afterAll(async () => {
   await dropPgSchema(pgSchema);
 }, 60_000);
 
-const readyz = async () => {
-  const res = await fetch(`${gateway.url}/readyz`);
-  return {
-    status: res.status,
-    body: (await res.json()) as { checks: Record<string, { ok: boolean }> },
-  };
-};
-
 let sent = 0;
-async function send(
-  id = `outage-${sent++}`,
-): Promise<{ id: string; status: number; body: string; ms: number }> {
-  const started = Date.now();
-  const res = await fetch(`${gateway.url}/v1/track`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Basic ${Buffer.from('outage-write-key:').toString('base64')}`,
-    },
-    body: JSON.stringify({
-      messageId: id,
-      userId: `user-${sent % 5}`,
-      event: 'Tick',
-      timestamp: new Date().toISOString(),
-    }),
-    signal: AbortSignal.timeout(30_000),
-  }).catch(() => null);
-  return {
-    id,
-    status: res?.status ?? 0,
-    body: res ? await res.text() : '',
-    ms: Date.now() - started,
-  };
-}
+const send = (id = `outage-${sent++}`) => sendTrack(gateway.url, 'outage-write-key', id);
 
 test('with the store down, events are refused with a clear error, and everything accepted is kept exactly once', async () => {
   const accepted: string[] = [];
@@ -81,7 +50,7 @@ test('with the store down, events are refused with a clear error, and everything
 
   await store.kill();
   const down = await until('readyz to report the store down', async () => {
-    const r = await readyz();
+    const r = await readyz(gateway.url);
     return r.status === 503 ? r : null;
   });
   expect(down.body.checks.mongodb?.ok).toBe(false);
@@ -103,7 +72,7 @@ test('with the store down, events are refused with a clear error, and everything
   const refused = outcomes.slice(before).map((r) => r.id);
 
   await store.start();
-  await until('readyz to recover', async () => (await readyz()).status === 200, 60_000);
+  await until('readyz to recover', async () => (await readyz(gateway.url)).status === 200, 60_000);
   await go(15);
   for (const id of refused) {
     const r = await send(id);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killProcess } from './faults';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,13 +40,7 @@ export async function startOwnFerretDb(): Promise<OwnStore> {
       }
       throw new Error(`FerretDB did not start on ${port}`);
     },
-    async kill() {
-      const c = child;
-      if (!c || c.exitCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGKILL');
-      await exited;
-    },
+    kill: () => killProcess(child),
     async destroy() {
       await own.kill();
       rmSync(dir, { recursive: true, force: true });

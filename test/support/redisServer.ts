@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killProcess } from './faults';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -39,13 +40,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       }
       throw new Error(`redis-server did not start on ${port}`);
     },
-    async kill() {
-      const c = child;
-      if (!c || c.exitCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGKILL');
-      await exited;
-    },
+    kill: () => killProcess(child),
   };
   await own.start();
   return own;

@@ -1,0 +1,51 @@
+import type { ChildProcess } from 'node:child_process';
+
+/** What /readyz answers: its status and each check's verdict. */
+export async function readyz(baseUrl: string) {
+  const res = await fetch(`${baseUrl}/readyz`);
+  return {
+    status: res.status,
+    body: (await res.json()) as { checks: Record<string, { ok: boolean }> },
+  };
+}
+
+/**
+ * One Segment `track` call through the tracking API, as a client keeps sending during a
+ * fault: its status (0 when no answer came within `timeoutMs`), body and time taken.
+ */
+export async function sendTrack(
+  baseUrl: string,
+  writeKey: string,
+  messageId: string,
+  timeoutMs = 30_000,
+): Promise<{ id: string; status: number; body: string; ms: number }> {
+  const started = Date.now();
+  const res = await fetch(`${baseUrl}/v1/track`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify({
+      messageId,
+      userId: `user-${messageId.length % 7}`,
+      event: 'Tick',
+      timestamp: new Date().toISOString(),
+    }),
+    signal: AbortSignal.timeout(timeoutMs),
+  }).catch(() => null);
+  return {
+    id: messageId,
+    status: res?.status ?? 0,
+    body: res ? await res.text() : '',
+    ms: Date.now() - started,
+  };
+}
+
+/** SIGKILLs a server process of a test's own and waits until it is gone. */
+export async function killProcess(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
