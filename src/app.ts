@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
+import { RedisKeyValueCache } from './http/persistedQueries';
 import { RateLimiter } from './http/rateLimiter';
 import { migrate } from './orders/migrations';
 import { OrderStore } from './orders/orderStore';
@@ -107,6 +108,7 @@ export async function createApp(
         rateLimit > 0
           ? new RateLimiter(cacheRedis, `mosaic:${mongo.db.databaseName}:`, rateLimit, logger)
           : null,
+      apqCache: new RedisKeyValueCache(cacheRedis, `mosaic:${mongo.db.databaseName}:`, logger),
     },
   );
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readManifest, type PersistedQueriesConfig } from '../http/persistedQueries';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identity/kinds';
 
 /**
@@ -110,6 +111,17 @@ const nameList = z
   )
   .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'names are lower-case words')).min(1));
 
+/** A manifest file path → its operations by id; every problem in the file is an issue. */
+const persistedQueryManifest = z.string().transform((path, ctx) => {
+  const read = readManifest(path);
+  if ('problems' in read) {
+    for (const problem of read.problems.slice(0, 20))
+      ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return { path, operations: read.operations };
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(4000),
@@ -141,6 +153,8 @@ const envSchema = z.object({
   MOSAIC_MAX_QUERY_DEPTH: int(2, 100).default(12),
   MOSAIC_MAX_QUERY_COST: int(10, 100_000_000).default(50_000),
   MOSAIC_INTROSPECTION: z.enum(['on', 'off']).optional(),
+  MOSAIC_PERSISTED_QUERIES: z.enum(['apq', 'safelist', 'off']).default('apq'),
+  MOSAIC_PERSISTED_QUERY_MANIFEST: persistedQueryManifest.optional(),
   MOSAIC_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MOSAIC_JWT_PUBLIC_KEY: z
     .string()
@@ -213,6 +227,8 @@ export interface Config {
     maxCost: number;
     /** Off by default in production. */
     introspection: boolean;
+    /** APQ over Redis (default), a manifest safelist, or off (`src/http/persistedQueries.ts`). */
+    persistedQueries: PersistedQueriesConfig;
   };
   identity: {
     defaultPhoneRegion: string;
@@ -270,6 +286,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         '(tokens are only accepted from a named issuer for this audience)',
     ]);
   }
+  const manifest = e.MOSAIC_PERSISTED_QUERY_MANIFEST;
+  if (e.MOSAIC_PERSISTED_QUERIES === 'safelist' && manifest === undefined) {
+    throw new ConfigError([
+      'MOSAIC_PERSISTED_QUERY_MANIFEST: required when MOSAIC_PERSISTED_QUERIES=safelist ' +
+        '(the path of an Apollo persisted query manifest listing the operations that may run)',
+    ]);
+  }
+  if (e.MOSAIC_PERSISTED_QUERIES !== 'safelist' && manifest !== undefined) {
+    throw new ConfigError([
+      'MOSAIC_PERSISTED_QUERY_MANIFEST: only used when MOSAIC_PERSISTED_QUERIES=safelist, but ' +
+        `MOSAIC_PERSISTED_QUERIES is ${e.MOSAIC_PERSISTED_QUERIES}: every operation would run`,
+    ]);
+  }
   return {
     env: e.NODE_ENV,
     http: {
@@ -309,6 +338,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.MOSAIC_MAX_QUERY_COST,
       introspection:
         (e.MOSAIC_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      persistedQueries:
+        e.MOSAIC_PERSISTED_QUERIES === 'safelist'
+          ? { mode: 'safelist', manifestPath: manifest!.path, operations: manifest!.operations }
+          : { mode: e.MOSAIC_PERSISTED_QUERIES },
     },
     identity: {
       defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,

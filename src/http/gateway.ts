@@ -20,6 +20,7 @@ import { sourceIssuesExtension } from '../graphql/plugins/sourceIssuesExtension'
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
 import { ANONYMOUS, parseAuthorization, type Credentials } from './credentials';
+import { persistedQueries, type KeyValueCache } from './persistedQueries';
 import type { RateDecision, RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
 import { serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
@@ -46,7 +47,11 @@ const READINESS_TIMEOUT_MS = 2_000;
 export async function createGateway(
   services: Services,
   readiness: ReadinessCheck[],
-  options: { rateLimiter?: RateLimiter | null } = {},
+  options: {
+    rateLimiter?: RateLimiter | null;
+    /** Where APQ registrations are kept, shared by replicas; Apollo's in-memory cache without it. */
+    apqCache?: KeyValueCache | null;
+  } = {},
 ): Promise<Gateway> {
   const { config, logger } = services;
   const schema: GraphQLSchema = buildSchema();
@@ -55,6 +60,7 @@ export async function createGateway(
     queryShapeRule({ maxDepth: config.graphql.maxDepth, maxCost: config.graphql.maxCost }),
     ...(config.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
+  const persisted = persistedQueries(config.graphql.persistedQueries, options.apqCache ?? null);
   const rateLimiter = options.rateLimiter ?? null;
   /** Null when the caller may go on; otherwise the refusal. Auth off (development) is never limited. */
   const overLimit = async (principal: Principal): Promise<RateDecision | null> => {
@@ -72,7 +78,8 @@ export async function createGateway(
     // cross-site request cannot borrow a user's credentials: CSRF prevention would only
     // block the plain GET requests that GraphQL-over-HTTP requires us to serve.
     csrfPrevention: false,
-    plugins: [sourceIssuesExtension],
+    persistedQueries: persisted.apollo,
+    plugins: [sourceIssuesExtension, ...persisted.plugins],
     // We stop Apollo ourselves, after draining HTTP and subscriptions (see `stop`). Its own
     // SIGTERM handler, on by default outside NODE_ENV=test, raced ours and left the
     // process hanging after a signal.
@@ -156,10 +163,14 @@ export async function createGateway(
         }
       },
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits]),
-      // Each subscription counts against the credential's rate, like an HTTP request.
-      onSubscribe: async (ctx) => {
+      // Each subscription counts against the credential's rate, like an HTTP request, and
+      // under a safelist its text must be listed.
+      onSubscribe: async (ctx, _id, payload) => {
         const refused = await overLimit(ctx.extra.principal!);
-        if (refused === null) return;
+        if (refused === null) {
+          const notListed = persisted.screenSubscription(payload.query);
+          return notListed ? [notListed] : undefined;
+        }
         return [
           new GraphQLError(rateLimitMessage(refused), {
             extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: refused.resetSeconds },
@@ -291,6 +302,12 @@ export async function createGateway(
       }
     }
 
+    // Under a safelist, an unlisted operation is refused here, before it is even parsed.
+    const refusedQuery = persisted.screen(req.method ?? 'GET', body, url.search);
+    if (refusedQuery !== null)
+      return sendJson(res, 400, {
+        errors: [{ message: refusedQuery.message, extensions: { code: refusedQuery.code } }],
+      });
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: () => Promise.resolve(newContext(services, credentials, principal)),
