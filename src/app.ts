@@ -15,6 +15,7 @@ import { createServices, type Services } from './services';
 import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo, pingMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
+import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
 
 export interface App {
   services: Services;
@@ -86,6 +87,9 @@ export async function createApp(
     pubsub,
     jobs,
     collections: cols,
+    personData: new MongoPersonDataStore(cols),
+    redisPrefix: `mosaic:${mongo.db.databaseName}:`,
+    queuePrefix: queuePrefix(mongo.db.databaseName),
   });
   // Event batches whose writer died mid-way are finished by whichever process looks first.
   const recoverEvents = () =>
@@ -122,6 +126,7 @@ export async function createApp(
       migrated.cancel();
       await jobs.close();
       await services.matching?.close();
+      await services.privacy.close();
       await pubsub.close();
       redisProbe.disconnect();
       cacheRedis.disconnect();

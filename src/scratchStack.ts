@@ -14,6 +14,8 @@ import type { IdentityGraphStore } from './store/identityGraphStore';
 import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
+import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
+import { queuePrefix } from './workers/queues';
 
 export interface ScratchStack {
   services: Services;
@@ -57,6 +59,9 @@ export async function openScratchStack(
     pubsub,
     jobs: null,
     collections: collections(mongo.db),
+    personData: new MongoPersonDataStore(collections(mongo.db)),
+    redisPrefix: `mosaic:${run}:`,
+    queuePrefix: queuePrefix(run),
     ...(options.onTrainingDue ? { onTrainingDue: options.onTrainingDue } : {}),
   });
   return {
@@ -66,6 +71,7 @@ export async function openScratchStack(
     db: mongo.db,
     async close() {
       await services.matching?.close();
+      await services.privacy.close();
       if (!options.keep) {
         await mongo.db.dropDatabase().catch(() => undefined);
         await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(run)} CASCADE`).catch(() => undefined);

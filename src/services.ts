@@ -4,10 +4,10 @@ import type { Config } from './config/env';
 import { CrmContactService } from './crm/crmContactService';
 import { IdentifierPolicy } from './identity/identifierPolicy';
 import { IdentityAdmin } from './identity/identityAdmin';
-import { IdentityGraph } from './identity/identityGraph';
+import { IdentityGraph, profileLogName } from './identity/identityGraph';
 import { MatchingService } from './matching/matchingService';
 import { IdentityResolver } from './identity/resolver';
-import { EventIngestionService } from './ingest/eventIngestionService';
+import { EventIngestionService, eventLogName } from './ingest/eventIngestionService';
 import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
 import { ProfileReader } from './profiles/profileReader';
@@ -25,6 +25,13 @@ import { ApiKeyStore } from './auth/apiKeys';
 import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt';
 import type { IdentityGraphStore } from './store/identityGraphStore';
+import type { PersonDataStore } from './store/personDataStore';
+import { PersonMatchDataStore } from './matching/personMatchData';
+import {
+  PERSON_ERASURES_CHANNEL,
+  PrivacyService,
+  type PersonErasureMessage,
+} from './privacy/privacyService';
 
 export const profileUpdatedChannel = (profileId: string): string => `profile-updated:${profileId}`;
 
@@ -67,6 +74,8 @@ export interface Services {
   auth: Authenticator;
   /** Who did what: privacy requests, merges, unmerges, reviews, credentials. */
   audit: AuditLog;
+  /** A person's data export and erasure. */
+  privacy: PrivacyService;
 }
 
 export function createServices(deps: {
@@ -83,6 +92,10 @@ export function createServices(deps: {
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
   collections: Pick<Collections, 'segments' | 'segmentSubjects' | 'segmentChanges'>;
+  personData: PersonDataStore;
+  /** Redis key prefixes of this deployment: all its keys, and BullMQ's part of them. */
+  redisPrefix: string;
+  queuePrefix: string;
 }): Services {
   const { config, logger, store, orderStore, pubsub } = deps;
   const policy = new IdentifierPolicy(config.identity);
@@ -152,6 +165,22 @@ export function createServices(deps: {
     },
   });
   void forgetSplitsAnnouncedElsewhere(pubsub, events, logger);
+  void forgetErasuresAnnouncedElsewhere(pubsub, events, store, logger);
+  const privacy = new PrivacyService({
+    store,
+    personData: deps.personData,
+    matchData: new PersonMatchDataStore(deps.pg, logger),
+    orderStore,
+    policy,
+    graph,
+    pubsub,
+    jobs: deps.jobs,
+    redisUrl: config.redis.url,
+    redisPrefix: deps.redisPrefix,
+    queuePrefix: deps.queuePrefix,
+    sweepDelayMs: config.privacy.erasureSweepDelayMs,
+    logger,
+  });
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
   const segments = new SegmentStore(deps.collections.segments);
   const apiKeys = new ApiKeyStore(deps.pg);
@@ -167,6 +196,7 @@ export function createServices(deps: {
     apiKeys,
     auth,
     audit: new AuditLog(deps.pg, logger),
+    privacy,
     config,
     logger,
     store,
@@ -209,5 +239,30 @@ async function forgetSplitsAnnouncedElsewhere(
       events.forgetMerges(message.profileIds);
   } catch (err) {
     logger.warn({ err }, 'stopped listening for unmerges');
+  }
+}
+
+/**
+ * A person erased anywhere: every process forgets what ingestion and the logs cached of
+ * their profiles (the identity cache is keyed by their identifier values). Announced
+ * before anything is deleted; a process that misses the message can only append to
+ * profiles that no longer exist, which the erasure's sweep removes.
+ */
+async function forgetErasuresAnnouncedElsewhere(
+  pubsub: PubSub,
+  events: EventIngestionService,
+  store: IdentityGraphStore,
+  logger: Logger,
+): Promise<void> {
+  try {
+    for await (const { profileIds } of pubsub.subscribe<PersonErasureMessage>(
+      PERSON_ERASURES_CHANNEL,
+    )) {
+      events.forgetProfiles(profileIds);
+      store.profileLog.forget(profileIds.map(profileLogName));
+      store.eventLog.forget(profileIds.map(eventLogName));
+    }
+  } catch (err) {
+    logger.warn({ err }, 'stopped listening for erasures');
   }
 }

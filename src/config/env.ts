@@ -145,6 +145,7 @@ const envSchema = z.object({
   MOSAIC_WORKER_CONCURRENCY: int(1, 256).default(4),
   MOSAIC_SEGMENT_REFRESH_MS: int(100, 86_400_000).default(60_000),
   MOSAIC_WORKER_LOCK_MS: int(1_000, 600_000).default(30_000),
+  MOSAIC_ERASURE_SWEEP_DELAY_MS: int(0, 86_400_000).default(60_000),
   MOSAIC_WORKER_NAME: z.string().min(1).max(200).optional(),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -238,6 +239,10 @@ export interface Config {
     matching: { enabled: boolean; mergeThreshold: number; reviewThreshold: number };
   };
   ingest: { maxEventsPerRequest: number };
+  privacy: {
+    /** How long after an erasure its sweep runs (it catches writes that were in flight). */
+    erasureSweepDelayMs: number;
+  };
   workers: {
     concurrency: number;
     segmentRefreshMs: number;
@@ -354,6 +359,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     ingest: { maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST },
+    privacy: { erasureSweepDelayMs: e.MOSAIC_ERASURE_SWEEP_DELAY_MS },
     workers: {
       concurrency: e.MOSAIC_WORKER_CONCURRENCY,
       segmentRefreshMs: e.MOSAIC_SEGMENT_REFRESH_MS,

@@ -24,6 +24,11 @@ export class IdentifierPolicy {
     return normaliseIdentifier(kind, value, field, this.config);
   }
 
+  /** True for a known junk value (`test@test.com`, `null`) that never links anyone. */
+  isBlocked(id: Identifier): boolean {
+    return isBlocked(id, this.config.blocked);
+  }
+
   /** Throws BAD_USER_INPUT (naming the field) for the first malformed identifier. */
   prepare(raw: RawIdentifier[]): PreparedIdentifiers {
     const usable: Identifier[] = [];

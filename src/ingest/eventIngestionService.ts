@@ -86,6 +86,11 @@ export class EventIngestionService {
   forgetMerges(profileIds: string[]): void {
     this.memory.forgetMerges(profileIds);
   }
+
+  /** See `IngestionMemory.forgetProfiles`. */
+  forgetProfiles(profileIds: string[]): void {
+    this.memory.forgetProfiles(profileIds);
+  }
   readonly writer: EventBatchWriter;
   /** Events attributed without resolution, and through the resolver (for the benchmark). */
   readonly counters = { fastPath: 0, resolved: 0 };

@@ -6,8 +6,8 @@ import type { IdentityDoc } from '../store/models';
  * being true are kept: an identity document is never changed once claimed (it names the
  * profile it was first claimed for), a profile's view once written is never deleted, and
  * a merge pointer never changes once written, except by an operator's unmerge, which is
- * announced to every process (`forgetMerges`). (Event-log lengths are remembered by the
- * log itself.)
+ * announced to every process (`forgetMerges`). A person's erasure removes all three, and
+ * is announced too (`forgetProfiles`). (Event-log lengths are remembered by the log itself.)
  */
 export class IngestionMemory {
   private readonly owners: LRUCache<string, IdentityDoc>;
@@ -32,6 +32,19 @@ export class IngestionMemory {
   /** An unmerge changed these profiles' pointers (the one exception to "never changes"). */
   forgetMerges(profileIds: string[]): void {
     for (const id of profileIds) this.mergedInto.delete(id);
+  }
+
+  /**
+   * The profiles were erased: forget their identities (keyed by the person's identifier
+   * values), their views and every merge that leads to or from them.
+   */
+  forgetProfiles(profileIds: string[]): void {
+    const erased = new Set(profileIds);
+    for (const [key, doc] of this.owners.entries())
+      if (erased.has(doc.profileId)) this.owners.delete(key);
+    for (const id of profileIds) this.views.delete(id);
+    for (const [child, parent] of this.mergedInto.entries())
+      if (erased.has(child) || erased.has(parent)) this.mergedInto.delete(child);
   }
 
   owner(key: string): IdentityDoc | undefined {

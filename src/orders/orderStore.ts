@@ -209,4 +209,47 @@ export class OrderStore {
       a.stats.totals.sort((x, y) => y.count - x.count || (x.currency < y.currency ? -1 : 1));
     return answers;
   }
+
+  /** Every order of the customers, oldest first (a person's data export). */
+  async allOf(customerIds: string[]): Promise<OrderRow[]> {
+    if (customerIds.length === 0) return [];
+    this.statements++;
+    const { rows } = await this.pool.query<{
+      order_id: string;
+      customer_id: string;
+      placed_at: Date;
+      status: OrderStatus;
+      currency: string;
+      total: string;
+      items: OrderItem[];
+    }>(
+      `SELECT order_id, customer_id, placed_at, status, currency, total::text AS total, items
+       FROM orders WHERE customer_id = ANY($1) ORDER BY placed_at, order_id`,
+      [customerIds],
+    );
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      customerId: r.customer_id,
+      placedAt: r.placed_at,
+      status: r.status,
+      currency: r.currency.trim(),
+      total: Number(r.total),
+      items: r.items,
+    }));
+  }
+
+  /**
+   * Detaches the customers' orders from them (a person's erasure): the rows stay, so
+   * revenue figures do not change, but their customer id becomes `replacement`, which
+   * no profile holds. Returns how many orders were detached.
+   */
+  async detach(customerIds: string[], replacement: string): Promise<number> {
+    if (customerIds.length === 0) return 0;
+    this.statements++;
+    const { rowCount } = await this.pool.query(
+      `UPDATE orders SET customer_id = $2, updated_at = now() WHERE customer_id = ANY($1)`,
+      [customerIds, replacement],
+    );
+    return rowCount ?? 0;
+  }
 }

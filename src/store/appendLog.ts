@@ -23,6 +23,8 @@ export interface AppendLog<T> {
   knownLength(log: string): number | undefined;
   /** Tells the log a lower bound its caller knows (e.g. 0 for a profile it just created). */
   noteLength(log: string, length: number): void;
+  /** Forgets what this process knows of the logs: their entries were erased (privacy). */
+  forget(logs: string[]): void;
   /** Entries from slot `from` to the current end, in order. */
   readFrom(
     log: string,

@@ -253,3 +253,22 @@ export interface SegmentSubjectDoc {
   version: number;
   enrichedAt: Date;
 }
+
+/**
+ * A privacy erasure of one person: which profiles it removed (ids only, never personal
+ * data), so the follow-up sweep can remove what writers in flight added after it.
+ */
+export interface ErasureDoc {
+  _id: string;
+  /** Every profile of the erased cluster: the survivor and the merged-away ones. */
+  profileIds: string[];
+  /** The credential that asked (`key:<id>`, `jwt:<sub>`, `admin-key`). */
+  requestedBy: string;
+  status: 'running' | 'done';
+  requestedAt: Date;
+  finishedAt: Date | null;
+  /** When the follow-up sweep last ran, and what it still found. */
+  sweptAt: Date | null;
+  counts: Record<string, number>;
+  sweepCounts: Record<string, number>;
+}

@@ -15,7 +15,11 @@ export const QUEUES = {
   identity: 'identity',
 } as const;
 
-export type IdentityJob = { kind: 'train' } | { kind: 'match'; recordId: string };
+export type IdentityJob =
+  | { kind: 'train' }
+  | { kind: 'match'; recordId: string }
+  /** Removes what writers in flight during an erasure added to its profiles after it. */
+  | { kind: 'erase-sweep'; erasureId: string };
 
 export type RefreshJob = Record<string, never>;
 
@@ -61,7 +65,7 @@ export class JobQueues {
 
   constructor(
     redisUrl: string,
-    prefix: string,
+    readonly prefix: string,
     private readonly logger: Logger,
   ) {
     this.connection = bullConnection(redisUrl);
@@ -167,6 +171,45 @@ export class JobQueues {
       { kind: 'match', recordId },
       { deduplication: { id: `match:${recordId}` } },
     );
+  }
+
+  /**
+   * Sweeps an erasure's profiles again after `delayMs`. Not bounded like `enqueue`: the
+   * erasure reports failure if its sweep cannot be queued.
+   */
+  async sweepErasureLater(erasureId: string, delayMs: number): Promise<void> {
+    await this.identity.add(
+      'erase-sweep',
+      { kind: 'erase-sweep', erasureId },
+      { delay: delayMs, jobId: `erase-sweep-${erasureId}` },
+    );
+  }
+
+  /** The queue and id of a job, from the key of its hash in Redis; null for other keys. */
+  jobOf(key: string): { queue: string; jobId: string } | null {
+    for (const queue of this.all()) {
+      const start = `${this.prefix}:${queue.name}:`;
+      if (!key.startsWith(start)) continue;
+      const jobId = key.slice(start.length);
+      return jobId.length > 0 && !jobId.includes(':') ? { queue: queue.name, jobId } : null;
+    }
+    return null;
+  }
+
+  /** Removes a job and its logs; 'busy' when a worker holds it now (it cannot be removed). */
+  async removeJob(job: { queue: string; jobId: string }): Promise<'removed' | 'busy'> {
+    const queue = this.all().find((q) => q.name === job.queue);
+    if (queue === undefined) return 'busy';
+    try {
+      await queue.remove(job.jobId);
+      return (await queue.getJob(job.jobId)) ? 'busy' : 'removed';
+    } catch {
+      return 'busy';
+    }
+  }
+
+  private all(): Queue[] {
+    return [this.enrichment, this.segmentRefresh, this.webhooks, this.identity] as Queue[];
   }
 
   /**

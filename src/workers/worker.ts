@@ -10,6 +10,9 @@ import { createPostgresPool } from '../orders/postgres';
 import { collections, ensureCollections } from '../store/mongo/collections';
 import { connectMongo } from '../store/mongo/connection';
 import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
+import { MongoPersonDataStore } from '../store/mongo/mongoPersonDataStore';
+import { PersonMatchDataStore } from '../matching/personMatchData';
+import { PrivacyService } from '../privacy/privacyService';
 import { RedisPubSub } from '../pubsub/redisPubSub';
 import { SegmentStore } from '../segments/segmentStore';
 import { EnrichmentProcessor } from './enrichmentProcessor';
@@ -93,6 +96,21 @@ export async function createWorkerApp(
     logger,
     onTrainingDue: () => void queues.train(),
   });
+  const privacy = new PrivacyService({
+    store,
+    personData: new MongoPersonDataStore(cols),
+    matchData: new PersonMatchDataStore(pg, logger),
+    orderStore: new OrderStore(pg),
+    policy: new IdentifierPolicy(config.identity),
+    graph,
+    pubsub,
+    jobs: queues,
+    redisUrl: config.redis.url,
+    redisPrefix: `mosaic:${mongo.db.databaseName}:`,
+    queuePrefix: prefix,
+    sweepDelayMs: config.privacy.erasureSweepDelayMs,
+    logger,
+  });
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
   const connection = bullConnection(config.redis.url);
   connection.on('error', (err) => logger.warn({ err }, 'worker redis connection error'));
@@ -126,6 +144,7 @@ export async function createWorkerApp(
     QUEUES.identity,
     async (job) => {
       if (job.data.kind === 'train') return matching.trainer.trainAndRematch();
+      if (job.data.kind === 'erase-sweep') return privacy.sweep(job.data.erasureId);
       // Matching failed after the record was indexed (it is then noted as decided), or
       // before: either way it is matched in full here.
       const indexed = await matching.index.get(job.data.recordId);
@@ -158,6 +177,7 @@ export async function createWorkerApp(
         await Promise.all([worker.close(), refresher.close(), deliverer.close(), identity.close()]);
         await queues.close();
         await matching.close();
+        await privacy.close();
         await pubsub.close();
         connection.disconnect();
         await pg.end();

@@ -158,6 +158,29 @@ export type CurrencyTotal = {
   currency: Scalars['String']['output'];
 };
 
+/** How many documents, rows or keys an erasure removed from one collection, table or cache. */
+export type ErasureCount = {
+  __typename?: 'ErasureCount';
+  count: Scalars['Int']['output'];
+  /** `identities`, `event_log`, `match_records`, `orders_detached`, `redis_keys` … */
+  store: Scalars['String']['output'];
+};
+
+/** What `erasePerson` did. */
+export type ErasureResult = {
+  __typename?: 'ErasureResult';
+  counts: Array<ErasureCount>;
+  /** Kept in the store's `erasures` collection (profile ids only) and in the audit log. */
+  erasureId: Scalars['ID']['output'];
+  /** Every profile of the person's cluster (the survivor and those merged into it), now gone. */
+  profileIds: Array<Scalars['ID']['output']>;
+  /**
+   * When the follow-up sweep runs: it finds by scans whatever writes that were in flight
+   * added to these profiles after the erasure, and erases that too. Null without workers.
+   */
+  sweepAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** A stored behavioral event. */
 export type Event = {
   __typename?: 'Event';
@@ -395,6 +418,15 @@ export type Mutation = {
   defineSegment: Segment;
   /** Deletes a segment (not one that other segments refer to). False when there was none. */
   deleteSegment: Scalars['Boolean']['output'];
+  /**
+   * Erases the person with this identifier (and every profile merged with theirs): their
+   * identities, records, events, profiles, segment data and matching data are deleted,
+   * their orders detached from them, documents shared with others scrubbed of their values,
+   * and cached answers and queued jobs that mention them removed, on every replica. The
+   * audit log keeps the request, with ids only. A record that arrives later with one of
+   * their identifiers starts a new profile.
+   */
+  erasePerson: ErasureResult;
   /** Merges two profiles by hand (the older id survives); recorded in the merge log with the note. */
   mergeProfiles: Profile;
   /** Records orders in the transactional source and links their customers to profiles; at most 1000. All or nothing on invalid input. */
@@ -443,6 +475,12 @@ export type MutationDefineSegmentArgs = {
 
 export type MutationDeleteSegmentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationErasePersonArgs = {
+  kind: IdentifierKind;
+  value: Scalars['String']['input'];
 };
 
 
@@ -698,6 +736,12 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** The audit log, newest first. */
   auditLog: AuditConnection;
+  /**
+   * Everything Mosaic holds about the person with this identifier, as one JSON document
+   * (a subject access request): profile, identities, every record version as received,
+   * events, orders, computed traits, segment history, merges and matching data. Audited.
+   */
+  exportPerson: Scalars['JSON']['output'];
   /** Why two profiles would or would not be merged: per-field comparison levels and weights. */
   matchExplanation?: Maybe<MatchExplanation>;
   matchModel: MatchModelInfo;
@@ -722,6 +766,12 @@ export type QueryAuditLogArgs = {
   action?: InputMaybe<AuditAction>;
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryExportPersonArgs = {
+  kind: IdentifierKind;
+  value: Scalars['String']['input'];
 };
 
 
@@ -1097,6 +1147,8 @@ export type ResolversTypes = {
   CrmRecord: ResolverTypeWrapper<CrmRecordDoc>;
   CurrencyTotal: ResolverTypeWrapper<CurrencyTotalDoc>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ErasureCount: ResolverTypeWrapper<ErasureCount>;
+  ErasureResult: ResolverTypeWrapper<ErasureResult>;
   Event: ResolverTypeWrapper<EventDoc>;
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
@@ -1175,6 +1227,8 @@ export type ResolversParentTypes = {
   CrmRecord: CrmRecordDoc;
   CurrencyTotal: CurrencyTotalDoc;
   DateTime: Scalars['DateTime']['output'];
+  ErasureCount: ErasureCount;
+  ErasureResult: ErasureResult;
   Event: EventDoc;
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
@@ -1314,6 +1368,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type ErasureCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErasureCount'] = ResolversParentTypes['ErasureCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  store?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ErasureResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErasureResult'] = ResolversParentTypes['ErasureResult']> = {
+  counts?: Resolver<Array<ResolversTypes['ErasureCount']>, ParentType, ContextType>;
+  erasureId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  profileIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  sweepAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type EventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = {
   anonymousId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   event?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1445,6 +1513,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'name' | 'rule'>>;
   deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'id'>>;
+  erasePerson?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationErasePersonArgs, 'kind' | 'value'>>;
   mergeProfiles?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationMergeProfilesArgs, 'otherProfileId' | 'profileId'>>;
   recordOrders?: Resolver<ResolversTypes['RecordOrdersResult'], ParentType, ContextType, RequireFields<MutationRecordOrdersArgs, 'orders'>>;
   removeSegmentWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSegmentWebhookArgs, 'segmentId' | 'webhookId'>>;
@@ -1555,6 +1624,7 @@ export type ProfileEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  exportPerson?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonArgs, 'kind' | 'value'>>;
   matchExplanation?: Resolver<Maybe<ResolversTypes['MatchExplanation']>, ParentType, ContextType, RequireFields<QueryMatchExplanationArgs, 'profileA' | 'profileB'>>;
   matchModel?: Resolver<ResolversTypes['MatchModelInfo'], ParentType, ContextType>;
   profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileArgs, 'id'>>;
@@ -1713,6 +1783,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CrmRecord?: CrmRecordResolvers<ContextType>;
   CurrencyTotal?: CurrencyTotalResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  ErasureCount?: ErasureCountResolvers<ContextType>;
+  ErasureResult?: ErasureResultResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;

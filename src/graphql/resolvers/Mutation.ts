@@ -2,10 +2,12 @@ import type { MutationResolvers } from '../generated/resolvers-types';
 import type { ProfileDoc } from '../../store/models';
 import { AuthMutation } from './Auth';
 import { MatchingMutation } from './Matching';
+import { PrivacyMutation } from './Privacy';
 
 export const Mutation: MutationResolvers = {
   ...MatchingMutation,
   ...AuthMutation,
+  ...PrivacyMutation,
   upsertCrmContact: async (_, { input }, { services, profiles }) => {
     const result = await services.crmContacts.upsert(input);
     return mustExist(await profiles.byId(result.profileId), result.profileId);

@@ -3,6 +3,7 @@ import type { RfmThresholds } from '../../enrichment/rfm';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
+  ErasureDoc,
   EventDoc,
   IdentityDoc,
   LogEntryDoc,
@@ -33,6 +34,7 @@ export interface Collections {
   segmentChanges: Collection<SegmentChangeDoc>;
   rfmThresholds: Collection<RfmThresholds & { _id: string }>;
   profiles: Collection<ProfileDoc>;
+  erasures: Collection<ErasureDoc>;
 }
 
 export const COLLECTION_NAMES: Record<keyof Collections, string> = {
@@ -51,6 +53,7 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   segmentChanges: 'segment_changes',
   rfmThresholds: 'rfm_thresholds',
   profiles: 'profiles',
+  erasures: 'erasures',
 };
 
 export function collections(db: Db): Collections {
@@ -71,6 +74,7 @@ export function collections(db: Db): Collections {
     segmentChanges: c('segmentChanges'),
     rfmThresholds: c('rfmThresholds'),
     profiles: c('profiles'),
+    erasures: c('erasures'),
   };
 }
 

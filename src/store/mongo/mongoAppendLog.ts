@@ -74,6 +74,10 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     this.remember(log, length);
   }
 
+  forget(logs: string[]): void {
+    for (const log of logs) this.seen.delete(log);
+  }
+
   async appendMany(items: { log: string; data: T }[]) {
     const logs = [...new Set(items.map((i) => i.log))];
     const next = new Map<string, number>();
@@ -280,4 +284,5 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 }
 
-const slotId = (log: string, seq: number): string => `${log}#${seq}`;
+/** The `_id` of a log slot. */
+export const slotId = (log: string, seq: number): string => `${log}#${seq}`;

@@ -1,0 +1,36 @@
+/** What an erased value is replaced by where the document holding it is someone else's too. */
+export const ERASED = '[erased]';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A copy of `doc` with every occurrence of the needles in its strings replaced by
+ * `[erased]` (case-insensitively), and whether anything changed. For documents that
+ * belong to other people as well (an unmerge that split the person from someone else),
+ * which cannot simply be deleted. Dates and other non-plain objects are kept as they are.
+ */
+export function scrubStrings<T>(doc: T, needles: string[]): { value: T; changed: boolean } {
+  if (needles.length === 0) return { value: doc, changed: false };
+  const pattern = new RegExp(
+    [...needles]
+      .sort((a, b) => b.length - a.length)
+      .map(escape)
+      .join('|'),
+    'gi',
+  );
+  let changed = false;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const out = v.replace(pattern, ERASED);
+      if (out !== v) changed = true;
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  const value = walk(doc) as T;
+  return { value, changed };
+}
