@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../src/app';
@@ -72,6 +73,7 @@ describe('query depth and cost', () => {
       connectionParams: auth,
     });
     try {
+      let timer: NodeJS.Timeout | undefined;
       const error = await new Promise<unknown>((resolve) => {
         client.subscribe(
           {
@@ -80,8 +82,9 @@ describe('query depth and cost', () => {
           },
           { next: () => undefined, error: resolve, complete: () => resolve(null) },
         );
-        setTimeout(() => resolve('no answer within 5 s'), 5_000);
+        timer = setTimeout(() => resolve('no answer within 5 s'), 5_000);
       });
+      clearTimeout(timer);
       expect(JSON.stringify(error)).toMatch(/9 deep; the limit is 7.*QUERY_TOO_DEEP/);
     } finally {
       await client.dispose();
@@ -113,6 +116,10 @@ describe('rate limits', () => {
   });
 
   test('a credential over its rate gets 429 RATE_LIMITED on every replica, with Retry-After', async () => {
+    // Counters are per minute (fixed windows): start with the window far from its end, so
+    // that the requests below all fall in the same one.
+    const leftInWindow = 60_000 - (Date.now() % 60_000);
+    if (leftInWindow < 15_000) await new Promise((r) => setTimeout(r, leftInWindow + 250));
     const ask = (url: string) => postGraphQL(url, '{ whoami { role } }', undefined, auth);
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await ask(t.url)).status);
@@ -131,11 +138,75 @@ describe('rate limits', () => {
     expect((await ask(t.url)).status).toBe(429);
   });
 
-  test('introspection can be switched off (it is by default in production)', async () => {
+  test('an unknown key is refused before anything else, introspection included', async () => {
     const { body } = await postGraphQL(replicaUrl, '{ __schema { types { name } } }', undefined, {
       authorization: 'Bearer mk_01ARZ3NDEKTSV4RRFFQ69G5FAV_' + 'A'.repeat(43),
     });
-    // An unknown key is refused before anything else.
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('introspection', () => {
+  // Default depth and cost limits; introspection off on one gateway, on on the other.
+  let off: TestApp;
+  let on: TestApp;
+  beforeAll(async () => {
+    [off, on] = await Promise.all([
+      startTestApp('introoff', {
+        MOSAIC_AUTH: 'on',
+        MOSAIC_ADMIN_KEY: ADMIN,
+        MOSAIC_INTROSPECTION: 'off',
+      }),
+      startTestApp('introon', {
+        MOSAIC_AUTH: 'on',
+        MOSAIC_ADMIN_KEY: ADMIN,
+        MOSAIC_INTROSPECTION: 'on',
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([off?.close(), on?.close()]);
+  });
+
+  test('switched off (as by default in production), it is refused even to an admin', async () => {
+    for (const query of [
+      '{ __schema { types { name } } }',
+      '{ __type(name: "Profile") { fields { name } } }',
+      getIntrospectionQuery(),
+    ]) {
+      const { status, body } = await postGraphQL(off.url, query, undefined, auth);
+      expect(status).toBe(400);
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(body.errors?.[0]?.message).toMatch(
+        /introspection (is not allowed|has been disabled)/i,
+      );
+    }
+    // Ordinary queries are unaffected (`__typename` is not introspection).
+    const fine = await postGraphQL(off.url, '{ __typename whoami { role } }', undefined, auth);
+    expect(fine.status).toBe(200);
+    expect(fine.body.errors).toBeUndefined();
+  });
+
+  test('switched on, the standard introspection query works within the default limits', async () => {
+    const { status, body } = await postGraphQL<{ __schema: { types: { name: string }[] } }>(
+      on.url,
+      getIntrospectionQuery(),
+      undefined,
+      auth,
+    );
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.__schema.types.map((t) => t.name)).toContain('Profile');
+  });
+
+  test('aliases of introspection add up to the cost limit like any other fields', async () => {
+    const selection = '__schema { types { name fields { name type { name } } } }';
+    const aliases = Array.from({ length: 300 }, (_, i) => `a${i}: ${selection}`).join(' ');
+    const { status, body } = await postGraphQL(on.url, `{ ${aliases} }`, undefined, auth);
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    expect(body.errors?.[0]?.message).toMatch(/about \d+ fields; the limit is 50000/);
   });
 });
