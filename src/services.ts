@@ -27,6 +27,7 @@ import { JwtVerifier } from './auth/jwt';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
 import { PersonMatchDataStore } from './matching/personMatchData';
+import { ConsentService } from './consent/consentService';
 import {
   PERSON_ERASURES_CHANNEL,
   PrivacyService,
@@ -76,6 +77,8 @@ export interface Services {
   audit: AuditLog;
   /** A person's data export and erasure. */
   privacy: PrivacyService;
+  /** Consent statements per purpose. */
+  consent: ConsentService;
 }
 
 export function createServices(deps: {
@@ -197,6 +200,7 @@ export function createServices(deps: {
     auth,
     audit: new AuditLog(deps.pg, logger),
     privacy,
+    consent: new ConsentService(policy, resolver),
     config,
     logger,
     store,

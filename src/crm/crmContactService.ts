@@ -3,6 +3,7 @@ import { badInput } from '../errors';
 import type { IdentifierPolicy, RawIdentifier } from '../identity/identifierPolicy';
 import type { IdentityResolver, ResolutionResult } from '../identity/resolver';
 import { assertJsonObject, canonicalJson } from '../validation/json';
+import { assertNoConsentKeys, consentTraits } from '../consent/consent';
 
 export interface AddressInput {
   line1?: string | null;
@@ -23,6 +24,7 @@ export interface CrmContactInput {
   birthDate?: string | null;
   address?: AddressInput | null;
   attributes?: unknown;
+  consent?: readonly { purpose: string; granted: boolean }[] | null;
 }
 
 const MAX_EMAILS = 20;
@@ -158,6 +160,7 @@ export class CrmContactService {
       input.attributes === undefined || input.attributes === null
         ? {}
         : assertJsonObject(input.attributes, `${field}.attributes`);
+    assertNoConsentKeys(attributes, `${field}.attributes`);
     for (const key of CORE_TRAITS) {
       if (key in attributes)
         throw badInput(
@@ -179,6 +182,7 @@ export class CrmContactService {
     const usablePhones = identifiers.usable.filter((i) => i.kind === 'PHONE').map((i) => i.value);
     if (usableEmails.length > 0) traits.emails = usableEmails;
     if (usablePhones.length > 0) traits.phones = usablePhones;
+    if (input.consent) Object.assign(traits, consentTraits(input.consent, `${field}.consent`));
 
     const payload = { ...input, attributes };
     return { crmId, identifiers, traits, payload };

@@ -8,6 +8,7 @@ import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { Logger } from 'pino';
 import type { EventClaimDoc, EventDoc, EventType } from '../store/models';
 import { EventBatchWriter, eventLogName } from './eventBatchWriter';
+import { assertNoConsentKeys, segmentCategoryPreferences } from '../consent/consent';
 import { IngestionMemory } from './ingestionMemory';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 
@@ -322,6 +323,7 @@ export class EventIngestionService {
     const traits = optionalObject(input.traits, 'traits');
     const properties = optionalObject(input.properties, 'properties');
     const context = optionalObject(input.context, 'context');
+    assertNoConsentKeys(traits, `${field}.traits`);
 
     for (const name of ['event', 'name', 'groupId'] as const) {
       const v = input[name];
@@ -368,6 +370,8 @@ export class EventIngestionService {
       const phone = usable.find((i) => i.kind === 'PHONE');
       if (email) traits.email = email.value;
       if (phone) traits.phone = phone.value;
+      // Segment's consent categories ride on the identify call's context.
+      Object.assign(traits, segmentCategoryPreferences(context, `${field}.context`));
     }
 
     const timestamp = input.timestamp ?? new Date();

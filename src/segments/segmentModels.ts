@@ -9,6 +9,8 @@ export interface SegmentDoc {
   rule: Rule;
   /** The rule as the client sent it, shown back unchanged. */
   ruleInput: unknown;
+  /** Consent purpose members must have granted (then `rule` requires it); null or absent: none. */
+  purpose?: string | null;
   /** Where membership changes are delivered (signed with the webhook's secret). */
   webhooks?: WebhookDoc[];
   createdAt: Date;
@@ -20,6 +22,8 @@ export interface WebhookDoc {
   url: string;
   /** HMAC key for the signature header; never returned by the API. */
   secret: string;
+  /** Entries are delivered only for profiles that granted this purpose; exits always are. */
+  purpose?: string | null;
   createdAt: Date;
 }
 

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import { ErrorCode, MosaicError, badInput } from '../errors';
 import { isDuplicateKey } from '../store/mongo/errors';
+import { parsePurpose, ruleWithConsent } from '../consent/consent';
 import { parseRule, referencedSegments } from './rules/rule';
 import { ulid } from 'ulid';
 import type { SegmentDoc, WebhookDoc } from './segmentModels';
@@ -38,10 +39,15 @@ export class SegmentStore {
     return segment;
   }
 
-  async define(name: string, ruleInput: unknown): Promise<SegmentDoc> {
+  /**
+   * Defines a segment. With a `purpose`, only profiles that granted that consent can be
+   * members: the stored rule (what both compilers run) requires it.
+   */
+  async define(name: string, ruleInput: unknown, purpose?: string | null): Promise<SegmentDoc> {
     const clean = checkName(name);
     const id = slug(clean);
-    const rule = parseRule(ruleInput);
+    const checkedPurpose = purpose == null ? null : parsePurpose(purpose, 'purpose');
+    const rule = ruleWithConsent(parseRule(ruleInput), checkedPurpose);
     await this.checkReferences(id, referencedSegments(rule));
     const now = new Date();
     const doc: SegmentDoc = {
@@ -49,6 +55,7 @@ export class SegmentStore {
       name: clean,
       rule,
       ruleInput,
+      purpose: checkedPurpose,
       createdAt: now,
       updatedAt: now,
     };
@@ -67,16 +74,24 @@ export class SegmentStore {
     return doc;
   }
 
-  async update(id: string, changes: { name?: string | null; rule?: unknown }): Promise<SegmentDoc> {
+  /** `purpose`: undefined keeps it, null removes it, a string sets it. */
+  async update(
+    id: string,
+    changes: { name?: string | null; rule?: unknown; purpose?: string | null },
+  ): Promise<SegmentDoc> {
     const existing = await this.require(id, 'id');
     const name = changes.name == null ? existing.name : checkName(changes.name);
-    let { rule, ruleInput } = existing;
-    if (changes.rule !== undefined && changes.rule !== null) {
-      rule = parseRule(changes.rule);
-      ruleInput = changes.rule;
-      await this.checkReferences(id, referencedSegments(rule));
-    }
-    const doc: SegmentDoc = { ...existing, name, rule, ruleInput, updatedAt: new Date() };
+    const ruleInput =
+      changes.rule !== undefined && changes.rule !== null ? changes.rule : existing.ruleInput;
+    const purpose =
+      changes.purpose === undefined
+        ? (existing.purpose ?? null)
+        : changes.purpose === null
+          ? null
+          : parsePurpose(changes.purpose, 'purpose');
+    const rule = ruleWithConsent(parseRule(ruleInput), purpose);
+    await this.checkReferences(id, referencedSegments(rule));
+    const doc: SegmentDoc = { ...existing, name, rule, ruleInput, purpose, updatedAt: new Date() };
     await this.segments.replaceOne({ _id: id }, doc);
     this.cache = null;
     return doc;
@@ -97,12 +112,18 @@ export class SegmentStore {
     return deletedCount === 1;
   }
 
-  async addWebhook(segmentId: string, url: string, secret: string): Promise<WebhookDoc> {
+  async addWebhook(
+    segmentId: string,
+    url: string,
+    secret: string,
+    purpose?: string | null,
+  ): Promise<WebhookDoc> {
     const existing = await this.require(segmentId, 'segmentId');
     const webhook: WebhookDoc = {
       id: ulid(),
       url: checkUrl(url),
       secret: checkSecret(secret),
+      purpose: purpose == null ? null : parsePurpose(purpose, 'webhook.purpose'),
       createdAt: new Date(),
     };
     const webhooks = existing.webhooks ?? [];

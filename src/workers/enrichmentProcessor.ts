@@ -1,3 +1,4 @@
+import { hasConsent } from '../consent/consent';
 import type { Collection } from 'mongodb';
 import { computeTraits, type ActivitySummary } from '../enrichment/computedTraits';
 import { rfmScore, type RfmThresholds } from '../enrichment/rfm';
@@ -71,6 +72,7 @@ export class EnrichmentProcessor {
         now,
         profile ? 'merged' : 'removed',
         segments,
+        {},
       );
       await subjects.deleteOne({ _id: profileId });
       await this.announce(left);
@@ -125,6 +127,7 @@ export class EnrichmentProcessor {
       now,
       reason,
       segments,
+      profile.traits,
     );
     await subjects.replaceOne({ _id: profileId }, subject, { upsert: true });
     await this.announce(changes);
@@ -141,6 +144,8 @@ export class EnrichmentProcessor {
     at: Date,
     reason: string,
     segments: SegmentDoc[],
+    /** The profile's traits now: webhooks with a purpose hear of entries only with its consent. */
+    traits: Record<string, unknown>,
   ) {
     const changes: SegmentChangeDoc[] = [
       ...after
@@ -161,20 +166,22 @@ export class EnrichmentProcessor {
     const byId = new Map(segments.map((s) => [s._id, s]));
     await this.deps.queues.deliver(
       changes.flatMap((c) =>
-        (byId.get(c.segmentId)?.webhooks ?? []).map((w) => ({
-          segmentId: c.segmentId,
-          webhookId: w.id,
-          payload: {
-            id: c._id,
-            type: 'segment.membership_changed' as const,
+        (byId.get(c.segmentId)?.webhooks ?? [])
+          .filter((w) => !w.purpose || c.change === 'left' || hasConsent(traits, w.purpose))
+          .map((w) => ({
             segmentId: c.segmentId,
-            segmentName: byId.get(c.segmentId)!.name,
-            profileId,
-            change: c.change,
-            at: at.toISOString(),
-            reason,
-          },
-        })),
+            webhookId: w.id,
+            payload: {
+              id: c._id,
+              type: 'segment.membership_changed' as const,
+              segmentId: c.segmentId,
+              segmentName: byId.get(c.segmentId)!.name,
+              profileId,
+              change: c.change,
+              at: at.toISOString(),
+              reason,
+            },
+          })),
       ),
     );
     return changes;

@@ -1,5 +1,6 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
+import { ConsentProfile } from './Consent';
 import { ReviewItem } from './Matching';
 import { Mutation } from './Mutation';
 import { CurrencyTotal, Event, MergeLogEntry, Profile } from './Profile';
@@ -40,7 +41,7 @@ export const resolvers: Resolvers = {
   Query,
   Mutation,
   Subscription,
-  Profile,
+  Profile: { ...Profile, ...ConsentProfile },
   MergeLogEntry,
   Event,
   CurrencyTotal,
