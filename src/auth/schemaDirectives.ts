@@ -11,6 +11,7 @@ import {
   looksLikeEmail,
   looksLikePhone,
   maskEmail,
+  maskIdentifier,
   maskJson,
   maskPhone,
   maskProse,
@@ -128,11 +129,10 @@ function mask(kind: PiiKind, value: unknown, parent: unknown): unknown {
         ? maskString(value, null)
         : maskText(value);
     case 'IDENTIFIER': {
-      const of = (parent as { kind?: string } | null)?.kind;
-      if (of === 'EMAIL') return maskEmail(value);
-      if (of === 'PHONE') return maskPhone(value);
-      // Ids (CRM, user, anonymous) are kept unless they are an email or phone in disguise.
-      return maskString(value, null);
+      // An Identifier's value by its kind; any other id (CRM, customer, user, anonymous,
+      // record ids) by its shape: a client-chosen id may be a name or an email in disguise.
+      const of = (parent as { kind?: unknown } | null)?.kind;
+      return maskIdentifier(value, typeof of === 'string' ? of : null);
     }
     case 'PROSE':
       return maskProse(value);

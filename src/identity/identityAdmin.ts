@@ -48,7 +48,7 @@ export class IdentityAdmin {
       reason: 'MANUAL',
       linkedBy: null,
       recordId: null,
-      explanation: `Merged by ${by}${note ? `: ${note}` : ''}.`,
+      explanation: manualMergeExplanation(by, note),
     });
     return this.graph.materialise([outcome.root, a, b]);
   }
@@ -68,4 +68,35 @@ export class IdentityAdmin {
     ]);
     return result;
   }
+}
+
+const MANUAL_PREFIX = 'Merged by ';
+
+/**
+ * The explanation of a manual merge: who merged, then the operator's note. The note is
+ * free text (it may name the person), so it is only ever shown to admins: readers get the
+ * explanation without it (see splitManualMergeExplanation) and `note` masked.
+ */
+export function manualMergeExplanation(by: string, note: string | null): string {
+  return `${MANUAL_PREFIX}${by}${note ? `: ${note}` : ''}.`;
+}
+
+/**
+ * A manual merge's explanation split into what the system wrote and the operator's note
+ * (null when there is none, or when the explanation is not a manual merge's). The note
+ * starts at the first `: ` after the credential's subject: should a subject hold `: `
+ * itself, part of it moves into the note, never the other way round.
+ */
+export function splitManualMergeExplanation(explanation: string): {
+  explanation: string;
+  note: string | null;
+} {
+  if (!explanation.startsWith(MANUAL_PREFIX)) return { explanation, note: null };
+  const at = explanation.indexOf(': ', MANUAL_PREFIX.length);
+  if (at < 0) return { explanation, note: null };
+  const rest = explanation.slice(at + 2);
+  return {
+    explanation: `${explanation.slice(0, at)}.`,
+    note: rest.endsWith('.') ? rest.slice(0, -1) : rest,
+  };
 }

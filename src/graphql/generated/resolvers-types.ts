@@ -103,6 +103,24 @@ export type AuditStatus =
   /** Recorded before the operation ran; it did not finish (or its completion was not recorded). */
   | 'started';
 
+/** A person's consent for one purpose: the latest statement about it, from any source. */
+export type Consent = {
+  __typename?: 'Consent';
+  /** When the person gave or withdrew it (the statement's time, not when Mosaic heard of it). */
+  at: Scalars['DateTime']['output'];
+  granted: Scalars['Boolean']['output'];
+  purpose: Scalars['String']['output'];
+  /** The record that said so (`consent:<digest>`, `crm:<crmId>`, `event:<messageId>`). */
+  recordId: Scalars['String']['output'];
+};
+
+/** What a person said about one purpose their data may be used for. */
+export type ConsentInput = {
+  granted: Scalars['Boolean']['input'];
+  /** A purpose such as `marketing`, `analytics`, `advertising` (lower-case letters, digits, `_`, `-`). */
+  purpose: Scalars['String']['input'];
+};
+
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
   key: ApiKey;
@@ -113,10 +131,12 @@ export type CreatedApiKey = {
 /** A contact as a CRM system sends it. Sending the same contact again changes nothing. */
 export type CrmContactInput = {
   address?: InputMaybe<AddressInput>;
-  /** Further CRM fields, stored as traits (keys must not start with `$` or contain `.`). */
+  /** Further CRM fields, stored as traits (keys must not start with `$` or `consent:`, or contain `.`). */
   attributes?: InputMaybe<Scalars['JSON']['input']>;
   /** Date of birth as YYYY-MM-DD. */
   birthDate?: InputMaybe<Scalars['String']['input']>;
+  /** Consent per purpose as the CRM holds it, observed when the contact arrives. */
+  consent?: InputMaybe<Array<ConsentInput>>;
   /** The contact's id in the CRM; the same crmId always updates the same record. */
   crmId: Scalars['String']['input'];
   /** Email addresses (at most 20); matched case-insensitively. */
@@ -139,6 +159,7 @@ export type CrmContactOutcome = {
 /** A CRM contact as Mosaic last received it from the CRM. */
 export type CrmRecord = {
   __typename?: 'CrmRecord';
+  /** The contact's id in the CRM (masked for every role but admin). */
   crmId: Scalars['String']['output'];
   identifiers: Array<Identifier>;
   /** The contact exactly as the CRM sent it. */
@@ -378,7 +399,11 @@ export type MergeLogEntry = {
   __typename?: 'MergeLogEntry';
   action: MergeAction;
   at: Scalars['DateTime']['output'];
-  /** A sentence saying why the profiles were merged. */
+  /**
+   * A sentence saying why the profiles were merged. For every role but admin, the identifiers
+   * and record ids it quotes are masked, emails and phones wherever they are, and an
+   * operator's note is left out (see `note`).
+   */
   explanation: Scalars['String']['output'];
   /** The identifier on the merged side through which the record linked the two profiles. */
   linkedBy?: Maybe<Identifier>;
@@ -386,8 +411,10 @@ export type MergeLogEntry = {
   match?: Maybe<MatchScore>;
   /** The profile merged away; reading it returns the survivor. */
   mergedId: Scalars['ID']['output'];
+  /** For a manual merge: the note the operator gave (`mergeProfiles(note:)`); its first letter for every role but admin. */
+  note?: Maybe<Scalars['String']['output']>;
   reason: MergeReason;
-  /** The record whose arrival caused the merge, e.g. `crm:003A1` or `event:<messageId>`. */
+  /** The record whose arrival caused the merge, e.g. `crm:003A1` or `event:<messageId>` (`crm:0***` when masked). */
   recordId?: Maybe<Scalars['String']['output']>;
   /** For an unmerge: the records an operator split out. */
   recordIds: Array<Scalars['String']['output']>;
@@ -414,7 +441,10 @@ export type Mutation = {
   addSegmentWebhook: Webhook;
   /** Creates an API key. `sources` is required for writers and refused for other roles. */
   createApiKey: CreatedApiKey;
-  /** Defines a segment; its members are computed by the workers from now on. */
+  /**
+   * Defines a segment; its members are computed by the workers from now on. With a
+   * `purpose`, only profiles that granted that consent can be members.
+   */
   defineSegment: Segment;
   /** Deletes a segment (not one that other segments refer to). False when there was none. */
   deleteSegment: Scalars['Boolean']['output'];
@@ -437,6 +467,13 @@ export type Mutation = {
   resolveReview: ReviewItem;
   /** Revokes a key at once, on every replica: its requests fail and its subscriptions close. False when there was none. */
   revokeApiKey: Scalars['Boolean']['output'];
+  /**
+   * Records a person's consent statements (e.g. from a consent platform or preference
+   * centre) at `at` (default: now). Per purpose the latest statement wins, whatever order
+   * statements arrive in; an unknown identifier gets a profile of its own. Re-sending the
+   * same statement with the same `at` changes nothing.
+   */
+  setConsent: Profile;
   /** Ingests Segment-style events; identify and alias link identifiers. All or nothing on invalid input. */
   trackEvents: TrackEventsResult;
   /**
@@ -445,7 +482,7 @@ export type Mutation = {
    * are never merged automatically again.
    */
   unmergeProfile: UnmergeResult;
-  /** Renames a segment or replaces its rule. */
+  /** Renames a segment, replaces its rule, or sets its consent purpose (`purpose: null` removes it). */
   updateSegment: Segment;
   /** Creates or updates the profile of a CRM contact and returns the merged profile. */
   upsertCrmContact: Profile;
@@ -469,6 +506,7 @@ export type MutationCreateApiKeyArgs = {
 
 export type MutationDefineSegmentArgs = {
   name: Scalars['String']['input'];
+  purpose?: InputMaybe<Scalars['String']['input']>;
   rule: Scalars['JSON']['input'];
 };
 
@@ -513,6 +551,14 @@ export type MutationRevokeApiKeyArgs = {
 };
 
 
+export type MutationSetConsentArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  consents: Array<ConsentInput>;
+  kind: IdentifierKind;
+  value: Scalars['String']['input'];
+};
+
+
 export type MutationTrackEventsArgs = {
   events: Array<EventInput>;
 };
@@ -527,6 +573,7 @@ export type MutationUnmergeProfileArgs = {
 export type MutationUpdateSegmentArgs = {
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
+  purpose?: InputMaybe<Scalars['String']['input']>;
   rule?: InputMaybe<Scalars['JSON']['input']>;
 };
 
@@ -544,6 +591,7 @@ export type MutationUpsertCrmContactsArgs = {
 export type Order = {
   __typename?: 'Order';
   currency: Scalars['String']['output'];
+  /** The customer's id in the transactional system (masked for every role but admin: it may be an email). */
   customerId: Scalars['String']['output'];
   items: Array<OrderItem>;
   orderId: Scalars['String']['output'];
@@ -660,6 +708,11 @@ export type Profile = {
   __typename?: 'Profile';
   /** Computed traits (lifetime value, engagement, RFM inputs …), as last computed by the workers; null before the first enrichment. */
   computedTraits?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * Consent per purpose, from `setConsent`, CRM contacts' `consent` and Segment identify
+   * calls' `context.consent.categoryPreferences`. A purpose not listed was never granted.
+   */
+  consent: Array<Consent>;
   createdAt: Scalars['DateTime']['output'];
   /**
    * The profile's CRM contacts, from the CRM source. Null (with a SOURCE_UNAVAILABLE error)
@@ -684,7 +737,7 @@ export type Profile = {
   orders?: Maybe<OrderConnection>;
   /** The most recent behavioral events, newest first. */
   recentEvents: Array<Event>;
-  /** The segments the profile is in, as last evaluated by the workers. */
+  /** The segments the profile is in, as last evaluated by the workers. Not for writers: segments lead to their members. */
   segments: Array<Segment>;
   /** Per source: did it answer for this profile, or is what you see cached (stale)? */
   sourceStatus: Array<SourceStatus>;
@@ -881,9 +934,15 @@ export type Segment = {
   /** Members in profile-id order. */
   members: ProfileConnection;
   name: Scalars['String']['output'];
+  /** Only profiles that granted this purpose can be members (null: no consent needed). */
+  purpose?: Maybe<Scalars['String']['output']>;
   /** The latest membership changes, newest first. */
   recentChanges: Array<SegmentMembershipChange>;
-  /** The rule as it was sent (see the README for the rule language). */
+  /**
+   * The rule as it was sent (see the README for the rule language). For every role but
+   * admin, the values it compares are masked like traits (by the trait's name and by their
+   * looks); its structure, trait names and operators are kept.
+   */
   rule: Scalars['JSON']['output'];
   /** Profiles currently in the segment. */
   size: Scalars['Int']['output'];
@@ -1052,10 +1111,14 @@ export type Webhook = {
   __typename?: 'Webhook';
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
+  /** Entries are delivered only for profiles that granted this purpose (exits always are). */
+  purpose?: Maybe<Scalars['String']['output']>;
   url: Scalars['String']['output'];
 };
 
 export type WebhookInput = {
+  /** Deliver entries only for profiles that granted this purpose. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
   /** 16-200 characters; signs every delivery. Never returned. */
   secret: Scalars['String']['input'];
   /** http(s) URL that receives the POSTs. */
@@ -1141,6 +1204,8 @@ export type ResolversTypes = {
   AuditEntry: ResolverTypeWrapper<AuditEntryDoc>;
   AuditStatus: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Consent: ResolverTypeWrapper<Consent>;
+  ConsentInput: ConsentInput;
   CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'key'> & { key: ResolversTypes['ApiKey'] }>;
   CrmContactInput: CrmContactInput;
   CrmContactOutcome: ResolverTypeWrapper<CrmContactOutcome>;
@@ -1221,6 +1286,8 @@ export type ResolversParentTypes = {
   AuditEdge: Omit<AuditEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   AuditEntry: AuditEntryDoc;
   Boolean: Scalars['Boolean']['output'];
+  Consent: Consent;
+  ConsentInput: ConsentInput;
   CreatedApiKey: Omit<CreatedApiKey, 'key'> & { key: ResolversParentTypes['ApiKey'] };
   CrmContactInput: CrmContactInput;
   CrmContactOutcome: CrmContactOutcome;
@@ -1332,6 +1399,14 @@ export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends
 };
 
 export type AuditStatusResolvers = { DONE: 'done', FAILED: 'failed', STARTED: 'started' };
+
+export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type CreatedApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = {
   key?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
@@ -1500,6 +1575,7 @@ export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType exte
   linkedBy?: Resolver<Maybe<ResolversTypes['Identifier']>, ParentType, ContextType>;
   match?: Resolver<Maybe<ResolversTypes['MatchScore']>, ParentType, ContextType>;
   mergedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['MergeReason'], ParentType, ContextType>;
   recordId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1519,6 +1595,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   removeSegmentWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSegmentWebhookArgs, 'segmentId' | 'webhookId'>>;
   resolveReview?: Resolver<ResolversTypes['ReviewItem'], ParentType, ContextType, RequireFields<MutationResolveReviewArgs, 'decision' | 'id'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  setConsent?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationSetConsentArgs, 'consents' | 'kind' | 'value'>>;
   trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events'>>;
   unmergeProfile?: Resolver<ResolversTypes['UnmergeResult'], ParentType, ContextType, RequireFields<MutationUnmergeProfileArgs, 'profileId' | 'recordIds'>>;
   updateSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id'>>;
@@ -1590,6 +1667,7 @@ export type PrincipalResolvers<ContextType = GraphQLContext, ParentType extends 
 
 export type ProfileResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Profile'] = ResolversParentTypes['Profile']> = {
   computedTraits?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  consent?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   crmRecords?: Resolver<Maybe<Array<ResolversTypes['CrmRecord']>>, ParentType, ContextType>;
   eventStats?: Resolver<Maybe<ResolversTypes['EventStats']>, ParentType, ContextType>;
@@ -1678,6 +1756,7 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recentChanges?: Resolver<Array<ResolversTypes['SegmentMembershipChange']>, ParentType, ContextType, RequireFields<SegmentRecentChangesArgs, 'first'>>;
   rule?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1767,6 +1846,7 @@ export type WaterfallStepResolvers<ContextType = GraphQLContext, ParentType exte
 export type WebhookResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Webhook'] = ResolversParentTypes['Webhook']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1778,6 +1858,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AuditEdge?: AuditEdgeResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditStatus?: AuditStatusResolvers;
+  Consent?: ConsentResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   CrmContactOutcome?: CrmContactOutcomeResolvers<ContextType>;
   CrmRecord?: CrmRecordResolvers<ContextType>;

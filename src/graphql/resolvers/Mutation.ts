@@ -1,13 +1,17 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { ProfileDoc } from '../../store/models';
+import { seesPersonalData } from '../../auth/roles';
+import { parseRule, refusePersonalComparisons } from '../../segments/rules/rule';
 import { AuthMutation } from './Auth';
 import { MatchingMutation } from './Matching';
 import { PrivacyMutation } from './Privacy';
+import { ConsentMutation } from './Consent';
 
 export const Mutation: MutationResolvers = {
   ...MatchingMutation,
   ...AuthMutation,
   ...PrivacyMutation,
+  ...ConsentMutation,
   upsertCrmContact: async (_, { input }, { services, profiles }) => {
     const result = await services.crmContacts.upsert(input);
     return mustExist(await profiles.byId(result.profileId), result.profileId);
@@ -22,19 +26,22 @@ export const Mutation: MutationResolvers = {
     const written = outcomes.filter((o) => o.written).length;
     return { written, unchanged: outcomes.length - written, outcomes };
   },
-  defineSegment: async (_, { name, rule }, { services }) => {
-    const segment = await services.segments.define(name, rule);
+  defineSegment: async (_, { name, rule, purpose }, { services, principal }) => {
+    if (!seesPersonalData(principal.role)) refusePersonalComparisons(parseRule(rule));
+    const segment = await services.segments.define(name, rule, purpose);
     await services.jobs?.refreshSegments();
     return segment;
   },
-  updateSegment: async (_, { id, name, rule }, { services }) => {
-    const segment = await services.segments.update(id, { name, rule });
+  updateSegment: async (_, { id, name, rule, purpose }, { services, principal }) => {
+    if (rule != null && !seesPersonalData(principal.role))
+      refusePersonalComparisons(parseRule(rule));
+    const segment = await services.segments.update(id, { name, rule, purpose });
     await services.jobs?.refreshSegments();
     return segment;
   },
   deleteSegment: (_, { id }, { services }) => services.segments.delete(id),
   addSegmentWebhook: (_, { segmentId, webhook }, { services }) =>
-    services.segments.addWebhook(segmentId, webhook.url, webhook.secret),
+    services.segments.addWebhook(segmentId, webhook.url, webhook.secret, webhook.purpose),
   removeSegmentWebhook: (_, { segmentId, webhookId }, { services }) =>
     services.segments.removeWebhook(segmentId, webhookId),
   trackEvents: async (_, { events }, { services }) => {

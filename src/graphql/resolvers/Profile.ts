@@ -4,6 +4,10 @@ import type {
   MergeLogEntryResolvers,
   ProfileResolvers,
 } from '../generated/resolvers-types';
+import { maskExplanation } from '../../auth/mask';
+import { seesPersonalData } from '../../auth/roles';
+import { splitManualMergeExplanation } from '../../identity/identityAdmin';
+import type { MergeLogItem } from '../../identity/mergeLog';
 
 export const Profile: ProfileResolvers = {
   id: (p) => p._id,
@@ -37,7 +41,18 @@ export const MergeLogEntry: MergeLogEntryResolvers = {
   reason: (m) => (m.action === 'MERGE' ? m.pointer.reason : 'MANUAL'),
   linkedBy: (m) => (m.action === 'MERGE' ? m.pointer.linkedBy : null),
   recordId: (m) => (m.action === 'MERGE' ? m.pointer.recordId : null),
-  explanation: (m) => (m.action === 'MERGE' ? m.pointer.explanation : m.unmerge.explanation),
+  // For every role but admin (`@pii(kind: PROSE)` then masks emails and phones anywhere):
+  // without the operator's note, with the identifiers and record ids it quotes masked.
+  explanation: (m, _, { principal }) => {
+    if (seesPersonalData(principal.role))
+      return m.action === 'MERGE' ? m.pointer.explanation : m.unmerge.explanation;
+    if (m.action === 'UNMERGE') return maskExplanation(m.unmerge.explanation);
+    return maskExplanation(
+      manualParts(m)?.explanation ?? m.pointer.explanation,
+      m.pointer.linkedBy,
+    );
+  },
+  note: (m) => manualParts(m)?.note ?? null,
   match: (m) => (m.action === 'MERGE' ? (m.pointer.match ?? null) : null),
   undoneBy: (m) => (m.action === 'MERGE' ? m.undoneBy : null),
   recordIds: (m) => (m.action === 'MERGE' ? [] : m.unmerge.recordIds),
@@ -47,3 +62,9 @@ export const MergeLogEntry: MergeLogEntryResolvers = {
 export const Event: EventResolvers = {
   id: (e) => e._id,
 };
+
+/** A manual merge's explanation and operator's note, apart; null for any other entry. */
+function manualParts(m: MergeLogItem): { explanation: string; note: string | null } | null {
+  if (m.action !== 'MERGE' || m.pointer.reason !== 'MANUAL') return null;
+  return splitManualMergeExplanation(m.pointer.explanation);
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { badInput } from '../../errors';
+import { isPersonalKey } from '../../auth/mask';
+import { badInput, ErrorCode, MosaicError } from '../../errors';
 
 /**
  * The segment rule language: a small JSON tree, the same whether it arrives through
@@ -226,4 +227,31 @@ export function referencedSegments(rule: Rule): string[] {
   if ('not' in rule) return referencedSegments(rule.not);
   if ('inSegment' in rule) return [rule.inSegment];
   return [];
+}
+
+/**
+ * Refuses, for a caller who may not see personal data, a rule that compares a personal
+ * trait (one whose name says it holds personal data, as masking reads it: `emails`,
+ * `phones`, `firstName`, `birthDate`, `address` …) with anything but `exists`. Its members
+ * are visible to that caller, so `{"trait": "emails", "op": "lt", "value": "m"}`,
+ * narrowed step by step, would spell out a stored value that masking hides. The error
+ * names the place in the rule as sent (`rule.and[1].trait`).
+ */
+export function refusePersonalComparisons(rule: Rule, path = 'rule'): void {
+  if ('and' in rule)
+    return rule.and.forEach((r, i) => refusePersonalComparisons(r, `${path}.and[${i}]`));
+  if ('or' in rule)
+    return rule.or.forEach((r, i) => refusePersonalComparisons(r, `${path}.or[${i}]`));
+  if ('not' in rule) return refusePersonalComparisons(rule.not, `${path}.not`);
+  // Trait names hold no `.` today; should paths come, any personal step makes it personal.
+  const personal = (name: string) => name.split('.').some((step) => isPersonalKey(step));
+  if ('field' in rule && rule.op !== 'exists' && personal(rule.field.name)) {
+    const at = `${path}.${rule.field.scope === 'traits' ? 'trait' : 'computed'}`;
+    throw new MosaicError(
+      ErrorCode.FORBIDDEN,
+      `${at}: "${rule.field.name}" holds personal data; this role may only test whether it ` +
+        `exists ({"op": "exists"}), not compare its value with ${rule.op} (an admin may)`,
+      at,
+    );
+  }
 }
