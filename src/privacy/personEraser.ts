@@ -102,7 +102,9 @@ export class PersonEraser {
     const redis = await scrubRedis(
       this.deps.redis(),
       this.deps.redisPrefix,
-      [...needles, ...f.profileIds, ...recordIds],
+      // The person's values only: ids would also match the jobs that end their
+      // memberships (ids are not personal data, and those jobs find nothing left).
+      needles,
       (key) => jobs?.jobOf(key) ?? null,
       (job) => jobs?.removeJob(job) ?? Promise.resolve('busy'),
       this.deps.queuePrefix,

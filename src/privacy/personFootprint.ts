@@ -1,5 +1,5 @@
 import { profileLogName } from '../identity/identityGraph';
-import { identityKey, type Identifier } from '../identity/kinds';
+import { IDENTIFIER_KINDS, identityKey, type Identifier } from '../identity/kinds';
 import { parseIdentityKey } from '../identity/profileView';
 import { recordVersionId } from '../identity/resolver';
 import { eventLogName } from '../ingest/eventBatchWriter';
@@ -129,7 +129,11 @@ export async function collectFootprint(
   for (const record of records.values())
     for (const id of record.identifiers) keys.add(identityKey(id));
   for (const doc of owned) keys.add(doc._id);
-  const identities = await store.getIdentities([...keys]);
+  const found = await store.getIdentities([...keys]);
+  // A record can name identifiers another profile owns (a per-kind limit kept them there,
+  // e.g. a shared device): those are someone else's and stay.
+  for (const [key, doc] of found) if (!members.has(doc.profileId)) keys.delete(key);
+  const identities = new Map([...found].filter(([key]) => keys.has(key)));
   // Every version of every record: the ones logged, and any a writer stored but never logged.
   const rawRecords = await personData.rawRecordsOf([...recordIds]);
   const logged = [...records.values()].map((r) => recordVersionId(r._id, r.hash));
@@ -176,7 +180,10 @@ export function personNeedles(
   for (const traits of traitSets) collectNames(traits, out);
   // Emails and phones as sent (`(415) 555-0100`, `Some.One@Example.COM`): raw payloads keep them.
   for (const raw of f.rawRecords) collectContactForms(raw.payload, out);
-  return [...out].filter((n) => n.length >= MIN_NEEDLE).sort();
+  // Placeholders (`test@test.com`, `n/a`) are nobody's: never searched for in shared data.
+  const placeholder = (n: string) =>
+    IDENTIFIER_KINDS.some((kind) => isBlocked({ kind, value: n.toLowerCase() }));
+  return [...out].filter((n) => n.length >= MIN_NEEDLE && !placeholder(n)).sort();
 }
 
 function collectNames(traits: Record<string, unknown>, out: Set<string>): void {

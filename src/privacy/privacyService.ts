@@ -125,12 +125,14 @@ export class PrivacyService {
       counts: {},
       sweepCounts: {},
     });
-    const counts = await this.eraser.erasePass(f, this.needles(f), erasureId);
+    // The sweep is queued before anything is deleted: an erasure that fails half-way (the
+    // person can then no longer be found by identifier) is finished by it.
     let sweepAt: Date | null = null;
     if (this.deps.jobs !== null) {
       await this.deps.jobs.sweepErasureLater(erasureId, this.deps.sweepDelayMs);
       sweepAt = new Date(this.now().getTime() + this.deps.sweepDelayMs);
     }
+    const counts = await this.eraser.erasePass(f, this.needles(f), erasureId);
     await this.deps.personData.updateErasure(erasureId, {
       status: 'done',
       finishedAt: this.now(),

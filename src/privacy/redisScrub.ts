@@ -37,13 +37,11 @@ export async function scrubRedis(
   queuePrefix: string,
 ): Promise<RedisScrubResult> {
   const result: RedisScrubResult = { keys: 0, jobs: 0, entries: 0, busy: 0 };
-  const lowered = [...new Set(needles.map((n) => n.toLowerCase()))].filter((n) => n.length > 0);
-  if (lowered.length === 0) return result;
-  const mentions = (text: string | null | undefined): boolean => {
-    if (!text) return false;
-    const t = text.toLowerCase();
-    return lowered.some((n) => t.includes(n));
-  };
+  const pattern = tokenPattern(needles);
+  if (pattern === null) return result;
+  // Values only, as whole tokens: key names (`…:bull:enrichment:…`) and words that merely
+  // contain a name ("Rich" in "enrichment") are not the person.
+  const mentions = (text: string | null | undefined): boolean => !!text && pattern.test(text);
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', SCAN_COUNT);
@@ -52,15 +50,18 @@ export async function scrubRedis(
       const type = await redis.type(key);
       switch (type) {
         case 'string':
-          if (mentions(key) || mentions(await redis.get(key))) result.keys += await redis.del(key);
+          // BullMQ's strings (ids, locks, deduplication keys) hold job ids, not values.
+          if (!key.startsWith(queuePrefix) && mentions(await redis.get(key)))
+            result.keys += await redis.del(key);
           break;
         case 'hash': {
           const fields = await redis.hgetall(key);
-          if (!mentions(key) && !Object.entries(fields).some(([f, v]) => mentions(f + v))) break;
+          if (!Object.values(fields).some((v) => mentions(v))) break;
           const job = 'data' in fields ? jobOf(key) : null;
-          if (job === null) result.keys += await redis.del(key);
-          else if ((await removeJob(job)) === 'removed') result.jobs++;
-          else result.busy++;
+          if (job !== null) {
+            if ((await removeJob(job)) === 'removed') result.jobs++;
+            else result.busy++;
+          } else if (!key.startsWith(queuePrefix)) result.keys += await redis.del(key);
           break;
         }
         case 'list':
@@ -102,4 +103,14 @@ async function removeMembers(
       if (mentions(item)) removed += await redis.zrem(key, item);
   }
   return removed;
+}
+
+/** One case-insensitive pattern matching any needle as a whole token (not inside a word). */
+export function tokenPattern(needles: string[]): RegExp | null {
+  const unique = [...new Set(needles.map((n) => n.trim()).filter((n) => n.length > 0))];
+  if (unique.length === 0) return null;
+  const alternatives = unique
+    .sort((a, b) => b.length - a.length)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
 }

@@ -1,7 +1,7 @@
+import { tokenPattern } from './redisScrub';
+
 /** What an erased value is replaced by where the document holding it is someone else's too. */
 export const ERASED = '[erased]';
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A copy of `doc` with every occurrence of the needles in its strings replaced by
@@ -11,13 +11,9 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function scrubStrings<T>(doc: T, needles: string[]): { value: T; changed: boolean } {
   if (needles.length === 0) return { value: doc, changed: false };
-  const pattern = new RegExp(
-    [...needles]
-      .sort((a, b) => b.length - a.length)
-      .map(escape)
-      .join('|'),
-    'gi',
-  );
+  const token = tokenPattern(needles);
+  if (token === null) return { value: doc, changed: false };
+  const pattern = new RegExp(token.source, 'giu');
   let changed = false;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {

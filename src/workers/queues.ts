@@ -190,8 +190,9 @@ export class JobQueues {
     for (const queue of this.all()) {
       const start = `${this.prefix}:${queue.name}:`;
       if (!key.startsWith(start)) continue;
+      // Job ids may contain ':' (webhook deliveries); only job hashes are asked about.
       const jobId = key.slice(start.length);
-      return jobId.length > 0 && !jobId.includes(':') ? { queue: queue.name, jobId } : null;
+      return jobId.length > 0 ? { queue: queue.name, jobId } : null;
     }
     return null;
   }
