@@ -83,6 +83,8 @@ ferretdb_up() {
       log "tools/ferretdb changed: restarting FerretDB"
       ferretdb_down
     else
+      # Tests start FerretDBs of their own from the binary, so it is built all the same.
+      ferretdb_build
       log "MongoDB-compatible server answers on $ferret_port (not started by this script; left alone)"; return
     fi
   fi
