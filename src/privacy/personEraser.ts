@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { PersonMatchDataStore } from '../matching/personMatchData';
 import type { OrderStore } from '../orders/orderStore';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
@@ -23,7 +22,6 @@ export interface PersonEraserDeps {
   jobs: JobQueues | null;
   /** Tells every process to forget what it cached of the profiles (before anything is deleted). */
   announce: (profileIds: string[]) => Promise<void>;
-  logger: Logger;
 }
 
 /**

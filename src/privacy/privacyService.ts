@@ -78,7 +78,6 @@ export class PrivacyService {
         const message: PersonErasureMessage = { profileIds };
         await deps.pubsub.publish(PERSON_ERASURES_CHANNEL, message);
       },
-      logger: deps.logger,
     });
   }
 
@@ -96,8 +95,12 @@ export class PrivacyService {
     return { identifier, rootId: await this.deps.graph.rootOf(owner.profileId) };
   }
 
-  async exportPerson(kind: IdentifierKind, value: string): Promise<Record<string, unknown>> {
-    const { identifier, rootId } = await this.locate(kind, value);
+  /** Everything held about the person `locate` found. */
+  async exportPerson(person: {
+    identifier: Identifier;
+    rootId: string;
+  }): Promise<Record<string, unknown>> {
+    const { identifier, rootId } = person;
     const f = await this.footprint([rootId], rootId, false);
     const customerIds = f.identities.filter((i) => i.kind === 'CUSTOMER_ID').map((i) => i.value);
     const [orders, matching] = await Promise.all([

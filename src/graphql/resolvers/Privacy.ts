@@ -8,10 +8,15 @@ const actor = (context: GraphQLContext): string => context.principal.subject;
 export const PrivacyQuery: Pick<QueryResolvers, 'exportPerson'> = {
   exportPerson: async (_, { kind, value }, context) => {
     const { privacy, audit } = context.services;
-    const { rootId } = await privacy.locate(kind, value);
+    const person = await privacy.locate(kind, value);
     return audit.run(
-      { actor: actor(context), action: 'person_exported', targets: [rootId], details: { kind } },
-      () => privacy.exportPerson(kind, value),
+      {
+        actor: actor(context),
+        action: 'person_exported',
+        targets: [person.rootId],
+        details: { kind },
+      },
+      () => privacy.exportPerson(person),
       (doc) => ({ profiles: (doc.profileIds as string[]).length }),
     );
   },
