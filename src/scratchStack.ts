@@ -22,6 +22,8 @@ export interface ScratchStack {
   store: IdentityGraphStore;
   pg: Pool;
   db: Db;
+  /** Commands sent to the store so far (counted only when opened with `countStoreCommands`). */
+  storeCommands(): number;
   /** Closes every connection and, unless kept, drops the database and the schema. */
   close(): Promise<void>;
 }
@@ -34,11 +36,20 @@ export interface ScratchStack {
 export async function openScratchStack(
   config: Config,
   logger: Logger,
-  options: { label: string; onTrainingDue?: () => void; keep?: boolean },
+  options: {
+    label: string;
+    onTrainingDue?: () => void;
+    keep?: boolean;
+    countStoreCommands?: boolean;
+  },
 ): Promise<ScratchStack> {
   const run = `${options.label}_${randomUUID().slice(0, 8)}`;
   const scoped: Config = { ...config, postgres: { ...config.postgres, schema: run } };
-  const mongo = await connectMongo(config.mongo.uri, `mosaic_${run}`);
+  const mongo = await connectMongo(config.mongo.uri, `mosaic_${run}`, {
+    monitorCommands: options.countStoreCommands === true,
+  });
+  let storeCommands = 0;
+  if (options.countStoreCommands) mongo.client.on('commandStarted', () => storeCommands++);
   await ensureCollections(mongo.db);
   const store = new MongoIdentityGraphStore(collections(mongo.db));
   const pg = createPostgresPool({
@@ -69,6 +80,7 @@ export async function openScratchStack(
     store,
     pg,
     db: mongo.db,
+    storeCommands: () => storeCommands,
     async close() {
       await services.matching?.close();
       await services.privacy.close();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * CPU time the whole machine has spent busy (every process: this one, PostgreSQL,
@@ -18,4 +18,59 @@ export function machineBusyMs(): number | null {
   if (!ticks || ticks.length < 7 || ticks.some(Number.isNaN)) return null;
   const [user, nice, system, , , irq, softirq] = ticks;
   return (user! + nice! + system! + irq! + softirq!) * 10;
+}
+
+/** The services whose CPU a benchmark splits out, by process name (`/proc/<pid>/comm`). */
+const SERVICES: Record<string, RegExp> = {
+  store: /^ferretdb|^mongod$/,
+  postgresql: /^postgres/,
+  redis: /^redis-server/,
+};
+
+/**
+ * CPU time (ms) spent so far by this process and by each service's processes, from
+ * /proc/<pid>/stat; empty where there is no /proc. Processes that start or exit between
+ * two readings (a PostgreSQL backend) count only for the part seen, so the split is a
+ * close estimate and the machine-wide figure above stays the one to quote.
+ */
+export function cpuByProcess(): Record<string, number> {
+  const out: Record<string, number> = { gateway: 0, store: 0, postgresql: 0, redis: 0 };
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return {};
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state … utime stime: fields 14 and 15, counted after the ')' that ends comm.
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const fields = stat.slice(close + 2).split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    if (Number(pid) === process.pid) out.gateway! += ms;
+    else
+      for (const [name, pattern] of Object.entries(SERVICES))
+        if (pattern.test(comm)) out[name]! += ms;
+  }
+  return out;
+}
+
+/** Per-process CPU between two `cpuByProcess` readings, in ms per `per` operations. */
+export function cpuSplit(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  per: number,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(after).map((k) => [
+      k,
+      Math.round((100 * ((after[k] ?? 0) - (before[k] ?? 0))) / per) / 100,
+    ]),
+  );
 }

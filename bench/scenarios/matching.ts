@@ -7,10 +7,9 @@ import { blockingKeys } from '../../src/matching/blockingKeys';
 import { matchValuesFromTraits } from '../../src/matching/matchFields';
 import { MatchingService } from '../../src/matching/matchingService';
 import type { MatchResult } from '../../src/matching/matcher';
-import { openScratchStack } from '../../src/scratchStack';
-import type { Services } from '../../src/services';
+import { openScratchStack, type ScratchStack } from '../../src/scratchStack';
 import { intFromEnv } from '../lib/env';
-import { machineBusyMs } from '../lib/machineCpu';
+import { cpuByProcess, cpuSplit, machineBusyMs } from '../lib/machineCpu';
 import { round, summarise } from '../lib/latency';
 import { PeopleGenerator, seededRng, type Person } from '../lib/people';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/scenario';
@@ -45,6 +44,10 @@ interface MixResult {
   merged: number;
   /** Busy CPU of the whole machine (gateway, PostgreSQL, the store) per record matched. */
   machineCpuMsPerRecord: number;
+  /** The same, split by process: where a record's cost goes. */
+  cpuMsPerRecordByProcess: Record<string, number>;
+  /** Commands sent to the store (MongoDB API) per record matched. */
+  storeCommandsPerRecord: number;
   /** Stored records scored per arrival, on average: what blocking lets through. */
   candidatesPerRecord: number;
   duplicates: number;
@@ -86,7 +89,13 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     ...r.mixes.map(
       (m) =>
         `${NAME}: ${m.size} stored, ${m.mix} → ${round(m.recordsPerSecond, 0)} records/s (p50 ${round(m.p50Ms)} ms, p99 ${round(m.p99Ms)} ms, ` +
-        `${round(m.candidatesPerRecord, 1)} candidates scored per record, ${round(m.machineCpuMsPerRecord)} ms of machine CPU per record); ${m.duplicatesFound}/${m.duplicates} duplicates merged into the right profile, ${m.wrongMerges} wrong merges`,
+        `${round(m.candidatesPerRecord, 1)} candidates scored and ${round(m.storeCommandsPerRecord, 1)} store commands per record, ${round(m.machineCpuMsPerRecord)} ms of machine CPU per record: ${Object.entries(
+          m.cpuMsPerRecordByProcess,
+        )
+          .map(([p, ms]) => `${p} ${ms}`)
+          .join(
+            ', ',
+          )}); ${m.duplicatesFound}/${m.duplicates} duplicates merged into the right profile, ${m.wrongMerges} wrong merges`,
     ),
   ]);
   const flatness: Record<string, number> = {};
@@ -141,7 +150,10 @@ async function measure(
     },
   };
   const logger = createLogger('silent');
-  const stack = await openScratchStack(config, logger, { label: 'bench_match' });
+  const stack = await openScratchStack(config, logger, {
+    label: 'bench_match',
+    countStoreCommands: true,
+  });
   const { services, store, pg } = stack;
   const matcher = new MatchingService({
     pool: pg,
@@ -176,7 +188,7 @@ async function measure(
         return { crmId, person: generator.person(), duplicateOf: null };
       });
     const go = (label: string, batch: Arrival[]) =>
-      matchArrivals(ctx, services, matcher, { size, label, batch, concurrency });
+      matchArrivals(ctx, stack, matcher, { size, label, batch, concurrency });
 
     await go('warm-up', arrivals('warm', WARMUP_RECORDS, 0));
     const mixes = [
@@ -201,7 +213,7 @@ interface Arrival {
 
 async function matchArrivals(
   ctx: BenchContext,
-  services: Services,
+  stack: ScratchStack,
   matcher: MatchingService,
   run: { size: number; label: string; batch: Arrival[]; concurrency: number },
 ): Promise<MixResult> {
@@ -211,7 +223,7 @@ async function matchArrivals(
   );
   const owners = new Map<string, string>();
   await pool(8, batch, async (a) => {
-    const r = await services.crmContacts.upsert({
+    const r = await stack.services.crmContacts.upsert({
       crmId: a.crmId,
       ...a.person,
       attributes: { nationalId: a.person.nationalId },
@@ -222,6 +234,8 @@ async function matchArrivals(
   const latencies: number[] = [];
   const outcomes = new Map<string, MatchResult>();
   const busyBefore = machineBusyMs();
+  const byProcessBefore = cpuByProcess();
+  const commandsBefore = stack.storeCommands();
   const started = performance.now();
   await pool(run.concurrency, batch, async (a) => {
     const t0 = performance.now();
@@ -233,6 +247,8 @@ async function matchArrivals(
   });
   const seconds = (performance.now() - started) / 1000;
   const busyAfter = machineBusyMs();
+  const byProcess = cpuSplit(byProcessBefore, cpuByProcess(), batch.length);
+  const commands = stack.storeCommands() - commandsBefore;
   const summary = summarise(latencies, 0, seconds * 1000);
   let duplicatesFound = 0;
   let wrongMerges = 0;
@@ -266,6 +282,8 @@ async function matchArrivals(
       busyBefore === null || busyAfter === null
         ? Number.NaN
         : (busyAfter - busyBefore) / batch.length,
+    cpuMsPerRecordByProcess: byProcess,
+    storeCommandsPerRecord: commands / batch.length,
     candidatesPerRecord: all.reduce((n, o) => n + o.candidates, 0) / batch.length,
     duplicates: batch.filter((a) => a.duplicateOf !== null).length,
     duplicatesFound,

@@ -43,6 +43,18 @@ export interface MergeRequest {
 export type ProfileChangedListener = (view: ProfileDoc, affectedIds: string[]) => void;
 
 /**
+ * What a caller that just merged already knows, handed to `materialise` so the first
+ * rebuild of each view skips the reads that would tell it again: the pointer it inserted
+ * (the merged-away side becomes a tombstone without being read), and views it read just
+ * before (a fold continues from them). Only the first attempt trusts them: the check
+ * after writing (rule 4) reads the store as usual, and any retry starts from the store.
+ */
+export interface KnownState {
+  pointers?: MergePointerDoc[];
+  views?: Map<string, ProfileDoc>;
+}
+
+/**
  * The profile cluster graph: which profile was merged into which, and the merged view of
  * each live profile.
  *
@@ -138,18 +150,20 @@ export class IdentityGraph {
    * Returns the surviving root and the profile this call merged away (null when the two
    * were already one cluster). The caller must rebuild both views.
    */
-  async merge(req: MergeRequest): Promise<{ root: string; mergedId: string | null }> {
+  async merge(
+    req: MergeRequest,
+  ): Promise<{ root: string; mergedId: string | null; pointer: MergePointerDoc | null }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const known = attempt === 0 ? req.roots : undefined;
       const roots = known ? null : await this.rootsOf([req.a, req.b]);
       const ra = known?.a ?? roots!.get(req.a)!;
       const rb = known?.b ?? roots!.get(req.b)!;
-      if (ra === rb) return { root: ra, mergedId: null };
+      if (ra === rb) return { root: ra, mergedId: null, pointer: null };
       const [survivorId, mergedId] = ra < rb ? [ra, rb] : [rb, ra];
       // Intent first, pointer second: a view that sees the intent checks the pointer, so a
       // crash between the two leaves nothing half-merged.
       await this.appendToLog(survivorId, { kind: 'merge', childId: mergedId });
-      const committed = await this.store.insertMergePointer({
+      const pointer: MergePointerDoc = {
         _id: mergedId,
         into: survivorId,
         reason: req.reason,
@@ -158,8 +172,9 @@ export class IdentityGraph {
         explanation: req.explanation,
         ...(req.match ? { match: req.match } : {}),
         at: this.now(),
-      });
-      if (committed) return { root: survivorId, mergedId };
+      };
+      if (await this.store.insertMergePointer(pointer))
+        return { root: survivorId, mergedId, pointer };
     }
     throw new Error(`Could not merge ${req.a} and ${req.b}: too much contention`);
   }
@@ -169,7 +184,7 @@ export class IdentityGraph {
    * their parent, and the live roots they lead to are brought up to date. Returns the
    * view of the live root reached from the first id.
    */
-  async materialise(profileIds: string[]): Promise<ProfileDoc> {
+  async materialise(profileIds: string[], known: KnownState = {}): Promise<ProfileDoc> {
     const pending = [...new Set(profileIds)];
     const seen = new Set<string>();
     const live = new Map<string, ProfileDoc>();
@@ -181,7 +196,7 @@ export class IdentityGraph {
       for (const id of wave) seen.add(id);
       if (seen.size > MAX_CHAIN * profileIds.length)
         throw new Error(`Merge chains too long from ${profileIds.join(', ')}`);
-      const rebuilt = await Promise.all(wave.map((id) => this.rebuild(id)));
+      const rebuilt = await Promise.all(wave.map((id) => this.rebuild(id, known)));
       rebuilt.forEach(({ view, written }, i) => {
         changed ||= written;
         if (view.mergedInto === null) live.set(wave[i]!, view);
@@ -194,14 +209,34 @@ export class IdentityGraph {
     return view;
   }
 
-  private async rebuild(id: string): Promise<{ view: ProfileDoc; written: boolean }> {
+  private async rebuild(
+    id: string,
+    known: KnownState = {},
+  ): Promise<{ view: ProfileDoc; written: boolean }> {
     let written = false;
+    const knownPointer = known.pointers?.find((p) => p._id === id);
+    const knownView = known.views?.get(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [views, pointers] = await Promise.all([
-        this.store.getProfiles([id]),
-        this.store.getMergePointers([id]),
-      ]);
-      const { view, changed } = await this.fold(id, views.get(id) ?? null, pointers.get(id));
+      // A pointer never changes once inserted (an unmerge deletes it and logs a split,
+      // which the survivor's check below sees), so the tombstone it implies can be
+      // written without reading the old view: writing the same tombstone twice is harmless.
+      if (attempt === 0 && knownPointer) {
+        const view = tombstone(id, knownPointer.into, this.now());
+        await this.store.replaceProfile(view);
+        return { view, written: true };
+      }
+      // A view read just before the caller's change is a snapshot the fold continues
+      // from; if the profile was merged away meanwhile, the check finds its pointer.
+      const [views, pointers] =
+        attempt === 0 && knownView
+          ? [new Map([[id, knownView]]), new Map<string, MergePointerDoc>()]
+          : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
+      const { view, changed } = await this.fold(
+        id,
+        views.get(id) ?? null,
+        pointers.get(id),
+        attempt === 0 ? known.pointers : undefined,
+      );
       if (changed) {
         await this.store.replaceProfile(view);
         written = true;
@@ -218,6 +253,7 @@ export class IdentityGraph {
     id: string,
     current: ProfileDoc | null,
     pointer: MergePointerDoc | undefined,
+    knownPointers: MergePointerDoc[] = [],
   ): Promise<{ view: ProfileDoc; changed: boolean }> {
     const now = this.now();
     if (pointer) {
@@ -266,7 +302,7 @@ export class IdentityGraph {
       // A merge intent counts once its pointer exists and points into this cluster. The
       // same child can have intents in several logs (a merge attempt that lost its race
       // leaves one behind), so membership is decided by the pointer, not by the log.
-      const pointers = await this.store.getMergePointers(Object.keys(candidates));
+      const pointers = await this.pointersOf(Object.keys(candidates), knownPointers);
       toRead = [];
       for (const [child, parent] of Object.entries(candidates)) {
         const p = pointers.get(child);
@@ -295,6 +331,17 @@ export class IdentityGraph {
       .sort();
     if (changed) view.updatedAt = now;
     return { view, changed };
+  }
+
+  /** Merge pointers of `ids`, reading only those the caller does not already hold. */
+  private async pointersOf(
+    ids: string[],
+    known: MergePointerDoc[],
+  ): Promise<Map<string, MergePointerDoc>> {
+    const held = new Map(known.filter((p) => ids.includes(p._id)).map((p) => [p._id, p]));
+    const missing = ids.filter((id) => !held.has(id));
+    if (missing.length === 0) return held;
+    return new Map([...held, ...(await this.store.getMergePointers(missing))]);
   }
 
   private async isCurrent(view: ProfileDoc): Promise<boolean> {

@@ -1,5 +1,11 @@
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { IdentityDoc, MergeReason, ProfileDoc, SourceName } from '../store/models';
+import type {
+  IdentityDoc,
+  MergePointerDoc,
+  MergeReason,
+  ProfileDoc,
+  SourceName,
+} from '../store/models';
 import type { IdentityGraph } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
 import { type KindSets, kindSets, planLinks, type SkippedIdentifier } from './linkPlan';
@@ -110,6 +116,7 @@ export class IdentityResolver {
 
       let root = target;
       const merged: string[] = [];
+      const pointers: MergePointerDoc[] = [];
       for (const other of plan.roots) {
         if (other === target) continue;
         const via = plan.linkedBy.get(other) ?? null;
@@ -124,6 +131,7 @@ export class IdentityResolver {
         });
         root = outcome.root;
         if (outcome.mergedId !== null) merged.push(outcome.mergedId);
+        if (outcome.pointer !== null) pointers.push(outcome.pointer);
       }
 
       const stored = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
@@ -201,13 +209,12 @@ export class IdentityResolver {
       // tombstones, and so does `target` if a concurrent writer merged it elsewhere.
       const profileId = changed
         ? (
-            await this.graph.materialise([
-              root,
-              target,
-              ...plan.roots,
-              ...merged,
-              ...contributions.keys(),
-            ])
+            await this.graph.materialise(
+              [root, target, ...plan.roots, ...merged, ...contributions.keys()],
+              // The views planned with and the pointers just inserted: the rebuild
+              // continues from them instead of reading them again.
+              { views, pointers },
+            )
           )._id
         : root;
       return {

@@ -209,7 +209,15 @@ export class Matcher {
         seen.add(root);
         if (await this.rejected(ownRoot, root, views)) continue;
         if (s.score.probability >= thresholds.merge) {
-          const merged = await this.merge(record, s.candidate, ownRoot, root, s.score, model);
+          const merged = await this.merge(
+            record,
+            s.candidate,
+            ownRoot,
+            root,
+            s.score,
+            model,
+            views,
+          );
           return result('merged', s, merged, root);
         }
         await reviews.open({
@@ -236,6 +244,8 @@ export class Matcher {
     otherRoot: string,
     score: PairScore,
     model: MatchModel,
+    /** Views read while deciding: the rebuild after the merge continues from them. */
+    views: Map<string, ProfileDoc>,
   ): Promise<string> {
     const match: MatchEvidence = {
       recordId: record.recordId,
@@ -264,7 +274,10 @@ export class Matcher {
       roots: { a: ownRoot, b: otherRoot },
     });
     const [view] = await Promise.all([
-      this.deps.graph.materialise([outcome.root, ownRoot, otherRoot]),
+      this.deps.graph.materialise([outcome.root, ownRoot, otherRoot], {
+        views,
+        ...(outcome.pointer ? { pointers: [outcome.pointer] } : {}),
+      }),
       this.deps.index.settle(record.recordId, model.version, 'merged'),
     ]);
     return view._id;

@@ -13,8 +13,10 @@ export interface MongoConnection {
 export async function connectMongo(
   uri: string,
   databaseOverride?: string,
+  options: { monitorCommands?: boolean } = {},
 ): Promise<MongoConnection> {
   const client = new MongoClient(uri, {
+    ...options,
     // Fail fast when the store is down, so /readyz and requests report it instead of hanging.
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,

@@ -130,6 +130,9 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async readFrom(log: string, from: number) {
+    const seen = this.seen.get(log);
+    if (seen !== undefined && seen > from && seen - from <= READ_CHUNK)
+      return this.readUpTo(log, from, seen);
     // Usually nothing or little is new: look at the hint and the first slot together.
     const [hint, firstDoc] = await Promise.all([
       this.hint(log),
@@ -144,6 +147,32 @@ export class MongoAppendLog<T> implements AppendLog<T> {
       ...(await this.fetch(log, rest)),
     ];
     if (end >= hint + READER_HINT_LAG) this.setHint(log, end).catch(() => undefined);
+    this.remember(log, end);
+    return { entries, length: end };
+  }
+
+  /**
+   * `readFrom` when this process knows the log reaches at least `expected` (it appended
+   * or read that far): the slots up to there and a probe of the next one, in one round
+   * trip, instead of reading the hint first. The guess is checked, not trusted: a slot
+   * missing in the range (the log was erased) ends the read there.
+   */
+  private async readUpTo(log: string, from: number, expected: number) {
+    const seqs = Array.from({ length: expected - from }, (_, i) => from + i);
+    const [docs, more] = await Promise.all([
+      Promise.all(seqs.map((seq) => this.entries.findOne({ _id: slotId(log, seq) }))),
+      this.has(log, expected),
+    ]);
+    const entries: { seq: number; data: T; at: Date }[] = [];
+    for (const doc of docs) {
+      if (doc === null) return { entries, length: from + entries.length };
+      entries.push({ seq: doc.seq, data: doc.data, at: doc.at });
+    }
+    if (!more) return { entries, length: expected };
+    const end = await this.findEnd(log, expected + 1);
+    const rest: number[] = [];
+    for (let seq = expected; seq < end; seq++) rest.push(seq);
+    entries.push(...(await this.fetch(log, rest)));
     this.remember(log, end);
     return { entries, length: end };
   }

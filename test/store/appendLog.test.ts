@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { openTestStack, type TestStack } from '../support/store';
+
+/**
+ * The append log as two processes see it: each keeps its own idea of how long a log is
+ * (a lower bound it reads from), the other appends past it, hints lag. Whatever the
+ * interleaving, every read must return exactly the entries stored from its offset on.
+ */
+
+let a: TestStack;
+let b: TestStack;
+beforeAll(async () => {
+  a = await openTestStack('append_log');
+  b = await a.connectAnother();
+});
+afterAll(() => a.close());
+
+type Step =
+  | { op: 'append'; by: 0 | 1; count: number }
+  /** From `back` entries before the end (reads near the end are the usual ones). */
+  | { op: 'readFrom'; by: 0 | 1; back: number }
+  | { op: 'length'; by: 0 | 1 };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    op: fc.constant('append' as const),
+    by: fc.constantFrom(0 as const, 1 as const),
+    // Long bursts cross hint strides and the one-round-trip read window.
+    count: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 20, max: 45 })),
+  }),
+  fc.record({
+    op: fc.constant('readFrom' as const),
+    by: fc.constantFrom(0 as const, 1 as const),
+    back: fc.oneof(fc.nat({ max: 4 }), fc.nat({ max: 80 })),
+  }),
+  fc.record({ op: fc.constant('length' as const), by: fc.constantFrom(0 as const, 1 as const) }),
+);
+
+let run = 0;
+test('reads from any offset return exactly the stored entries, in either process', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+      const log = `prop:${run++}`;
+      const stored: string[] = [];
+      const logs = [a.store.profileLog, b.store.profileLog] as const;
+      for (const s of steps) {
+        const on = logs[s.by];
+        if (s.op === 'append') {
+          for (let i = 0; i < s.count; i++) {
+            const entry = { kind: 'split' as const, unmergeId: `${log}/${stored.length}` };
+            // Appended where the writer believes the end is; a taken slot moves it on.
+            const seq = await on.append(log, entry);
+            expect(seq).toBe(stored.length);
+            stored.push(entry.unmergeId);
+          }
+        } else if (s.op === 'readFrom') {
+          const from = Math.max(0, stored.length - s.back);
+          const { entries, length } = await on.readFrom(log, from);
+          expect(length).toBe(stored.length);
+          expect(entries.map((e) => e.seq)).toEqual(stored.slice(from).map((_, i) => from + i));
+          expect(entries.map((e) => (e.data as { unmergeId: string }).unmergeId)).toEqual(
+            stored.slice(from),
+          );
+        } else {
+          expect(await on.length(log)).toBe(stored.length);
+        }
+      }
+    }),
+    { numRuns: 80, seed: 20261202 },
+  );
+}, 120_000);
+
+test('a read whose remembered length is past what the store holds (an erased log) ends at the gap', async () => {
+  const log = 'prop:erased';
+  for (let i = 0; i < 5; i++)
+    await a.store.profileLog.append(log, { kind: 'split', unmergeId: `e${i}` });
+  await a.cols.profileLog.deleteMany({ log, seq: { $gte: 2 } });
+  const { entries, length } = await a.store.profileLog.readFrom(log, 0);
+  expect(entries.map((e) => e.seq)).toEqual([0, 1]);
+  expect(length).toBe(2);
+});
