@@ -180,10 +180,11 @@ export function scorePair(
 }
 
 /**
- * The total of `scorePair` alone, with nothing allocated: what every candidate is ranked
- * by. A record is compared with every record sharing a blocking key, and blocks grow with
- * the store, so this is the part of matching whose cost grows; the full score (with its
- * explanation) is built only for the few candidates worth acting on.
+ * The total of `scorePair` alone, with nothing allocated: what candidates are ranked by.
+ * A record is compared with every record sharing a blocking key, and blocks grow with the
+ * store, so this is the part of matching whose cost grows: `totalIfAtLeast` calls it only
+ * for pairs that could matter, and the full score (with its explanation) is built only
+ * for the few candidates worth acting on.
  */
 export function scoreTotal(
   model: MatchModel,
@@ -212,4 +213,83 @@ function exactTermFrequency(
   tf: TermFrequency,
 ): number | undefined {
   return level === 0 && c.termFrequency ? tf(c.field, a[c.field]!) : undefined;
+}
+
+/**
+ * Per model, for each comparison (in `COMPARISONS` order): the most a pair of present,
+ * different values can weigh (the best of its levels below "exact"), and the comparisons
+ * ordered by that, largest first. Computed once per model version.
+ */
+const inexactBounds = new WeakMap<MatchModel, { best: Float64Array; order: Uint8Array }>();
+
+function boundsOf(model: MatchModel): { best: Float64Array; order: Uint8Array } {
+  let bounds = inexactBounds.get(model);
+  if (bounds === undefined) {
+    const best = new Float64Array(COMPARISONS.length);
+    COMPARISONS.forEach((c, i) => {
+      const weights = model.levels[c.field].slice(1).map((p) => log2(p.m / p.u));
+      best[i] = Math.max(...weights);
+    });
+    const order = Uint8Array.from(COMPARISONS.map((_, i) => i).sort((x, y) => best[y]! - best[x]!));
+    bounds = { best, order };
+    inexactBounds.set(model, bounds);
+  }
+  return bounds;
+}
+
+/**
+ * `scoreTotal` for a pair that can reach `cutoff`, and null for one that cannot, found
+ * without comparing every field: most candidates are strangers, and proving that is
+ * cheaper than scoring them. Equal and missing values are weighed first (no string
+ * metric needed); each remaining field could at best weigh its strongest inexact level,
+ * and those are compared largest-possible first until even the best outcome of the rest
+ * leaves the total below `cutoff`. A pair that survives is scored by `scoreTotal` itself,
+ * so a total returned is exactly the one ranking and explanations use.
+ */
+export function totalIfAtLeast(
+  model: MatchModel,
+  a: MatchValues,
+  b: MatchValues,
+  tf: TermFrequency,
+  cutoff: number,
+): number | null {
+  const { best, order } = boundsOf(model);
+  let total = priorWeightOf(model);
+  let open = 0; // bit i: comparison i still to make
+  let optimistic = 0; // the most the open comparisons can add
+  for (let i = 0; i < COMPARISONS.length; i++) {
+    const c = COMPARISONS[i]!;
+    const x = a[c.field];
+    const y = b[c.field];
+    if (x !== undefined && y !== undefined && x !== y) {
+      open |= 1 << i;
+      optimistic += best[i]!;
+      continue;
+    }
+    // Equal (level 0) or missing on a side (no level, or a name found in the other field):
+    // both cheap to place.
+    const level = x === y && x !== undefined ? 0 : c.compare(a, b);
+    if (level === null) continue;
+    const p = model.levels[c.field][level]!;
+    const f = exactTermFrequency(c, level, a, tf);
+    total += log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
+  }
+  // The bound is summed in another order than the exact total: a hair of slack keeps a
+  // pair whose exact total is `cutoff` itself from being dropped by rounding.
+  const below = cutoff - 1e-9;
+  if (total + optimistic < below) return null;
+  for (const i of order) {
+    if ((open & (1 << i)) === 0) continue;
+    const c = COMPARISONS[i]!;
+    const p = model.levels[c.field][c.compare(a, b)!]!;
+    total += log2(p.m / p.u);
+    optimistic -= best[i]!;
+    if (total + optimistic < below) return null;
+  }
+  return scoreTotal(model, a, b, tf);
+}
+
+/** The total weight (bits) at which a pair's match probability is `probability`. */
+export function weightOf(probability: number): number {
+  return log2(probability / (1 - probability));
 }

@@ -8,7 +8,8 @@ import type { IndexedRecord, MatchIndex, MatchOutcome } from './matchIndex';
 import {
   probabilityOf,
   scorePair,
-  scoreTotal,
+  totalIfAtLeast,
+  weightOf,
   type MatchModel,
   type MatchThresholds,
   type PairScore,
@@ -28,7 +29,11 @@ export interface MatchResult {
   outcome: MatchOutcome | 'skipped';
   /** How many stored records shared a blocking key with it (and were scored). */
   candidates: number;
-  /** The best-scoring other cluster and its score, when there was a candidate. */
+  /**
+   * The best-scoring other cluster and its score: the one acted on, or, when none reached
+   * the review threshold, the best of the candidates close enough to be scored in full
+   * (null when none was).
+   */
   candidate: { recordId: string; profileId: string; score: PairScore } | null;
   /** The live profile the record belongs to after a merge; null when matching changed nothing. */
   profileId: string | null;
@@ -158,12 +163,15 @@ export class Matcher {
     decidedAsNone: boolean,
   ): Promise<MatchResult> {
     const { index, graph, reviews, thresholds } = this.deps;
-    const ranked = candidates
-      .map((candidate) => ({
-        candidate,
-        total: scoreTotal(model, record.values, candidate.values, tf),
-      }))
-      .sort((x, y) => y.total - x.total);
+    // Only candidates that could reach the review threshold are scored in full: the rest
+    // (nearly all, in a large store) are told apart by a few comparisons each.
+    const cutoff = weightOf(thresholds.review);
+    const ranked: { candidate: IndexedRecord; total: number }[] = [];
+    for (const candidate of candidates) {
+      const total = totalIfAtLeast(model, record.values, candidate.values, tf, cutoff);
+      if (total !== null) ranked.push({ candidate, total });
+    }
+    ranked.sort((x, y) => y.total - x.total);
     // Explained in full: the candidates worth acting on, and the best one (reported even
     // when it is not).
     const full = (r: (typeof ranked)[number]) => ({

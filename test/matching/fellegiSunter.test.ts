@@ -13,6 +13,7 @@ import {
   defaultModel,
   scorePair,
   scoreTotal,
+  totalIfAtLeast,
   type MatchModel,
 } from '../../src/matching/matchModel';
 
@@ -103,6 +104,64 @@ test('the ranking total equals the explained score exactly, term frequencies inc
       },
     ),
     runs,
+  );
+});
+
+test('the early-exit total drops only pairs below the cutoff, and is exact for every other', () => {
+  // Any model (m and u drawn at random per level), strangers and typed copies alike.
+  const levelParameters = fc.record({
+    m: fc.double({ min: 1e-4, max: 1, noNaN: true }),
+    u: fc.double({ min: 1e-4, max: 1, noNaN: true }),
+  });
+  const model: fc.Arbitrary<MatchModel> = fc
+    .tuple(
+      fc.tuple(
+        ...COMPARISONS.map((c) =>
+          fc.array(levelParameters, { minLength: c.levels.length, maxLength: c.levels.length }),
+        ),
+      ),
+      fc.double({ min: 1e-4, max: 0.9, noNaN: true }),
+    )
+    .map(([levels, prior]) => ({
+      ...defaultModel(),
+      prior,
+      levels: Object.fromEntries(
+        COMPARISONS.map((c, i) => [c.field, levels[i]!]),
+      ) as MatchModel['levels'],
+    }));
+  const pair = fc.oneof(
+    fc.tuple(anyRecord, anyRecord),
+    fc
+      .tuple(anyRecord, fc.subarray([...MATCH_FIELDS]), fc.nat(), fc.nat())
+      .map(([a, fields, at, kind]): [MatchValues, MatchValues] => {
+        const copy = { ...a };
+        for (const f of fields) if (a[f] !== undefined) copy[f] = typo(a[f], at, kind);
+        return [a, copy];
+      }),
+    // A name entered in the other field, the first one left blank: agreement without equality.
+    fullRecord.map((a): [MatchValues, MatchValues] => {
+      const { givenName, ...rest } = a;
+      return [a, { ...rest, surname: givenName }];
+    }),
+  );
+  fc.assert(
+    fc.property(
+      model,
+      pair,
+      fc.double({ min: -60, max: 60, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (m, [a, b], cutoff, frequency) => {
+        const tf = () => frequency;
+        const exact = scoreTotal(m, a, b, tf);
+        const early = totalIfAtLeast(m, a, b, tf, cutoff);
+        if (early === null) expect(exact).toBeLessThan(cutoff);
+        else expect(early).toBe(exact);
+        if (exact >= cutoff) expect(early).toBe(exact);
+        // At its own total as the cutoff, a pair is always kept.
+        expect(totalIfAtLeast(m, a, b, tf, exact)).toBe(exact);
+      },
+    ),
+    { ...runs, numRuns: 2000 },
   );
 });
 
