@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import { badInput } from '../errors';
 import type { SourceName } from '../store/models';
 import type { Role } from './roles';
@@ -41,7 +41,7 @@ export class ApiKeyStore {
       throw badInput('sources', `only writer keys name sources; a ${input.role} key cannot`);
     for (const s of sources)
       if (!SOURCES.includes(s)) throw badInput('sources', `unknown source "${String(s)}"`);
-    const id = ulid();
+    const id = newId();
     const secret = `mk_${id}_${randomBytes(32).toString('base64url')}`;
     const { rows } = await this.pool.query<KeyRow>(
       `INSERT INTO api_keys (id, name, role, sources, secret_hash) VALUES ($1, $2, $3, $4, $5)

@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type {
   MatchEvidence,
@@ -6,6 +6,7 @@ import type {
   MergeReason,
   ProfileDoc,
   ProfileLogEntry,
+  RawRecordDoc,
   SourceName,
 } from '../store/models';
 import type { Identifier } from './kinds';
@@ -83,7 +84,7 @@ export class IdentityGraph {
   ) {}
 
   newProfileId(): string {
-    return ulid(this.now().getTime());
+    return newId(this.now().getTime());
   }
 
   appendToLog(
@@ -99,17 +100,25 @@ export class IdentityGraph {
    * Writes the first view of a new profile whose log holds exactly one contribution
    * (slot 0, appended at `at`): the same document a fold of that log produces. Insert
    * only: null when a view exists already (a concurrent writer got there; rebuild).
-   * Contributions carrying a record version are left to the fold, which reads the record.
+   * A contribution carrying a record version needs that version as stored (`record`, when
+   * this writer stored it); without it the fold reads it.
    */
   async createView(
     profileId: string,
-    first: { keys: string[]; source: SourceName; at: Date; recordHash: string | null },
+    first: {
+      keys: string[];
+      source: SourceName;
+      at: Date;
+      recordHash: string | null;
+      record: RawRecordDoc | null;
+    },
   ): Promise<ProfileDoc | null> {
-    if (first.recordHash !== null) return null;
+    if (first.recordHash !== null && first.record?.hash !== first.recordHash) return null;
     const now = this.now();
     const view = emptyView(profileId, now);
     addIdentifiers(view, first.keys);
     countContribution(view, first.source, first.at);
+    if (first.record !== null) applyRecord(view, first.record);
     view.build.logLengths[profileId] = 1;
     view.updatedAt = now;
     if (!(await this.store.insertProfile(view))) return null;

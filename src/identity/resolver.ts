@@ -4,6 +4,7 @@ import type {
   MergePointerDoc,
   MergeReason,
   ProfileDoc,
+  RawRecordDoc,
   SourceName,
 } from '../store/models';
 import type { IdentityGraph } from './identityGraph';
@@ -188,6 +189,7 @@ export class IdentityResolver {
           source: record.source,
           at,
           recordHash: contributions.get(target)!.recordHash,
+          record: recordWrite?.stored ?? null,
         });
         if (created !== null) {
           return {
@@ -258,7 +260,13 @@ export class IdentityResolver {
   private async upsertTraitRecord(
     record: RecordToResolve,
     profileId: string,
-  ): Promise<{ owner: string; hash: string; unchangedSince?: Date }> {
+  ): Promise<{
+    owner: string;
+    hash: string;
+    unchangedSince?: Date;
+    /** The version as this call stored it; null when it was stored before. */
+    stored: RawRecordDoc | null;
+  }> {
     const t = record.traitRecord!;
     const receivedAt = new Date();
     const content = {
@@ -268,7 +276,7 @@ export class IdentityResolver {
       observedAt: t.observedAt,
       receivedAt,
     };
-    const raw = this.store.putRawRecord({
+    const version: RawRecordDoc = {
       _id: recordVersionId(record.recordId, t.hash),
       recordId: record.recordId,
       source: record.source,
@@ -277,7 +285,9 @@ export class IdentityResolver {
       hash: t.hash,
       observedAt: t.observedAt,
       receivedAt,
-    });
+    };
+    const raw = this.store.putRawRecord(version);
+    const stored = async () => ((await raw) ? version : null);
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         // Most records are new: try the insert first, look at the existing one only if it fails.
@@ -287,14 +297,19 @@ export class IdentityResolver {
           profileId,
           ...content,
         });
-        if (inserted) return { owner: profileId, hash: t.hash };
+        if (inserted) return { owner: profileId, hash: t.hash, stored: await stored() };
         const existing = (await this.store.getRecords([record.recordId])).get(record.recordId);
         if (existing === undefined) continue;
         if (existing.hash === t.hash) {
-          return { owner: existing.profileId, hash: t.hash, unchangedSince: existing.receivedAt };
+          return {
+            owner: existing.profileId,
+            hash: t.hash,
+            unchangedSince: existing.receivedAt,
+            stored: await stored(),
+          };
         }
         await this.store.updateRecordContent(record.recordId, content);
-        return { owner: existing.profileId, hash: t.hash };
+        return { owner: existing.profileId, hash: t.hash, stored: await stored() };
       }
       throw new Error(`Could not store record ${record.recordId}`);
     } finally {

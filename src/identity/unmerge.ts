@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import { badInput, ErrorCode, MosaicError } from '../errors';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { MergePointerDoc, ProfileDoc, UnmergeDoc } from '../store/models';
@@ -38,7 +38,7 @@ export class Unmerger {
     const root = await this.graph.rootOf(profileId);
     if (!(await this.store.getProfiles([root])).has(root))
       throw new MosaicError(ErrorCode.NOT_FOUND, `profileId: no profile ${profileId}`, 'profileId');
-    const id = ulid();
+    const id = newId();
     // A `split` entry first, so the view below is folded from nothing: membership as the
     // pointers say now, even if an earlier unmerge died half-way through changing them.
     await this.graph.appendToLog(root, { kind: 'split', unmergeId: id });

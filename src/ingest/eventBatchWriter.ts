@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { Logger } from 'pino';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { EventDoc, PendingEventBatchDoc } from '../store/models';
@@ -24,7 +24,7 @@ export class EventBatchWriter {
   async write(events: EventDoc[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();
     const batch: PendingEventBatchDoc = {
-      _id: ulid(),
+      _id: newId(),
       // Any lower bound of the log's length will do (0 always does): it only tells
       // recovery where to start looking, so it costs no look-up here.
       events: events.map((event) => ({

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import { ErrorCode, MosaicError } from '../errors';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import type { IdentityGraph } from '../identity/identityGraph';
@@ -116,7 +116,7 @@ export class PrivacyService {
   /** Erases the person whose profile is `rootId` (see `locate`). */
   async erase(rootId: string, requestedBy: string): Promise<ErasureResult> {
     const f = await this.footprint([rootId], rootId, false);
-    const erasureId = ulid(this.now().getTime());
+    const erasureId = newId(this.now().getTime());
     await this.deps.personData.insertErasure({
       _id: erasureId,
       profileIds: f.profileIds,

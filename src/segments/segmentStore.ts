@@ -3,7 +3,7 @@ import { ErrorCode, MosaicError, badInput } from '../errors';
 import { isDuplicateKey } from '../store/mongo/errors';
 import { parsePurpose, ruleWithConsent } from '../consent/consent';
 import { parseRule, referencedSegments } from './rules/rule';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { SegmentDoc, WebhookDoc } from './segmentModels';
 
 const MAX_NAME = 100;
@@ -120,7 +120,7 @@ export class SegmentStore {
   ): Promise<WebhookDoc> {
     const existing = await this.require(segmentId, 'segmentId');
     const webhook: WebhookDoc = {
-      id: ulid(),
+      id: newId(),
       url: checkUrl(url),
       secret: checkSecret(secret),
       purpose: purpose == null ? null : parsePurpose(purpose, 'webhook.purpose'),

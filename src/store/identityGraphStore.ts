@@ -47,7 +47,8 @@ export interface IdentityGraphStore {
     id: string,
     content: Pick<TraitRecordDoc, 'traits' | 'identifiers' | 'hash' | 'observedAt' | 'receivedAt'>,
   ): Promise<void>;
-  putRawRecord(doc: RawRecordDoc): Promise<void>;
+  /** Stores a record version as received; false when that version was stored already. */
+  putRawRecord(doc: RawRecordDoc): Promise<boolean>;
   getRawRecords(ids: string[]): Promise<Map<string, RawRecordDoc>>;
 
   getProfiles(ids: string[]): Promise<Map<string, ProfileDoc>>;

@@ -24,6 +24,29 @@ describe('CRM contacts', () => {
     expect(found?.traits).toMatchObject({ firstName: 'Some' });
   });
 
+  it("writes a new contact's first view directly, as the document a fold of its log gives", async () => {
+    const { profileId } = await stack.crm.upsert({
+      crmId: 'crm-first-view',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      emails: ['ada@example.com'],
+      phones: ['+44 20 7946 0958'],
+      birthDate: '1985-12-10',
+      address: { city: 'London', postalCode: 'W1' },
+    });
+    const written = await stack.cols.profiles.findOne({ _id: profileId });
+    // The same profile folded from nothing: its log and its stored record version.
+    await stack.cols.profiles.deleteOne({ _id: profileId });
+    const folded = await stack.graph.materialise([profileId]);
+    // Only the time of writing may differ.
+    const direct = { ...written!, updatedAt: null };
+    expect(direct).toEqual({ ...folded, updatedAt: null });
+    expect(direct.traits).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace' });
+    expect(Object.keys(direct.build.traitOrigins).sort()).toEqual(
+      Object.keys(direct.traits).sort(),
+    );
+  });
+
   it('stores phones in E.164 and matches any common way of writing them', async () => {
     const { profileId } = await stack.crm.upsert({
       crmId: 'crm-phone',

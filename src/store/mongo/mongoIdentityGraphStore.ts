@@ -110,8 +110,8 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     await this.c.records.updateOne({ _id: id }, { $set: content });
   }
 
-  async putRawRecord(doc: Parameters<IdentityGraphStore['putRawRecord']>[0]) {
-    await insertUnlessExists(() => this.c.rawRecords.insertOne(doc));
+  putRawRecord(doc: Parameters<IdentityGraphStore['putRawRecord']>[0]) {
+    return insertUnlessExists(() => this.c.rawRecords.insertOne(doc));
   }
 
   getRawRecords(ids: string[]) {
