@@ -288,3 +288,32 @@ test('two duplicates arriving at once, in one bulk sync, end in one profile', as
   expect(a.id).toBe(b.id);
   expect(ids).not.toContain(a.id);
 });
+
+test('copies of one person sent at once by parallel writers end in one profile holding every identifier', async () => {
+  const original = person(41);
+  // Each copy differs a little from the original (one typo, its own CRM id and email),
+  // and all of them arrive together: merges race each other and the rebuilds after them.
+  const copies = Array.from({ length: 6 }, (_, k) => ({
+    ...original,
+    crmId: `race-${k}`,
+    emails: [`race.${k}@example.com`],
+    firstName: k % 2 === 0 ? original.firstName : `${original.firstName}${'xyz'[k % 3]}`,
+  }));
+  await Promise.all(copies.map((c) => upsert(c)));
+  const profiles = await Promise.all(copies.map((c) => profileOf(c.crmId)));
+  expect(new Set(profiles.map((p) => p.id)).size).toBe(1);
+  const { profile } = await gql<{
+    profile: { id: string; identifiers: { kind: string; value: string }[] };
+  }>(`query($id: ID!) { profile(id: $id) { id identifiers { kind value } } }`, {
+    id: profiles[0]!.id,
+  });
+  const keys = profile.identifiers.map((i) => `${i.kind}:${i.value}`);
+  for (const c of copies) {
+    expect(keys).toContain(`CRM_ID:${c.crmId}`);
+    expect(keys).toContain(`EMAIL:${c.emails[0]}`);
+  }
+  // The survivor is the oldest of the copies' profiles, as in every merge.
+  expect(profile.id).toBe(
+    [...profiles.flatMap((p) => [p.id, ...p.mergeLog.map((m) => m.mergedId)])].sort()[0],
+  );
+});
