@@ -20,8 +20,9 @@ const WARMUP_RECORDS = 300;
 
 /**
  * Incremental probabilistic matching with N profiles already in the store (10k and 100k
- * by default, BENCH_MATCH_SIZES). The store is seeded with N synthetic people (their
- * match index written in bulk, a model trained on them); then M new contacts arrive
+ * by default, BENCH_MATCH_SIZES). The store is seeded with N synthetic people (CRM
+ * contacts through the real path, their match index written in bulk; BENCH_MATCH_SEED=index
+ * for the index alone, see `seed`) and a model trained on them; then M new contacts arrive
  * (BENCH_MATCH_RECORDS), twice: all new people (matching alone: blocking look-up,
  * scoring, the decision), and with a share of them (BENCH_MATCH_DUPLICATES, 0.1)
  * re-typed copies of stored people, each of which is merged on arrival. Arrivals are
