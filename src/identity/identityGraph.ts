@@ -118,7 +118,7 @@ export class IdentityGraph {
     const view = emptyView(profileId, now);
     addIdentifiers(view, first.keys);
     countContribution(view, first.source, first.at);
-    if (first.record !== null) applyRecord(view, first.record);
+    if (first.recordHash !== null && first.record !== null) applyRecord(view, first.record);
     view.build.logLengths[profileId] = 1;
     view.updatedAt = now;
     if (!(await this.store.insertProfile(view))) return null;
@@ -226,20 +226,23 @@ export class IdentityGraph {
     const knownPointer = known.pointers?.find((p) => p._id === id);
     const knownView = known.views?.get(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // A pointer never changes once inserted (an unmerge deletes it and logs a split,
-      // which the survivor's check below sees), so the tombstone it implies can be
-      // written without reading the old view: writing the same tombstone twice is harmless.
+      // The pointer the caller just inserted says what the view is, so the tombstone is
+      // written without reading the old view (writing the same one twice is harmless).
       if (attempt === 0 && knownPointer) {
         const view = tombstone(id, knownPointer.into, this.now());
         await this.store.replaceProfile(view);
-        return { view, written: true };
+        written = true;
+        if (await this.stillPoints(view)) return { view, written };
+        continue;
       }
-      // A view read just before the caller's change is a snapshot the fold continues
-      // from; if the profile was merged away meanwhile, the check finds its pointer.
-      const [views, pointers] =
-        attempt === 0 && knownView
-          ? [new Map([[id, knownView]]), new Map<string, MergePointerDoc>()]
-          : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
+      // A live view read just before the caller's change is a snapshot the fold continues
+      // from. It is written back only over that same snapshot: if the profile was merged
+      // away, erased or rewritten since, the write does not happen and the next attempt
+      // starts from the store.
+      const fromKnown = attempt === 0 && knownView !== undefined && knownView.mergedInto === null;
+      const [views, pointers] = fromKnown
+        ? [new Map([[id, knownView]]), new Map<string, MergePointerDoc>()]
+        : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
       const { view, changed } = await this.fold(
         id,
         views.get(id) ?? null,
@@ -247,12 +250,21 @@ export class IdentityGraph {
         attempt === 0 ? known.pointers : undefined,
       );
       if (changed) {
-        await this.store.replaceProfile(view);
+        if (fromKnown) {
+          if (!(await this.store.replaceProfileIfUnchanged(view, knownView.updatedAt))) continue;
+        } else await this.store.replaceProfile(view);
         written = true;
       }
-      // Checked after writing: a concurrent writer may have written a newer view that ours
-      // just replaced; if anything moved past what we folded, fold again.
-      if (view.mergedInto !== null || (await this.isCurrent(view))) return { view, written };
+      // Checked after writing (rule 4): a concurrent writer may have written a newer view
+      // that ours just replaced; if anything moved past what we folded, fold again. A
+      // tombstone is current while its pointer still points where it says: an unmerge may
+      // have removed or moved it, and rebuilt this profile before our write landed.
+      if (
+        view.mergedInto !== null
+          ? !written || (await this.stillPoints(view))
+          : await this.isCurrent(view)
+      )
+        return { view, written };
     }
     throw new Error(`Could not rebuild profile ${id}: too much contention`);
   }
@@ -340,6 +352,12 @@ export class IdentityGraph {
       .sort();
     if (changed) view.updatedAt = now;
     return { view, changed };
+  }
+
+  /** Whether a tombstone's pointer still exists and points where the tombstone says. */
+  private async stillPoints(view: ProfileDoc): Promise<boolean> {
+    const pointer = (await this.store.getMergePointers([view._id])).get(view._id);
+    return pointer?.into === view.mergedInto;
   }
 
   /** Merge pointers of `ids`, reading only those the caller does not already hold. */

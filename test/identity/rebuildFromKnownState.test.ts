@@ -1,0 +1,117 @@
+import { IdentityGraph, type MergeRequest } from '../../src/identity/identityGraph';
+import type { IdentityGraphStore } from '../../src/store/identityGraphStore';
+import type { ProfileDoc } from '../../src/store/models';
+import { openTestStack, type TestStack } from '../support/store';
+
+/**
+ * A rebuild right after a merge starts from what its caller already knows (the pointer it
+ * inserted, the views it read) instead of reading them again. These are the races where
+ * that knowledge is stale by the time the rebuild writes: the rebuild must end with the
+ * store's truth, and must never write a live view over a profile merged away meanwhile.
+ */
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await openTestStack('known_state');
+});
+afterAll(() => stack.close());
+
+const contact = async (crmId: string) =>
+  (await stack.crm.upsert({ crmId, emails: [`${crmId}@example.com`] })).profileId;
+
+const mergeRequest = (a: string, b: string): MergeRequest => ({
+  a,
+  b,
+  reason: 'MANUAL',
+  linkedBy: null,
+  recordId: null,
+  explanation: 'test',
+});
+
+/** The graph over a store that records every live view of `watched` it writes. */
+function watchingGraph(watched: string): { graph: IdentityGraph; liveWrites: ProfileDoc[] } {
+  const liveWrites: ProfileDoc[] = [];
+  const store = stack.store;
+  const proxy = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'replaceProfile')
+        return async (doc: ProfileDoc) => {
+          if (doc._id === watched && doc.mergedInto === null) liveWrites.push(doc);
+          return target.replaceProfile(doc);
+        };
+      if (prop === 'replaceProfileIfUnchanged')
+        return async (doc: ProfileDoc, at: Date) => {
+          const replaced = await target.replaceProfileIfUnchanged(doc, at);
+          if (replaced && doc._id === watched && doc.mergedInto === null) liveWrites.push(doc);
+          return replaced;
+        };
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  }) as IdentityGraphStore;
+  return { graph: new IdentityGraph(proxy), liveWrites };
+}
+
+test('a tombstone from a pointer an unmerge has since removed is rebuilt live', async () => {
+  const survivor = await contact('kept-s');
+  const merged = await contact('kept-m');
+  const { pointer } = await stack.graph.merge(mergeRequest(survivor, merged));
+  expect(pointer?._id).toBe(merged);
+  // Before the merging writer rebuilds, the merge is undone as an unmerge does it: the
+  // pointer removed, a split logged in both profiles, both rebuilt.
+  await stack.store.deleteMergePointer(merged);
+  await Promise.all(
+    [survivor, merged].map((p) =>
+      stack.graph.appendToLog(p, { kind: 'split', unmergeId: 'test-unmerge' }),
+    ),
+  );
+  await stack.graph.materialise([survivor, merged]);
+  // The merging writer's rebuild arrives late, sure of the pointer it inserted.
+  await stack.graph.materialise([survivor, merged], { pointers: [pointer!] });
+  const view = (await stack.store.getProfiles([merged])).get(merged)!;
+  expect(view.mergedInto).toBeNull();
+  expect(view.identifiers).toContainEqual({ kind: 'EMAIL', value: 'kept-m@example.com' });
+  const survivorView = (await stack.store.getProfiles([survivor])).get(survivor)!;
+  expect(survivorView.mergedFrom).not.toContain(merged);
+});
+
+test('a view read before a concurrent merge is never written back over the tombstone', async () => {
+  const older = await contact('race-old');
+  const younger = await contact('race-young');
+  // A writer reads the younger profile's view, then adds to its log...
+  const stale = (await stack.store.getProfiles([younger])).get(younger)!;
+  // ...while another merges it into the older one and rebuilds both.
+  await stack.graph.merge(mergeRequest(older, younger));
+  await stack.graph.materialise([older, younger]);
+  await stack.graph.appendToLog(younger, {
+    kind: 'contribution',
+    source: 'crm',
+    recordId: 'crm:race-late',
+    keys: ['email:race-late@example.com'],
+    recordHash: null,
+  });
+  // The first writer rebuilds from the view it read.
+  const { graph, liveWrites } = watchingGraph(younger);
+  const root = await graph.materialise([younger], { views: new Map([[younger, stale]]) });
+  expect(liveWrites).toEqual([]);
+  expect(root._id).toBe(older);
+  expect(root.identifiers).toContainEqual({ kind: 'EMAIL', value: 'race-late@example.com' });
+  expect((await stack.store.getProfiles([younger])).get(younger)?.mergedInto).toBe(older);
+});
+
+test('a view read just before the caller appended is continued and written in one step', async () => {
+  const id = await contact('fresh-known');
+  const before = (await stack.store.getProfiles([id])).get(id)!;
+  await stack.graph.appendToLog(id, {
+    kind: 'contribution',
+    source: 'crm',
+    recordId: 'crm:fresh-known-2',
+    keys: ['email:fresh-known-2@example.com'],
+    recordHash: null,
+  });
+  const { graph, liveWrites } = watchingGraph(id);
+  const view = await graph.materialise([id], { views: new Map([[id, before]]) });
+  expect(liveWrites).toHaveLength(1);
+  expect(view.identifiers).toContainEqual({ kind: 'EMAIL', value: 'fresh-known-2@example.com' });
+  expect((await stack.store.getProfiles([id])).get(id)?.identifiers).toEqual(view.identifiers);
+});
