@@ -236,12 +236,13 @@ export class IdentityGraph {
         continue;
       }
       // A live view read just before the caller's change is a snapshot the fold continues
-      // from. It is written back only over that same snapshot: if the profile was merged
-      // away, erased or rewritten since, the write does not happen and the next attempt
-      // starts from the store.
+      // from, so only the pointer is read: a profile merged away meanwhile becomes its
+      // tombstone, never the snapshot written back over one. (A conditional replace would
+      // save that read, but FerretDB serves only `{_id}` filters from an index: any other
+      // condition scans the whole collection.)
       const fromKnown = attempt === 0 && knownView !== undefined && knownView.mergedInto === null;
       const [views, pointers] = fromKnown
-        ? [new Map([[id, knownView]]), new Map<string, MergePointerDoc>()]
+        ? [new Map([[id, knownView]]), await this.store.getMergePointers([id])]
         : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
       const { view, changed } = await this.fold(
         id,
@@ -250,9 +251,7 @@ export class IdentityGraph {
         attempt === 0 ? known.pointers : undefined,
       );
       if (changed) {
-        if (fromKnown) {
-          if (!(await this.store.replaceProfileIfUnchanged(view, knownView.updatedAt))) continue;
-        } else await this.store.replaceProfile(view);
+        await this.store.replaceProfile(view);
         written = true;
       }
       // Checked after writing (rule 4): a concurrent writer may have written a newer view

@@ -54,11 +54,6 @@ export interface IdentityGraphStore {
   getProfiles(ids: string[]): Promise<Map<string, ProfileDoc>>;
   replaceProfile(doc: ProfileDoc): Promise<void>;
   /** False when the profile already has a view. */
-  /**
-   * Replaces a live view only if it is still the one last written at `updatedAt` (not
-   * merged away, erased or rewritten since); false when it was not replaced.
-   */
-  replaceProfileIfUnchanged(doc: ProfileDoc, updatedAt: Date): Promise<boolean>;
   insertProfile(doc: ProfileDoc): Promise<boolean>;
   /**
    * Live profiles in id order after `afterId`. Served by the `{mergedInto, _id}` index on

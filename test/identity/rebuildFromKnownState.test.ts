@@ -39,12 +39,6 @@ function watchingGraph(watched: string): { graph: IdentityGraph; liveWrites: Pro
           if (doc._id === watched && doc.mergedInto === null) liveWrites.push(doc);
           return target.replaceProfile(doc);
         };
-      if (prop === 'replaceProfileIfUnchanged')
-        return async (doc: ProfileDoc, at: Date) => {
-          const replaced = await target.replaceProfileIfUnchanged(doc, at);
-          if (replaced && doc._id === watched && doc.mergedInto === null) liveWrites.push(doc);
-          return replaced;
-        };
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
     },

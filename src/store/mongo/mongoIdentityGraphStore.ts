@@ -135,14 +135,6 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     }
   }
 
-  async replaceProfileIfUnchanged(doc: ProfileDoc, updatedAt: Date) {
-    const result = await this.c.profiles.replaceOne(
-      { _id: doc._id, mergedInto: null, updatedAt },
-      doc,
-    );
-    return result.matchedCount === 1;
-  }
-
   insertProfile(doc: ProfileDoc) {
     return insertUnlessExists(() => this.c.profiles.insertOne(doc));
   }
