@@ -28,6 +28,16 @@ const mergeRequest = (a: string, b: string): MergeRequest => ({
   explanation: 'test',
 });
 
+/** What a writer appends after reading a view: a contribution of one new email. */
+const contribute = (profileId: string, crmId: string) =>
+  stack.graph.appendToLog(profileId, {
+    kind: 'contribution',
+    source: 'crm',
+    recordId: `crm:${crmId}`,
+    keys: [`email:${crmId}@example.com`],
+    recordHash: null,
+  });
+
 /** The graph over a store that records every live view of `watched` it writes. */
 function watchingGraph(watched: string): { graph: IdentityGraph; liveWrites: ProfileDoc[] } {
   const liveWrites: ProfileDoc[] = [];
@@ -77,13 +87,7 @@ test('a view read before a concurrent merge is never written back over the tombs
   // ...while another merges it into the older one and rebuilds both.
   await stack.graph.merge(mergeRequest(older, younger));
   await stack.graph.materialise([older, younger]);
-  await stack.graph.appendToLog(younger, {
-    kind: 'contribution',
-    source: 'crm',
-    recordId: 'crm:race-late',
-    keys: ['email:race-late@example.com'],
-    recordHash: null,
-  });
+  await contribute(younger, 'race-late');
   // The first writer rebuilds from the view it read.
   const { graph, liveWrites } = watchingGraph(younger);
   const root = await graph.materialise([younger], { views: new Map([[younger, stale]]) });
@@ -96,13 +100,7 @@ test('a view read before a concurrent merge is never written back over the tombs
 test('a view read just before the caller appended is continued and written in one step', async () => {
   const id = await contact('fresh-known');
   const before = (await stack.store.getProfiles([id])).get(id)!;
-  await stack.graph.appendToLog(id, {
-    kind: 'contribution',
-    source: 'crm',
-    recordId: 'crm:fresh-known-2',
-    keys: ['email:fresh-known-2@example.com'],
-    recordHash: null,
-  });
+  await contribute(id, 'fresh-known-2');
   const { graph, liveWrites } = watchingGraph(id);
   const view = await graph.materialise([id], { views: new Map([[id, before]]) });
   expect(liveWrites).toHaveLength(1);
