@@ -226,24 +226,20 @@ export class IdentityGraph {
     const knownPointer = known.pointers?.find((p) => p._id === id);
     const knownView = known.views?.get(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // The pointer the caller just inserted says what the view is, so the tombstone is
-      // written without reading the old view (writing the same one twice is harmless).
-      if (attempt === 0 && knownPointer) {
-        const view = tombstone(id, knownPointer.into, this.now());
-        await this.store.replaceProfile(view);
-        written = true;
-        if (await this.stillPoints(view)) return { view, written };
-        continue;
-      }
-      // A live view read just before the caller's change is a snapshot the fold continues
-      // from, so only the pointer is read: a profile merged away meanwhile becomes its
-      // tombstone, never the snapshot written back over one. (A conditional replace would
-      // save that read, but FerretDB serves only `{_id}` filters from an index: any other
-      // condition scans the whole collection.)
+      // The pointer the caller just inserted says what the view is: a tombstone, written
+      // without reading the old view (writing the same one twice is harmless). A live view
+      // read just before the caller's change is a snapshot the fold continues from, so
+      // only the pointer is read: a profile merged away meanwhile becomes its tombstone,
+      // never the snapshot written back over one. (A conditional replace would save that
+      // read, but FerretDB serves only `{_id}` filters from an index: any other condition
+      // scans the whole collection.)
       const fromKnown = attempt === 0 && knownView !== undefined && knownView.mergedInto === null;
-      const [views, pointers] = fromKnown
-        ? [new Map([[id, knownView]]), await this.store.getMergePointers([id])]
-        : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
+      const [views, pointers] =
+        attempt === 0 && knownPointer
+          ? [new Map<string, ProfileDoc>(), new Map([[id, knownPointer]])]
+          : fromKnown
+            ? [new Map([[id, knownView]]), await this.store.getMergePointers([id])]
+            : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
       const { view, changed } = await this.fold(
         id,
         views.get(id) ?? null,

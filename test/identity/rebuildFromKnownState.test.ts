@@ -38,9 +38,14 @@ const contribute = (profileId: string, crmId: string) =>
     recordHash: null,
   });
 
-/** The graph over a store that records every live view of `watched` it writes. */
-function watchingGraph(watched: string): { graph: IdentityGraph; liveWrites: ProfileDoc[] } {
+/** The graph over a store that records every live view of `watched` it writes, and every read of it. */
+function watchingGraph(watched: string): {
+  graph: IdentityGraph;
+  liveWrites: ProfileDoc[];
+  viewReads: () => number;
+} {
   const liveWrites: ProfileDoc[] = [];
+  let viewReads = 0;
   const store = stack.store;
   const proxy = new Proxy(store, {
     get(target, prop, receiver) {
@@ -49,11 +54,16 @@ function watchingGraph(watched: string): { graph: IdentityGraph; liveWrites: Pro
           if (doc._id === watched && doc.mergedInto === null) liveWrites.push(doc);
           return target.replaceProfile(doc);
         };
+      if (prop === 'getProfiles')
+        return (ids: string[]) => {
+          if (ids.includes(watched)) viewReads++;
+          return target.getProfiles(ids);
+        };
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
     },
   }) as IdentityGraphStore;
-  return { graph: new IdentityGraph(proxy), liveWrites };
+  return { graph: new IdentityGraph(proxy), liveWrites, viewReads: () => viewReads };
 }
 
 test('a tombstone from a pointer an unmerge has since removed is rebuilt live', async () => {
@@ -101,9 +111,10 @@ test('a view read just before the caller appended is continued and written in on
   const id = await contact('fresh-known');
   const before = (await stack.store.getProfiles([id])).get(id)!;
   await contribute(id, 'fresh-known-2');
-  const { graph, liveWrites } = watchingGraph(id);
+  const { graph, liveWrites, viewReads } = watchingGraph(id);
   const view = await graph.materialise([id], { views: new Map([[id, before]]) });
   expect(liveWrites).toHaveLength(1);
+  expect(viewReads()).toBe(0); // continued from the view handed in, not read again
   expect(view.identifiers).toContainEqual({ kind: 'EMAIL', value: 'fresh-known-2@example.com' });
   expect((await stack.store.getProfiles([id])).get(id)?.identifiers).toEqual(view.identifiers);
 });

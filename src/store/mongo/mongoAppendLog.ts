@@ -153,25 +153,24 @@ export class MongoAppendLog<T> implements AppendLog<T> {
 
   /**
    * `readFrom` when this process knows the log reaches at least `expected` (it appended
-   * or read that far): the slots up to there and a probe of the next one, in one round
-   * trip, instead of reading the hint first. The guess is checked, not trusted: a slot
-   * missing in the range (the log was erased) ends the read there.
+   * or read that far): the slots up to there and the next one, in one round trip,
+   * instead of reading the hint first. The guess is checked, not trusted: a slot missing
+   * in the range (the log was erased) ends the read there.
    */
   private async readUpTo(log: string, from: number, expected: number) {
-    const seqs = Array.from({ length: expected - from }, (_, i) => from + i);
-    const [docs, more] = await Promise.all([
-      Promise.all(seqs.map((seq) => this.entries.findOne({ _id: slotId(log, seq) }))),
-      this.has(log, expected),
-    ]);
+    const seqs = Array.from({ length: expected - from + 1 }, (_, i) => from + i);
+    const docs = await Promise.all(
+      seqs.map((seq) => this.entries.findOne({ _id: slotId(log, seq) })),
+    );
     const entries: { seq: number; data: T; at: Date }[] = [];
     for (const doc of docs) {
       if (doc === null) return { entries, length: from + entries.length };
       entries.push({ seq: doc.seq, data: doc.data, at: doc.at });
     }
-    if (!more) return { entries, length: expected };
+    // Even the slot at the expected end exists: the log grew further.
     const end = await this.findEnd(log, expected + 1);
     const rest: number[] = [];
-    for (let seq = expected; seq < end; seq++) rest.push(seq);
+    for (let seq = expected + 1; seq < end; seq++) rest.push(seq);
     entries.push(...(await this.fetch(log, rest)));
     this.remember(log, end);
     return { entries, length: end };
