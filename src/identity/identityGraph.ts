@@ -122,6 +122,10 @@ export class IdentityGraph {
     view.build.logLengths[profileId] = 1;
     view.updatedAt = now;
     if (!(await this.store.insertProfile(view))) return null;
+    // Checked after writing, like every view (rule 4): a writer that found identifiers
+    // this profile had claimed may have merged it away before its log entry existed, and
+    // folded the survivor without it; the general rebuild then folds it in.
+    if ((await this.store.getMergePointers([profileId])).size > 0) return null;
     this.onProfileChanged(view, [profileId]);
     return view;
   }
