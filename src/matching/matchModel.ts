@@ -180,11 +180,9 @@ export function scorePair(
 }
 
 /**
- * The total of `scorePair` alone, with nothing allocated: what candidates are ranked by.
- * A record is compared with every record sharing a blocking key, and blocks grow with the
- * store, so this is the part of matching whose cost grows: `totalIfAtLeast` calls it only
- * for pairs that could matter, and the full score (with its explanation) is built only
- * for the few candidates worth acting on.
+ * The total of `scorePair` alone, with nothing allocated: the reference `RecordScorer`
+ * is held to (it ranks candidates; the full score, with its explanation, is built only
+ * for the few worth acting on).
  */
 export function scoreTotal(
   model: MatchModel,
@@ -238,55 +236,97 @@ function boundsOf(model: MatchModel): { best: Float64Array; order: Uint8Array } 
 }
 
 /**
- * `scoreTotal` for a pair that can reach `cutoff`, and null for one that cannot, found
- * without comparing every field: most candidates are strangers, and proving that is
- * cheaper than scoring them. Equal and missing values are weighed first (no string
- * metric needed); each remaining field could at best weigh its strongest inexact level,
- * and those are compared largest-possible first until even the best outcome of the rest
- * leaves the total below `cutoff`. A pair that survives is scored by `scoreTotal` itself,
- * so a total returned is exactly the one ranking and explanations use.
+ * One record scored against many candidates (its blocking look-up's results), with what
+ * depends only on the record worked out once: each comparison level's weight, the
+ * term-frequency-adjusted exact agreements included (their u is the frequency of the
+ * record's own value). Per candidate, scoring is then table look-ups plus the string
+ * metrics of the fields that differ, and most candidates are dropped before all of those.
  */
-export function totalIfAtLeast(
-  model: MatchModel,
-  a: MatchValues,
-  b: MatchValues,
-  tf: TermFrequency,
-  cutoff: number,
-): number | null {
-  const { best, order } = boundsOf(model);
-  let total = priorWeightOf(model);
-  let open = 0; // bit i: comparison i still to make
-  let optimistic = 0; // the most the open comparisons can add
-  for (let i = 0; i < COMPARISONS.length; i++) {
-    const c = COMPARISONS[i]!;
-    const x = a[c.field];
-    const y = b[c.field];
-    if (x !== undefined && y !== undefined && x !== y) {
-      open |= 1 << i;
-      optimistic += best[i]!;
-      continue;
+export class RecordScorer {
+  private readonly prior: number;
+  /** Per comparison (in `COMPARISONS` order), per level: log2(m/u) against this record. */
+  private readonly weights: Float64Array[];
+  private readonly bounds: { best: Float64Array; order: Uint8Array };
+  /** Levels placed for the candidate being scored: scratch, reused across candidates. */
+  private readonly levels = new Int8Array(COMPARISONS.length);
+
+  constructor(
+    model: MatchModel,
+    private readonly a: MatchValues,
+    tf: TermFrequency,
+  ) {
+    this.prior = priorWeightOf(model);
+    this.bounds = boundsOf(model);
+    // The same expression as `scoreTotal`'s, so that sums of these are bit-for-bit its total.
+    this.weights = COMPARISONS.map((c) =>
+      Float64Array.from(model.levels[c.field], (p, level) => {
+        // Without a value of its own the record never agrees exactly: no frequency to ask.
+        const f = a[c.field] === undefined ? undefined : exactTermFrequency(c, level, a, tf);
+        return log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
+      }),
+    );
+  }
+
+  /** `scoreTotal` of the record and `b`. */
+  total(b: MatchValues): number {
+    const { a, weights } = this;
+    let total = this.prior;
+    for (let i = 0; i < COMPARISONS.length; i++) {
+      const level = COMPARISONS[i]!.compare(a, b);
+      if (level !== null) total += weights[i]![level]!;
     }
-    // Equal (level 0) or missing on a side (no level, or a name found in the other field):
-    // both cheap to place.
-    const level = x === y && x !== undefined ? 0 : c.compare(a, b);
-    if (level === null) continue;
-    const p = model.levels[c.field][level]!;
-    const f = exactTermFrequency(c, level, a, tf);
-    total += log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
+    return total;
   }
-  // The bound is summed in another order than the exact total: a hair of slack keeps a
-  // pair whose exact total is `cutoff` itself from being dropped by rounding.
-  const below = cutoff - 1e-9;
-  if (total + optimistic < below) return null;
-  for (const i of order) {
-    if ((open & (1 << i)) === 0) continue;
-    const c = COMPARISONS[i]!;
-    const p = model.levels[c.field][c.compare(a, b)!]!;
-    total += log2(p.m / p.u);
-    optimistic -= best[i]!;
-    if (total + optimistic < below) return null;
+
+  /**
+   * `scoreTotal` for a candidate that can reach `cutoff`, and null for one that cannot,
+   * found without comparing every field: most candidates are strangers, and proving that
+   * is cheaper than scoring them. Equal and missing values are weighed first (no string
+   * metric needed); each remaining field could at best weigh its strongest inexact level,
+   * and those are compared largest-possible first until even the best outcome of the rest
+   * leaves the total below `cutoff`. The total returned is summed in `COMPARISONS` order,
+   * as `scoreTotal` sums it, so it is exactly the one ranking and explanations use.
+   */
+  totalIfAtLeast(b: MatchValues, cutoff: number): number | null {
+    const { a, weights, levels } = this;
+    const { best, order } = this.bounds;
+    let placed = this.prior;
+    let open = 0; // bit i: comparison i still to make
+    let optimistic = 0; // the most the open comparisons can add
+    for (let i = 0; i < COMPARISONS.length; i++) {
+      const c = COMPARISONS[i]!;
+      const x = a[c.field];
+      const y = b[c.field];
+      if (x !== undefined && y !== undefined && x !== y) {
+        open |= 1 << i;
+        optimistic += best[i]!;
+        continue;
+      }
+      // Equal (level 0) or missing on a side (no level, or a name found in the other
+      // field): both cheap to place.
+      const level = x === y && x !== undefined ? 0 : c.compare(a, b);
+      levels[i] = level ?? -1;
+      if (level !== null) placed += weights[i]![level]!;
+    }
+    // The bound is summed in another order than the exact total: a hair of slack keeps a
+    // pair whose exact total is `cutoff` itself from being dropped by rounding.
+    const below = cutoff - 1e-9;
+    if (placed + optimistic < below) return null;
+    for (const i of order) {
+      if ((open & (1 << i)) === 0) continue;
+      const level = COMPARISONS[i]!.compare(a, b)!;
+      levels[i] = level;
+      placed += weights[i]![level]!;
+      optimistic -= best[i]!;
+      if (placed + optimistic < below) return null;
+    }
+    let total = this.prior;
+    for (let i = 0; i < COMPARISONS.length; i++) {
+      const level = levels[i]!;
+      if (level >= 0) total += weights[i]![level]!;
+    }
+    return total;
   }
-  return scoreTotal(model, a, b, tf);
 }
 
 /** The total weight (bits) at which a pair's match probability is `probability`. */

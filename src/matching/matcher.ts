@@ -7,8 +7,8 @@ import { matchValuesFromTraits, presentFields, type MatchValues } from './matchF
 import type { IndexedRecord, MatchIndex, MatchOutcome } from './matchIndex';
 import {
   probabilityOf,
+  RecordScorer,
   scorePair,
-  totalIfAtLeast,
   weightOf,
   type MatchModel,
   type MatchThresholds,
@@ -166,9 +166,10 @@ export class Matcher {
     // Only candidates that could reach the review threshold are scored in full: the rest
     // (nearly all, in a large store) are told apart by a few comparisons each.
     const cutoff = weightOf(thresholds.review);
+    const scorer = new RecordScorer(model, record.values, tf);
     const ranked: { candidate: IndexedRecord; total: number }[] = [];
     for (const candidate of candidates) {
-      const total = totalIfAtLeast(model, record.values, candidate.values, tf, cutoff);
+      const total = scorer.totalIfAtLeast(candidate.values, cutoff);
       if (total !== null) ranked.push({ candidate, total });
     }
     ranked.sort((x, y) => y.total - x.total);

@@ -11,9 +11,9 @@ import {
 } from '../../src/matching/matchFields';
 import {
   defaultModel,
+  RecordScorer,
   scorePair,
   scoreTotal,
-  totalIfAtLeast,
   type MatchModel,
 } from '../../src/matching/matchModel';
 
@@ -152,16 +152,45 @@ test('the early-exit total drops only pairs below the cutoff, and is exact for e
       fc.double({ min: 0, max: 1, noNaN: true }),
       (m, [a, b], cutoff, frequency) => {
         const tf = () => frequency;
+        const scorer = new RecordScorer(m, a, tf);
         const exact = scoreTotal(m, a, b, tf);
-        const early = totalIfAtLeast(m, a, b, tf, cutoff);
+        expect(scorer.total(b)).toBe(exact);
+        const early = scorer.totalIfAtLeast(b, cutoff);
         if (early === null) expect(exact).toBeLessThan(cutoff);
         else expect(early).toBe(exact);
         if (exact >= cutoff) expect(early).toBe(exact);
         // At its own total as the cutoff, a pair is always kept.
-        expect(totalIfAtLeast(m, a, b, tf, exact)).toBe(exact);
+        expect(scorer.totalIfAtLeast(b, exact)).toBe(exact);
       },
     ),
     { ...runs, numRuns: 2000 },
+  );
+});
+
+test('one record scorer, reused across a block of candidates, scores each as if alone', () => {
+  // Frequencies that differ by field and value: the scorer works them out once, from the
+  // record's own values, and state left by one candidate must not reach the next.
+  const tf = (field: string, value: string) => ((field.length * 31 + value.length * 7) % 97) / 970;
+  const model = defaultModel();
+  fc.assert(
+    fc.property(
+      anyRecord,
+      fc.array(anyRecord, { minLength: 1, maxLength: 20 }),
+      fc.double({ min: -40, max: 40, noNaN: true }),
+      (a, block, cutoff) => {
+        const scorer = new RecordScorer(model, a, tf);
+        for (const b of [...block, { ...a }, ...block]) {
+          const exact = scoreTotal(model, a, b, tf);
+          expect(scorer.total(b)).toBe(exact);
+          const early = scorer.totalIfAtLeast(b, cutoff);
+          // Within a rounding hair below the cutoff, either answer is right.
+          if (exact >= cutoff) expect(early).toBe(exact);
+          else if (exact < cutoff - 1e-6) expect(early).toBeNull();
+          else expect([null, exact]).toContain(early);
+        }
+      },
+    ),
+    runs,
   );
 });
 
