@@ -8,6 +8,7 @@ import { MatchingService } from '../../src/matching/matchingService';
 import type { MatchResult } from '../../src/matching/matcher';
 import { openScratchStack, type ScratchStack } from '../../src/scratchStack';
 import { intFromEnv } from '../lib/env';
+import { profiled } from '../lib/cpuProfile';
 import { cpuByProcess, cpuSplit, machineBusyMs } from '../lib/machineCpu';
 import { round, summarise } from '../lib/latency';
 import { PeopleGenerator, seededRng, type Person } from '../lib/people';
@@ -252,14 +253,16 @@ async function matchArrivals(
   const byProcessBefore = cpuByProcess();
   const commandsBefore = stack.storeCommands();
   const started = performance.now();
-  await pool(run.concurrency, batch, async (a) => {
-    const t0 = performance.now();
-    outcomes.set(
-      a.crmId,
-      await matcher.matcher.onRecord(`crm:${a.crmId}`, owners.get(a.crmId)!, traitsOf(a.person)),
-    );
-    latencies.push(performance.now() - t0);
-  });
+  await profiled(`matching-${run.size}-${run.label}`, () =>
+    pool(run.concurrency, batch, async (a) => {
+      const t0 = performance.now();
+      outcomes.set(
+        a.crmId,
+        await matcher.matcher.onRecord(`crm:${a.crmId}`, owners.get(a.crmId)!, traitsOf(a.person)),
+      );
+      latencies.push(performance.now() - t0);
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   const busyAfter = machineBusyMs();
   const byProcess = cpuSplit(byProcessBefore, cpuByProcess(), batch.length);
