@@ -60,6 +60,15 @@ function splitLine1(line1: string | undefined): { streetNumber?: string; street?
   return m ? { streetNumber: m[1]!, street: m[2]! } : { street: line1 };
 }
 
+function normaliseEmail(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const email = value
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .toLowerCase();
+  return email === '' ? undefined : email;
+}
+
 /** Match values of a record from its traits, as stored for CRM contacts and identify calls. */
 export function matchValuesFromTraits(traits: Record<string, unknown>): MatchValues {
   const address = record(traits.address);
@@ -76,9 +85,10 @@ export function matchValuesFromTraits(traits: Record<string, unknown>): MatchVal
     city: normaliseText(address.city),
     postcode: digits(address.postalCode) ?? normaliseText(address.postalCode),
     region: normaliseText(address.region),
-    // The raw string keeps its punctuation: `a.b@x.com` and `ab@x.com` are different addresses.
-    email:
-      typeof email === 'string' && email.trim() !== '' ? email.trim().toLowerCase() : undefined,
+    // The raw string keeps its punctuation: `a.b@x.com` and `ab@x.com` are different
+    // addresses. Control characters go (no address has one): the match index packs
+    // values with one as the separator.
+    email: normaliseEmail(email),
     phone: digits(first(traits.phones) ?? traits.phone),
   };
   // Only present values are set, in field order: deleting the missing ones instead would

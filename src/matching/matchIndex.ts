@@ -15,6 +15,28 @@ export type MatchOutcome = 'merged' | 'review' | 'none';
 /** Candidates read per blocking key: the most recent ones, so one huge block cannot blow up a look-up. */
 export const MAX_BLOCK_READ = 100;
 
+/** Separates packed match values: never inside one (see `matchValuesFromTraits`). */
+const UNIT_SEPARATOR = '\x1f';
+
+/**
+ * A candidate's match values as one text, in `MATCH_FIELDS` order, '' for a missing one:
+ * what the blocking look-up returns instead of the jsonb. Per candidate row, decoding the
+ * jsonb (PostgreSQL writing it out, JSON.parse reading it) cost more than scoring it,
+ * and blocks grow with the store.
+ */
+const PACKED_VALUES = MATCH_FIELDS.map((f) => `coalesce(r.match_values->>'${f}', '')`).join(
+  ' || chr(31) || ',
+);
+
+/** Values packed by `PACKED_VALUES`; null if a value held the separator (stored long ago). */
+export function unpackValues(packed: string): MatchValues | null {
+  const parts = packed.split(UNIT_SEPARATOR);
+  if (parts.length !== MATCH_FIELDS.length) return null;
+  const values: MatchValues = {};
+  for (let i = 0; i < parts.length; i++) if (parts[i] !== '') values[MATCH_FIELDS[i]!] = parts[i];
+  return values;
+}
+
 /**
  * The blocking index and term counts, in PostgreSQL: a new record finds its candidates with
  * one indexed statement (never a scan), whatever the number of stored records.
@@ -119,11 +141,17 @@ export class MatchIndex {
     values: MatchValues,
   ): Promise<{ candidates: IndexedRecord[]; counts: Map<string, number> }> {
     const terms = TermCounts.terms(values);
-    const { rows } = await this.pool.query<
-      RecordRow & { n: string | null; field: string | null; value: string | null }
-    >({
+    const { rows } = await this.pool.query<{
+      record_id: string | null;
+      profile_id: string;
+      seq: string;
+      packed: string;
+      n: string | null;
+      field: string | null;
+      value: string | null;
+    }>({
       name: 'match-evidence',
-      text: `SELECT r.record_id, r.profile_id, r.seq, r.match_values, NULL AS field, NULL AS value, NULL::bigint AS n
+      text: `SELECT r.record_id, r.profile_id, r.seq, ${PACKED_VALUES} AS packed, NULL AS field, NULL AS value, NULL::bigint AS n
        FROM match_records r
        WHERE r.record_id <> $3 AND r.record_id IN (
          SELECT b.record_id FROM unnest($1::text[]) AS q(block_key)
@@ -138,11 +166,24 @@ export class MatchIndex {
       values: [keys, MAX_BLOCK_READ, recordId, terms.fields, terms.values],
     });
     const candidates: IndexedRecord[] = [];
+    const unpackable: string[] = [];
     const counts = new Map<string, number>();
     for (const row of rows) {
-      if (row.record_id !== null) candidates.push(toRecord(row));
-      else counts.set(termKey(row.field!, row.value!), Number(row.n));
+      if (row.record_id === null) {
+        counts.set(termKey(row.field!, row.value!), Number(row.n));
+        continue;
+      }
+      const values = unpackValues(row.packed);
+      if (values === null) unpackable.push(row.record_id);
+      else
+        candidates.push({
+          recordId: row.record_id,
+          profileId: row.profile_id,
+          seq: Number(row.seq),
+          values,
+        });
     }
+    if (unpackable.length > 0) candidates.push(...(await this.getMany(unpackable)).values());
     return { candidates, counts };
   }
 
