@@ -20,6 +20,22 @@ export function machineBusyMs(): number | null {
   return (user! + nice! + system! + irq! + softirq!) * 10;
 }
 
+/**
+ * CPU time (ms, summed over cores) the hypervisor gave other guests while this machine
+ * wanted it (steal, from /proc/stat); null where there is none. A benchmark reports it
+ * beside its figures: on a shared host it varies by the minute, and so do they.
+ */
+export function machineStolenMs(): number | null {
+  let line: string | undefined;
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  } catch {
+    return null;
+  }
+  const steal = Number(line?.trim().split(/\s+/)[8]);
+  return Number.isNaN(steal) ? null : steal * 10;
+}
+
 /** The services whose CPU a benchmark splits out, by process name (`/proc/<pid>/comm`). */
 const SERVICES: Record<string, RegExp> = {
   store: /^ferretdb|^mongod$/,
@@ -59,18 +75,4 @@ export function cpuByProcess(): Record<string, number> {
         if (pattern.test(comm)) out[name]! += ms;
   }
   return out;
-}
-
-/** Per-process CPU between two `cpuByProcess` readings, in ms per `per` operations. */
-export function cpuSplit(
-  before: Record<string, number>,
-  after: Record<string, number>,
-  per: number,
-): Record<string, number> {
-  return Object.fromEntries(
-    Object.keys(after).map((k) => [
-      k,
-      Math.round((100 * ((after[k] ?? 0) - (before[k] ?? 0))) / per) / 100,
-    ]),
-  );
 }

@@ -9,7 +9,7 @@ import type { MatchResult } from '../../src/matching/matcher';
 import { openScratchStack, type ScratchStack } from '../../src/scratchStack';
 import { intFromEnv } from '../lib/env';
 import { profiled } from '../lib/cpuProfile';
-import { cpuByProcess, cpuSplit, machineBusyMs } from '../lib/machineCpu';
+import { cpuByProcess, machineBusyMs, machineStolenMs } from '../lib/machineCpu';
 import { round, summarise } from '../lib/latency';
 import { PeopleGenerator, seededRng, type Person } from '../lib/people';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/scenario';
@@ -28,9 +28,10 @@ const WARMUP_RECORDS = 300;
  * scoring, the decision), and with a share of them (BENCH_MATCH_DUPLICATES, 0.1)
  * re-typed copies of stored people, each of which is merged on arrival. Arrivals are
  * resolved deterministically first, untimed; what is timed is matching each, with
- * BENCH_MATCH_CONCURRENCY (8) in flight. Flat cost per record means the same records/s at
- * both sizes: the ratio largest/smallest is the figure to quote. Accuracy on the
- * duplicates is printed alongside.
+ * BENCH_MATCH_CONCURRENCY (8) in flight, in BENCH_MATCH_ROUNDS (4) rounds that alternate
+ * between the sizes. Flat cost per record means the same records/s at both sizes: the
+ * ratio largest/smallest is the figure to quote. Accuracy on the duplicates is printed
+ * alongside.
  */
 export const matching: Scenario = { name: NAME, run };
 
@@ -45,6 +46,8 @@ interface MixResult {
   merged: number;
   /** Busy CPU of the whole machine (gateway, PostgreSQL, the store) per record matched. */
   machineCpuMsPerRecord: number;
+  /** Share of the machine's CPU time taken by other guests meanwhile (steal): how noisy it was. */
+  stolenShare: number;
   /** The same, split by process: where a record's cost goes. */
   cpuMsPerRecordByProcess: Record<string, number>;
   /** Commands sent to the store (MongoDB API) per record matched. */
@@ -87,9 +90,15 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     throw new Error(
       `BENCH_MATCH_DUPLICATES must be a share in (0, 1], got "${process.env.BENCH_MATCH_DUPLICATES}"`,
     );
-  const results: SizeResult[] = [];
-  for (const size of sizes)
-    results.push(await measure(ctx, size, records, duplicateShare, concurrency, seedMode));
+  const rounds = intFromEnv('BENCH_MATCH_ROUNDS', 4);
+  const results = await measure(ctx, {
+    sizes,
+    count: records,
+    rounds,
+    duplicateShare,
+    concurrency,
+    seedMode,
+  });
 
   const mixes = results.flatMap((r) => r.mixes);
   const notes = results.flatMap((r) => [
@@ -103,7 +112,7 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
           .map(([p, ms]) => `${p} ${ms}`)
           .join(
             ', ',
-          )}); ${m.duplicatesFound}/${m.duplicates} duplicates merged into the right profile, ${m.wrongMerges} wrong merges`,
+          )}; ${round(100 * m.stolenShare, 0)}% of CPU time stolen by other guests); ${m.duplicatesFound}/${m.duplicates} duplicates merged into the right profile, ${m.wrongMerges} wrong merges`,
     ),
   ]);
   const flatness: Record<string, number> = {};
@@ -148,14 +157,83 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
   };
 }
 
+/** One store of `size` people, open for the whole run: its sizes' rounds alternate. */
+interface PreparedStore {
+  size: number;
+  stack: ScratchStack;
+  matcher: MatchingService;
+  generator: PeopleGenerator;
+  stored: { recordId: string; person: Person }[];
+  rng: () => number;
+  seedSeconds: number;
+  trainSeconds: number;
+}
+
+/**
+ * Seeds every size's store first, then times each mix in rounds that alternate between
+ * the sizes (ascending, then descending, and so on): on a shared machine whose speed
+ * drifts (this one loses a fifth of its CPU time to other guests, varying by the minute),
+ * measuring one size after the other put the drift into the ratio being measured.
+ */
 async function measure(
   ctx: BenchContext,
+  run: {
+    sizes: number[];
+    count: number;
+    rounds: number;
+    duplicateShare: number;
+    concurrency: number;
+    seedMode: SeedMode;
+  },
+): Promise<SizeResult[]> {
+  const prepared: PreparedStore[] = [];
+  try {
+    for (const size of run.sizes) prepared.push(await prepare(ctx, size, run.seedMode));
+    const mixes = [
+      { label: 'new people only', tag: 'new', share: 0 },
+      {
+        label: `${Math.round(run.duplicateShare * 100)}% duplicates`,
+        tag: 'dup',
+        share: run.duplicateShare,
+      },
+    ];
+    const batches = new Map<PreparedStore, Map<string, BatchMeasurement[]>>(
+      prepared.map((p) => [p, new Map(mixes.map((m) => [m.label, []]))]),
+    );
+    for (const p of prepared)
+      await matchArrivals(ctx, p, 'warm-up', arrivals(p, 'warm', WARMUP_RECORDS, 0), run);
+    const perRound = Math.ceil(run.count / run.rounds);
+    for (const mix of mixes)
+      for (let round = 0; round < run.rounds; round++) {
+        const order = round % 2 === 0 ? prepared : [...prepared].reverse();
+        const n = Math.min(perRound, run.count - round * perRound);
+        for (const p of order) {
+          const batch = arrivals(p, `${mix.tag}${round}`, n, mix.share);
+          batches
+            .get(p)!
+            .get(mix.label)!
+            .push(await matchArrivals(ctx, p, `${mix.label}, round ${round + 1}`, batch, run));
+        }
+      }
+    return prepared.map((p) => ({
+      size: p.size,
+      seedSeconds: p.seedSeconds,
+      trainSeconds: p.trainSeconds,
+      mixes: mixes.map((m) => combine(ctx, p.size, m.label, batches.get(p)!.get(m.label)!)),
+    }));
+  } finally {
+    for (const p of prepared) {
+      await p.matcher.close();
+      await p.stack.close();
+    }
+  }
+}
+
+async function prepare(
+  ctx: BenchContext,
   size: number,
-  count: number,
-  duplicateShare: number,
-  concurrency: number,
   seedMode: SeedMode,
-): Promise<SizeResult> {
+): Promise<PreparedStore> {
   // Contacts are resolved deterministically first; matching is driven (and timed) below.
   const config: Config = {
     ...ctx.config,
@@ -191,33 +269,33 @@ async function measure(
     const trainStarted = performance.now();
     await matcher.trainer.train();
     const trainSeconds = (performance.now() - trainStarted) / 1000;
-
-    const rng = seededRng(size + 1);
-    const arrivals = (label: string, n: number, share: number) =>
-      Array.from({ length: n }, (_, i) => {
-        const crmId = `${label}-${i}`;
-        if (rng() < share) {
-          const of = stored[Math.floor(rng() * stored.length)]!;
-          return { crmId, person: generator.duplicate(of.person), duplicateOf: of.recordId };
-        }
-        return { crmId, person: generator.person(), duplicateOf: null };
-      });
-    const go = (label: string, batch: Arrival[]) =>
-      matchArrivals(ctx, stack, matcher, { size, label, batch, concurrency });
-
-    await go('warm-up', arrivals('warm', WARMUP_RECORDS, 0));
-    const mixes = [
-      await go('new people only', arrivals('new', count, 0)),
-      await go(
-        `${Math.round(duplicateShare * 100)}% duplicates`,
-        arrivals('dup', count, duplicateShare),
-      ),
-    ];
-    return { size, seedSeconds, trainSeconds, mixes };
-  } finally {
+    return {
+      size,
+      stack,
+      matcher,
+      generator,
+      stored,
+      rng: seededRng(size + 1),
+      seedSeconds,
+      trainSeconds,
+    };
+  } catch (err) {
     await matcher.close();
     await stack.close();
+    throw err;
   }
+}
+
+/** `n` new contacts for a store: new people, and re-typed copies of its own at `share`. */
+function arrivals(p: PreparedStore, label: string, n: number, share: number): Arrival[] {
+  return Array.from({ length: n }, (_, i) => {
+    const crmId = `${label}-${i}`;
+    if (p.rng() < share) {
+      const of = p.stored[Math.floor(p.rng() * p.stored.length)]!;
+      return { crmId, person: p.generator.duplicate(of.person), duplicateOf: of.recordId };
+    }
+    return { crmId, person: p.generator.person(), duplicateOf: null };
+  });
 }
 
 interface Arrival {
@@ -226,16 +304,28 @@ interface Arrival {
   duplicateOf: string | null;
 }
 
+/** What one timed batch measured, summed into a mix's figures by `combine`. */
+interface BatchMeasurement {
+  arrivals: Arrival[];
+  outcomes: Map<string, MatchResult>;
+  latencies: number[];
+  seconds: number;
+  /** Machine busy ms over the batch (null where /proc/stat is missing). */
+  busyMs: number | null;
+  /** Ms the machine's CPUs were taken by other guests (steal time) over the batch. */
+  stolenMs: number | null;
+  cpuMsByProcess: Record<string, number>;
+  storeCommands: number;
+}
+
 async function matchArrivals(
   ctx: BenchContext,
-  stack: ScratchStack,
-  matcher: MatchingService,
-  run: { size: number; label: string; batch: Arrival[]; concurrency: number },
-): Promise<MixResult> {
-  const { batch } = run;
-  ctx.progress(
-    `${NAME}: ${run.size} stored, ${run.label}: resolving ${batch.length} arrivals (untimed)`,
-  );
+  { size, stack, matcher }: PreparedStore,
+  label: string,
+  batch: Arrival[],
+  run: { concurrency: number },
+): Promise<BatchMeasurement> {
+  ctx.progress(`${NAME}: ${size} stored, ${label}: resolving ${batch.length} arrivals (untimed)`);
   const owners = new Map<string, string>();
   await pool(8, batch, async (a) => {
     const r = await stack.services.crmContacts.upsert({
@@ -246,14 +336,15 @@ async function matchArrivals(
     owners.set(a.crmId, r.recordOwner!);
   });
   await quiesce();
-  ctx.progress(`${NAME}: ${run.size} stored, ${run.label}: matching ${batch.length} arrivals`);
+  ctx.progress(`${NAME}: ${size} stored, ${label}: matching ${batch.length} arrivals`);
   const latencies: number[] = [];
   const outcomes = new Map<string, MatchResult>();
   const busyBefore = machineBusyMs();
+  const stolenBefore = machineStolenMs();
   const byProcessBefore = cpuByProcess();
   const commandsBefore = stack.storeCommands();
   const started = performance.now();
-  await profiled(`matching-${run.size}-${run.label}`, () =>
+  await profiled(`matching-${size}-${label}`, () =>
     pool(run.concurrency, batch, async (a) => {
       const t0 = performance.now();
       outcomes.set(
@@ -265,45 +356,86 @@ async function matchArrivals(
   );
   const seconds = (performance.now() - started) / 1000;
   const busyAfter = machineBusyMs();
-  const byProcess = cpuSplit(byProcessBefore, cpuByProcess(), batch.length);
-  const commands = stack.storeCommands() - commandsBefore;
-  const summary = summarise(latencies, 0, seconds * 1000);
+  const stolenAfter = machineStolenMs();
+  const byProcessAfter = cpuByProcess();
+  return {
+    arrivals: batch,
+    outcomes,
+    latencies,
+    seconds,
+    busyMs: busyBefore === null || busyAfter === null ? null : busyAfter - busyBefore,
+    stolenMs: stolenBefore === null || stolenAfter === null ? null : stolenAfter - stolenBefore,
+    cpuMsByProcess: Object.fromEntries(
+      Object.keys(byProcessAfter).map((k) => [
+        k,
+        (byProcessAfter[k] ?? 0) - (byProcessBefore[k] ?? 0),
+      ]),
+    ),
+    storeCommands: stack.storeCommands() - commandsBefore,
+  };
+}
+
+/** A mix's figures at one size, from its rounds. */
+function combine(
+  ctx: BenchContext,
+  size: number,
+  mix: string,
+  batches: BatchMeasurement[],
+): MixResult {
+  const records = batches.reduce((n, b) => n + b.arrivals.length, 0);
+  const seconds = batches.reduce((t, b) => t + b.seconds, 0);
+  const summary = summarise(
+    batches.flatMap((b) => b.latencies),
+    0,
+    seconds * 1000,
+  );
+  const sum = (f: (b: BatchMeasurement) => number | null): number =>
+    batches.some((b) => f(b) === null) ? Number.NaN : batches.reduce((t, b) => t + f(b)!, 0);
+  const byProcess: Record<string, number> = {};
+  for (const b of batches)
+    for (const [k, ms] of Object.entries(b.cpuMsByProcess)) byProcess[k] = (byProcess[k] ?? 0) + ms;
   let duplicatesFound = 0;
   let wrongMerges = 0;
-  for (const a of batch) {
-    const o = outcomes.get(a.crmId)!;
-    if (o.outcome !== 'merged') continue;
-    if (a.duplicateOf !== null && o.candidate?.recordId === a.duplicateOf) duplicatesFound++;
-    else {
-      wrongMerges++;
-      if (wrongMerges <= 3)
-        ctx.progress(
-          `${NAME}: wrong merge of crm:${a.crmId} (${a.duplicateOf ?? 'a new person'}) with ${o.candidate?.recordId}: ` +
-            o
-              .candidate!.score.fields.filter((f) => f.level !== null)
-              .map((f) => `${f.field} ${f.level} ${round(f.weight, 1)}`)
-              .join(', '),
-        );
+  for (const b of batches)
+    for (const a of b.arrivals) {
+      const o = b.outcomes.get(a.crmId)!;
+      if (o.outcome !== 'merged') continue;
+      if (a.duplicateOf !== null && o.candidate?.recordId === a.duplicateOf) duplicatesFound++;
+      else {
+        wrongMerges++;
+        if (wrongMerges <= 3)
+          ctx.progress(
+            `${NAME}: wrong merge of crm:${a.crmId} (${a.duplicateOf ?? 'a new person'}) with ${o.candidate?.recordId}: ` +
+              o
+                .candidate!.score.fields.filter((f) => f.level !== null)
+                .map((f) => `${f.field} ${f.level} ${round(f.weight, 1)}`)
+                .join(', '),
+          );
+      }
     }
-  }
-  const all = [...outcomes.values()];
+  const all = batches.flatMap((b) => [...b.outcomes.values()]);
+  const busy = sum((b) => b.busyMs);
+  const stolen = sum((b) => b.stolenMs);
   return {
-    size: run.size,
-    mix: run.label,
-    records: batch.length,
+    size,
+    mix,
+    records,
     seconds,
-    recordsPerSecond: batch.length / seconds,
+    recordsPerSecond: records / seconds,
     p50Ms: summary.p50Ms,
     p99Ms: summary.p99Ms,
     merged: all.filter((o) => o.outcome === 'merged').length,
-    machineCpuMsPerRecord:
-      busyBefore === null || busyAfter === null
-        ? Number.NaN
-        : (busyAfter - busyBefore) / batch.length,
-    cpuMsPerRecordByProcess: byProcess,
-    storeCommandsPerRecord: commands / batch.length,
-    candidatesPerRecord: all.reduce((n, o) => n + o.candidates, 0) / batch.length,
-    duplicates: batch.filter((a) => a.duplicateOf !== null).length,
+    machineCpuMsPerRecord: busy / records,
+    stolenShare: stolen / (busy + stolen),
+    cpuMsPerRecordByProcess: Object.fromEntries(
+      Object.entries(byProcess).map(([k, ms]) => [k, Math.round((100 * ms) / records) / 100]),
+    ),
+    storeCommandsPerRecord: sum((b) => b.storeCommands) / records,
+    candidatesPerRecord: all.reduce((n, o) => n + o.candidates, 0) / records,
+    duplicates: batches.reduce(
+      (n, b) => n + b.arrivals.filter((a) => a.duplicateOf !== null).length,
+      0,
+    ),
     duplicatesFound,
     wrongMerges,
   };
