@@ -244,12 +244,13 @@ export class IdentityGraph {
           : fromKnown
             ? [new Map([[id, knownView]]), await this.store.getMergePointers([id])]
             : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
-      const { view, changed } = await this.fold(
-        id,
-        views.get(id) ?? null,
-        pointers.get(id),
-        attempt === 0 ? known.pointers : undefined,
-      );
+      const { view, changed } = await this.fold(id, views.get(id) ?? null, pointers.get(id), {
+        knownPointers: attempt === 0 ? known.pointers : undefined,
+        // The first attempt reads each log up to the length this process knows and leaves
+        // the probe past it to the check after writing, which makes it anyway; a retry
+        // (that check found more) reads to the real end, however far it moved.
+        toKnownEnd: attempt === 0,
+      });
       if (changed) {
         await this.store.replaceProfile(view);
         written = true;
@@ -273,8 +274,9 @@ export class IdentityGraph {
     id: string,
     current: ProfileDoc | null,
     pointer: MergePointerDoc | undefined,
-    knownPointers: MergePointerDoc[] = [],
+    options: { knownPointers?: MergePointerDoc[] | undefined; toKnownEnd: boolean },
   ): Promise<{ view: ProfileDoc; changed: boolean }> {
+    const { knownPointers = [], toKnownEnd } = options;
     const now = this.now();
     if (pointer) {
       if (current?.mergedInto === pointer.into) return { view: current, changed: false };
@@ -292,8 +294,13 @@ export class IdentityGraph {
     let candidates: Record<string, string> = { ...pendingChildren };
 
     while (toRead.length > 0 || Object.keys(candidates).length > 0) {
+      const log = this.store.profileLog;
       const logs = await Promise.all(
-        toRead.map((m) => this.store.profileLog.readFrom(profileLogName(m), logLengths[m] ?? 0)),
+        toRead.map((m) =>
+          toKnownEnd
+            ? log.readKnown(profileLogName(m), logLengths[m] ?? 0)
+            : log.readFrom(profileLogName(m), logLengths[m] ?? 0),
+        ),
       );
       toRead.forEach((member, i) => {
         const { entries, length } = logs[i]!;
@@ -317,7 +324,7 @@ export class IdentityGraph {
         }
       });
       // Members may have left: only a fold from nothing knows who is still in the cluster.
-      if (split && !fresh) return this.fold(id, null, pointer);
+      if (split && !fresh) return this.fold(id, null, pointer, { toKnownEnd });
 
       // A merge intent counts once its pointer exists and points into this cluster. The
       // same child can have intents in several logs (a merge attempt that lost its race

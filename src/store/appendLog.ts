@@ -30,6 +30,17 @@ export interface AppendLog<T> {
     log: string,
     from: number,
   ): Promise<{ entries: { seq: number; data: T; at: Date }[]; length: number }>;
+  /**
+   * `readFrom` without confirming the end: the entries from `from` up to the length this
+   * process knows (its own appends and reads), fewer if the store holds fewer (an erased
+   * log), and nothing without I/O when it knows of none. For a caller that checks the end
+   * itself afterwards, as a view's writer does after writing (see IdentityGraph): the
+   * probe past the end would be made twice.
+   */
+  readKnown(
+    log: string,
+    from: number,
+  ): Promise<{ entries: { seq: number; data: T; at: Date }[]; length: number }>;
   /** Up to `count` entries from slot `from`, in order; fewer at the end of the log. */
   readRange(
     log: string,

@@ -118,3 +118,25 @@ test('a view read just before the caller appended is continued and written in on
   expect(view.identifiers).toContainEqual({ kind: 'EMAIL', value: 'fresh-known-2@example.com' });
   expect((await stack.store.getProfiles([id])).get(id)?.identifiers).toEqual(view.identifiers);
 });
+
+test('entries another process appended past the length this one knows are folded in', async () => {
+  const id = await contact('elsewhere');
+  const other = await stack.connectAnother(); // closed with the stack
+  // Many more than one retry's worth: the first read stops at the length this process
+  // knows, and the check after writing must send the retry to the real end.
+  for (let i = 0; i < 60; i++)
+    await other.graph.appendToLog(id, {
+      kind: 'contribution',
+      source: 'crm',
+      recordId: `crm:elsewhere-${i}`,
+      keys: [`email:elsewhere-${i}@example.com`],
+      recordHash: null,
+    });
+  const view = await stack.graph.materialise([id]);
+  for (let i = 0; i < 60; i++)
+    expect(view.identifiers).toContainEqual({
+      kind: 'EMAIL',
+      value: `elsewhere-${i}@example.com`,
+    });
+  expect(view.build.logLengths[id]).toBe(61);
+});

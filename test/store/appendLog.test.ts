@@ -19,6 +19,8 @@ type Step =
   | { op: 'append'; by: 0 | 1; count: number }
   /** From `back` entries before the end (reads near the end are the usual ones). */
   | { op: 'readFrom'; by: 0 | 1; back: number }
+  /** The same, up to the length the reader knows, its end left unconfirmed. */
+  | { op: 'readKnown'; by: 0 | 1; back: number }
   | { op: 'length'; by: 0 | 1 };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -30,6 +32,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   }),
   fc.record({
     op: fc.constant('readFrom' as const),
+    by: fc.constantFrom(0 as const, 1 as const),
+    back: fc.oneof(fc.nat({ max: 4 }), fc.nat({ max: 80 })),
+  }),
+  fc.record({
+    op: fc.constant('readKnown' as const),
     by: fc.constantFrom(0 as const, 1 as const),
     back: fc.oneof(fc.nat({ max: 4 }), fc.nat({ max: 80 })),
   }),
@@ -61,6 +68,16 @@ test('reads from any offset return exactly the stored entries, in either process
           expect(entries.map((e) => (e.data as { unmergeId: string }).unmergeId)).toEqual(
             stored.slice(from),
           );
+        } else if (s.op === 'readKnown') {
+          // A prefix of what is stored from `from`, exact as far as it goes.
+          const from = Math.max(0, stored.length - s.back);
+          const { entries, length } = await on.readKnown(log, from);
+          expect(length).toBeGreaterThanOrEqual(from);
+          expect(length).toBeLessThanOrEqual(stored.length);
+          expect(entries.map((e) => (e.data as { unmergeId: string }).unmergeId)).toEqual(
+            stored.slice(from, length),
+          );
+          expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => from + i));
         } else {
           expect(await on.length(log)).toBe(stored.length);
         }
@@ -75,6 +92,9 @@ test('a read whose remembered length is past what the store holds (an erased log
   for (let i = 0; i < 5; i++)
     await a.store.profileLog.append(log, { kind: 'split', unmergeId: `e${i}` });
   await a.cols.profileLog.deleteMany({ log, seq: { $gte: 2 } });
+  const known = await a.store.profileLog.readKnown(log, 0);
+  expect(known.entries.map((e) => e.seq)).toEqual([0, 1]);
+  expect(known.length).toBe(2);
   const { entries, length } = await a.store.profileLog.readFrom(log, 0);
   expect(entries.map((e) => e.seq)).toEqual([0, 1]);
   expect(length).toBe(2);

@@ -151,6 +151,23 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     return { entries, length: end };
   }
 
+  async readKnown(log: string, from: number) {
+    const seen = this.seen.get(log);
+    if (seen === undefined || seen - from > READ_CHUNK) return this.readFrom(log, from);
+    if (seen <= from) return { entries: [], length: from };
+    const docs = await Promise.all(
+      Array.from({ length: seen - from }, (_, i) =>
+        this.entries.findOne({ _id: slotId(log, from + i) }),
+      ),
+    );
+    const entries: { seq: number; data: T; at: Date }[] = [];
+    for (const doc of docs) {
+      if (doc === null) break; // erased meanwhile: the log ends here now
+      entries.push({ seq: doc.seq, data: doc.data, at: doc.at });
+    }
+    return { entries, length: from + entries.length };
+  }
+
   /**
    * `readFrom` when this process knows the log reaches at least `expected` (it appended
    * or read that far): the slots up to there and the next one, in one round trip,
@@ -267,9 +284,11 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async has(log: string, seq: number): Promise<boolean> {
-    return (
-      (await this.entries.findOne({ _id: slotId(log, seq) }, { projection: { _id: 1 } })) !== null
-    );
+    const found =
+      (await this.entries.findOne({ _id: slotId(log, seq) }, { projection: { _id: 1 } })) !== null;
+    // A slot that exists is a length this process now knows.
+    if (found) this.remember(log, seq + 1);
+    return found;
   }
 
   private async fetch(log: string, seqs: number[]) {
