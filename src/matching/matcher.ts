@@ -209,25 +209,37 @@ export class Matcher {
         graph.rootsOf(ids),
         this.deps.store.getProfiles(ids),
       ]);
-      const ownRoot = roots.get(record.profileId)!;
-      // The best-scoring record of each other cluster stands for the cluster (sorted: first wins).
+      let ownRoot = roots.get(record.profileId)!;
+      // Profiles the record's cluster holds so far: a rejection of any of them counts.
+      const members = await this.membersOf(ownRoot, views);
+      // The best-scoring record of each other cluster stands for the cluster (sorted: first
+      // wins). The record joins every cluster it matches above the merge threshold: two
+      // clusters it links are one person, and copies arriving at once can each have
+      // merged with a different one before this record was indexed. The first cluster
+      // decides what is reported (and, in the review band, queued).
       const seen = new Set<string>([ownRoot]);
+      let first: { s: (typeof strong)[number]; root: string; into: string } | null = null;
       for (const s of strong) {
         const root = roots.get(s.candidate.profileId)!;
         if (seen.has(root)) continue;
         seen.add(root);
-        if (await this.rejected(ownRoot, root, views)) continue;
+        if (first !== null && s.score.probability < thresholds.merge) break;
+        const theirs = await this.membersOf(root, views);
+        if (await reviews.anyRejected(members, theirs)) continue;
         if (s.score.probability >= thresholds.merge) {
-          const merged = await this.merge(
+          ownRoot = await this.merge(
             record,
             s.candidate,
             ownRoot,
             root,
             s.score,
             model,
-            views,
+            // Views read while deciding are current only for the first merge.
+            first === null ? views : new Map<string, ProfileDoc>(),
           );
-          return result('merged', s, merged, root);
+          members.push(...theirs);
+          first ??= { s, root, into: ownRoot };
+          continue;
         }
         await reviews.open({
           recordId: record.recordId,
@@ -241,6 +253,7 @@ export class Matcher {
         await index.noteDecision(record.recordId, model.version, 'review');
         return result('review', s, null, root);
       }
+      if (first !== null) return result('merged', first.s, ownRoot, first.root);
     }
     if (!decidedAsNone) await index.settle(record.recordId, model.version, 'none');
     return result('none', scored[0], null);
@@ -292,19 +305,10 @@ export class Matcher {
     return view._id;
   }
 
-  /** Whether a person said the two clusters are different people (`known`: views already read). */
-  private async rejected(
-    rootA: string,
-    rootB: string,
-    known: Map<string, ProfileDoc>,
-  ): Promise<boolean> {
-    const missing = [rootA, rootB].filter((id) => !known.has(id));
-    const views =
-      missing.length === 0
-        ? known
-        : new Map([...known, ...(await this.deps.store.getProfiles(missing))]);
-    const members = (id: string) => [id, ...(views.get(id)?.mergedFrom ?? [])];
-    return this.deps.reviews.anyRejected(members(rootA), members(rootB));
+  /** The profiles a live root's cluster holds (`known`: views already read). */
+  private async membersOf(root: string, known: Map<string, ProfileDoc>): Promise<string[]> {
+    const view = known.get(root) ?? (await this.deps.store.getProfiles([root])).get(root);
+    return [root, ...(view?.mergedFrom ?? [])];
   }
 
   private termFrequency(

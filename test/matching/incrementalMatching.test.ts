@@ -289,6 +289,40 @@ test('two duplicates arriving at once, in one bulk sync, end in one profile', as
   expect(ids).not.toContain(a.id);
 });
 
+test('a record that matches two separate profiles joins both', async () => {
+  // Two halves of one person with no field in common (and so no blocking key): they never
+  // meet, until a record holding both halves arrives and matches each above the merge
+  // threshold. Both merges are in the merge log, each with its own match.
+  const dates = await upsert({
+    crmId: 'halves-dates',
+    birthDate: '1961-07-23',
+    attributes: { nationalId: '7730119' },
+  });
+  const address = await upsert({
+    crmId: 'halves-address',
+    address: { line1: '88 quarry hill road', city: 'whitby', postalCode: '7301' },
+  });
+  expect(dates).not.toBe(address);
+  const whole = await upsert({
+    crmId: 'halves-whole',
+    firstName: 'rosalind',
+    lastName: 'achterberg',
+    birthDate: '1961-07-23',
+    address: { line1: '88 quarry hill road', city: 'whitby', postalCode: '7301' },
+    attributes: { nationalId: '7730119' },
+  });
+  const profiles = await Promise.all(
+    ['halves-dates', 'halves-address', 'halves-whole'].map((c) => profileOf(c)),
+  );
+  expect(new Set(profiles.map((p) => p.id))).toEqual(new Set([[dates, address, whole].sort()[0]]));
+  const merges = profiles[0]!.mergeLog.filter((m) => m.reason === 'PROBABILISTIC');
+  expect(merges.map((m) => m.recordId)).toEqual(['crm:halves-whole', 'crm:halves-whole']);
+  // The new record's own profile (`whole` is the live one it ended in) is the third.
+  const joined = new Set(merges.flatMap((m) => [m.survivorId, m.mergedId]));
+  expect(joined.size).toBe(3);
+  expect([...joined]).toEqual(expect.arrayContaining([dates, address]));
+});
+
 test('copies of one person sent at once by parallel writers end in one profile holding every identifier', async () => {
   const original = person(41);
   // Each copy is the same person under its own CRM id and email, and all of them arrive
