@@ -1,39 +1,41 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * CPU time the whole machine has spent busy (every process: this one, PostgreSQL,
- * FerretDB, Redis), in ms summed over cores, from /proc/stat; null where there is none.
- * Work that is split across servers is only fairly costed this way: a record matched
- * costs CPU in the gateway and in PostgreSQL alike.
+ * The machine's CPU counters from the first line of /proc/stat (cpu  user nice system idle
+ * iowait irq softirq steal …), in clock ticks (USER_HZ, 100/s); null where there is none.
  */
-export function machineBusyMs(): number | null {
+function cpuTicks(): number[] | null {
   let line: string | undefined;
   try {
     line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
   } catch {
     return null;
   }
-  // cpu  user nice system idle iowait irq softirq steal …, in clock ticks (USER_HZ, 100/s).
   const ticks = line?.trim().split(/\s+/).slice(1).map(Number);
-  if (!ticks || ticks.length < 7 || ticks.some(Number.isNaN)) return null;
+  return !ticks || ticks.length < 8 || ticks.some(Number.isNaN) ? null : ticks;
+}
+
+/**
+ * CPU time the whole machine has spent busy (every process: this one, PostgreSQL,
+ * FerretDB, Redis), in ms summed over cores; null where /proc/stat is missing.
+ * Work that is split across servers is only fairly costed this way: a record matched
+ * costs CPU in the gateway and in PostgreSQL alike.
+ */
+export function machineBusyMs(): number | null {
+  const ticks = cpuTicks();
+  if (ticks === null) return null;
   const [user, nice, system, , , irq, softirq] = ticks;
   return (user! + nice! + system! + irq! + softirq!) * 10;
 }
 
 /**
  * CPU time (ms, summed over cores) the hypervisor gave other guests while this machine
- * wanted it (steal, from /proc/stat); null where there is none. A benchmark reports it
- * beside its figures: on a shared host it varies by the minute, and so do they.
+ * wanted it (steal); null where /proc/stat is missing. A benchmark reports it beside its
+ * figures: on a shared host it varies by the minute, and so do they.
  */
 export function machineStolenMs(): number | null {
-  let line: string | undefined;
-  try {
-    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
-  } catch {
-    return null;
-  }
-  const steal = Number(line?.trim().split(/\s+/)[8]);
-  return Number.isNaN(steal) ? null : steal * 10;
+  const ticks = cpuTicks();
+  return ticks === null ? null : ticks[7]! * 10;
 }
 
 /** The services whose CPU a benchmark splits out, by process name (`/proc/<pid>/comm`). */

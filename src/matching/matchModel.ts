@@ -267,17 +267,6 @@ export class RecordScorer {
     );
   }
 
-  /** `scoreTotal` of the record and `b`. */
-  total(b: MatchValues): number {
-    const { a, weights } = this;
-    let total = this.prior;
-    for (let i = 0; i < COMPARISONS.length; i++) {
-      const level = COMPARISONS[i]!.compare(a, b);
-      if (level !== null) total += weights[i]![level]!;
-    }
-    return total;
-  }
-
   /**
    * `scoreTotal` for a candidate that can reach `cutoff`, and null for one that cannot,
    * found without comparing every field: most candidates are strangers, and proving that

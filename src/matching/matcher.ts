@@ -218,7 +218,7 @@ export class Matcher {
       // merged with a different one before this record was indexed. The first cluster
       // decides what is reported (and, in the review band, queued).
       const seen = new Set<string>([ownRoot]);
-      let first: { s: (typeof strong)[number]; root: string; into: string } | null = null;
+      let first: { s: (typeof strong)[number]; root: string } | null = null;
       for (const s of strong) {
         const root = roots.get(s.candidate.profileId)!;
         if (seen.has(root)) continue;
@@ -238,7 +238,7 @@ export class Matcher {
             first === null ? views : new Map<string, ProfileDoc>(),
           );
           members.push(...theirs);
-          first ??= { s, root, into: ownRoot };
+          first ??= { s, root };
           continue;
         }
         await reviews.open({

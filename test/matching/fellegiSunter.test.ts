@@ -154,7 +154,7 @@ test('the early-exit total drops only pairs below the cutoff, and is exact for e
         const tf = () => frequency;
         const scorer = new RecordScorer(m, a, tf);
         const exact = scoreTotal(m, a, b, tf);
-        expect(scorer.total(b)).toBe(exact);
+        expect(scorer.totalIfAtLeast(b, -Infinity)).toBe(exact);
         const early = scorer.totalIfAtLeast(b, cutoff);
         if (early === null) expect(exact).toBeLessThan(cutoff);
         else expect(early).toBe(exact);
@@ -181,7 +181,7 @@ test('one record scorer, reused across a block of candidates, scores each as if 
         const scorer = new RecordScorer(model, a, tf);
         for (const b of [...block, { ...a }, ...block]) {
           const exact = scoreTotal(model, a, b, tf);
-          expect(scorer.total(b)).toBe(exact);
+          expect(scorer.totalIfAtLeast(b, -Infinity)).toBe(exact);
           const early = scorer.totalIfAtLeast(b, cutoff);
           // Within a rounding hair below the cutoff, either answer is right.
           if (exact >= cutoff) expect(early).toBe(exact);
