@@ -8,7 +8,8 @@
 #   scripts/services.sh status   say what answers
 #
 # Environment: FERRETDB_PORT (27017), FERRETDB_HANDLER (sqlite|postgresql), REDIS_PORT
-# (6379), PGPORT (5432).
+# (6379), PGPORT (5432), FERRETDB_DEBUG_ADDR (unset; e.g. 127.0.0.1:6060 serves FerretDB's
+# pprof profiles, for finding where the store's CPU goes).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,6 +94,7 @@ ferretdb_up() {
   mkdir -p "$data/ferretdb"
   setsid nohup "$ferret_bin" -listen "127.0.0.1:$ferret_port" -handler "$ferret_handler" \
     -sqlite-dir "$data/ferretdb" -postgresql-url "postgres://postgres@127.0.0.1:$pg_port/ferretdb" \
+    ${FERRETDB_DEBUG_ADDR:+-debug-addr "$FERRETDB_DEBUG_ADDR"} \
     >"$data/ferretdb.out" 2>"$data/ferretdb.log" </dev/null &
   echo $! >"$ferret_pid"
   wait_port "$ferret_port" FerretDB 60 || { tail -20 "$data/ferretdb.log" >&2; exit 1; }

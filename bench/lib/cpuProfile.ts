@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 
@@ -20,6 +20,7 @@ export async function profiled<T>(label: string, work: () => Promise<T>): Promis
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
     const file = join(dir, `${label.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
+    mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(profile));
   }
 }

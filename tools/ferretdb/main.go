@@ -12,6 +12,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // served only with -debug-addr
 	"os"
 	"os/signal"
 	"syscall"
@@ -28,6 +30,7 @@ func main() {
 	postgresURL := flag.String("postgresql-url", "postgres://127.0.0.1:5432/ferretdb", "PostgreSQL URL for the postgresql handler")
 	indexInterval := flag.Duration("id-index-interval", 250*time.Millisecond, "how often new SQLite tables get the _id look-up index (see idindex.go)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	debugAddr := flag.String("debug-addr", "", "if set, serve Go's pprof profiles there (e.g. 127.0.0.1:6060), to see where the store spends its CPU")
 	flag.Parse()
 
 	var level slog.Level
@@ -63,6 +66,12 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		os.Exit(1)
+	}
+
+	if *debugAddr != "" {
+		go func() {
+			logger.Warn("pprof server stopped", "err", http.ListenAndServe(*debugAddr, nil))
+		}()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
