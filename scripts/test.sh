@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI checks, from a fresh clone. Installs dependencies when the
-# lockfile changed, starts the services (scripts/services.sh), then typecheck, lint,
-# the codegen freshness check and the whole jest suite against the real services.
+# lockfile changed, starts the services (scripts/services.sh), then typecheck, lint, the
+# Go tests of tools/ferretdb, the codegen freshness check and the whole jest suite
+# against the real services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ npx tsc --noEmit -p tsconfig.json
 echo '[test] lint'
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+echo '[test] tools/ferretdb (go vet, go test)'
+(cd tools/ferretdb && go vet . && go test -count=1 .)
 echo '[test] codegen freshness'
 bash scripts/codegen-check.sh
 echo '[test] jest'
