@@ -39,6 +39,12 @@ export interface MergeRequest {
    * insert fails if the merged-away side was merged meanwhile.
    */
   roots?: { a: string; b: string };
+  /**
+   * Views the caller just read: on the first attempt, the survivor's says how far its log
+   * reached (a lower bound: logs only grow), where its intent is appended without first
+   * looking up the log's end. A stale length costs a taken slot and the next one tried.
+   */
+  views?: Map<string, ProfileDoc>;
 }
 
 export type ProfileChangedListener = (view: ProfileDoc, affectedIds: string[]) => void;
@@ -53,6 +59,16 @@ export type ProfileChangedListener = (view: ProfileDoc, affectedIds: string[]) =
 export interface KnownState {
   pointers?: MergePointerDoc[];
   views?: Map<string, ProfileDoc>;
+  /** Log entries the caller just appended (a merge's intent): folded without reading them back. */
+  appended?: AppendedEntry[];
+}
+
+/** An entry as appended: the slot it took in the profile's log, and its stamp. */
+export interface AppendedEntry {
+  profileId: string;
+  seq: number;
+  entry: ProfileLogEntry;
+  at: Date;
 }
 
 /**
@@ -163,19 +179,31 @@ export class IdentityGraph {
    * Returns the surviving root and the profile this call merged away (null when the two
    * were already one cluster). The caller must rebuild both views.
    */
-  async merge(
-    req: MergeRequest,
-  ): Promise<{ root: string; mergedId: string | null; pointer: MergePointerDoc | null }> {
+  async merge(req: MergeRequest): Promise<{
+    root: string;
+    mergedId: string | null;
+    pointer: MergePointerDoc | null;
+    /** The merge intent this call appended to the survivor's log (null when nothing merged). */
+    intent: AppendedEntry | null;
+  }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const known = attempt === 0 ? req.roots : undefined;
       const roots = known ? null : await this.rootsOf([req.a, req.b]);
       const ra = known?.a ?? roots!.get(req.a)!;
       const rb = known?.b ?? roots!.get(req.b)!;
-      if (ra === rb) return { root: ra, mergedId: null, pointer: null };
+      if (ra === rb) return { root: ra, mergedId: null, pointer: null, intent: null };
       const [survivorId, mergedId] = ra < rb ? [ra, rb] : [rb, ra];
       // Intent first, pointer second: a view that sees the intent checks the pointer, so a
       // crash between the two leaves nothing half-merged.
-      await this.appendToLog(survivorId, { kind: 'merge', childId: mergedId });
+      const survivorView = known ? req.views?.get(survivorId) : undefined;
+      const entry: ProfileLogEntry = { kind: 'merge', childId: mergedId };
+      const at = this.now();
+      const seq = await this.appendToLog(
+        survivorId,
+        entry,
+        survivorView?.mergedInto === null ? survivorView.build.logLengths[survivorId] : undefined,
+        at,
+      );
       const pointer: MergePointerDoc = {
         _id: mergedId,
         into: survivorId,
@@ -187,7 +215,12 @@ export class IdentityGraph {
         at: this.now(),
       };
       if (await this.store.insertMergePointer(pointer))
-        return { root: survivorId, mergedId, pointer };
+        return {
+          root: survivorId,
+          mergedId,
+          pointer,
+          intent: { profileId: survivorId, seq, entry, at },
+        };
     }
     throw new Error(`Could not merge ${req.a} and ${req.b}: too much contention`);
   }
@@ -246,6 +279,7 @@ export class IdentityGraph {
             : await Promise.all([this.store.getProfiles([id]), this.store.getMergePointers([id])]);
       const { view, changed } = await this.fold(id, views.get(id) ?? null, pointers.get(id), {
         knownPointers: attempt === 0 ? known.pointers : undefined,
+        appended: attempt === 0 ? known.appended : undefined,
         // The first attempt reads each log up to the length this process knows and leaves
         // the probe past it to the check after writing, which makes it anyway; a retry
         // (that check found more) reads to the real end, however far it moved.
@@ -274,9 +308,13 @@ export class IdentityGraph {
     id: string,
     current: ProfileDoc | null,
     pointer: MergePointerDoc | undefined,
-    options: { knownPointers?: MergePointerDoc[] | undefined; toKnownEnd: boolean },
+    options: {
+      knownPointers?: MergePointerDoc[] | undefined;
+      appended?: AppendedEntry[] | undefined;
+      toKnownEnd: boolean;
+    },
   ): Promise<{ view: ProfileDoc; changed: boolean }> {
-    const { knownPointers = [], toKnownEnd } = options;
+    const { knownPointers = [], appended = [], toKnownEnd } = options;
     const now = this.now();
     if (pointer) {
       if (current?.mergedInto === pointer.into) return { view: current, changed: false };
@@ -296,11 +334,15 @@ export class IdentityGraph {
     while (toRead.length > 0 || Object.keys(candidates).length > 0) {
       const log = this.store.profileLog;
       const logs = await Promise.all(
-        toRead.map((m) =>
-          toKnownEnd
-            ? log.readKnown(profileLogName(m), logLengths[m] ?? 0)
-            : log.readFrom(profileLogName(m), logLengths[m] ?? 0),
-        ),
+        toRead.map(async (m) => {
+          const name = profileLogName(m);
+          const from = logLengths[m] ?? 0;
+          if (!toKnownEnd) return log.readFrom(name, from);
+          // The caller's own entries, when they are all this process knows of past `from`:
+          // what `readKnown` would read, without reading them back.
+          const own = ownEntries(appended, m, from, log.knownLength(name));
+          return own ?? log.readKnown(name, from);
+        }),
       );
       toRead.forEach((member, i) => {
         const { entries, length } = logs[i]!;
@@ -389,4 +431,25 @@ export class IdentityGraph {
     ]);
     return pointers.size === 0 && !grown.some(Boolean);
   }
+}
+
+/**
+ * `entries` of profile `m`'s log from slot `from` up to `knownEnd`, when every one of those
+ * slots is among them; otherwise null (a slot someone else wrote must be read).
+ */
+function ownEntries(
+  entries: AppendedEntry[],
+  m: string,
+  from: number,
+  knownEnd: number | undefined,
+): { entries: { seq: number; data: ProfileLogEntry; at: Date }[]; length: number } | null {
+  if (knownEnd === undefined || knownEnd <= from) return null;
+  const bySeq = new Map(entries.filter((e) => e.profileId === m).map((e) => [e.seq, e]));
+  const out: { seq: number; data: ProfileLogEntry; at: Date }[] = [];
+  for (let seq = from; seq < knownEnd; seq++) {
+    const e = bySeq.get(seq);
+    if (e === undefined) return null;
+    out.push({ seq, data: e.entry, at: e.at });
+  }
+  return { entries: out, length: knownEnd };
 }

@@ -4,10 +4,11 @@ import type {
   MergePointerDoc,
   MergeReason,
   ProfileDoc,
+  ProfileLogEntry,
   RawRecordDoc,
   SourceName,
 } from '../store/models';
-import type { IdentityGraph } from './identityGraph';
+import type { AppendedEntry, IdentityGraph } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
 import { type KindSets, kindSets, planLinks, type SkippedIdentifier } from './linkPlan';
 import { parseIdentityKey } from './profileView';
@@ -118,6 +119,7 @@ export class IdentityResolver {
       let root = target;
       const merged: string[] = [];
       const pointers: MergePointerDoc[] = [];
+      const intents: AppendedEntry[] = [];
       for (const other of plan.roots) {
         if (other === target) continue;
         const via = plan.linkedBy.get(other) ?? null;
@@ -129,10 +131,12 @@ export class IdentityResolver {
           linkedBy: via,
           recordId: record.recordId,
           explanation: explainLink(record, other, via, target, targetVia),
+          views,
         });
         root = outcome.root;
         if (outcome.mergedId !== null) merged.push(outcome.mergedId);
         if (outcome.pointer !== null) pointers.push(outcome.pointer);
+        if (outcome.intent !== null) intents.push(outcome.intent);
       }
 
       const stored = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
@@ -160,21 +164,25 @@ export class IdentityResolver {
         contributions.set(recordWrite.owner, entry);
       }
       const at = new Date();
+      const appended: AppendedEntry[] = [...intents];
       const slots = await Promise.all(
-        [...contributions].map(([profileId, c]) =>
-          this.graph.appendToLog(
+        [...contributions].map(async ([profileId, c]) => {
+          const entry: ProfileLogEntry = {
+            kind: 'contribution',
+            source: record.source,
+            recordId: record.recordId,
+            keys: c.keys,
+            recordHash: c.recordHash,
+          };
+          const seq = await this.graph.appendToLog(
             profileId,
-            {
-              kind: 'contribution',
-              source: record.source,
-              recordId: record.recordId,
-              keys: c.keys,
-              recordHash: c.recordHash,
-            },
+            entry,
             profileId === newProfileId ? 0 : undefined,
             at,
-          ),
-        ),
+          );
+          appended.push({ profileId, seq, entry, at });
+          return seq;
+        }),
       );
 
       // A brand-new profile whose log we began (slot 0, so nobody wrote to it before us)
@@ -213,9 +221,9 @@ export class IdentityResolver {
         ? (
             await this.graph.materialise(
               [root, target, ...plan.roots, ...merged, ...contributions.keys()],
-              // The views planned with and the pointers just inserted: the rebuild
-              // continues from them instead of reading them again.
-              { views, pointers },
+              // The views planned with, the pointers inserted and the entries appended just
+              // now: the rebuild continues from them instead of reading them again.
+              { views, pointers, appended },
             )
           )._id
         : root;

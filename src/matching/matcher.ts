@@ -294,11 +294,13 @@ export class Matcher {
         `merge threshold ${this.deps.thresholds.merge}): ${strongest.join(', ')}.`,
       match,
       roots: { a: ownRoot, b: otherRoot },
+      views,
     });
     const [view] = await Promise.all([
       this.deps.graph.materialise([outcome.root, ownRoot, otherRoot], {
         views,
         ...(outcome.pointer ? { pointers: [outcome.pointer] } : {}),
+        ...(outcome.intent ? { appended: [outcome.intent] } : {}),
       }),
       this.deps.index.settle(record.recordId, model.version, 'merged'),
     ]);

@@ -1,4 +1,4 @@
-import { IdentityGraph, type MergeRequest } from '../../src/identity/identityGraph';
+import { IdentityGraph, profileLogName, type MergeRequest } from '../../src/identity/identityGraph';
 import type { IdentityGraphStore } from '../../src/store/identityGraphStore';
 import type { ProfileDoc } from '../../src/store/models';
 import { openTestStack, type TestStack } from '../support/store';
@@ -139,4 +139,79 @@ test('entries another process appended past the length this one knows are folded
       value: `elsewhere-${i}@example.com`,
     });
   expect(view.build.logLengths[id]).toBe(61);
+});
+
+/** The graph over a store whose profile log counts the reads of `watched`'s log. */
+function logReadCountingGraph(watched: string): { graph: IdentityGraph; logReads: () => number } {
+  let logReads = 0;
+  const log = stack.store.profileLog;
+  const countingLog = new Proxy(log, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (String(prop).startsWith('read') && args[0] === profileLogName(watched)) logReads++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const store = new Proxy(stack.store, {
+    get(target, prop, receiver) {
+      if (prop === 'profileLog') return countingLog;
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  }) as IdentityGraphStore;
+  return { graph: new IdentityGraph(store), logReads: () => logReads };
+}
+
+test("a merge's intent is folded into the survivor without being read back", async () => {
+  const survivor = await contact('intent-s');
+  const merged = await contact('intent-m');
+  const views = await stack.store.getProfiles([survivor, merged]);
+  const { graph, logReads } = logReadCountingGraph(survivor);
+  const outcome = await graph.merge({ ...mergeRequest(survivor, merged), views });
+  expect(outcome.intent).toMatchObject({
+    profileId: survivor,
+    seq: views.get(survivor)!.build.logLengths[survivor],
+    entry: { kind: 'merge', childId: merged },
+  });
+  const view = await graph.materialise([survivor, merged], {
+    views,
+    pointers: [outcome.pointer!],
+    appended: [outcome.intent!],
+  });
+  expect(logReads()).toBe(0);
+  expect(view.mergedFrom).toEqual([merged]);
+  expect(view.identifiers).toContainEqual({ kind: 'EMAIL', value: 'intent-m@example.com' });
+  expect(view.build.logLengths[survivor]).toBe(outcome.intent!.seq + 1);
+});
+
+test('an entry another process appended right after the intent is folded in, not skipped', async () => {
+  const survivor = await contact('intent-race-s');
+  const merged = await contact('intent-race-m');
+  const views = await stack.store.getProfiles([survivor, merged]);
+  const outcome = await stack.graph.merge({ ...mergeRequest(survivor, merged), views });
+  // Between the merge and its rebuild, another process adds to the survivor's log.
+  const other = await stack.connectAnother();
+  await other.graph.appendToLog(survivor, {
+    kind: 'contribution',
+    source: 'crm',
+    recordId: 'crm:intent-race-late',
+    keys: ['email:intent-race-late@example.com'],
+    recordHash: null,
+  });
+  const view = await stack.graph.materialise([survivor, merged], {
+    views,
+    pointers: [outcome.pointer!],
+    appended: [outcome.intent!],
+  });
+  expect(view.identifiers).toContainEqual({
+    kind: 'EMAIL',
+    value: 'intent-race-late@example.com',
+  });
+  expect(view.build.logLengths[survivor]).toBe(outcome.intent!.seq + 2);
+  expect((await stack.store.getProfiles([survivor])).get(survivor)?.identifiers).toEqual(
+    view.identifiers,
+  );
 });

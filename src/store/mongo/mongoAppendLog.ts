@@ -44,7 +44,12 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   ) {}
 
   async append(log: string, data: T, knownLength?: number, at = new Date()): Promise<number> {
-    let seq = knownLength ?? this.seen.get(log) ?? (await this.hint(log));
+    // The larger of two lower bounds: a caller's may be older than what this process saw.
+    const seen = this.seen.get(log);
+    let seq =
+      knownLength === undefined && seen === undefined
+        ? await this.hint(log)
+        : Math.max(knownLength ?? 0, seen ?? 0);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++, seq++) {
       try {
         await this.entries.insertOne({
