@@ -1,6 +1,5 @@
-import damerauLevenshtein from 'talisman/metrics/damerau-levenshtein';
-import jaroWinkler from 'talisman/metrics/jaro-winkler';
 import type { MatchField, MatchValues } from './matchFields';
+import { editsUpTo, jaroWinklerFrom } from './stringBounds';
 
 /**
  * How two records are compared, field by field. Each field has comparison levels from
@@ -18,9 +17,6 @@ export interface FieldComparison {
   /** Whether an exact agreement is weighed by how common the value is. */
   termFrequency: boolean;
 }
-
-const jw = (a: string, b: string): number => jaroWinkler(a, b);
-const edits = (a: string, b: string): number => damerauLevenshtein(a, b);
 
 /** A name: exact, close spelling, swapped with the other name field, loosely similar, different. */
 function nameComparison(field: 'givenName' | 'surname', other: MatchField): FieldComparison {
@@ -44,10 +40,11 @@ function nameComparison(field: 'givenName' | 'surname', other: MatchField): Fiel
         return null;
       }
       if (x === y) return 0;
-      const s = jw(x, y);
-      if (s >= 0.92) return 1;
+      // null: surely below 0.80, the lowest band.
+      const s = jaroWinklerFrom(x, y, 0.8);
+      if (s !== null && s >= 0.92) return 1;
       if (x === b[other] || y === a[other]) return 2;
-      return s >= 0.8 ? 3 : 4;
+      return s !== null && s >= 0.8 ? 3 : 4;
     },
   };
 }
@@ -78,15 +75,13 @@ function comparison(
 /** A code or id: exact, one edit (a typo or two swapped characters), two edits, different. */
 function codeComparison(field: MatchField, maxEdits: 1 | 2, termFrequency = false) {
   const levels = ['exact', '1 edit', ...(maxEdits === 2 ? ['2 edits'] : []), 'different'];
-  return comparison(field, levels, termFrequency, (x, y) =>
-    Math.min(edits(x, y), levels.length - 1),
-  );
+  return comparison(field, levels, termFrequency, (x, y) => editsUpTo(x, y, levels.length - 1));
 }
 
 /** Free text (street, town): exact, close spelling, different. */
 const textComparison = (field: MatchField, termFrequency: boolean) =>
   comparison(field, ['exact', 'jaro-winkler ≥ 0.90', 'different'], termFrequency, (x, y) =>
-    jw(x, y) >= 0.9 ? 1 : 2,
+    (jaroWinklerFrom(x, y, 0.9) ?? 0) >= 0.9 ? 1 : 2,
   );
 
 const exactComparison = (field: MatchField, termFrequency: boolean) =>
@@ -108,7 +103,7 @@ const birthDateComparison = comparison(
   ['exact', '1 edit', 'day and month swapped', 'within a year', 'different'],
   false,
   (x, y) => {
-    if (edits(x, y) <= 1) return 1;
+    if (editsUpTo(x, y, 2) <= 1) return 1;
     const sameYear = x.length === 8 && y.length === 8 && x.slice(0, 4) === y.slice(0, 4);
     if (sameYear && x.slice(4, 6) === y.slice(6, 8) && x.slice(6, 8) === y.slice(4, 6)) return 2;
     const dx = dayNumber(x);
