@@ -4,7 +4,7 @@ import type { Config } from './config/env';
 import { CrmContactService } from './crm/crmContactService';
 import { IdentifierPolicy } from './identity/identifierPolicy';
 import { IdentityAdmin } from './identity/identityAdmin';
-import { IdentityGraph, profileLogName } from './identity/identityGraph';
+import { IdentityGraph, profileLogName, type KnownState } from './identity/identityGraph';
 import { MatchingService } from './matching/matchingService';
 import { IdentityResolver } from './identity/resolver';
 import { EventIngestionService, eventLogName } from './ingest/eventIngestionService';
@@ -138,9 +138,12 @@ export function createServices(deps: {
         owner: string,
         traits: Record<string, unknown>,
         profileId: string,
+        known: KnownState,
       ) => {
         try {
-          return (await matching.matcher.onRecord(recordId, owner, traits)).profileId ?? profileId;
+          return (
+            (await matching.matcher.onRecord(recordId, owner, traits, known)).profileId ?? profileId
+          );
         } catch (err) {
           logger.warn({ err, recordId }, 'matching failed; queued for a worker');
           await deps.jobs

@@ -1,3 +1,4 @@
+import type { KnownState } from '../../src/identity/identityGraph';
 import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
 import type { Config } from '../../src/config/env';
@@ -326,14 +327,15 @@ async function matchArrivals(
   run: { concurrency: number },
 ): Promise<BatchMeasurement> {
   ctx.progress(`${NAME}: ${size} stored, ${label}: resolving ${batch.length} arrivals (untimed)`);
-  const owners = new Map<string, string>();
+  // What each resolution wrote, handed to matching as the gateway hands it on arrival.
+  const owners = new Map<string, { owner: string; known: KnownState }>();
   await pool(8, batch, async (a) => {
     const r = await stack.services.crmContacts.upsert({
       crmId: a.crmId,
       ...a.person,
       attributes: { nationalId: a.person.nationalId },
     });
-    owners.set(a.crmId, r.recordOwner!);
+    owners.set(a.crmId, { owner: r.recordOwner!, known: r.known });
   });
   await quiesce();
   ctx.progress(`${NAME}: ${size} stored, ${label}: matching ${batch.length} arrivals`);
@@ -349,7 +351,12 @@ async function matchArrivals(
       const t0 = performance.now();
       outcomes.set(
         a.crmId,
-        await matcher.matcher.onRecord(`crm:${a.crmId}`, owners.get(a.crmId)!, traitsOf(a.person)),
+        await matcher.matcher.onRecord(
+          `crm:${a.crmId}`,
+          owners.get(a.crmId)!.owner,
+          traitsOf(a.person),
+          owners.get(a.crmId)!.known,
+        ),
       );
       latencies.push(performance.now() - t0);
     }),

@@ -1,3 +1,4 @@
+import type { KnownState } from '../identity/identityGraph';
 import { createHash } from 'node:crypto';
 import { badInput } from '../errors';
 import type { IdentifierPolicy, RawIdentifier } from '../identity/identifierPolicy';
@@ -49,6 +50,8 @@ export type AfterContactResolved = (
   recordOwner: string,
   traits: Record<string, unknown>,
   profileId: string,
+  /** What resolution wrote (see `ResolutionResult.known`). */
+  known: KnownState,
 ) => Promise<string>;
 
 export class CrmContactService {
@@ -111,6 +114,7 @@ export class CrmContactService {
       result.recordOwner,
       prepared.traits,
       result.profileId,
+      result.known,
     );
     return profileId === result.profileId ? result : { ...result, profileId, changed: true };
   }

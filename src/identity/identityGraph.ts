@@ -61,6 +61,8 @@ export interface KnownState {
   views?: Map<string, ProfileDoc>;
   /** Log entries the caller just appended (a merge's intent): folded without reading them back. */
   appended?: AppendedEntry[];
+  /** Record versions the caller just stored (immutable: keyed by content hash). */
+  records?: RawRecordDoc[];
 }
 
 /** An entry as appended: the slot it took in the profile's log, and its stamp. */
@@ -280,6 +282,7 @@ export class IdentityGraph {
       const { view, changed } = await this.fold(id, views.get(id) ?? null, pointers.get(id), {
         knownPointers: attempt === 0 ? known.pointers : undefined,
         appended: attempt === 0 ? known.appended : undefined,
+        records: attempt === 0 ? known.records : undefined,
         // The first attempt reads each log up to the length this process knows and leaves
         // the probe past it to the check after writing, which makes it anyway; a retry
         // (that check found more) reads to the real end, however far it moved.
@@ -311,10 +314,11 @@ export class IdentityGraph {
     options: {
       knownPointers?: MergePointerDoc[] | undefined;
       appended?: AppendedEntry[] | undefined;
+      records?: RawRecordDoc[] | undefined;
       toKnownEnd: boolean;
     },
   ): Promise<{ view: ProfileDoc; changed: boolean }> {
-    const { knownPointers = [], appended = [], toKnownEnd } = options;
+    const { knownPointers = [], appended = [], records: knownRecords = [], toKnownEnd } = options;
     const now = this.now();
     if (pointer) {
       if (current?.mergedInto === pointer.into) return { view: current, changed: false };
@@ -390,7 +394,12 @@ export class IdentityGraph {
       candidates = {};
     }
 
-    const records = await this.store.getRawRecords([...versions]);
+    const records = new Map(
+      knownRecords.filter((r) => versions.has(r._id)).map((r) => [r._id, r] as const),
+    );
+    const unread = [...versions].filter((v) => !records.has(v));
+    if (unread.length > 0)
+      for (const [v, r] of await this.store.getRawRecords(unread)) records.set(v, r);
     for (const id of [...versions].sort()) {
       const record = records.get(id);
       if (record) applyRecord(view, record);

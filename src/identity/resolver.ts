@@ -8,7 +8,7 @@ import type {
   RawRecordDoc,
   SourceName,
 } from '../store/models';
-import type { AppendedEntry, IdentityGraph } from './identityGraph';
+import type { AppendedEntry, IdentityGraph, KnownState } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
 import { type KindSets, kindSets, planLinks, type SkippedIdentifier } from './linkPlan';
 import { parseIdentityKey } from './profileView';
@@ -50,6 +50,12 @@ export interface ResolutionResult {
   claimed: IdentityDoc[];
   /** For a record with traits: the profile it first joined (where matching indexes it). */
   recordOwner: string | null;
+  /**
+   * What this resolution wrote: the view it ended with, the log entries it appended and
+   * the record version it stored. A caller that goes on to change the same profiles (the
+   * matcher, merging on arrival) hands these to the rebuild instead of reading them back.
+   */
+  known: KnownState;
 }
 
 /**
@@ -201,6 +207,7 @@ export class IdentityResolver {
         });
         if (created !== null) {
           return {
+            known: knownAfter([created], appended, recordWrite),
             profileId: created._id,
             created: true,
             changed: true,
@@ -217,18 +224,17 @@ export class IdentityResolver {
         contributions.size > 0 || merged.length > 0 || (ownerRoots.size > 0 && !views.has(root));
       // Every profile this record touched is rebuilt: the ones merged away become
       // tombstones, and so does `target` if a concurrent writer merged it elsewhere.
-      const profileId = changed
-        ? (
-            await this.graph.materialise(
-              [root, target, ...plan.roots, ...merged, ...contributions.keys()],
-              // The views planned with, the pointers inserted and the entries appended just
-              // now: the rebuild continues from them instead of reading them again.
-              { views, pointers, appended },
-            )
-          )._id
-        : root;
+      const view = changed
+        ? await this.graph.materialise(
+            [root, target, ...plan.roots, ...merged, ...contributions.keys()],
+            // The views planned with, the pointers inserted and the entries appended just
+            // now: the rebuild continues from them instead of reading them again.
+            { views, pointers, appended },
+          )
+        : null;
       return {
-        profileId,
+        known: knownAfter(view ? [view] : [], appended, recordWrite),
+        profileId: view?._id ?? root,
         created: plan.roots.length === 0,
         changed,
         mergedProfileIds: merged,
@@ -324,6 +330,18 @@ export class IdentityResolver {
       await raw;
     }
   }
+}
+
+function knownAfter(
+  views: ProfileDoc[],
+  appended: AppendedEntry[],
+  recordWrite: { stored: RawRecordDoc | null } | null,
+): KnownState {
+  return {
+    views: new Map(views.map((v) => [v._id, v])),
+    appended,
+    records: recordWrite?.stored ? [recordWrite.stored] : [],
+  };
 }
 
 export const recordVersionId = (recordId: string, hash: string): string => `${recordId}#${hash}`;

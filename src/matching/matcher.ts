@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { IdentityGraph } from '../identity/identityGraph';
+import type { IdentityGraph, KnownState } from '../identity/identityGraph';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { MatchEvidence, ProfileDoc } from '../store/models';
 import { blockingKeys } from './blockingKeys';
@@ -67,11 +67,16 @@ export class Matcher {
     },
   ) {}
 
-  /** Indexes a record that carries traits (a CRM contact) and matches it. */
+  /**
+   * Indexes a record that carries traits (a CRM contact) and matches it. `known`: what
+   * resolving it just wrote (its profile's view, log entries, record version), which a
+   * merge on arrival starts from instead of reading back.
+   */
   async onRecord(
     recordId: string,
     profileId: string,
     traits: Record<string, unknown>,
+    known: KnownState = {},
   ): Promise<MatchResult> {
     const values = matchValuesFromTraits(traits);
     const model = await this.deps.models.latest();
@@ -99,7 +104,7 @@ export class Matcher {
     // An unchanged re-send: its decision stands.
     if (!changed) return skipped;
     const evidence = await this.evidence(recordId, values, keys, model);
-    return this.decide({ recordId, profileId, seq, values }, evidence, model, inserted);
+    return this.decide({ recordId, profileId, seq, values }, evidence, model, inserted, known);
   }
 
   /** Matches an indexed record again (after retraining, or from a queued job). */
@@ -161,6 +166,7 @@ export class Matcher {
     { candidates, tf }: Awaited<ReturnType<Matcher['evidence']>>,
     model: MatchModel,
     decidedAsNone: boolean,
+    known: KnownState = {},
   ): Promise<MatchResult> {
     const { index, graph, reviews, thresholds } = this.deps;
     // Only candidates that could reach the review threshold are scored in full: the rest
@@ -205,10 +211,13 @@ export class Matcher {
       const ids = [record.profileId, ...strong.map((s) => s.candidate.profileId)];
       // Views read alongside the roots: a profile that is its own root (the usual case)
       // has its members listed there, which the rejection check needs.
+      // A view resolution just wrote is not read again.
+      const knownViews = known.views ?? new Map<string, ProfileDoc>();
       const [roots, views] = await Promise.all([
         graph.rootsOf(ids),
-        this.deps.store.getProfiles(ids),
+        this.deps.store.getProfiles(ids.filter((id) => !knownViews.has(id))),
       ]);
+      for (const [id, view] of knownViews) if (!views.has(id)) views.set(id, view);
       let ownRoot = roots.get(record.profileId)!;
       // Profiles the record's cluster holds so far: a rejection of any of them counts.
       const members = await this.membersOf(ownRoot, views);
@@ -234,8 +243,9 @@ export class Matcher {
             root,
             s.score,
             model,
-            // Views read while deciding are current only for the first merge.
-            first === null ? views : new Map<string, ProfileDoc>(),
+            // What was read while deciding, and what resolution wrote, is current only for
+            // the first merge.
+            first === null ? { ...known, views } : {},
           );
           members.push(...theirs);
           first ??= { s, root };
@@ -266,9 +276,10 @@ export class Matcher {
     otherRoot: string,
     score: PairScore,
     model: MatchModel,
-    /** Views read while deciding: the rebuild after the merge continues from them. */
-    views: Map<string, ProfileDoc>,
+    /** Views read while deciding, and what resolution wrote: the rebuild continues from them. */
+    known: KnownState,
   ): Promise<string> {
+    const views = known.views ?? new Map<string, ProfileDoc>();
     const match: MatchEvidence = {
       recordId: record.recordId,
       otherRecordId: candidate.recordId,
@@ -300,7 +311,8 @@ export class Matcher {
       this.deps.graph.materialise([outcome.root, ownRoot, otherRoot], {
         views,
         ...(outcome.pointer ? { pointers: [outcome.pointer] } : {}),
-        ...(outcome.intent ? { appended: [outcome.intent] } : {}),
+        appended: [...(outcome.intent ? [outcome.intent] : []), ...(known.appended ?? [])],
+        ...(known.records ? { records: known.records } : {}),
       }),
       this.deps.index.settle(record.recordId, model.version, 'merged'),
     ]);

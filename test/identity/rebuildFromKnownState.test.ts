@@ -1,4 +1,5 @@
 import { IdentityGraph, profileLogName, type MergeRequest } from '../../src/identity/identityGraph';
+import { emptyView } from '../../src/identity/profileView';
 import type { IdentityGraphStore } from '../../src/store/identityGraphStore';
 import type { ProfileDoc } from '../../src/store/models';
 import { openTestStack, type TestStack } from '../support/store';
@@ -141,9 +142,14 @@ test('entries another process appended past the length this one knows are folded
   expect(view.build.logLengths[id]).toBe(61);
 });
 
-/** The graph over a store whose profile log counts the reads of `watched`'s log. */
-function logReadCountingGraph(watched: string): { graph: IdentityGraph; logReads: () => number } {
+/** The graph over a store that counts the reads of `watched`'s log, and of record versions. */
+function logReadCountingGraph(watched: string): {
+  graph: IdentityGraph;
+  logReads: () => number;
+  recordReads: () => number;
+} {
   let logReads = 0;
+  let recordReads = 0;
   const log = stack.store.profileLog;
   const countingLog = new Proxy(log, {
     get(target, prop, receiver) {
@@ -158,11 +164,20 @@ function logReadCountingGraph(watched: string): { graph: IdentityGraph; logReads
   const store = new Proxy(stack.store, {
     get(target, prop, receiver) {
       if (prop === 'profileLog') return countingLog;
+      if (prop === 'getRawRecords')
+        return (ids: string[]) => {
+          recordReads += ids.length;
+          return target.getRawRecords(ids);
+        };
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
     },
   }) as IdentityGraphStore;
-  return { graph: new IdentityGraph(store), logReads: () => logReads };
+  return {
+    graph: new IdentityGraph(store),
+    logReads: () => logReads,
+    recordReads: () => recordReads,
+  };
 }
 
 test("a merge's intent is folded into the survivor without being read back", async () => {
@@ -214,4 +229,38 @@ test('an entry another process appended right after the intent is folded in, not
   expect((await stack.store.getProfiles([survivor])).get(survivor)?.identifiers).toEqual(
     view.identifiers,
   );
+});
+
+test('a merge right after resolution folds what resolution wrote without reading it back', async () => {
+  const older = await contact('handoff-old');
+  const arrival = await stack.crm.upsert({
+    crmId: 'handoff-new',
+    emails: ['handoff-new@example.com'],
+    firstName: 'Ada',
+  });
+  expect(arrival.known.records).toHaveLength(1);
+  const { graph, logReads, recordReads } = logReadCountingGraph(arrival.profileId);
+  const views = new Map([
+    ...(await stack.store.getProfiles([older])),
+    ...(arrival.known.views ?? new Map<string, ProfileDoc>()),
+  ]);
+  const outcome = await graph.merge({ ...mergeRequest(older, arrival.profileId), views });
+  expect(outcome.root).toBe(older);
+  const view = await graph.materialise([older, arrival.profileId], {
+    views,
+    pointers: [outcome.pointer!],
+    appended: [outcome.intent!, ...(arrival.known.appended ?? [])],
+    records: arrival.known.records ?? [],
+  });
+  expect(logReads()).toBe(0);
+  expect(recordReads()).toBe(0);
+  expect(view.identifiers).toContainEqual({ kind: 'EMAIL', value: 'handoff-new@example.com' });
+  expect(JSON.stringify(view.traits)).toContain('Ada');
+  // What was written is what a fold of the store's logs from nothing makes of the cluster.
+  await stack.store.replaceProfile(emptyView(older, new Date()));
+  const fromStore = await stack.connectAnother();
+  const rebuilt = await fromStore.graph.materialise([older]);
+  expect(rebuilt.mergedFrom).toEqual([arrival.profileId]);
+  expect(rebuilt.identifiers).toEqual(view.identifiers);
+  expect(rebuilt.traits).toEqual(view.traits);
 });
