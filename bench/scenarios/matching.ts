@@ -403,11 +403,23 @@ function combine(
     for (const [k, ms] of Object.entries(b.cpuMsByProcess)) byProcess[k] = (byProcess[k] ?? 0) + ms;
   let duplicatesFound = 0;
   let wrongMerges = 0;
+  // Two copies of one stored person can arrive (in different rounds): the second may match
+  // the first copy rather than the original, which is just as right.
+  const originalOf = new Map<string, string>();
+  for (const b of batches)
+    for (const a of b.arrivals)
+      if (a.duplicateOf !== null) originalOf.set(`crm:${a.crmId}`, a.duplicateOf);
   for (const b of batches)
     for (const a of b.arrivals) {
       const o = b.outcomes.get(a.crmId)!;
       if (o.outcome !== 'merged') continue;
-      if (a.duplicateOf !== null && o.candidate?.recordId === a.duplicateOf) duplicatesFound++;
+      const matched = o.candidate?.recordId;
+      if (
+        a.duplicateOf !== null &&
+        matched !== undefined &&
+        (matched === a.duplicateOf || originalOf.get(matched) === a.duplicateOf)
+      )
+        duplicatesFound++;
       else {
         wrongMerges++;
         if (wrongMerges <= 3)
