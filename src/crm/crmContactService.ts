@@ -1,6 +1,6 @@
-import type { KnownState } from '../identity/identityGraph';
 import { createHash } from 'node:crypto';
 import { badInput } from '../errors';
+import type { KnownState } from '../identity/identityGraph';
 import type { IdentifierPolicy, RawIdentifier } from '../identity/identifierPolicy';
 import type { IdentityResolver, ResolutionResult } from '../identity/resolver';
 import { assertJsonObject, canonicalJson } from '../validation/json';

@@ -209,9 +209,9 @@ export class Matcher {
 
     if (strong.length > 0) {
       const ids = [record.profileId, ...strong.map((s) => s.candidate.profileId)];
-      // Views read alongside the roots: a profile that is its own root (the usual case)
-      // has its members listed there, which the rejection check needs.
-      // A view resolution just wrote is not read again.
+      // Views read alongside the roots (except those resolution just wrote): a profile
+      // that is its own root (the usual case) has its members listed there, which the
+      // rejection check needs.
       const knownViews = known.views ?? new Map<string, ProfileDoc>();
       const [roots, views] = await Promise.all([
         graph.rootsOf(ids),

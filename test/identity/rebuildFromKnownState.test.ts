@@ -264,3 +264,23 @@ test('a merge right after resolution folds what resolution wrote without reading
   expect(rebuilt.identifiers).toEqual(view.identifiers);
   expect(rebuilt.traits).toEqual(view.traits);
 });
+
+test('an entry this process appended after the intent, but did not hand over, is read in the first fold', async () => {
+  const survivor = await contact('intent-own-s');
+  const merged = await contact('intent-own-m');
+  const views = await stack.store.getProfiles([survivor, merged]);
+  const outcome = await stack.graph.merge({ ...mergeRequest(survivor, merged), views });
+  // This process knows the log now reaches past the intent: the handed-over entry is not
+  // all there is, so the fold must read the rest instead of trusting the intent alone.
+  await contribute(survivor, 'intent-own-late');
+  const { graph, liveWrites } = watchingGraph(survivor);
+  const view = await graph.materialise([survivor, merged], {
+    views,
+    pointers: [outcome.pointer!],
+    appended: [outcome.intent!],
+  });
+  expect(view.identifiers).toContainEqual({ kind: 'EMAIL', value: 'intent-own-late@example.com' });
+  // One write: the first fold was complete (a fold that stopped at the intent would have
+  // been caught by the check after writing, and written again).
+  expect(liveWrites).toHaveLength(1);
+});
