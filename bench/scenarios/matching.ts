@@ -5,6 +5,7 @@ import type { Config } from '../../src/config/env';
 import { createLogger } from '../../src/observability/logger';
 import { blockingKeys } from '../../src/matching/blockingKeys';
 import { matchValuesFromTraits } from '../../src/matching/matchFields';
+import { packValues } from '../../src/matching/matchIndex';
 import { MatchingService } from '../../src/matching/matchingService';
 import type { MatchResult } from '../../src/matching/matcher';
 import { openScratchStack, type ScratchStack } from '../../src/scratchStack';
@@ -531,11 +532,15 @@ async function seed(
         rows.map((r) => JSON.stringify(r.keys)),
       ],
     );
-    const keyRows = rows.flatMap((r) => r.keys.map((k) => [k, r.seq, r.recordId] as const));
+    const keyRows = rows.flatMap((r) => {
+      const packed = packValues(r.values);
+      return r.keys.map((k) => [k, r.seq, r.recordId, r.profileId, packed] as const);
+    });
     await pg.query(
-      `INSERT INTO match_block_keys (block_key, seq, record_id)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [keyRows.map((k) => k[0]), keyRows.map((k) => k[1]), keyRows.map((k) => k[2])],
+      `INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+       ON CONFLICT DO NOTHING`,
+      [0, 1, 2, 3, 4].map((column) => keyRows.map((k) => k[column])),
     );
   }
   await pg.query(`SELECT setval(pg_get_serial_sequence('match_records', 'seq'), $1)`, [size]);

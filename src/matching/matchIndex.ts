@@ -19,16 +19,24 @@ export const MAX_BLOCK_READ = 100;
 const UNIT_SEPARATOR = '\x1f';
 
 /**
- * A candidate's match values as one text, in `MATCH_FIELDS` order, '' for a missing one:
- * what the blocking look-up returns instead of the jsonb. Per candidate row, decoding the
- * jsonb (PostgreSQL writing it out, JSON.parse reading it) cost more than scoring it,
- * and blocks grow with the store.
+ * A record's match values as one text, in `MATCH_FIELDS` order, '' for a missing one:
+ * what each of its blocking-key rows carries, so that the blocking look-up returns it
+ * instead of the jsonb. Per candidate, decoding the jsonb (PostgreSQL writing it out,
+ * JSON.parse reading it) cost more than scoring it, and blocks grow with the store. Null
+ * when a value holds the separator (only records stored before emails were cleaned of
+ * control characters): such a candidate is read whole.
  */
-const PACKED_VALUES = MATCH_FIELDS.map((f) => `coalesce(r.match_values->>'${f}', '')`).join(
-  ' || chr(31) || ',
-);
+export function packValues(values: MatchValues): string | null {
+  let packed = '';
+  for (let i = 0; i < MATCH_FIELDS.length; i++) {
+    const value = values[MATCH_FIELDS[i]!] ?? '';
+    if (value.includes(UNIT_SEPARATOR)) return null;
+    packed += i === 0 ? value : UNIT_SEPARATOR + value;
+  }
+  return packed;
+}
 
-/** Values packed by `PACKED_VALUES`; null if a value held the separator (stored long ago). */
+/** Values packed by `packValues`; null if the text is not in its format. */
 export function unpackValues(packed: string): MatchValues | null {
   const parts = packed.split(UNIT_SEPARATOR);
   if (parts.length !== MATCH_FIELDS.length) return null;
@@ -72,11 +80,11 @@ export class MatchIndex {
          WHERE NOT EXISTS (SELECT 1 FROM match_records WHERE record_id = $1)
          ON CONFLICT (record_id) DO NOTHING RETURNING seq
        ), block AS (
-         INSERT INTO match_block_keys (block_key, seq, record_id)
-         SELECT k, rec.seq, $1 FROM rec, unnest($4::text[]) AS k ON CONFLICT DO NOTHING
+         INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
+         SELECT k, rec.seq, $1, $2, $6 FROM rec, unnest($4::text[]) AS k ON CONFLICT DO NOTHING
        )
        SELECT seq FROM rec`,
-      values: [recordId, profileId, values, keys, version],
+      values: [recordId, profileId, values, keys, version, packValues(values)],
     });
     // Stored as decided "no match" by `version`: the caller settles it otherwise.
     if (rows[0]) {
@@ -97,8 +105,9 @@ export class MatchIndex {
         match_values: MatchValues;
         block_keys: string[];
         seq: string;
+        profile_id: string;
       }>(
-        'SELECT match_values, block_keys, seq FROM match_records WHERE record_id = $1 FOR UPDATE',
+        'SELECT match_values, block_keys, seq, profile_id FROM match_records WHERE record_id = $1 FOR UPDATE',
         [recordId],
       );
       const old = rows[0];
@@ -116,9 +125,9 @@ export class MatchIndex {
         [recordId, values, keys],
       );
       await db.query(
-        `INSERT INTO match_block_keys (block_key, seq, record_id)
-         SELECT k, $2, $3 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING`,
-        [keys, seq, recordId],
+        `INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
+         SELECT k, $2, $3, $4, $5 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING`,
+        [keys, seq, recordId, old.profile_id, packValues(values)],
       );
       return { changed: true, seq, old: old.match_values };
     });
@@ -145,20 +154,22 @@ export class MatchIndex {
       record_id: string | null;
       profile_id: string;
       seq: string;
-      packed: string;
+      packed: string | null;
       n: string | null;
       field: string | null;
       value: string | null;
     }>({
       name: 'match-evidence',
-      text: `SELECT r.record_id, r.profile_id, r.seq, ${PACKED_VALUES} AS packed, NULL AS field, NULL AS value, NULL::bigint AS n
-       FROM match_records r
-       WHERE r.record_id <> $3 AND r.record_id IN (
-         SELECT b.record_id FROM unnest($1::text[]) AS q(block_key)
-         CROSS JOIN LATERAL (
-           SELECT record_id FROM match_block_keys k WHERE k.block_key = q.block_key
-           ORDER BY seq DESC LIMIT $2
-         ) b)
+      // Each candidate comes from its key rows alone; one sharing several keys with the
+      // record is returned once.
+      text: `SELECT DISTINCT ON (b.record_id) b.record_id, b.profile_id, b.seq, b.packed_values AS packed,
+         NULL AS field, NULL AS value, NULL::bigint AS n
+       FROM unnest($1::text[]) AS q(block_key)
+       CROSS JOIN LATERAL (
+         SELECT record_id, profile_id, seq, packed_values FROM match_block_keys k
+         WHERE k.block_key = q.block_key ORDER BY seq DESC LIMIT $2
+       ) b
+       WHERE b.record_id <> $3
        UNION ALL
        SELECT NULL, NULL, NULL, NULL, c.field, c.value, c.n
        FROM unnest($4::text[], $5::text[]) AS t(field, value)
@@ -173,7 +184,7 @@ export class MatchIndex {
         counts.set(termKey(row.field!, row.value!), Number(row.n));
         continue;
       }
-      const values = unpackValues(row.packed);
+      const values = row.packed === null ? null : unpackValues(row.packed);
       if (values === null) unpackable.push(row.record_id);
       else
         candidates.push({

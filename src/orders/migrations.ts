@@ -126,13 +126,55 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX audit_log_by_action ON audit_log (action, id);
     `,
   },
+  {
+    version: 5,
+    name: 'candidates beside their blocking keys',
+    // The blocking look-up reads each candidate's profile and packed values from its key
+    // row, instead of joining every candidate to match_records (one more index descent and
+    // heap fetch per candidate, and candidates grow with the store). The rows are written
+    // with the record and replaced with it, so they are never staler than it. NULL packed
+    // values: read the record (see MatchIndex.evidence). The field order is the packing
+    // format of that release, frozen here; a change of MATCH_FIELDS needs a migration that
+    // packs again.
+    sql: `
+      ALTER TABLE match_block_keys ADD COLUMN profile_id text, ADD COLUMN packed_values text;
+      UPDATE match_block_keys k SET profile_id = r.profile_id, packed_values = CASE
+          -- A value holding the separator cannot be packed: such a record is read whole.
+          WHEN EXISTS (SELECT 1 FROM jsonb_each_text(r.match_values) v WHERE strpos(v.value, chr(31)) > 0)
+            THEN NULL
+          ELSE concat_ws(chr(31), ${[
+            'givenName',
+            'surname',
+            'birthDate',
+            'nationalId',
+            'streetNumber',
+            'street',
+            'locality',
+            'city',
+            'postcode',
+            'region',
+            'email',
+            'phone',
+          ]
+            .map((f) => `coalesce(r.match_values->>'${f}', '')`)
+            .join(', ')})
+        END
+        FROM match_records r WHERE r.record_id = k.record_id;
+      ALTER TABLE match_block_keys ALTER COLUMN profile_id SET NOT NULL;
+    `,
+  },
 ];
 
 /**
- * Brings the schema up to date. Safe to run from several processes at once: an advisory
- * lock serialises them, and each applied version is recorded.
+ * Brings the schema up to date (or up to `through`: how a test builds an older schema to
+ * migrate data from). Safe to run from several processes at once: an advisory lock
+ * serialises them, and each applied version is recorded.
  */
-export async function migrate(pool: Pool, schema: string): Promise<number[]> {
+export async function migrate(
+  pool: Pool,
+  schema: string,
+  options: { through?: number } = {},
+): Promise<number[]> {
   const client = await pool.connect();
   const lockKey = `mosaic-migrations:${schema}`;
   try {
@@ -151,6 +193,7 @@ export async function migrate(pool: Pool, schema: string): Promise<number[]> {
     const ran: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
+      if (options.through !== undefined && m.version > options.through) break;
       await client.query('BEGIN');
       try {
         await client.query(m.sql);

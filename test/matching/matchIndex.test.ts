@@ -6,7 +6,7 @@ import {
   matchValuesFromTraits,
   type MatchValues,
 } from '../../src/matching/matchFields';
-import { MatchIndex, unpackValues } from '../../src/matching/matchIndex';
+import { MatchIndex, packValues, unpackValues } from '../../src/matching/matchIndex';
 import { TermCounts } from '../../src/matching/termCounts';
 import { createLogger } from '../../src/observability/logger';
 import { migrate } from '../../src/orders/migrations';
@@ -15,8 +15,10 @@ import { testConfig, uniqueDatabaseName } from '../support/env';
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 
 /**
- * The blocking look-up returns candidates' values packed in one text instead of their
- * jsonb: every candidate must come back exactly as stored, whatever its values hold.
+ * The blocking look-up returns candidates' values packed in one text, from their key rows,
+ * instead of their jsonb: every candidate must come back exactly as stored, whatever its
+ * values hold, after a change of its values, and from a store indexed before the key rows
+ * carried them.
  */
 
 const schema = pgSchemaFor(uniqueDatabaseName('matchindex'));
@@ -47,11 +49,17 @@ const values: fc.Arbitrary<MatchValues> = fc.record(
 test('unpacking gives back exactly the values packed, missing ones included', () => {
   fc.assert(
     fc.property(values, (v) => {
-      const packed = MATCH_FIELDS.map((f) => v[f] ?? '').join('\u001f');
-      expect(unpackValues(packed)).toEqual(v);
+      const packed = packValues(v);
+      expect(packed).not.toBeNull();
+      expect(unpackValues(packed!)).toEqual(v);
     }),
     { seed: 20261202, numRuns: 500 },
   );
+});
+
+test('values holding the separator are not packed', () => {
+  expect(packValues({ surname: 'smith', email: 'a\u001fb@example.com' })).toBeNull();
+  expect(unpackValues('too\u001ffew')).toBeNull();
 });
 
 test('every candidate sharing a key comes back with its values as stored', async () => {
@@ -76,4 +84,81 @@ test('a value holding the packing separator, stored before emails were cleaned o
   expect(candidates.map((c) => c.values)).toEqual([odd]);
   // New records never carry it: the email loses its control characters.
   expect(matchValuesFromTraits({ email: 'Ann\u001fX@Example.com' }).email).toBe('annx@example.com');
+});
+
+test('a record whose values change is found by its new keys only, with its new values', async () => {
+  const before: MatchValues = { givenName: 'maria', surname: 'lopez', postcode: '2000' };
+  const after: MatchValues = { givenName: 'maria', surname: 'lopez-garcia', postcode: '3000' };
+  await index.index('r-moved', 'p-moved', before, ['moved-old', 'moved-both'], 0);
+  await index.index('r-moved', 'p-moved', after, ['moved-new', 'moved-both'], 0);
+  const probe: MatchValues = { givenName: 'probe' };
+  expect((await index.evidence(['moved-old'], 'nobody', probe)).candidates).toEqual([]);
+  for (const key of ['moved-new', 'moved-both']) {
+    const { candidates } = await index.evidence([key], 'nobody', probe);
+    expect(candidates.map((c) => [c.recordId, c.profileId, c.values])).toEqual([
+      ['r-moved', 'p-moved', after],
+    ]);
+  }
+});
+
+test('a candidate sharing several keys with the record is returned once', async () => {
+  await index.index(
+    'r-many',
+    'p-many',
+    { givenName: 'ann', surname: 'lee' },
+    ['m1', 'm2', 'm3'],
+    0,
+  );
+  const { candidates } = await index.evidence(['m1', 'm2', 'm3'], 'nobody', {});
+  expect(candidates.map((c) => c.recordId)).toEqual(['r-many']);
+});
+
+test('a store indexed before key rows carried values is read the same after migrating', async () => {
+  const oldSchema = pgSchemaFor(uniqueDatabaseName('matchindex_v4'));
+  const old = createPostgresPool({
+    url: testConfig().postgres.url,
+    schema: oldSchema,
+    statementTimeoutMs: 30_000,
+  });
+  try {
+    await migrate(old, oldSchema, { through: 4 });
+    const stored = [
+      ...fc.sample(values, { seed: 20261204, numRuns: 40 }),
+      { givenName: 'ann', email: 'ann\u001fx@example.com' },
+    ];
+    // As version 4 indexed them: values in the record only.
+    for (const [i, v] of stored.entries()) {
+      await old.query(
+        `INSERT INTO match_records (record_id, profile_id, match_values, block_keys)
+         VALUES ($1, $2, $3, ARRAY['shared'])`,
+        [`r-${i}`, `p-${i}`, v],
+      );
+      await old.query(
+        `INSERT INTO match_block_keys (block_key, seq, record_id)
+         SELECT 'shared', seq, record_id FROM match_records WHERE record_id = $1`,
+        [`r-${i}`],
+      );
+    }
+    expect(await migrate(old, oldSchema)).toEqual([5]);
+    const migrated = new MatchIndex(old, new TermCounts(old, createLogger('silent')));
+    try {
+      const { candidates } = await migrated.evidence(['shared'], 'nobody', { givenName: 'x' });
+      expect(candidates).toHaveLength(stored.length);
+      for (const c of candidates) {
+        const i = Number(c.recordId.slice(2));
+        expect(c.profileId).toBe(`p-${i}`);
+        expect(c.values).toEqual(stored[i]);
+      }
+      const { rows } = await old.query<{ packed_values: string | null }>(
+        `SELECT packed_values FROM match_block_keys WHERE record_id = $1`,
+        [`r-${stored.length - 1}`],
+      );
+      expect(rows).toEqual([{ packed_values: null }]);
+    } finally {
+      await migrated.terms.close();
+    }
+  } finally {
+    await old.end();
+    await dropPgSchema(oldSchema);
+  }
 });
