@@ -336,7 +336,7 @@ test('EM recovers the m probabilities and the prior that generated the candidate
   }
 });
 
-test('without enough known matches, EM keeps m and the prior and learns only u', () => {
+test('without enough known matches, EM keeps m, learns u, and takes the prior from the known matches', () => {
   const previous = defaultModel();
   const random = rng(SEED + 1);
   // Candidates that are all different people who happen to share common names.
@@ -357,11 +357,33 @@ test('without enough known matches, EM keeps m and the prior and learns only u',
     1,
   );
   expect(model.trainedOn.iterations).toBe(0);
-  expect(model.prior).toBe(previous.prior);
+  // 19 known matches in 5,000 pairs, with 100 pseudo-pairs at the previous 0.01.
+  expect(model.prior).toBeCloseTo((MIN_KNOWN_MATCHES - 1 + 1) / 5_100, 12);
   for (const c of COMPARISONS)
     model.levels[c.field].forEach((p, l) => expect(p.m).toBe(previous.levels[c.field][l]!.m));
   // u did move to what the random pairs show: everyone agrees on the given name.
   expect(model.levels.givenName[0]!.u).toBeGreaterThan(0.99);
+});
+
+test('with few candidate pairs and no known match, the prior moves only part of the way down', () => {
+  const previous = defaultModel();
+  const candidates: ComparisonVector[] = Array.from({ length: 50 }, () =>
+    COMPARISONS.map((c) => c.levels.length - 1),
+  );
+  const data = { candidates, random: candidates, records: 60, presence: {} };
+  const few = estimateModel(previous, { ...data, deterministicPairs: 0 }, 1);
+  expect(few.prior).toBeCloseTo(1 / 150, 12);
+  // The more pairs show no match, the lower it goes, down to the floor.
+  const many = estimateModel(
+    previous,
+    {
+      ...data,
+      candidates: Array.from({ length: 100_000 }, () => candidates[0]!),
+      deterministicPairs: 0,
+    },
+    1,
+  );
+  expect(many.prior).toBe(1e-4);
 });
 
 test('a known match needs two independent exact agreements', () => {
