@@ -10,4 +10,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # The services script logs to stderr; keep stdout for the table and the JSON lines.
 bash scripts/services.sh up
-exec npx tsx bench/run.ts "$@"
+# --expose-gc: a scenario can collect garbage between timed parts (see bench/scenarios/matching.ts).
+exec npx tsx --expose-gc bench/run.ts "$@"

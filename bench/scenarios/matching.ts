@@ -26,14 +26,17 @@ const WARMUP_RECORDS = 300;
  * by default, BENCH_MATCH_SIZES). The store is seeded with N synthetic people (CRM
  * contacts through the real path, their match index written in bulk; BENCH_MATCH_SEED=index
  * for the index alone, see `seed`) and a model trained on them; then M new contacts arrive
- * (BENCH_MATCH_RECORDS), twice: all new people (matching alone: blocking look-up,
+ * (BENCH_MATCH_RECORDS, 4,000), twice: all new people (matching alone: blocking look-up,
  * scoring, the decision), and with a share of them (BENCH_MATCH_DUPLICATES, 0.1)
  * re-typed copies of stored people, each of which is merged on arrival. Arrivals are
  * resolved deterministically first, untimed; what is timed is matching each, with
- * BENCH_MATCH_CONCURRENCY (8) in flight, in BENCH_MATCH_ROUNDS (4) rounds that alternate
+ * BENCH_MATCH_CONCURRENCY (8) in flight, in BENCH_MATCH_ROUNDS (8) rounds that alternate
  * between the sizes. Flat cost per record means the same records/s at both sizes: the
- * ratio largest/smallest is the figure to quote. Accuracy on the duplicates is printed
- * alongside.
+ * ratio largest/smallest is the figure to quote, with the spread of the per-round ratios
+ * (each round times both sizes back to back) saying how far this machine's drift lets it
+ * be trusted. Arrivals stay in their store, so the smallest one grows by them (10,000 →
+ * 18,300 by the end at the defaults): more records would compare a larger store than
+ * named. Accuracy on the duplicates is printed alongside.
  */
 export const matching: Scenario = { name: NAME, run };
 
@@ -59,6 +62,8 @@ interface MixResult {
   duplicates: number;
   duplicatesFound: number;
   wrongMerges: number;
+  /** Per round, in order: records/s and machine CPU ms per record (the paired ratios' inputs). */
+  rounds: { recordsPerSecond: number; machineCpuMsPerRecord: number }[];
 }
 
 /** Where the seeded people go: the profile store and the match index, or the index alone. */
@@ -79,7 +84,7 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     throw new Error(
       `BENCH_MATCH_SIZES must be whole numbers ≥ 100, got "${process.env.BENCH_MATCH_SIZES}"`,
     );
-  const records = intFromEnv('BENCH_MATCH_RECORDS', 2000);
+  const records = intFromEnv('BENCH_MATCH_RECORDS', 4000);
   // Matching is CPU-bound on both sides (scoring here, the index in PostgreSQL): past a few
   // records in flight, more only queue.
   const concurrency = intFromEnv('BENCH_MATCH_CONCURRENCY', 8);
@@ -92,7 +97,7 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     throw new Error(
       `BENCH_MATCH_DUPLICATES must be a share in (0, 1], got "${process.env.BENCH_MATCH_DUPLICATES}"`,
     );
-  const rounds = intFromEnv('BENCH_MATCH_ROUNDS', 4);
+  const rounds = intFromEnv('BENCH_MATCH_ROUNDS', 8);
   const results = await measure(ctx, {
     sizes,
     count: records,
@@ -119,13 +124,22 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
   ]);
   const flatness: Record<string, number> = {};
   const cpuFlatness: Record<string, number> = {};
+  const pairedFlatness: Record<string, Spread> = {};
   for (const mix of new Set(mixes.map((m) => m.mix))) {
     const of = mixes.filter((m) => m.mix === mix);
     const [first, last] = [of[0]!, of.at(-1)!];
     flatness[mix] = round(last.recordsPerSecond / first.recordsPerSecond, 3);
     cpuFlatness[mix] = round(first.machineCpuMsPerRecord / last.machineCpuMsPerRecord, 3);
+    // Each round timed both sizes back to back: its ratio holds the machine's speed of
+    // that minute on both sides, so the spread of these says how far the overall ratio
+    // can be trusted.
+    const paired = spread(
+      first.rounds.map((r, i) => last.rounds[i]!.recordsPerSecond / r.recordsPerSecond),
+    );
+    pairedFlatness[mix] = paired;
     notes.push(
       `${NAME}: ${mix}: throughput at ${last.size} vs ${first.size} stored: ratio ${round(flatness[mix], 2)} (1.0 = flat); ` +
+        `per round, timed back to back: median ${round(paired.median, 2)}, range ${round(paired.min, 2)}–${round(paired.max, 2)} over ${first.rounds.length} rounds; ` +
         `machine CPU per record at ${first.size} over that at ${last.size}: ${round(cpuFlatness[mix], 2)}; ` +
         `≥ ${TARGET_RPS} records/s at ${last.size}: ${last.recordsPerSecond >= TARGET_RPS ? 'met' : 'NOT met'}`,
     );
@@ -151,6 +165,7 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
       seed: seedMode,
       sizes: results,
       flatness,
+      pairedFlatness,
       cpuFlatness,
       targetRecordsPerSecond: TARGET_RPS,
     },
@@ -339,6 +354,10 @@ async function matchArrivals(
     owners.set(a.crmId, { owner: r.recordOwner!, known: r.known });
   });
   await quiesce();
+  // A full collection now rather than in the timed part: its cost follows the whole
+  // heap, mostly this benchmark's own people (both stores' worth), and one landing in a
+  // round of a fraction of a second moved that round's figure by a third.
+  collectGarbage();
   ctx.progress(`${NAME}: ${size} stored, ${label}: matching ${batch.length} arrivals`);
   const latencies: number[] = [];
   const outcomes = new Map<string, MatchResult>();
@@ -458,6 +477,28 @@ function combine(
     ),
     duplicatesFound,
     wrongMerges,
+    rounds: batches.map((b) => ({
+      recordsPerSecond: b.arrivals.length / b.seconds,
+      machineCpuMsPerRecord: b.busyMs === null ? Number.NaN : b.busyMs / b.arrivals.length,
+    })),
+  };
+}
+
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length / 2;
+  const median =
+    sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return {
+    median: round(median, 3),
+    min: round(sorted[0]!, 3),
+    max: round(sorted.at(-1)!, 3),
   };
 }
 
@@ -567,6 +608,11 @@ async function quiesce(): Promise<void> {
     const busy = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
     if (busy('store') + busy('postgresql') < 50) return; // under 10% of one core
   }
+}
+
+/** A full garbage collection, where the process runs with --expose-gc (`npm run bench` does). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 async function pool<T>(
