@@ -105,11 +105,12 @@ export class IdentityResolver {
         plan.roots.length > 0
           ? [...plan.roots].sort()[0]!
           : (newProfileId ??= this.graph.newProfileId());
+      const claimFor = claimingProfile(keys[0]!, owned, ownerRoot, target);
       const claims: IdentityDoc[] = plan.claims.map((id) => ({
         _id: identityKey(id),
         kind: id.kind,
         value: id.value,
-        profileId: target,
+        profileId: claimFor,
         source: record.source,
         recordId: record.recordId,
         createdAt: new Date(),
@@ -119,7 +120,7 @@ export class IdentityResolver {
       claimedDocs.push(...won);
       const claimed = won.map((c) => c._id);
       if (claimed.length > 0)
-        claimedFor.set(target, [...(claimedFor.get(target) ?? []), ...claimed]);
+        claimedFor.set(claimFor, [...(claimedFor.get(claimFor) ?? []), ...claimed]);
       if (conflicts.length > 0) continue; // someone else owns them now: plan again
 
       let root = target;
@@ -342,6 +343,24 @@ function knownAfter(
     appended,
     records: recordWrite?.stored ? [recordWrite.stored] : [],
   };
+}
+
+/**
+ * The profile a record's new identifiers are claimed for: the one holding its first
+ * (highest-priority) identifier, when that one is already in the cluster the record
+ * joins, and the cluster's root otherwise. A contact re-sent while wrongly merged then
+ * adds what it gained to its own profile, which an unmerge takes back out with
+ * everything else of it; claimed for the root, a new email would stay behind and link
+ * the two again on the contact's next re-send.
+ */
+function claimingProfile(
+  firstKey: string,
+  owned: Map<string, IdentityDoc>,
+  ownerRoot: Map<string, string>,
+  target: string,
+): string {
+  const first = owned.get(firstKey);
+  return first !== undefined && ownerRoot.get(firstKey) === target ? first.profileId : target;
 }
 
 export const recordVersionId = (recordId: string, hash: string): string => `${recordId}#${hash}`;

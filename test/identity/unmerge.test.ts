@@ -234,3 +234,48 @@ test('unmerge refuses what it cannot do, with the field and the reason', async (
   expect(everything?.extensions.code).toBe('BAD_USER_INPUT');
   expect(everything?.message).toMatch(/nothing would remain/);
 });
+
+test('an identifier a contact gained while wrongly merged leaves with it, and its re-send does not merge the two again', async () => {
+  await seedPerson('carol', false);
+  await seedPerson('dave', false);
+  const carolBefore = await byEmail('carol@example.com');
+  const daveBefore = await byEmail('dave@example.com');
+  const survivor = [carolBefore.id, daveBefore.id].sort()[0]!;
+  await gql(
+    `mutation($a: ID!, $b: ID!) { mergeProfiles(profileId: $a, otherProfileId: $b, note: "same surname") { id } }`,
+    { a: carolBefore.id, b: daveBefore.id },
+  );
+
+  // While merged, Dave's CRM sends his contact again with a second email.
+  const daveContact = {
+    crmId: 'crm-dave',
+    firstName: 'dave',
+    lastName: 'Doe',
+    emails: ['dave@example.com', 'dave.work@example.com'],
+  };
+  const upsert = () =>
+    gql<{ upsertCrmContact: { id: string } }>(
+      `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
+      { i: daveContact },
+    );
+  expect((await upsert()).upsertCrmContact.id).toBe(survivor);
+  expect(ids(await byEmail('dave.work@example.com'))).toContain('EMAIL:dave.work@example.com');
+
+  await gql(
+    `mutation($p: ID!, $r: [String!]!) { unmergeProfile(profileId: $p, recordIds: $r) { unmergeId } }`,
+    { p: survivor, r: ['crm:crm-dave'] },
+  );
+  const dave = await byEmail('dave.work@example.com');
+  expect(dave.id).toBe(daveBefore.id);
+  expect(ids(dave)).toEqual([...ids(daveBefore), 'EMAIL:dave.work@example.com'].sort());
+  expect(ids(await byEmail('carol@example.com'))).toEqual(ids(carolBefore));
+
+  // The same contact again, and once more with a phone: Dave stays apart from Carol.
+  expect((await upsert()).upsertCrmContact.id).toBe(daveBefore.id);
+  daveContact.emails.push('dave.home@example.com');
+  expect((await upsert()).upsertCrmContact.id).toBe(daveBefore.id);
+  const carol = await byEmail('carol@example.com');
+  expect(carol.id).toBe(carolBefore.id);
+  expect(ids(carol)).toEqual(ids(carolBefore));
+  expect(ids(await byEmail('dave.home@example.com'))).toContain('EMAIL:dave.work@example.com');
+});
