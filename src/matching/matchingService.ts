@@ -221,6 +221,15 @@ export class MatchingService {
       await this.reviews.reopen(id, status);
       throw err;
     }
+    // The same pair asked the other way round (both records queued it at once) is
+    // answered too, and its record decided alike.
+    const reverse = await this.reviews.supersedeReverse(item);
+    if (reverse !== null)
+      await this.index.noteDecision(
+        reverse,
+        item.modelVersion,
+        status === 'accepted' ? 'merged' : 'none',
+      );
     return { ...item, status, resolvedAt: new Date() };
   }
 }

@@ -25,12 +25,27 @@ export interface ReviewItem {
 export class ReviewQueue {
   constructor(private readonly pool: Pool) {}
 
-  /** Opens (or replaces) the record's open review. */
-  async open(item: Omit<ReviewItem, 'id' | 'status' | 'createdAt' | 'resolvedAt'>): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO match_reviews (record_id, profile_id, candidate_record_id, candidate_profile_id,
+  /**
+   * Opens (or replaces) the record's open review, unless its candidate's open review
+   * already asks the same question the other way round (two records arriving together
+   * can each find the other): then that one stands for both, and the record's own open
+   * review, about a candidate it no longer ranks first, is closed as superseded. Returns
+   * whether a review was opened.
+   */
+  async open(
+    item: Omit<ReviewItem, 'id' | 'status' | 'createdAt' | 'resolvedAt'>,
+  ): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `WITH reverse AS (
+         SELECT 1 FROM match_reviews
+         WHERE status = 'open' AND record_id = $3 AND candidate_record_id = $1
+       ), closed AS (
+         UPDATE match_reviews SET status = 'superseded', resolved_at = now()
+         WHERE status = 'open' AND record_id = $1 AND EXISTS (SELECT 1 FROM reverse)
+       )
+       INSERT INTO match_reviews (record_id, profile_id, candidate_record_id, candidate_profile_id,
          probability, score, model_version, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'open')
+       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, 'open' WHERE NOT EXISTS (SELECT 1 FROM reverse)
        ON CONFLICT (record_id) WHERE status = 'open' DO UPDATE SET
          profile_id = EXCLUDED.profile_id, candidate_record_id = EXCLUDED.candidate_record_id,
          candidate_profile_id = EXCLUDED.candidate_profile_id, probability = EXCLUDED.probability,
@@ -45,6 +60,24 @@ export class ReviewQueue {
         item.modelVersion,
       ],
     );
+    return rowCount === 1;
+  }
+
+  /**
+   * Closes, as superseded, the open review of the same pair the other way round: what a
+   * person decided about `item` answers it. (`open` keeps the two from being open at
+   * once, except when both records' matchers opened theirs at the same instant.) Returns
+   * the record whose review was closed, if one was.
+   */
+  async supersedeReverse(
+    item: Pick<ReviewItem, 'recordId' | 'candidateRecordId'>,
+  ): Promise<string | null> {
+    const { rows } = await this.pool.query<{ record_id: string }>(
+      `UPDATE match_reviews SET status = 'superseded', resolved_at = now()
+       WHERE status = 'open' AND record_id = $1 AND candidate_record_id = $2 RETURNING record_id`,
+      [item.candidateRecordId, item.recordId],
+    );
+    return rows[0]?.record_id ?? null;
   }
 
   async get(id: string): Promise<ReviewItem | null> {
