@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import type { Pool } from 'pg';
 import { blockingKeys } from '../../src/matching/blockingKeys';
 import {
   MATCH_FIELDS,
@@ -10,9 +9,7 @@ import { MatchIndex, packValues, unpackValues } from '../../src/matching/matchIn
 import { TermCounts } from '../../src/matching/termCounts';
 import { createLogger } from '../../src/observability/logger';
 import { migrate } from '../../src/orders/migrations';
-import { createPostgresPool } from '../../src/orders/postgres';
-import { testConfig, uniqueDatabaseName } from '../support/env';
-import { dropPgSchema, pgSchemaFor } from '../support/postgres';
+import { migratedSchema } from '../support/postgres';
 
 /**
  * The blocking look-up returns candidates' values packed in one text, from their key rows,
@@ -21,20 +18,17 @@ import { dropPgSchema, pgSchemaFor } from '../support/postgres';
  * carried them.
  */
 
-const schema = pgSchemaFor(uniqueDatabaseName('matchindex'));
-let pool: Pool;
+let db: Awaited<ReturnType<typeof migratedSchema>>;
 let index: MatchIndex;
 
 beforeAll(async () => {
-  pool = createPostgresPool({ url: testConfig().postgres.url, schema, statementTimeoutMs: 30_000 });
-  await migrate(pool, schema);
-  index = new MatchIndex(pool, new TermCounts(pool, createLogger('silent')));
+  db = await migratedSchema('matchindex');
+  index = new MatchIndex(db.pool, new TermCounts(db.pool, createLogger('silent')));
 });
 
 afterAll(async () => {
   await index?.terms.close();
-  await pool?.end();
-  await dropPgSchema(schema);
+  await db?.drop();
 });
 
 /** Any value a field can hold after normalisation, unicode and spaces included. */
@@ -114,14 +108,9 @@ test('a candidate sharing several keys with the record is returned once', async 
 });
 
 test('a store indexed before key rows carried values is read the same after migrating', async () => {
-  const oldSchema = pgSchemaFor(uniqueDatabaseName('matchindex_v4'));
-  const old = createPostgresPool({
-    url: testConfig().postgres.url,
-    schema: oldSchema,
-    statementTimeoutMs: 30_000,
-  });
+  const v4 = await migratedSchema('matchindex_v4', { through: 4 });
+  const old = v4.pool;
   try {
-    await migrate(old, oldSchema, { through: 4 });
     const stored = [
       ...fc.sample(values, { seed: 20261204, numRuns: 40 }),
       { givenName: 'ann', email: 'ann\u001fx@example.com' },
@@ -139,7 +128,7 @@ test('a store indexed before key rows carried values is read the same after migr
         [`r-${i}`],
       );
     }
-    expect(await migrate(old, oldSchema)).toEqual([5]);
+    expect(await migrate(old, v4.schema)).toEqual([5]);
     const migrated = new MatchIndex(old, new TermCounts(old, createLogger('silent')));
     try {
       const { candidates } = await migrated.evidence(['shared'], 'nobody', { givenName: 'x' });
@@ -158,7 +147,6 @@ test('a store indexed before key rows carried values is read the same after migr
       await migrated.terms.close();
     }
   } finally {
-    await old.end();
-    await dropPgSchema(oldSchema);
+    await v4.drop();
   }
 });

@@ -1,30 +1,24 @@
 import type { Pool } from 'pg';
 import type { PairScore } from '../../src/matching/matchModel';
 import { ReviewQueue, type ReviewItem } from '../../src/matching/reviewQueue';
-import { migrate } from '../../src/orders/migrations';
-import { createPostgresPool } from '../../src/orders/postgres';
-import { testConfig, uniqueDatabaseName } from '../support/env';
-import { dropPgSchema, pgSchemaFor } from '../support/postgres';
+import { migratedSchema } from '../support/postgres';
 
 /**
  * Two records arriving together can each find the other in the review band: the queue
  * must put that question to a person once, and a decision on it must close it both ways.
  */
 
-const schema = pgSchemaFor(uniqueDatabaseName('reviewqueue'));
+let db: Awaited<ReturnType<typeof migratedSchema>>;
 let pool: Pool;
 let reviews: ReviewQueue;
 
 beforeAll(async () => {
-  pool = createPostgresPool({ url: testConfig().postgres.url, schema, statementTimeoutMs: 30_000 });
-  await migrate(pool, schema);
+  db = await migratedSchema('reviewqueue');
+  pool = db.pool;
   reviews = new ReviewQueue(pool);
 });
 
-afterAll(async () => {
-  await pool?.end();
-  await dropPgSchema(schema);
-});
+afterAll(() => db?.drop());
 
 const score: PairScore = { priorWeight: -6.6, fields: [], total: 3, probability: 0.9 };
 

@@ -1,5 +1,7 @@
 import { Pool } from 'pg';
-import { testConfig } from './env';
+import { migrate } from '../../src/orders/migrations';
+import { createPostgresPool } from '../../src/orders/postgres';
+import { testConfig, uniqueDatabaseName } from './env';
 
 /** A PostgreSQL schema name for one test file's orders; `dropPgSchema` removes it. */
 export function pgSchemaFor(database: string): string {
@@ -20,4 +22,30 @@ export function dropPgSchema(schema: string): Promise<void> {
   return withPg(async (pool) => {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   });
+}
+
+/**
+ * A schema of its own for one test file (named after `label`), migrated to the latest
+ * version or `through` an older one, with a pool on it; `drop` ends the pool and removes
+ * the schema.
+ */
+export async function migratedSchema(
+  label: string,
+  options: { through?: number } = {},
+): Promise<{ schema: string; pool: Pool; drop(): Promise<void> }> {
+  const schema = pgSchemaFor(uniqueDatabaseName(label));
+  const pool = createPostgresPool({
+    url: testConfig().postgres.url,
+    schema,
+    statementTimeoutMs: 30_000,
+  });
+  await migrate(pool, schema, options);
+  return {
+    schema,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await dropPgSchema(schema);
+    },
+  };
 }
