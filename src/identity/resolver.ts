@@ -105,7 +105,7 @@ export class IdentityResolver {
         plan.roots.length > 0
           ? [...plan.roots].sort()[0]!
           : (newProfileId ??= this.graph.newProfileId());
-      const claimFor = claimingProfile(keys[0]!, owned, ownerRoot, target);
+      const claimFor = claimingProfile(keys[0]!, owned, target);
       const claims: IdentityDoc[] = plan.claims.map((id) => ({
         _id: identityKey(id),
         kind: id.kind,
@@ -146,7 +146,9 @@ export class IdentityResolver {
         if (outcome.intent !== null) intents.push(outcome.intent);
       }
 
-      const stored = record.traitRecord ? await this.upsertTraitRecord(record, root) : null;
+      const stored = record.traitRecord
+        ? await this.upsertTraitRecord(record, claimFor === target ? root : claimFor)
+        : null;
       let recordWrite = stored;
       if (recordWrite?.unchangedSince !== undefined) {
         // Unchanged: nothing to log, unless a writer died between storing this record and
@@ -346,21 +348,21 @@ function knownAfter(
 }
 
 /**
- * The profile a record's new identifiers are claimed for: the one holding its first
- * (highest-priority) identifier, when that one is already in the cluster the record
- * joins, and the cluster's root otherwise. A contact re-sent while wrongly merged then
- * adds what it gained to its own profile, which an unmerge takes back out with
- * everything else of it; claimed for the root, a new email would stay behind and link
- * the two again on the contact's next re-send.
+ * The profile a record's new identifiers (and, for a new record, the record itself) are
+ * given to: the one holding its first, highest-priority identifier (a contact's `CRM_ID`,
+ * an identify call's `USER_ID`) when that is claimed already, and the cluster's root
+ * otherwise. (Claimed, the first identifier always joins the cluster: no limit can stop
+ * the first link.) A contact re-sent with a new email while wrongly merged, or linking
+ * itself to someone else's cluster by a mistaken email, then adds what it gained to its
+ * own profile, which an unmerge takes back out with everything else of it; given to the
+ * root, a new email stayed behind and linked the two again on the contact's next re-send.
  */
 function claimingProfile(
   firstKey: string,
   owned: Map<string, IdentityDoc>,
-  ownerRoot: Map<string, string>,
   target: string,
 ): string {
-  const first = owned.get(firstKey);
-  return first !== undefined && ownerRoot.get(firstKey) === target ? first.profileId : target;
+  return owned.get(firstKey)?.profileId ?? target;
 }
 
 export const recordVersionId = (recordId: string, hash: string): string => `${recordId}#${hash}`;

@@ -180,7 +180,8 @@ export class MatchingService {
       throw new MosaicError(ErrorCode.CONFLICT, `id: review ${id} is already ${item.status}`, 'id');
     // Claimed first, so two people resolving the same review cannot both act on it.
     const status = decision === 'ACCEPT' ? 'accepted' : 'rejected';
-    if (!(await this.reviews.resolve(id, status)))
+    const resolved = await this.reviews.resolve(id, status);
+    if (resolved === null)
       throw new MosaicError(ErrorCode.CONFLICT, `id: review ${id} was resolved concurrently`, 'id');
     try {
       if (decision === 'ACCEPT') {
@@ -217,19 +218,17 @@ export class MatchingService {
         );
         await this.index.noteDecision(item.recordId, item.modelVersion, 'none');
       }
+      // The same pair queued the other way round was answered too: its record is decided alike.
+      if (resolved.reverse !== null)
+        await this.index.noteDecision(
+          resolved.reverse.recordId,
+          item.modelVersion,
+          decision === 'ACCEPT' ? 'merged' : 'none',
+        );
     } catch (err) {
-      await this.reviews.reopen(id, status);
+      await this.reviews.reopen(id, status, resolved.reverse?.id);
       throw err;
     }
-    // The same pair asked the other way round (both records queued it at once) is
-    // answered too, and its record decided alike.
-    const reverse = await this.reviews.supersedeReverse(item);
-    if (reverse !== null)
-      await this.index.noteDecision(
-        reverse,
-        item.modelVersion,
-        status === 'accepted' ? 'merged' : 'none',
-      );
     return { ...item, status, resolvedAt: new Date() };
   }
 }

@@ -20,32 +20,20 @@ export interface ReviewItem {
 
 /**
  * The review queue and the pairs people rejected, in PostgreSQL: at most one open review
- * per record (its best candidate), paged in creation order.
+ * per record (its best candidate), paged in creation order. Two records arriving together
+ * can each find the other, and each keeps its own review (either can be replaced or
+ * closed by its record's next match without losing the other's question); the queue lists
+ * the pair once, and a decision closes both.
  */
 export class ReviewQueue {
   constructor(private readonly pool: Pool) {}
 
-  /**
-   * Opens (or replaces) the record's open review, unless its candidate's open review
-   * already asks the same question the other way round (two records arriving together
-   * can each find the other): then that one stands for both, and the record's own open
-   * review, about a candidate it no longer ranks first, is closed as superseded. Returns
-   * whether a review was opened.
-   */
-  async open(
-    item: Omit<ReviewItem, 'id' | 'status' | 'createdAt' | 'resolvedAt'>,
-  ): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `WITH reverse AS (
-         SELECT 1 FROM match_reviews
-         WHERE status = 'open' AND record_id = $3 AND candidate_record_id = $1
-       ), closed AS (
-         UPDATE match_reviews SET status = 'superseded', resolved_at = now()
-         WHERE status = 'open' AND record_id = $1 AND EXISTS (SELECT 1 FROM reverse)
-       )
-       INSERT INTO match_reviews (record_id, profile_id, candidate_record_id, candidate_profile_id,
+  /** Opens (or replaces) the record's open review. */
+  async open(item: Omit<ReviewItem, 'id' | 'status' | 'createdAt' | 'resolvedAt'>): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO match_reviews (record_id, profile_id, candidate_record_id, candidate_profile_id,
          probability, score, model_version, status)
-       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, 'open' WHERE NOT EXISTS (SELECT 1 FROM reverse)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'open')
        ON CONFLICT (record_id) WHERE status = 'open' DO UPDATE SET
          profile_id = EXCLUDED.profile_id, candidate_record_id = EXCLUDED.candidate_record_id,
          candidate_profile_id = EXCLUDED.candidate_profile_id, probability = EXCLUDED.probability,
@@ -60,24 +48,6 @@ export class ReviewQueue {
         item.modelVersion,
       ],
     );
-    return rowCount === 1;
-  }
-
-  /**
-   * Closes, as superseded, the open review of the same pair the other way round: what a
-   * person decided about `item` answers it. (`open` keeps the two from being open at
-   * once, except when both records' matchers opened theirs at the same instant.) Returns
-   * the record whose review was closed, if one was.
-   */
-  async supersedeReverse(
-    item: Pick<ReviewItem, 'recordId' | 'candidateRecordId'>,
-  ): Promise<string | null> {
-    const { rows } = await this.pool.query<{ record_id: string }>(
-      `UPDATE match_reviews SET status = 'superseded', resolved_at = now()
-       WHERE status = 'open' AND record_id = $1 AND candidate_record_id = $2 RETURNING record_id`,
-      [item.candidateRecordId, item.recordId],
-    );
-    return rows[0]?.record_id ?? null;
   }
 
   async get(id: string): Promise<ReviewItem | null> {
@@ -88,33 +58,69 @@ export class ReviewQueue {
     return rows[0] ? toItem(rows[0]) : null;
   }
 
-  /** Open reviews in creation order after `afterId`; one more than `limit` tells a next page. */
+  /**
+   * Open reviews in creation order after `afterId`, each pair once (a review whose reverse
+   * is open and older is left out); one more than `limit` tells a next page.
+   */
   async listOpen(afterId: string | null, limit: number): Promise<ReviewItem[]> {
     const { rows } = await this.pool.query<ReviewRow>(
-      `SELECT * FROM match_reviews WHERE status = 'open' AND id > $1 ORDER BY id LIMIT $2`,
+      `SELECT * FROM match_reviews m WHERE status = 'open' AND id > $1
+         AND NOT EXISTS (
+           SELECT 1 FROM match_reviews r WHERE r.status = 'open' AND r.id < m.id
+             AND r.record_id = m.candidate_record_id AND r.candidate_record_id = m.record_id)
+       ORDER BY id LIMIT $2`,
       [afterId ?? '0', limit],
     );
     return rows.map(toItem);
   }
 
-  /** Marks an open review resolved; false when it was not open any more (resolved or superseded). */
-  async resolve(id: string, status: 'accepted' | 'rejected'): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE match_reviews SET status = $2, resolved_at = now() WHERE id = $1 AND status = 'open'`,
+  /**
+   * Marks an open review resolved, and its reverse (the same pair, queued by the other
+   * record) superseded, in one statement: the decision answers both, and two people cannot
+   * decide the pair both ways. Null when the review was not open any more (resolved or
+   * superseded); otherwise the reverse that was closed, if there was one.
+   */
+  async resolve(
+    id: string,
+    status: 'accepted' | 'rejected',
+  ): Promise<{ reverse: { id: string; recordId: string } | null } | null> {
+    const { rows } = await this.pool.query<{
+      resolved: boolean;
+      reverse_id: string | null;
+      reverse_record: string | null;
+    }>(
+      `WITH decided AS (
+         UPDATE match_reviews SET status = $2, resolved_at = now() WHERE id = $1 AND status = 'open'
+         RETURNING record_id, candidate_record_id
+       ), reverse AS (
+         UPDATE match_reviews m SET status = 'superseded', resolved_at = now() FROM decided d
+         WHERE m.status = 'open' AND m.record_id = d.candidate_record_id
+           AND m.candidate_record_id = d.record_id
+         RETURNING m.id, m.record_id
+       )
+       SELECT EXISTS (SELECT 1 FROM decided) AS resolved,
+         (SELECT id FROM reverse) AS reverse_id, (SELECT record_id FROM reverse) AS reverse_record`,
       [id, status],
     );
-    return rowCount === 1;
+    const row = rows[0]!;
+    if (!row.resolved) return null;
+    return {
+      reverse:
+        row.reverse_id === null ? null : { id: row.reverse_id, recordId: row.reverse_record! },
+    };
   }
 
   /**
-   * Undoes `resolve` when acting on the decision failed. Left resolved if the record has
-   * been given a new open review meanwhile (at most one is open per record).
+   * Undoes `resolve` when acting on the decision failed, its reverse included. Each is left
+   * closed if its record has been given a new open review meanwhile (at most one is open
+   * per record).
    */
-  async reopen(id: string, status: 'accepted' | 'rejected'): Promise<void> {
+  async reopen(id: string, status: 'accepted' | 'rejected', reverseId?: string): Promise<void> {
     await this.pool
       .query(
-        `UPDATE match_reviews SET status = 'open', resolved_at = NULL WHERE id = $1 AND status = $2`,
-        [id, status],
+        `UPDATE match_reviews SET status = 'open', resolved_at = NULL
+         WHERE (id = $1 AND status = $2) OR (id = $3 AND status = 'superseded')`,
+        [id, status, reverseId ?? null],
       )
       .catch(() => undefined);
   }

@@ -279,3 +279,54 @@ test('an identifier a contact gained while wrongly merged leaves with it, and it
   expect(ids(carol)).toEqual(ids(carolBefore));
   expect(ids(await byEmail('dave.home@example.com'))).toContain('EMAIL:dave.work@example.com');
 });
+
+test("an identifier gained by a re-send that linked the contact to someone else's older profile leaves with the contact", async () => {
+  // Erin is known from the website only (no CRM contact, so nothing stops a link by email);
+  // Frank, later, from the CRM.
+  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+    e: [
+      {
+        type: 'IDENTIFY',
+        messageId: 'identify-erin',
+        userId: 'user-erin',
+        traits: { email: 'erin@example.com' },
+      },
+    ],
+  });
+  const erinBefore = await byEmail('erin@example.com');
+  const frankContact = {
+    crmId: 'crm-frank',
+    firstName: 'frank',
+    lastName: 'Doe',
+    emails: ['frank@example.com'],
+  };
+  const upsert = () =>
+    gql<{ upsertCrmContact: { id: string } }>(
+      `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
+      { i: frankContact },
+    );
+  const frankId = (await upsert()).upsertCrmContact.id;
+  expect(erinBefore.id < frankId).toBe(true); // Erin's survives a merge
+
+  // Frank's CRM re-sends his contact with Erin's email entered by mistake, and a new one:
+  // the two are linked by the shared email, into Erin's profile.
+  frankContact.emails = ['frank@example.com', 'erin@example.com', 'frank.new@example.com'];
+  expect((await upsert()).upsertCrmContact.id).toBe(erinBefore.id);
+  expect((await byEmail('frank.new@example.com')).mergeLog).toEqual([
+    expect.objectContaining({ reason: 'SHARED_IDENTIFIER', mergedId: frankId }),
+  ]);
+
+  await gql(
+    `mutation($p: ID!, $r: [String!]!) { unmergeProfile(profileId: $p, recordIds: $r) { unmergeId } }`,
+    { p: erinBefore.id, r: ['crm:crm-frank'] },
+  );
+  // The new email leaves with Frank; Erin is as she was (the mistaken email was hers
+  // before, and stays so).
+  expect((await byEmail('frank.new@example.com')).id).toBe(frankId);
+  expect(ids(await byEmail('erin@example.com'))).toEqual(ids(erinBefore));
+
+  // The CRM corrects the contact: Frank stays apart from Erin.
+  frankContact.emails = ['frank@example.com', 'frank.new@example.com'];
+  expect((await upsert()).upsertCrmContact.id).toBe(frankId);
+  expect(ids(await byEmail('erin@example.com'))).toEqual(ids(erinBefore));
+});

@@ -5,7 +5,8 @@ import { migratedSchema } from '../support/postgres';
 
 /**
  * Two records arriving together can each find the other in the review band: the queue
- * must put that question to a person once, and a decision on it must close it both ways.
+ * must put that question to a person once, keep asking it while either record still
+ * does, and close it both ways when a person decides.
  */
 
 let db: Awaited<ReturnType<typeof migratedSchema>>;
@@ -32,7 +33,7 @@ const review = (record: string, candidate: string) => ({
   modelVersion: 1,
 });
 
-const open = async (): Promise<[string, string][]> =>
+const listed = async (): Promise<[string, string][]> =>
   (await reviews.listOpen(null, 100)).map((r: ReviewItem) => [r.recordId, r.candidateRecordId]);
 
 const statusOf = async (record: string): Promise<string[]> =>
@@ -43,43 +44,55 @@ const statusOf = async (record: string): Promise<string[]> =>
     )
   ).rows.map((r) => r.status);
 
-test('a pair already queued the other way round is not queued again', async () => {
-  expect(await reviews.open(review('a1', 'b1'))).toBe(true);
-  expect(await reviews.open(review('b1', 'a1'))).toBe(false);
-  expect(await open()).toEqual([['crm:a1', 'crm:b1']]);
-  expect(await statusOf('b1')).toEqual([]);
+test('a pair queued by both its records is listed once, by the first to queue it', async () => {
+  await reviews.open(review('a1', 'b1'));
+  await reviews.open(review('b1', 'a1'));
+  expect(await listed()).toEqual([['crm:a1', 'crm:b1']]);
+  // Each record keeps its own review: the question is still asked if one goes.
+  expect(await statusOf('a1')).toEqual(['open']);
+  expect(await statusOf('b1')).toEqual(['open']);
 });
 
-test("the record's own older review is closed when the reverse stands for it", async () => {
-  expect(await reviews.open(review('b2', 'c2'))).toBe(true);
-  expect(await reviews.open(review('a2', 'b2'))).toBe(true);
-  // b2 now ranks a2 first: that question is open already, as a2 → b2.
-  expect(await reviews.open(review('b2', 'a2'))).toBe(false);
-  expect(await statusOf('b2')).toEqual(['superseded']);
-  expect((await open()).filter(([r]) => r.endsWith('2'))).toEqual([['crm:a2', 'crm:b2']]);
+test("the pair stays in the queue when the first record's review is replaced or closed", async () => {
+  await reviews.open(review('a2', 'b2'));
+  await reviews.open(review('b2', 'a2'));
+  // a2 is matched again and now ranks another candidate first: b2's review is listed.
+  await reviews.open(review('a2', 'c2'));
+  expect((await listed()).filter(([r]) => r.endsWith('2'))).toEqual([
+    ['crm:a2', 'crm:c2'],
+    ['crm:b2', 'crm:a2'],
+  ]);
 });
 
 test('a record re-queued against the same candidate replaces its review', async () => {
-  expect(await reviews.open(review('a3', 'b3'))).toBe(true);
-  expect(await reviews.open({ ...review('a3', 'b3'), probability: 0.95 })).toBe(true);
+  await reviews.open(review('a3', 'b3'));
+  await reviews.open({ ...review('a3', 'b3'), probability: 0.95 });
   const mine = (await reviews.listOpen(null, 100)).filter((r) => r.recordId === 'crm:a3');
   expect(mine.map((r) => r.probability)).toEqual([0.95]);
 });
 
-test('deciding a pair closes its reverse, which two matchers could open at the same instant', async () => {
-  expect(await reviews.open(review('a4', 'b4'))).toBe(true);
-  // What a matcher that checked for the reverse just before a4's review existed writes.
-  await pool.query(
-    `INSERT INTO match_reviews (record_id, profile_id, candidate_record_id, candidate_profile_id,
-       probability, score, model_version, status)
-     VALUES ('crm:b4', 'profile-b4', 'crm:a4', 'profile-a4', 0.9, '{}', 1, 'open')`,
-  );
+test('deciding a pair closes its reverse in the same statement, and undoing reopens both', async () => {
+  await reviews.open(review('a4', 'b4'));
+  await reviews.open(review('b4', 'a4'));
   const [first] = (await reviews.listOpen(null, 100)).filter((r) => r.recordId === 'crm:a4');
-  expect(await reviews.resolve(first!.id, 'rejected')).toBe(true);
-  expect(await reviews.supersedeReverse(first!)).toBe('crm:b4');
+  const resolved = await reviews.resolve(first!.id, 'rejected');
+  expect(resolved?.reverse?.recordId).toBe('crm:b4');
+  expect(await statusOf('a4')).toEqual(['rejected']);
   expect(await statusOf('b4')).toEqual(['superseded']);
-  expect((await open()).filter(([r]) => r.endsWith('4'))).toEqual([]);
-  // Nothing else is closed: with no reverse open, it reports none.
-  expect(await reviews.supersedeReverse(review('a1', 'b1'))).toBeNull();
-  expect(await open()).toContainEqual(['crm:a1', 'crm:b1']);
+  // The reverse cannot be decided the other way afterwards.
+  const [reverse] = (
+    await pool.query<{ id: string }>(`SELECT id FROM match_reviews WHERE record_id = 'crm:b4'`)
+  ).rows;
+  expect(await reviews.resolve(reverse!.id, 'accepted')).toBeNull();
+
+  // Acting on the decision failed: both are open again.
+  await reviews.reopen(first!.id, 'rejected', resolved!.reverse!.id);
+  expect(await statusOf('a4')).toEqual(['open']);
+  expect(await statusOf('b4')).toEqual(['open']);
+
+  // A review with no reverse is decided alone; nothing else changes.
+  await reviews.open(review('a5', 'b5'));
+  const [single] = (await reviews.listOpen(null, 100)).filter((r) => r.recordId === 'crm:a5');
+  expect(await reviews.resolve(single!.id, 'accepted')).toEqual({ reverse: null });
+  expect(await listed()).toContainEqual(['crm:a1', 'crm:b1']);
 });
