@@ -47,6 +47,14 @@ const byEmail = async (email: string): Promise<ProfileView> =>
     )
   ).profileByIdentifier;
 
+const traitsOf = async (email: string): Promise<Record<string, unknown>> =>
+  (
+    await gql<{ profileByIdentifier: { traits: Record<string, unknown> } }>(
+      `query($v: String!) { profileByIdentifier(kind: EMAIL, value: $v) { traits } }`,
+      { v: email },
+    )
+  ).profileByIdentifier.traits;
+
 const ids = (p: ProfileView) => p.identifiers.map((i) => `${i.kind}:${i.value}`).sort();
 const eventIds = (p: ProfileView) => p.events.edges.map((e) => e.node.id).sort();
 const orderIds = (p: ProfileView) => p.orders.edges.map((e) => e.node.orderId).sort();
@@ -260,6 +268,18 @@ test('an identifier a contact gained while wrongly merged leaves with it, and it
     );
   expect((await upsert()).upsertCrmContact.id).toBe(survivor);
   expect(ids(await byEmail('dave.work@example.com'))).toContain('EMAIL:dave.work@example.com');
+  // And the website tells his plan, in an identify call by his user id.
+  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+    e: [
+      {
+        type: 'IDENTIFY',
+        messageId: 'identify-dave-plan',
+        userId: 'user-dave',
+        traits: { plan: 'pro' },
+      },
+    ],
+  });
+  expect((await traitsOf('dave@example.com')).plan).toBe('pro');
 
   await gql(
     `mutation($p: ID!, $r: [String!]!) { unmergeProfile(profileId: $p, recordIds: $r) { unmergeId } }`,
@@ -269,6 +289,8 @@ test('an identifier a contact gained while wrongly merged leaves with it, and it
   expect(dave.id).toBe(daveBefore.id);
   expect(ids(dave)).toEqual([...ids(daveBefore), 'EMAIL:dave.work@example.com'].sort());
   expect(ids(await byEmail('carol@example.com'))).toEqual(ids(carolBefore));
+  expect((await traitsOf('dave@example.com')).plan).toBe('pro');
+  expect((await traitsOf('carol@example.com')).plan).toBeUndefined();
 
   // The same contact again, and once more with a phone: Dave stays apart from Carol.
   expect((await upsert()).upsertCrmContact.id).toBe(daveBefore.id);
