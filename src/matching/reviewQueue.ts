@@ -1,6 +1,9 @@
 import type { Pool } from 'pg';
 import type { PairScore } from './matchModel';
 
+/** PostgreSQL's SQLSTATE for a transaction aborted to break a deadlock. */
+const DEADLOCK_DETECTED = '40P01';
+
 export type ReviewStatus = 'open' | 'accepted' | 'rejected' | 'superseded';
 
 /** A pair scored between the thresholds, waiting for a person: merge them or not? */
@@ -84,12 +87,10 @@ export class ReviewQueue {
     id: string,
     status: 'accepted' | 'rejected',
   ): Promise<{ reverse: { id: string; recordId: string } | null } | null> {
-    const { rows } = await this.pool.query<{
-      resolved: boolean;
-      reverse_id: string | null;
-      reverse_record: string | null;
-    }>(
-      `WITH decided AS (
+    type Row = { resolved: boolean; reverse_id: string | null; reverse_record: string | null };
+    const result = await this.pool
+      .query<Row>(
+        `WITH decided AS (
          UPDATE match_reviews SET status = $2, resolved_at = now() WHERE id = $1 AND status = 'open'
          RETURNING record_id, candidate_record_id
        ), reverse AS (
@@ -100,10 +101,16 @@ export class ReviewQueue {
        )
        SELECT EXISTS (SELECT 1 FROM decided) AS resolved,
          (SELECT id FROM reverse) AS reverse_id, (SELECT record_id FROM reverse) AS reverse_record`,
-      [id, status],
-    );
-    const row = rows[0]!;
-    if (!row.resolved) return null;
+        [id, status],
+      )
+      // Two people deciding a pair and its reverse at the same instant lock the two rows
+      // in opposite orders; PostgreSQL aborts one, whose review the other just closed.
+      .catch((err: unknown) => {
+        if ((err as { code?: string }).code === DEADLOCK_DETECTED) return null;
+        throw err;
+      });
+    const row = result?.rows[0];
+    if (row === undefined || !row.resolved) return null;
     return {
       reverse:
         row.reverse_id === null ? null : { id: row.reverse_id, recordId: row.reverse_record! },

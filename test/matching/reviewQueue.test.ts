@@ -96,3 +96,32 @@ test('deciding a pair closes its reverse in the same statement, and undoing reop
   expect(await reviews.resolve(single!.id, 'accepted')).toEqual({ reverse: null });
   expect(await listed()).toContainEqual(['crm:a1', 'crm:b1']);
 });
+
+test('a pair decided both ways at the same instant is decided once', async () => {
+  const pairs = Array.from({ length: 30 }, (_, i) => [`x${i}`, `y${i}`] as const);
+  for (const [x, y] of pairs) {
+    await reviews.open(review(x, y));
+    await reviews.open(review(y, x));
+  }
+  const idOf = async (record: string) =>
+    (
+      await pool.query<{ id: string }>(
+        `SELECT id FROM match_reviews WHERE record_id = $1 AND status = 'open'`,
+        [`crm:${record}`],
+      )
+    ).rows[0]!.id;
+  const outcomes = await Promise.all(
+    pairs.map(async ([x, y]) => {
+      const [a, b] = [await idOf(x), await idOf(y)];
+      return Promise.all([reviews.resolve(a, 'accepted'), reviews.resolve(b, 'rejected')]);
+    }),
+  );
+  for (const [[x, y], [first, second]] of pairs.map((p, i) => [p, outcomes[i]!] as const)) {
+    // One decision won and closed the other; the loser was told, not failed.
+    expect([first === null, second === null].sort()).toEqual([false, true]);
+    const statuses = [...(await statusOf(x)), ...(await statusOf(y))].sort();
+    expect(statuses).toEqual(
+      first !== null ? ['accepted', 'superseded'] : ['rejected', 'superseded'],
+    );
+  }
+});
