@@ -12,7 +12,7 @@ import { openScratchStack, type ScratchStack } from '../../src/scratchStack';
 import { intFromEnv } from '../lib/env';
 import { profiled } from '../lib/cpuProfile';
 import { cpuByProcess, machineBusyMs, machineStolenMs } from '../lib/machineCpu';
-import { round, summarise } from '../lib/latency';
+import { percentile, round, summarise } from '../lib/latency';
 import { PeopleGenerator, seededRng, type Person } from '../lib/people';
 import type { BenchContext, Scenario, ScenarioReport } from '../lib/scenario';
 
@@ -62,8 +62,8 @@ interface MixResult {
   duplicates: number;
   duplicatesFound: number;
   wrongMerges: number;
-  /** Per round, in order: records/s and machine CPU ms per record (the paired ratios' inputs). */
-  rounds: { recordsPerSecond: number; machineCpuMsPerRecord: number }[];
+  /** Records/s of each round, in order: the paired ratios' inputs. */
+  rounds: { recordsPerSecond: number }[];
 }
 
 /** Where the seeded people go: the profile store and the match index, or the index alone. */
@@ -477,10 +477,7 @@ function combine(
     ),
     duplicatesFound,
     wrongMerges,
-    rounds: batches.map((b) => ({
-      recordsPerSecond: b.arrivals.length / b.seconds,
-      machineCpuMsPerRecord: b.busyMs === null ? Number.NaN : b.busyMs / b.arrivals.length,
-    })),
+    rounds: batches.map((b) => ({ recordsPerSecond: b.arrivals.length / b.seconds })),
   };
 }
 
@@ -492,11 +489,8 @@ interface Spread {
 
 function spread(values: number[]): Spread {
   const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length / 2;
-  const median =
-    sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return {
-    median: round(median, 3),
+    median: round(percentile(sorted, 50), 3),
     min: round(sorted[0]!, 3),
     max: round(sorted.at(-1)!, 3),
   };

@@ -123,13 +123,17 @@ export class ReviewQueue {
    * per record).
    */
   async reopen(id: string, status: 'accepted' | 'rejected', reverseId?: string): Promise<void> {
-    await this.pool
-      .query(
-        `UPDATE match_reviews SET status = 'open', resolved_at = NULL
-         WHERE (id = $1 AND status = $2) OR (id = $3 AND status = 'superseded')`,
-        [id, status, reverseId ?? null],
-      )
-      .catch(() => undefined);
+    // One statement each: a reverse whose record has a new open review must not keep the
+    // decided one from being reopened.
+    const reopenOne = (reviewId: string, was: string) =>
+      this.pool
+        .query(
+          `UPDATE match_reviews SET status = 'open', resolved_at = NULL WHERE id = $1 AND status = $2`,
+          [reviewId, was],
+        )
+        .catch(() => undefined);
+    await reopenOne(id, status);
+    if (reverseId !== undefined) await reopenOne(reverseId, 'superseded');
   }
 
   /** Remembers that the two profiles are different people. */

@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp } from '../support/app';
 import { postGraphQL, queryGraphQL } from '../support/gatewayProcess';
+import { withPg } from '../support/postgres';
 
 /**
  * Probabilistic matching through the API, as contacts arrive: a near-duplicate with a
@@ -240,6 +241,21 @@ test('a weaker match waits for review; a rejection sticks, an acceptance merges'
   await upsert(other);
   const [second] = await openReviews();
   expect(second!.recordId).toBe('crm:weak-7');
+  // The same pair queued the other way round too, as when both records arrive together:
+  // the queue lists it once, and the acceptance answers both.
+  const sql = (text: string, values: unknown[] = []) =>
+    withPg(async (pool) => {
+      await pool.query(`SET search_path TO "${t.pgSchema}"`);
+      return (await pool.query<Record<string, unknown>>(text, values)).rows;
+    });
+  await sql(
+    `INSERT INTO match_reviews (record_id, profile_id, candidate_record_id, candidate_profile_id,
+       probability, score, model_version, status)
+     SELECT candidate_record_id, candidate_profile_id, record_id, profile_id, probability, score,
+       model_version, 'open' FROM match_reviews WHERE id = $1`,
+    [second!.id],
+  );
+  expect((await openReviews()).map((r) => r.id)).toEqual([second!.id]);
   const accepted = await gql<{ resolveReview: { status: string } }>(
     `mutation($id: ID!) { resolveReview(id: $id, decision: ACCEPT) { status } }`,
     { id: second!.id },
@@ -251,6 +267,12 @@ test('a weaker match waits for review; a rejection sticks, an acceptance merges'
     expect.objectContaining({ reason: 'MANUAL', recordId: 'crm:weak-7' }),
   ]);
   expect(merged.mergeLog[0]!.match!.probability).toBeCloseTo(second!.probability, 9);
+  expect(await sql(`SELECT status FROM match_reviews WHERE record_id = 'crm:p-7'`)).toEqual([
+    { status: 'superseded' },
+  ]);
+  expect(
+    await sql(`SELECT decision FROM match_records WHERE record_id IN ('crm:p-7', 'crm:weak-7')`),
+  ).toEqual([{ decision: 'merged' }, { decision: 'merged' }]);
 
   // A review is resolved once.
   const { body } = await postGraphQL(

@@ -90,6 +90,14 @@ test('deciding a pair closes its reverse in the same statement, and undoing reop
   expect(await statusOf('a4')).toEqual(['open']);
   expect(await statusOf('b4')).toEqual(['open']);
 
+  // Undoing again after the reverse's record was given a new review meanwhile: the decided
+  // review is reopened all the same, and the new one stands.
+  const again = await reviews.resolve(first!.id, 'rejected');
+  await reviews.open(review('b4', 'c4'));
+  await reviews.reopen(first!.id, 'rejected', again!.reverse!.id);
+  expect(await statusOf('a4')).toEqual(['open']);
+  expect(await statusOf('b4')).toEqual(['superseded', 'open']);
+
   // A review with no reverse is decided alone; nothing else changes.
   await reviews.open(review('a5', 'b5'));
   const [single] = (await reviews.listOpen(null, 100)).filter((r) => r.recordId === 'crm:a5');
