@@ -14,6 +14,8 @@ export interface JwtSettings {
 }
 
 const SOURCES: readonly string[] = ['crm', 'orders', 'events'];
+/** How far ahead of ours an issuer's clock may be: `iat` beyond it was not issued yet. */
+const MAX_CLOCK_SKEW_S = 60;
 
 /**
  * Bearer JWTs from an identity provider: HS256 with a shared secret or RS256 with the
@@ -50,6 +52,8 @@ export class JwtVerifier {
     } catch (err) {
       throw new MosaicError(ErrorCode.UNAUTHENTICATED, `Invalid token: ${reason(err)}`);
     }
+    const subject = checkedSubject(payload.sub);
+    checkIssuedAt(payload.iat);
     const role = payload.mosaic_role;
     if (!isRole(role))
       throw new MosaicError(
@@ -65,11 +69,44 @@ export class JwtVerifier {
     return {
       role,
       sources: role === 'writer' ? (claimed as SourceName[]) : [],
-      subject: `jwt:${payload.sub}`,
+      subject: `jwt:${subject}`,
       expiresAt: new Date(payload.exp! * 1000),
       apiKeyId: null,
     };
   }
+}
+
+/**
+ * jose only checks that `sub` is present. It names the caller in audit entries and merge
+ * explanations, so it must be a real name: an object would read `jwt:[object Object]`,
+ * and every token with one would be the same caller.
+ */
+function checkedSubject(sub: unknown): string {
+  if (typeof sub === 'string' && sub.trim() !== '') return sub;
+  throw new MosaicError(
+    ErrorCode.UNAUTHENTICATED,
+    'Invalid token: the sub claim must be a non-empty string',
+  );
+}
+
+/**
+ * jose checks `iat` is a number only when present, and its time only with `maxTokenAge`.
+ * A token issued in the future was minted with a wrong clock or to outlive its stated
+ * lifetime; a little skew between the issuer's clock and ours is normal.
+ */
+function checkIssuedAt(iat: unknown): void {
+  if (iat === undefined) return;
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw new MosaicError(
+      ErrorCode.UNAUTHENTICATED,
+      'Invalid token: the iat claim must be a number',
+    );
+  const now = Math.floor(Date.now() / 1000);
+  if (iat > now + MAX_CLOCK_SKEW_S)
+    throw new MosaicError(
+      ErrorCode.UNAUTHENTICATED,
+      `Invalid token: the iat claim is in the future (more than ${MAX_CLOCK_SKEW_S} s ahead)`,
+    );
 }
 
 function reason(err: unknown): string {
