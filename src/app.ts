@@ -112,6 +112,15 @@ export async function createApp(
         rateLimit > 0
           ? new RateLimiter(cacheRedis, `mosaic:${mongo.db.databaseName}:`, rateLimit, logger)
           : null,
+      authFailureLimiter:
+        config.auth.failuresPerMinute > 0
+          ? new RateLimiter(
+              cacheRedis,
+              `mosaic:${mongo.db.databaseName}:`,
+              config.auth.failuresPerMinute,
+              logger,
+            )
+          : null,
       apqCache: new RedisKeyValueCache(cacheRedis, `mosaic:${mongo.db.databaseName}:`, logger),
     },
   );

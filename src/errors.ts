@@ -20,6 +20,8 @@ export const ErrorCode = {
   PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  /** The gateway is draining after SIGTERM: retry, another replica answers. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -10,6 +10,7 @@ import { IdentityResolver } from './identity/resolver';
 import { EventIngestionService, eventLogName } from './ingest/eventIngestionService';
 import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
+import { PersonalTraits } from './profiles/personalTraits';
 import { ProfileReader } from './profiles/profileReader';
 import { ProfileSources } from './profiles/profileSources';
 import { createSources, type SourceSet } from './sources/registry';
@@ -24,6 +25,7 @@ import { AuditLog } from './audit/auditLog';
 import { ApiKeyStore } from './auth/apiKeys';
 import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt';
+import { OpaqueIds } from './auth/opaqueIds';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
 import { PersonMatchDataStore } from './matching/personMatchData';
@@ -54,6 +56,8 @@ export interface Services {
   policy: IdentifierPolicy;
   graph: IdentityGraph;
   resolver: IdentityResolver;
+  /** Trait keys learned to hold personal values: what segment rules may not compare. */
+  personalTraits: PersonalTraits;
   crmContacts: CrmContactService;
   /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
   matching: MatchingService | null;
@@ -79,6 +83,8 @@ export interface Services {
   privacy: PrivacyService;
   /** Consent statements per purpose. */
   consent: ConsentService;
+  /** Keyed stand-ins for ids derived from personal values (consent ids, masked event ids). */
+  opaqueIds: OpaqueIds;
 }
 
 export function createServices(deps: {
@@ -94,7 +100,10 @@ export function createServices(deps: {
   jobs: JobQueues | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
-  collections: Pick<Collections, 'segments' | 'segmentSubjects' | 'segmentChanges'>;
+  collections: Pick<
+    Collections,
+    'segments' | 'segmentSubjects' | 'segmentChanges' | 'settings' | 'personalTraits'
+  >;
   personData: PersonDataStore;
   /** Redis key prefixes of this deployment: all its keys, and BullMQ's part of them. */
   redisPrefix: string;
@@ -115,7 +124,8 @@ export function createServices(deps: {
         );
     }
   });
-  const resolver = new IdentityResolver(store, graph, config.identity.limits);
+  const personalTraits = new PersonalTraits(deps.collections.personalTraits, logger);
+  const resolver = new IdentityResolver(store, graph, config.identity.limits, personalTraits);
   const matchingConfig = config.identity.matching;
   const matching = matchingConfig.enabled
     ? new MatchingService({
@@ -159,6 +169,7 @@ export function createServices(deps: {
     resolver,
     config.ingest.maxEventsPerRequest,
     enrich,
+    config.ingest.eventTime,
   );
   const identityAdmin = new IdentityAdmin(store, graph, {
     rememberDifferent: async (a, b, reason) => {
@@ -198,18 +209,21 @@ export function createServices(deps: {
     pubsub,
     logger,
   });
+  const opaqueIds = new OpaqueIds(deps.collections.settings, config.auth.idSecret);
   return {
     apiKeys,
     auth,
+    opaqueIds,
     audit: new AuditLog(deps.pg, logger),
     privacy,
-    consent: new ConsentService(policy, resolver),
+    consent: new ConsentService(policy, resolver, opaqueIds),
     config,
     logger,
     store,
     policy,
     graph,
     resolver,
+    personalTraits,
     crmContacts: new CrmContactService(policy, resolver, afterContactResolved),
     matching,
     identityAdmin,
@@ -223,10 +237,14 @@ export function createServices(deps: {
     newProfileReader: () => new ProfileReader(store, policy),
     newProfileSources: () => new ProfileSources(sources, new SourceLoaders()),
     newSegmentReader: () =>
-      new SegmentReader(segments, {
-        subjects: deps.collections.segmentSubjects,
-        changes: deps.collections.segmentChanges,
-      }),
+      new SegmentReader(
+        segments,
+        {
+          subjects: deps.collections.segmentSubjects,
+          changes: deps.collections.segmentChanges,
+        },
+        { personalTraits, sizeFloor: config.privacy.segmentSizeFloor },
+      ),
   };
 }
 

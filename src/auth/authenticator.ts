@@ -16,6 +16,22 @@ const KEY_CACHE_MS = 60_000;
 export type RevocationListener = (apiKeyId: string) => void;
 
 /**
+ * Failed authentications of one client (its address), counted across replicas. A guess at
+ * an API key costs a PostgreSQL look-up; past its budget, a client's keys not already
+ * verified are refused without one, while keys verified before (cached), JWTs and the
+ * bootstrap key, which cost no look-up, still work: an attacker sharing a proxy's address
+ * with real users slows only other unverified keys.
+ */
+export interface FailureGate {
+  /** Whether this client may still cost a credential look-up. */
+  mayLookUp(): Promise<boolean>;
+  /** Counts one failed authentication against this client. */
+  failed(): Promise<void>;
+  /** Seconds until the client's budget resets, for the refusal's message. */
+  retryAfterSeconds(): number;
+}
+
+/**
  * Turns what a caller presented into a `Principal`, or refuses with UNAUTHENTICATED: API
  * keys (hashed in PostgreSQL; verified keys cached per process, dropped on revocation from
  * any replica), JWTs, and the bootstrap admin key from the environment. The one place a
@@ -45,8 +61,21 @@ export class Authenticator {
     return this.deps.enabled;
   }
 
-  async authenticate(credentials: Credentials): Promise<Principal> {
+  async authenticate(
+    credentials: Credentials,
+    gate: FailureGate | null = null,
+  ): Promise<Principal> {
     if (!this.deps.enabled) return UNCHECKED_ADMIN;
+    try {
+      return await this.check(credentials, gate);
+    } catch (err) {
+      if (gate !== null && err instanceof MosaicError && err.code === ErrorCode.UNAUTHENTICATED)
+        await gate.failed();
+      throw err;
+    }
+  }
+
+  private async check(credentials: Credentials, gate: FailureGate | null): Promise<Principal> {
     const token = credentials.bearer;
     if (token === null)
       throw new MosaicError(
@@ -55,7 +84,7 @@ export class Authenticator {
       );
     if (this.adminKeyHash && timingSafeEqual(digest(token), this.adminKeyHash))
       return { ...UNCHECKED_ADMIN, subject: 'admin-key' };
-    if (isApiKeySecret(token)) return this.apiKey(token);
+    if (isApiKeySecret(token)) return this.apiKey(token, gate);
     if (this.deps.jwt) return this.deps.jwt.verify(token);
     throw new MosaicError(
       ErrorCode.UNAUTHENTICATED,
@@ -75,10 +104,15 @@ export class Authenticator {
     await this.deps.pubsub.publish(API_KEY_REVOKED_CHANNEL, { apiKeyId });
   }
 
-  private async apiKey(secret: string): Promise<Principal> {
+  private async apiKey(secret: string, gate: FailureGate | null): Promise<Principal> {
     const cacheKey = digest(secret).toString('base64');
     const cached = this.keys.get(cacheKey);
     if (cached) return cached;
+    if (gate !== null && !(await gate.mayLookUp()))
+      throw new MosaicError(
+        ErrorCode.RATE_LIMITED,
+        `Too many failed authentications from this address; retry in ${gate.retryAfterSeconds()} s`,
+      );
     const key = await this.deps.apiKeys.verify(secret);
     if (!key) throw new MosaicError(ErrorCode.UNAUTHENTICATED, 'Invalid or revoked API key');
     const principal: Principal = {

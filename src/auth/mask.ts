@@ -155,8 +155,11 @@ export function maskString(value: string, key: string | null): string {
   return maskProse(value);
 }
 
-/** The record ids Mosaic gives source records: `crm:<crmId>`, `order:<orderId>`, `event:<messageId>`. */
-const RECORD_ID = /^(crm|order|event):([\s\S]+)$/;
+/**
+ * The record ids Mosaic gives source records: `crm:<crmId>`, `order:<orderId>`,
+ * `event:<messageId>`, `consent:<keyed digest>`.
+ */
+const RECORD_ID = /^(crm|order|event|consent):([\s\S]+)$/;
 
 /**
  * An identifier's value (a CRM, customer, user or anonymous id, a record id), masked by its
@@ -194,7 +197,7 @@ export function maskProse(text: string): string {
 const IDENTIFIER_IN_EXPLANATION =
   /\b(EMAIL|PHONE|CRM_ID|CUSTOMER_ID|USER_ID|ANONYMOUS_ID) (.+?)(?= \(held by profile )/g;
 /** A record id in running text, up to a space or a closing punctuation mark. */
-const RECORD_ID_IN_TEXT = /\b(crm|order|event):(\S+?)(?=[.,;:)]*(?:\s|$))/g;
+const RECORD_ID_IN_TEXT = /\b(crm|order|event|consent):(\S+?)(?=[.,;:)]*(?:\s|$))/g;
 
 /**
  * A merge or unmerge explanation for a caller who may not see personal data: the

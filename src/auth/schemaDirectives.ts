@@ -18,14 +18,17 @@ import {
   maskString,
   maskText,
 } from './mask';
+import type { OpaqueIds } from './opaqueIds';
 import { seesPersonalData, type Principal, type Role } from './roles';
 
 /** What the directives need from a resolver's context. */
 export interface AuthContext {
   principal: Principal;
+  /** Keyed stand-ins for `OPAQUE_ID` fields. */
+  opaqueIds: OpaqueIds;
 }
 
-type PiiKind = 'EMAIL' | 'PHONE' | 'NAME' | 'IDENTIFIER' | 'JSON' | 'PROSE';
+type PiiKind = 'EMAIL' | 'PHONE' | 'NAME' | 'IDENTIFIER' | 'JSON' | 'PROSE' | 'OPAQUE_ID';
 type Resolver = GraphQLFieldResolver<unknown, AuthContext, Record<string, unknown>>;
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
@@ -110,12 +113,17 @@ function masked(
       const value: unknown = await resolve(parent, args, context, info);
       if (seesPersonalData(context.principal.role) || value === null || value === undefined)
         return value;
+      if (kind === 'OPAQUE_ID')
+        return context.opaqueIds.of(
+          typeof value === 'string' ? value : JSON.stringify(value),
+          'o_',
+        );
       return mask(kind, value, parent);
     },
   };
 }
 
-function mask(kind: PiiKind, value: unknown, parent: unknown): unknown {
+function mask(kind: Exclude<PiiKind, 'OPAQUE_ID'>, value: unknown, parent: unknown): unknown {
   if (kind === 'JSON') return maskJson(value);
   if (Array.isArray(value)) return value.map((v) => mask(kind, v, parent));
   if (typeof value !== 'string') return maskJson(value);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readManifest, type PersistedQueriesConfig } from '../http/persistedQueries';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identity/kinds';
+import type { EventTimeBounds } from '../ingest/eventTime';
 
 /**
  * Configuration is read from the environment once, at start, and validated as a whole:
@@ -146,6 +147,7 @@ const envSchema = z.object({
   MOSAIC_SEGMENT_REFRESH_MS: int(100, 86_400_000).default(60_000),
   MOSAIC_WORKER_LOCK_MS: int(1_000, 600_000).default(30_000),
   MOSAIC_ERASURE_SWEEP_DELAY_MS: int(0, 86_400_000).default(60_000),
+  MOSAIC_SEGMENT_SIZE_FLOOR: int(0, 1_000_000).default(5),
   MOSAIC_WORKER_NAME: z.string().min(1).max(200).optional(),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -153,6 +155,11 @@ const envSchema = z.object({
   MOSAIC_RATE_LIMIT_PER_MINUTE: int(0, 10_000_000).default(1200),
   MOSAIC_MAX_QUERY_DEPTH: int(2, 100).default(12),
   MOSAIC_MAX_QUERY_COST: int(10, 100_000_000).default(50_000),
+  MOSAIC_MAX_QUERY_TOKENS: int(100, 10_000_000).default(10_000),
+  MOSAIC_MAX_QUERY_ALIASES: int(1, 100_000).default(200),
+  MOSAIC_MAX_QUERY_OPERATIONS: int(1, 1_000).default(20),
+  MOSAIC_AUTH_FAILURES_PER_MINUTE: int(0, 10_000_000).default(30),
+  MOSAIC_ID_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MOSAIC_INTROSPECTION: z.enum(['on', 'off']).optional(),
   MOSAIC_PERSISTED_QUERIES: z.enum(['apq', 'safelist', 'off']).default('apq'),
   MOSAIC_PERSISTED_QUERY_MANIFEST: persistedQueryManifest.optional(),
@@ -191,6 +198,8 @@ const envSchema = z.object({
   MOSAIC_MATCHING: z.enum(['on', 'off']).default('on'),
   MOSAIC_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   MOSAIC_MAX_EVENTS_PER_REQUEST: int(1, 10_000).default(500),
+  MOSAIC_EVENT_MAX_AGE_DAYS: int(1, 36_500).default(3650),
+  MOSAIC_EVENT_MAX_FUTURE_MS: int(0, 366 * 86_400_000).default(86_400_000),
   MOSAIC_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -222,10 +231,20 @@ export interface Config {
     jwt: { secret?: string; publicKey?: string; issuer: string; audience: string } | null;
     /** GraphQL requests per credential per minute, across replicas; 0: unlimited. */
     rateLimitPerMinute: number;
+    /** Failed authentications per client address per minute, across replicas; 0: unlimited. */
+    failuresPerMinute: number;
+    /** Keys opaque ids (`src/auth/opaqueIds.ts`); unset: a random secret kept in the store. */
+    idSecret: string | undefined;
   };
   graphql: {
     maxDepth: number;
     maxCost: number;
+    /** Lexical tokens one document may hold: parsing stops there, before any work. */
+    maxTokens: number;
+    /** Aliased fields one document may hold (aliases multiply the work of one field). */
+    maxAliases: number;
+    /** Operations one document may define (each is validated, though one runs). */
+    maxOperations: number;
     /** Off by default in production. */
     introspection: boolean;
     /** APQ over Redis (default), a manifest safelist, or off (`src/http/persistedQueries.ts`). */
@@ -238,10 +257,19 @@ export interface Config {
     /** Probabilistic matching of CRM contacts on arrival (`src/matching`). */
     matching: { enabled: boolean; mergeThreshold: number; reviewThreshold: number };
   };
-  ingest: { maxEventsPerRequest: number };
+  ingest: {
+    maxEventsPerRequest: number;
+    /** Events older or further ahead than this are refused (`src/ingest/eventTime.ts`). */
+    eventTime: EventTimeBounds;
+  };
   privacy: {
     /** How long after an erasure its sweep runs (it catches writes that were in flight). */
     erasureSweepDelayMs: number;
+    /**
+     * Segments whose rule compares personal traits report sizes from 1 to this minus one
+     * as 0 (and no members) to callers who may not see personal data; 0 or 1: exact.
+     */
+    segmentSizeFloor: number;
   };
   workers: {
     concurrency: number;
@@ -337,10 +365,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
       rateLimitPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
+      failuresPerMinute: e.MOSAIC_AUTH_FAILURES_PER_MINUTE,
+      idSecret: e.MOSAIC_ID_SECRET,
     },
     graphql: {
       maxDepth: e.MOSAIC_MAX_QUERY_DEPTH,
       maxCost: e.MOSAIC_MAX_QUERY_COST,
+      maxTokens: e.MOSAIC_MAX_QUERY_TOKENS,
+      maxAliases: e.MOSAIC_MAX_QUERY_ALIASES,
+      maxOperations: e.MOSAIC_MAX_QUERY_OPERATIONS,
       introspection:
         (e.MOSAIC_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       persistedQueries:
@@ -358,8 +391,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         reviewThreshold: e.MOSAIC_MATCH_REVIEW_THRESHOLD,
       },
     },
-    ingest: { maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST },
-    privacy: { erasureSweepDelayMs: e.MOSAIC_ERASURE_SWEEP_DELAY_MS },
+    ingest: {
+      maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST,
+      eventTime: {
+        maxAgeDays: e.MOSAIC_EVENT_MAX_AGE_DAYS,
+        maxFutureMs: e.MOSAIC_EVENT_MAX_FUTURE_MS,
+      },
+    },
+    privacy: {
+      erasureSweepDelayMs: e.MOSAIC_ERASURE_SWEEP_DELAY_MS,
+      segmentSizeFloor: e.MOSAIC_SEGMENT_SIZE_FLOOR,
+    },
     workers: {
       concurrency: e.MOSAIC_WORKER_CONCURRENCY,
       segmentRefreshMs: e.MOSAIC_SEGMENT_REFRESH_MS,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type { OpaqueIds } from '../auth/opaqueIds';
 import { badInput } from '../errors';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import type { IdentifierKind } from '../identity/kinds';
@@ -19,6 +19,7 @@ export class ConsentService {
   constructor(
     private readonly policy: IdentifierPolicy,
     private readonly resolver: IdentityResolver,
+    private readonly opaqueIds: OpaqueIds,
   ) {}
 
   async record(input: {
@@ -38,8 +39,10 @@ export class ConsentService {
     if (at.getTime() > Date.now() + MAX_CLOCK_SKEW_MS)
       throw badInput('at', `${at.toISOString()} is in the future`);
     const payload = { identifier: usable[0], consents: input.consents, at: at.toISOString() };
-    const hash = createHash('sha256').update(canonicalJson(payload)).digest('base64url');
-    // Named by its content: re-sending the same statement (same time) changes nothing.
+    // Named by its content, so re-sending the same statement (same time) changes nothing;
+    // keyed, because a plain digest of a phone number and a shown purpose and time is
+    // recovered by hashing the area's numbers.
+    const hash = await this.opaqueIds.of(canonicalJson(payload));
     return this.resolver.resolve({
       recordId: `consent:${hash}`,
       source: 'crm',

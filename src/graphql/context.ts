@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { OpaqueIds } from '../auth/opaqueIds';
 import type { Principal } from '../auth/roles';
 import type { Credentials } from '../http/credentials';
 import type { Services } from '../services';
@@ -16,5 +17,7 @@ export interface GraphQLContext {
   credentials: Credentials;
   /** Who that is, checked: every `@auth` and `@pii` decision is made from this. */
   principal: Principal;
+  /** Keyed stand-ins for ids that may spell personal data (`@pii(kind: OPAQUE_ID)`). */
+  opaqueIds: OpaqueIds;
   logger: Logger;
 }

@@ -16,6 +16,18 @@ const APOLLO_CLIENT_CODES = new Set([
 ]);
 
 /**
+ * A MosaicError raised outside a resolver (graphql-ws hooks), shaped by makeFormatError
+ * like any other: its code, message and field, and `extensions` safe to show.
+ */
+export const mosaicGraphQLError = (
+  error: MosaicError,
+  extensions: Record<string, unknown> = {},
+): GraphQLError => new GraphQLError(error.message, { originalError: error, extensions });
+
+/** Extensions a MosaicError's GraphQLError may carry to the client besides its code. */
+const SHOWN_EXTENSIONS = ['retryAfterSeconds'] as const;
+
+/**
  * Shapes every error a client sees. Our own MosaicErrors keep their message and code
  * (plus the offending `field`); errors from GraphQL validation keep theirs; anything else
  * is a bug or an outage, so it is logged in full and shown only as "Unexpected error."
@@ -29,10 +41,15 @@ export function makeFormatError(logger: Logger) {
         ? unwrapped.originalError
         : unwrapped;
     if (original instanceof MosaicError) {
+      const shown = SHOWN_EXTENSIONS.filter((k) => formatted.extensions?.[k] !== undefined);
       return {
         ...formatted,
         message: original.message,
-        extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+        extensions: {
+          code: original.code,
+          ...(original.field ? { field: original.field } : {}),
+          ...Object.fromEntries(shown.map((k) => [k, formatted.extensions![k]])),
+        },
       };
     }
     if (isStoreUnreachable(original)) {

@@ -2,27 +2,30 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import {
-  GraphQLError,
   NoSchemaIntrospectionCustomRule,
-  specifiedRules,
-  validate,
+  type DocumentNode,
+  type GraphQLError,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { FailureGate } from '../auth/authenticator';
 import type { Principal } from '../auth/roles';
 import { ErrorCode, MosaicError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
-import { makeFormatError } from '../graphql/errors';
+import { makeFormatError, mosaicGraphQLError } from '../graphql/errors';
+import { documentSizeRule } from '../graphql/limits/documentSize';
 import { queryShapeRule } from '../graphql/limits/queryShape';
 import { sourceIssuesExtension } from '../graphql/plugins/sourceIssuesExtension';
+import { wellFormedInput } from '../graphql/plugins/wellFormedInput';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
 import { ANONYMOUS, parseAuthorization, type Credentials } from './credentials';
 import { persistedQueries, type KeyValueCache } from './persistedQueries';
 import type { RateDecision, RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
+import { formatWsErrors, formatWsResult, prepareWsOperation } from './wsOperations';
 import { serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
 
 export interface ReadinessCheck {
@@ -49,6 +52,8 @@ export async function createGateway(
   readiness: ReadinessCheck[],
   options: {
     rateLimiter?: RateLimiter | null;
+    /** Failed authentications per client address (MOSAIC_AUTH_FAILURES_PER_MINUTE); off without it. */
+    authFailureLimiter?: RateLimiter | null;
     /** Where APQ registrations are kept, shared by replicas; Apollo's in-memory cache without it. */
     apqCache?: KeyValueCache | null;
   } = {},
@@ -57,11 +62,28 @@ export async function createGateway(
   const schema: GraphQLSchema = buildSchema();
   // Checked before anything executes, over HTTP and graphql-ws alike.
   const limits: ValidationRule[] = [
+    documentSizeRule({
+      maxOperations: config.graphql.maxOperations,
+      maxAliases: config.graphql.maxAliases,
+    }),
     queryShapeRule({ maxDepth: config.graphql.maxDepth, maxCost: config.graphql.maxCost }),
     ...(config.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
+  // Parsing stops at this many tokens: a megabyte of tiny operations costs no more than this.
+  const parseOptions = { maxTokens: config.graphql.maxTokens };
+  const formatError = makeFormatError(logger);
   const persisted = persistedQueries(config.graphql.persistedQueries, options.apqCache ?? null);
   const rateLimiter = options.rateLimiter ?? null;
+  const failureLimiter = options.authFailureLimiter ?? null;
+  const gateFor = (address: string | undefined): FailureGate | null => {
+    if (failureLimiter === null) return null;
+    const client = `authfail:${address ?? 'unknown'}`;
+    return {
+      mayLookUp: async () => !(await failureLimiter.exhausted(client)),
+      failed: async () => void (await failureLimiter.take(client)),
+      retryAfterSeconds: () => failureLimiter.resetSeconds(),
+    };
+  };
   /** Null when the caller may go on; otherwise the refusal. Auth off (development) is never limited. */
   const overLimit = async (principal: Principal): Promise<RateDecision | null> => {
     if (rateLimiter === null || !services.auth.enabled) return null;
@@ -71,15 +93,18 @@ export async function createGateway(
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     validationRules: limits,
+    parseOptions,
     introspection: config.graphql.introspection,
-    formatError: makeFormatError(logger),
+    // Without introspection, "Did you mean …?" in validation errors would spell the schema out.
+    hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
+    formatError,
     includeStacktraceInErrorResponses: false,
     // Mosaic authenticates with an Authorization header, never with cookies, so a
     // cross-site request cannot borrow a user's credentials: CSRF prevention would only
     // block the plain GET requests that GraphQL-over-HTTP requires us to serve.
     csrfPrevention: false,
     persistedQueries: persisted.apollo,
-    plugins: [sourceIssuesExtension, ...persisted.plugins],
+    plugins: [wellFormedInput, sourceIssuesExtension, ...persisted.plugins],
     // We stop Apollo ourselves, after draining HTTP and subscriptions (see `stop`). Its own
     // SIGTERM handler, on by default outside NODE_ENV=test, raced ours and left the
     // process hanging after a signal.
@@ -114,7 +139,19 @@ export async function createGateway(
       });
   });
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // The body limit bounds graphql-ws messages too: a larger frame closes the socket (1009)
+  // before it is buffered whole, let alone parsed.
+  const wsServer = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    maxPayload: config.http.maxBodyBytes,
+  });
+  const wsRules = {
+    schema,
+    limits,
+    parseOptions,
+    hideSuggestions: !config.graphql.introspection,
+  };
   // Each open subscription connection and the credential it authenticated with: closed
   // when that API key is revoked (on any replica) or the token expires.
   const connections = new Map<WebSocket, { principal: Principal; expiry: NodeJS.Timeout | null }>();
@@ -137,7 +174,10 @@ export async function createGateway(
         const credentials = parseAuthorization(ctx.connectionParams?.authorization);
         if (credentials === null) return false;
         try {
-          const principal = await services.auth.authenticate(credentials);
+          const principal = await services.auth.authenticate(
+            credentials,
+            gateFor(ctx.extra.request.socket.remoteAddress),
+          );
           ctx.extra.principal = principal;
           const socket = ctx.extra.socket;
           const left = principal.expiresAt ? principal.expiresAt.getTime() - Date.now() : null;
@@ -162,20 +202,28 @@ export async function createGateway(
           throw err;
         }
       },
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits]),
       // Each subscription counts against the credential's rate, like an HTTP request, and
-      // under a safelist its text must be listed.
+      // under a safelist its text must be listed; then it is parsed and validated as HTTP
+      // requests are (wsOperations.ts).
       onSubscribe: async (ctx, _id, payload) => {
         const refused = await overLimit(ctx.extra.principal!);
-        if (refused === null) {
-          const notListed = persisted.screenSubscription(payload.query);
-          return notListed ? [notListed] : undefined;
-        }
-        return [
-          new GraphQLError(rateLimitMessage(refused), {
-            extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: refused.resetSeconds },
-          }),
-        ];
+        if (refused !== null)
+          return [
+            mosaicGraphQLError(new MosaicError(ErrorCode.RATE_LIMITED, rateLimitMessage(refused)), {
+              retryAfterSeconds: refused.resetSeconds,
+            }),
+          ];
+        const notListed = persisted.screenSubscription(payload.query);
+        if (notListed) return [notListed];
+        const prepared = prepareWsOperation(wsRules, payload);
+        if (Array.isArray(prepared)) return prepared as readonly GraphQLError[];
+        const { document } = prepared as { document: DocumentNode };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+        };
       },
       context: (ctx): GraphQLContext =>
         newContext(
@@ -183,20 +231,38 @@ export async function createGateway(
           parseAuthorization(ctx.connectionParams?.authorization) ?? ANONYMOUS,
           ctx.extra.principal!,
         ),
-      onError: (_ctx, _id, _payload, errors) => {
-        logger.warn({ errors }, 'graphql-ws operation failed');
-      },
+      // One error formatter for both transports: codes and messages as over HTTP, internal
+      // errors logged and shown as "Unexpected error.".
+      onError: (_ctx, _id, _payload, errors) => formatWsErrors(formatError, errors),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors === undefined ? undefined : formatWsResult(formatError, result),
     },
     wsServer,
   );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Draining: probes still answer (readiness says 503, so the load balancer moves on);
+    // new work is refused with 503 for the client to retry elsewhere, never half-done.
+    if (stopping) res.setHeader('Connection', 'close');
     switch (url.pathname) {
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
         return sendJson(res, ...(await readinessReport()));
+    }
+    if (stopping) {
+      res.setHeader('Retry-After', '1');
+      return sendJson(res, 503, {
+        errors: [
+          {
+            message: 'This gateway is shutting down; retry the request (another replica answers)',
+            extensions: { code: ErrorCode.SHUTTING_DOWN },
+          },
+        ],
+      });
+    }
+    switch (url.pathname) {
       case GRAPHQL_PATH:
         return serveGraphQL(req, res, url);
       default:
@@ -249,9 +315,16 @@ export async function createGateway(
           ErrorCode.UNAUTHENTICATED,
           'Authorization header must be "Bearer <token>"',
         );
-      principal = await services.auth.authenticate(credentials);
+      principal = await services.auth.authenticate(credentials, gateFor(req.socket.remoteAddress));
     } catch (err) {
       if (!(err instanceof MosaicError)) throw err;
+      if (err.code === ErrorCode.RATE_LIMITED) {
+        const failures = failureLimiter!;
+        res.setHeader('Retry-After', String(failures.resetSeconds()));
+        return sendJson(res, 429, {
+          errors: [{ message: err.message, extensions: { code: err.code } }],
+        });
+      }
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendJson(res, 401, {
         errors: [{ message: err.message, extensions: { code: err.code } }],
@@ -340,7 +413,7 @@ export async function createGateway(
 
   async function stopGracefully(): Promise<void> {
     stopping = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // The listener stays open while requests drain, so /readyz can answer 503 meanwhile.
     server.closeIdleConnections();
     if (inFlight > 0) {
       await withTimeout(
@@ -351,6 +424,7 @@ export async function createGateway(
         logger.warn({ err, inFlight }, 'shutdown timeout: closing remaining connections'),
       );
     }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     stopFollowingRevocations();
     for (const { expiry } of connections.values()) if (expiry) clearTimeout(expiry);
     for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
@@ -370,6 +444,7 @@ function newContext(
     services,
     credentials,
     principal,
+    opaqueIds: services.opaqueIds,
     profiles: services.newProfileReader(),
     sources: services.newProfileSources(),
     segments: services.newSegmentReader(),

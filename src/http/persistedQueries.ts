@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ErrorCode, MosaicError } from '../errors';
+import { mosaicGraphQLError } from '../graphql/errors';
 
 /**
  * Persisted queries, `MOSAIC_PERSISTED_QUERIES`:
@@ -265,10 +266,12 @@ export function persistedQueries(
         screenSubscription: (query) =>
           operations.has(sha256Hex(query))
             ? null
-            : new GraphQLError(
-                'Only subscriptions listed in the persisted query manifest may run, sent as ' +
-                  'their full text',
-                { extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_ALLOWED } },
+            : mosaicGraphQLError(
+                new MosaicError(
+                  ErrorCode.PERSISTED_QUERY_NOT_ALLOWED,
+                  'Only subscriptions listed in the persisted query manifest may run, sent as ' +
+                    'their full text',
+                ),
               ),
       };
     }

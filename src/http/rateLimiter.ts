@@ -29,11 +29,29 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async take(subject: string): Promise<RateDecision> {
+  /** Seconds until the current window ends. */
+  resetSeconds(): number {
     const t = this.now();
-    const window = Math.floor(t / WINDOW_MS);
-    const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - t) / 1000));
-    const key = `${this.prefix}rate:${subject}:${window}`;
+    return Math.max(1, Math.ceil(((Math.floor(t / WINDOW_MS) + 1) * WINDOW_MS - t) / 1000));
+  }
+
+  /** Whether `subject` has used its budget this minute, without counting this question. */
+  async exhausted(subject: string): Promise<boolean> {
+    try {
+      const count = Number((await this.redis.get(this.key(subject))) ?? 0);
+      return count >= this.perMinute;
+    } catch {
+      return false; // fails open, as take() does
+    }
+  }
+
+  private key(subject: string): string {
+    return `${this.prefix}rate:${subject}:${Math.floor(this.now() / WINDOW_MS)}`;
+  }
+
+  async take(subject: string): Promise<RateDecision> {
+    const resetSeconds = this.resetSeconds();
+    const key = this.key(subject);
     try {
       const results = await this.redis
         .multi()

@@ -5,6 +5,7 @@ import { fromSegmentCall } from '../ingest/segmentPayload';
 import type { Services } from '../services';
 import type { EventType } from '../store/models';
 import { isStoreUnreachable } from '../store/mongo/errors';
+import { assertWellFormedInput } from '../validation/wellFormed';
 import { readBody } from './readBody';
 
 export const TRACKING_PREFIX = '/v1/';
@@ -63,7 +64,10 @@ export async function serveTrackingApi(
   }
 
   try {
+    // Every string of the call, before any is read: see validation/wellFormed.ts.
+    assertWellFormedInput(body, '');
     const receivedAt = new Date();
+    const timeBounds = services.config.ingest.eventTime;
     let events;
     if (endpoint === 'batch') {
       if (!Array.isArray(body.batch)) throw badInput('batch', 'expected an array of calls');
@@ -71,10 +75,13 @@ export async function serveTrackingApi(
         fromSegmentCall(mergeBatchDefaults(call, body), `batch[${i}]`, {
           receivedAt,
           batchSentAt: body.sentAt,
+          timeBounds,
         }),
       );
     } else {
-      events = [fromSegmentCall(body, 'body', { type: endpoint as EventType, receivedAt })];
+      events = [
+        fromSegmentCall(body, 'body', { type: endpoint as EventType, receivedAt, timeBounds }),
+      ];
     }
     await services.events.ingest(events, endpoint === 'batch' ? 'batch' : 'body');
     send(res, 200, { success: true });

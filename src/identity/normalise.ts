@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import isEmail from 'validator/lib/isEmail';
 import { badInput } from '../errors';
+import { hasLoneSurrogate } from '../validation/wellFormed';
 import { type Identifier, type IdentifierKind, identityKey, IDENTIFIER_PRIORITY } from './kinds';
 
 /** Longest identifier value accepted, after trimming; longer ones are almost always garbage. */
@@ -37,6 +38,10 @@ export function normaliseIdentifier(
   }
   if (CONTROL_CHARS.test(value))
     throw badInput(field, `${kind} must not contain control characters`);
+  // Checked at every entry point already (validation/wellFormed.ts); kept here because the
+  // store would turn it into U+FFFD and two ids would become one.
+  if (hasLoneSurrogate(value))
+    throw badInput(field, `${kind} holds ill-formed Unicode (a lone UTF-16 surrogate)`);
 
   switch (kind) {
     case 'EMAIL': {

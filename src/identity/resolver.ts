@@ -38,6 +38,15 @@ export interface RecordToResolve {
   reason: Extract<MergeReason, 'SHARED_IDENTIFIER' | 'ALIAS'>;
 }
 
+/**
+ * Sees every record's traits before they are stored (the one place all trait writes pass:
+ * CRM contacts, identify calls, consent statements). Must not reject: a failure of its
+ * own must not fail the write.
+ */
+export interface TraitObserver {
+  observe(traits: Record<string, unknown>): Promise<void>;
+}
+
 export interface ResolutionResult {
   profileId: string;
   /** True when the record created a new profile. */
@@ -68,12 +77,18 @@ export class IdentityResolver {
     private readonly store: IdentityGraphStore,
     private readonly graph: IdentityGraph,
     private readonly limits: Partial<Record<IdentifierKind, number>>,
+    /** E.g. the trait keys learned to hold personal values (`src/profiles/personalTraits.ts`). */
+    private readonly traitObserver: TraitObserver | null = null,
   ) {}
 
   async resolve(record: RecordToResolve): Promise<ResolutionResult> {
     if (record.identifiers.length === 0) {
       throw new Error(`Record ${record.recordId} has no identifiers to resolve`);
     }
+    // Before anything is stored: a personal-looking value is never in the store before
+    // its key is known to hold one.
+    if (record.traitRecord && this.traitObserver)
+      await this.traitObserver.observe(record.traitRecord.traits);
     const keys = record.identifiers.map(identityKey);
     let newProfileId: string | null = null;
     // Identity keys claimed so far, per profile they were claimed for; logged at the end

@@ -10,6 +10,7 @@ import type { EventClaimDoc, EventDoc, EventType } from '../store/models';
 import { EventBatchWriter, eventLogName } from './eventBatchWriter';
 import { assertNoConsentKeys, segmentCategoryPreferences } from '../consent/consent';
 import { IngestionMemory } from './ingestionMemory';
+import { DEFAULT_EVENT_TIME_BOUNDS, assertEventTime, type EventTimeBounds } from './eventTime';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 
 /** An event in the Segment tracking spec's shape (the GraphQL `EventInput`). */
@@ -55,8 +56,6 @@ interface PreparedEvent {
 
 const MAX_MESSAGE_ID_LENGTH = 200;
 const MAX_NAME_LENGTH = 200;
-/** Events stamped further in the future than this are clock errors, not data. */
-const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 /** Groups of related events resolved at once within one request. */
 const RESOLVE_CONCURRENCY = 8;
 /**
@@ -103,6 +102,8 @@ export class EventIngestionService {
     private readonly maxEventsPerRequest: number,
     /** Told which profiles got new events (enrichment recomputes their traits). */
     private readonly onStored: (profileIds: string[]) => Promise<void> = () => Promise.resolve(),
+    /** How old or how far ahead an event's time may be (`config.ingest.eventTime`). */
+    private readonly timeBounds: EventTimeBounds = DEFAULT_EVENT_TIME_BOUNDS,
   ) {
     this.writer = new EventBatchWriter(store);
   }
@@ -377,12 +378,8 @@ export class EventIngestionService {
     const timestamp = input.timestamp ?? new Date();
     if (Number.isNaN(timestamp.getTime()))
       throw badInput(`${field}.timestamp`, 'not a valid date-time');
-    if (timestamp.getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
-      throw badInput(
-        `${field}.timestamp`,
-        `${timestamp.toISOString()} is more than a day in the future`,
-      );
-    }
+    // The same check as the tracking API's (`fromSegmentCall`), so both accept the same times.
+    assertEventTime(timestamp, `${field}.timestamp`, this.timeBounds);
 
     const hash = createHash('sha256')
       .update(canonicalJson({ ...input, timestamp: input.timestamp ?? null }))

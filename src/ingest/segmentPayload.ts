@@ -1,6 +1,12 @@
 import { badInput } from '../errors';
 import type { EventType } from '../store/models';
 import type { EventInput } from './eventIngestionService';
+import {
+  DEFAULT_EVENT_TIME_BOUNDS,
+  assertEventTime,
+  assertSentAt,
+  type EventTimeBounds,
+} from './eventTime';
 
 const TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
 
@@ -12,7 +18,13 @@ const TYPES: readonly EventType[] = ['identify', 'track', 'page', 'screen', 'gro
 export function fromSegmentCall(
   call: unknown,
   field: string,
-  options: { type?: EventType; receivedAt: Date; batchSentAt?: unknown },
+  options: {
+    type?: EventType;
+    receivedAt: Date;
+    batchSentAt?: unknown;
+    /** Checked on the time stored, after the `sentAt` correction (default: the config's). */
+    timeBounds?: EventTimeBounds;
+  },
 ): EventInput {
   if (call === null || typeof call !== 'object' || Array.isArray(call))
     throw badInput(field, 'expected a JSON object');
@@ -82,18 +94,30 @@ function parseDate(value: unknown, field: string): Date | null {
 /**
  * Device clocks drift. Like Segment, when the client says when it sent the call
  * (`sentAt`), the event's time is shifted by the difference between that and when the
- * call arrived, so events line up with server time.
+ * call arrived, so events line up with server time. The bounds are checked on the
+ * shifted time: a time in range can be shifted out of it (and one out of range, from a
+ * wrong clock, back in).
  */
 function correctedTimestamp(
   c: Record<string, unknown>,
   field: string,
-  options: { receivedAt: Date; batchSentAt?: unknown },
+  options: { receivedAt: Date; batchSentAt?: unknown; timeBounds?: EventTimeBounds },
 ): Date | null {
-  const timestamp =
-    parseDate(c.timestamp, `${field}.timestamp`) ??
-    parseDate(c.originalTimestamp, `${field}.originalTimestamp`);
-  const sentAt = parseDate(c.sentAt, `${field}.sentAt`) ?? parseDate(options.batchSentAt, 'sentAt');
+  const now = options.receivedAt.getTime();
+  const bounds = options.timeBounds ?? DEFAULT_EVENT_TIME_BOUNDS;
+  const timeField = c.timestamp != null ? `${field}.timestamp` : `${field}.originalTimestamp`;
+  const timestamp = parseDate(c.timestamp ?? c.originalTimestamp, timeField);
+  const sentAtField = c.sentAt != null ? `${field}.sentAt` : 'sentAt';
+  const sentAt = parseDate(c.sentAt ?? options.batchSentAt, sentAtField);
+  if (sentAt !== null) assertSentAt(sentAt, sentAtField, bounds, now);
   if (timestamp === null) return null;
-  if (sentAt === null) return timestamp;
-  return new Date(timestamp.getTime() + (options.receivedAt.getTime() - sentAt.getTime()));
+  if (sentAt === null) {
+    assertEventTime(timestamp, timeField, bounds, now);
+    return timestamp;
+  }
+  const shift = now - sentAt.getTime();
+  const corrected = new Date(timestamp.getTime() + shift);
+  const how = ` (${timestamp.toISOString()} shifted ${shift} ms by sentAt ${sentAt.toISOString()})`;
+  assertEventTime(corrected, timeField, bounds, now, how);
+  return corrected;
 }

@@ -272,3 +272,13 @@ export interface ErasureDoc {
   counts: Record<string, number>;
   sweepCounts: Record<string, number>;
 }
+
+/**
+ * A setting Mosaic creates for itself, once per deployment, shared by every process: e.g.
+ * the secret that keys opaque ids (`src/auth/opaqueIds.ts`). Never personal data.
+ */
+export interface SettingDoc {
+  _id: string;
+  value: string;
+  createdAt: Date;
+}

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { MongoClient } from 'mongodb';
 import { postGraphQL, startGatewayProcess } from '../support/gatewayProcess';
 import { testConfig, uniqueDatabaseName } from '../support/env';
@@ -35,6 +36,53 @@ describe('graceful shutdown', () => {
     expect(response.body.data?.trackEvents.accepted).toBe(count);
     expect(await stored.countDocuments({})).toBe(count);
     // New connections are refused once stopped.
+    await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
+    await t.close();
+  }, 120_000);
+});
+
+describe('while draining', () => {
+  it('answers /readyz with 503 and refuses new work with 503, while an accepted request finishes', async () => {
+    const t = await startTestApp('draining', { MOSAIC_SHUTDOWN_TIMEOUT_MS: '60000' });
+    // A request held in flight: its headers sent, its body not yet.
+    const body = JSON.stringify({
+      query: 'mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }',
+      variables: { i: { crmId: 'drain-1', emails: ['drain@example.com'] } },
+    });
+    const { port } = new URL(t.url);
+    const held = request({
+      host: '127.0.0.1',
+      port,
+      path: '/graphql',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      held.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      held.on('error', reject);
+    });
+    held.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 200)); // the server has it
+    const stopped = t.app.gateway.stop();
+    await new Promise((r) => setTimeout(r, 100));
+
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { status: string }).status).toBe('stopping');
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    const refused = await postGraphQL(t.url, '{ segments { id } }');
+    expect(refused.status).toBe(503);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
+
+    held.end(body.slice(10));
+    const { status, text } = await answered;
+    expect(status).toBe(200);
+    expect(text).toContain('upsertCrmContact');
+    await stopped;
     await expect(fetch(`${t.url}/healthz`)).rejects.toThrow();
     await t.close();
   }, 120_000);

@@ -191,7 +191,7 @@ test('huge arrays, deep JSON and invalid segment rules are refused whole', async
   await refused(`mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`, {
     i: { crmId: 'h-deep', attributes: { deep } },
   });
-  await refused(`mutation($c: [CrmContactInput!]!) { upsertCrmContacts(inputs: $c) { written } }`, {
+  await refused(`mutation($c: [CrmContactInput!]!) { upsertCrmContacts(inputs: $c) { changed } }`, {
     c: Array.from({ length: 501 }, (_, i) => ({ crmId: `h-bulk-${i}` })),
   });
   await fc.assert(
@@ -227,4 +227,146 @@ test('deep and cyclic-looking queries are refused before they run', async () => 
     `query { profiles { ...A } } fragment A on ProfileConnection { edges { node { segments { members { ...A } } } } }`,
     {},
   );
+});
+
+// ---------------------------------------------------------------------------------------
+// Ill-formed UTF-16: a lone surrogate is stored as U+FFFD, so two different ids would
+// become one and a look-up would miss what was stored. Refused at every entry point,
+// naming the field, before anything is written.
+
+const LONE = ['\uD801', '\uDC00', 'usr\uD800', 'a\uDFFFb', '\uDBFF\uDBFF'];
+const lone = fc.tuple(fc.constantFrom(...LONE), fc.string({ maxLength: 8 }), fc.boolean());
+const withLone = ([bad, text, before]: [string, string, boolean]) =>
+  before ? `${bad}${text}` : `${text}x${bad}`;
+
+test('a lone surrogate in any GraphQL string input is refused, naming where it is', async () => {
+  const before = await snapshot();
+  const cases: [string, (v: string) => Record<string, unknown>, RegExp][] = [
+    [
+      `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
+      (v) => ({ i: { crmId: v } }),
+      /variables\.i\.crmId/,
+    ],
+    [
+      `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
+      (v) => ({ i: { crmId: 'h-sur', firstName: v } }),
+      /variables\.i\.firstName/,
+    ],
+    [
+      `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
+      (v) => ({ i: { crmId: 'h-sur', attributes: { [v]: 'x' } } }),
+      /variables\.i\.attributes\./,
+    ],
+    [
+      `mutation($c: [CrmContactInput!]!) { upsertCrmContacts(inputs: $c) { changed } }`,
+      (v) => ({ c: [{ crmId: 'h-ok' }, { crmId: 'h-sur', emails: [`${v}@example.com`] }] }),
+      /variables\.c\[1\]\.emails\[0\]/,
+    ],
+    [
+      `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`,
+      (v) => ({ e: [{ type: 'IDENTIFY', userId: v, messageId: 'h-sur-1' }] }),
+      /variables\.e\[0\]\.userId/,
+    ],
+    [
+      `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`,
+      (v) => ({ e: [{ type: 'TRACK', event: 'X', anonymousId: 'a', properties: { p: [v] } }] }),
+      /variables\.e\[0\]\.properties\.p\[0\]/,
+    ],
+    [
+      `mutation($v: String!) { setConsent(kind: USER_ID, value: $v, consents: [{purpose: "marketing", granted: true}]) { id } }`,
+      (v) => ({ v }),
+      /variables\.v/,
+    ],
+    [
+      `mutation($o: [OrderInput!]!) { recordOrders(orders: $o) { written } }`,
+      (v) => ({
+        o: [{ orderId: 'h-o', customerId: v, total: 1, currency: 'USD', placedAt: new Date() }],
+      }),
+      /variables\.o\[0\]\.customerId/,
+    ],
+    [
+      `mutation($n: String!) { defineSegment(name: $n, rule: {trait: "plan", op: "exists", value: true}) { id } }`,
+      (v) => ({ n: v }),
+      /variables\.n/,
+    ],
+    [
+      `query($v: String!) { profileByIdentifier(kind: USER_ID, value: $v) { id } }`,
+      (v) => ({ v }),
+      /variables\.v/,
+    ],
+  ];
+  await fc.assert(
+    fc.asyncProperty(lone, fc.integer({ min: 0, max: cases.length - 1 }), async (l, i) => {
+      const [query, variables, field] = cases[i]!;
+      const { status, body } = await postGraphQL(t.url, query, variables(withLone(l)));
+      expect({ status, code: body.errors?.[0]?.extensions?.code }).toEqual({
+        status: 400,
+        code: 'BAD_USER_INPUT',
+      });
+      expect(body.errors![0]!.message).toMatch(field);
+      expect(body.errors![0]!.message).toMatch(/lone UTF-16 surrogate/);
+      expect(body.errors![0]!.extensions?.field).toMatch(field);
+    }),
+    { numRuns: 40, seed: 70 },
+  );
+  // In a GET request's variables, and in a string literal of the document itself.
+  const get = await fetch(
+    `${t.url}/graphql?query=${encodeURIComponent('query($v: String!) { profileByIdentifier(kind: USER_ID, value: $v) { id } }')}&variables=${encodeURIComponent('{"v":"usr\\ud801"}')}`,
+  );
+  expect(get.status).toBe(400);
+  expect(JSON.stringify(await get.json())).toContain('variables.v');
+  await refused(`{ profileByIdentifier(kind: USER_ID, value: "usr\\uD801") { id } }`, {});
+  await refused(`{ profileByIdentifier(kind: USER_ID, value: "usr\uD801") { id } }`, {});
+  expect(await snapshot()).toEqual(before);
+});
+
+test('a lone surrogate in a tracking call is refused with 400, naming the field; the user stays usable', async () => {
+  const before = await snapshot();
+  const post = (path: string, body: unknown) =>
+    fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from('test-write-key:').toString('base64')}`,
+      },
+      body: JSON.stringify(body),
+    });
+  // The reported sequence: the same user twice, then another with a different surrogate.
+  for (const [path, body, field] of [
+    ['/v1/identify', { userId: 'usr\uD801', traits: { plan: 'pro' } }, 'userId'],
+    ['/v1/identify', { userId: 'usr\uD801', traits: { plan: 'pro' } }, 'userId'],
+    ['/v1/identify', { userId: 'usr\uD802' }, 'userId'],
+    ['/v1/track', { anonymousId: 'a-1', event: 'X', properties: { q: 'x\uDC00' } }, 'properties.q'],
+    [
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'identify', userId: 'ok' },
+          { type: 'identify', anonymousId: '\uDBFF' },
+        ],
+      },
+      'batch[1].anonymousId',
+    ],
+    [
+      '/v1/identify',
+      { userId: 'u', context: { traits: { ['k\uD800']: 1 } } },
+      'context.traits.k\uFFFD',
+    ],
+  ] as const) {
+    const res = await post(path, body);
+    const answer = (await res.json()) as { success: boolean; message: string; field?: string };
+    expect({ status: res.status, field: answer.field }).toEqual({ status: 400, field });
+    expect(answer.message).toMatch(/lone UTF-16 surrogate/);
+  }
+  expect(await snapshot()).toEqual(before);
+  // The well-formed user goes through, and is found by what was sent.
+  expect(
+    (await post('/v1/identify', { userId: 'usr\uD801\uDC37', traits: { plan: 'pro' } })).status,
+  ).toBe(200);
+  const found = await postGraphQL<{ profileByIdentifier: { traits: { plan: string } } | null }>(
+    t.url,
+    `query($v: String!) { profileByIdentifier(kind: USER_ID, value: $v) { traits } }`,
+    { v: 'usr\uD801\uDC37' },
+  );
+  expect(found.body.data?.profileByIdentifier?.traits.plan).toBe('pro');
 });

@@ -110,7 +110,10 @@ export type Consent = {
   at: Scalars['DateTime']['output'];
   granted: Scalars['Boolean']['output'];
   purpose: Scalars['String']['output'];
-  /** The record that said so (`consent:<digest>`, `crm:<crmId>`, `event:<messageId>`). */
+  /**
+   * The record that said so (`consent:<keyed digest>`, `crm:<crmId>`, `event:<messageId>`;
+   * masked like other record ids, `crm:a***`, for every role but admin).
+   */
   recordId: Scalars['String']['output'];
 };
 
@@ -207,7 +210,7 @@ export type Event = {
   __typename?: 'Event';
   anonymousId?: Maybe<Scalars['String']['output']>;
   event?: Maybe<Scalars['String']['output']>;
-  /** The event's messageId. */
+  /** The event's messageId (for every role but admin, an opaque stand-in for it: see `OPAQUE_ID`). */
   id: Scalars['ID']['output'];
   name?: Maybe<Scalars['String']['output']>;
   properties: Scalars['JSON']['output'];
@@ -690,6 +693,12 @@ export type PiiKind =
   | 'JSON'
   /** A name or other free text: its first letter is kept. */
   | 'NAME'
+  /**
+   * An id a client chose, which may spell personal data (a messageId such as
+   * `jane@example.com-signup`): replaced by a keyed digest of it, unique and stable per
+   * deployment, so clients can still cache by it but cannot read or guess it back.
+   */
+  | 'OPAQUE_ID'
   | 'PHONE'
   /** A sentence that may quote emails or phone numbers: those are masked where they appear. */
   | 'PROSE';
@@ -931,12 +940,12 @@ export type Segment = {
   createdAt: Scalars['DateTime']['output'];
   /** Stable id, the slug of the name it was defined with. */
   id: Scalars['ID']['output'];
-  /** Members in profile-id order. */
+  /** Members in profile-id order (none while the size is below the privacy floor for this caller). */
   members: ProfileConnection;
   name: Scalars['String']['output'];
   /** Only profiles that granted this purpose can be members (null: no consent needed). */
   purpose?: Maybe<Scalars['String']['output']>;
-  /** The latest membership changes, newest first. */
+  /** The latest membership changes, newest first (none while below the privacy floor for this caller). */
   recentChanges: Array<SegmentMembershipChange>;
   /**
    * The rule as it was sent (see the README for the rule language). For every role but
@@ -944,8 +953,15 @@ export type Segment = {
    * looks); its structure, trait names and operators are kept.
    */
   rule: Scalars['JSON']['output'];
-  /** Profiles currently in the segment. */
+  /**
+   * Profiles currently in the segment. For every role but admin, a segment whose rule
+   * compares a personal trait (anything but `exists` on a trait personal by its name or
+   * learned to hold emails or phone numbers) reports 0 while it has fewer members than
+   * `MOSAIC_SEGMENT_SIZE_FLOOR` (5), and then has no members or recent changes either.
+   */
   size: Scalars['Int']['output'];
+  /** True when the size below the privacy floor was hidden from this caller (`size` then reads 0). */
+  sizeSuppressed: Scalars['Boolean']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** Where membership changes are delivered. */
   webhooks: Array<Webhook>;
@@ -984,11 +1000,13 @@ export type SegmentMembershipChange = {
 /** A segment's size after a membership change. */
 export type SegmentStats = {
   __typename?: 'SegmentStats';
-  /** The change that moved it. */
-  lastChange: SegmentMembershipChange;
+  /** The change that moved it; null while the size is below the privacy floor for this caller (it names a member). */
+  lastChange?: Maybe<SegmentMembershipChange>;
   segmentId: Scalars['ID']['output'];
-  /** Members right after the change. */
+  /** Members right after the change; 0 below the privacy floor, as `Segment.size`. */
   size: Scalars['Int']['output'];
+  /** True when the size below the privacy floor was hidden from this caller. */
+  sizeSuppressed: Scalars['Boolean']['output'];
 };
 
 /** Where a profile's data came from. */
@@ -1029,7 +1047,11 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Emits the profile each time it changes (new identifiers, traits or merges). */
   profileUpdated: Profile;
-  /** Emits every profile entering or leaving the segment, from any worker, on every gateway replica. */
+  /**
+   * Emits every profile entering or leaving the segment, from any worker, on every gateway
+   * replica; for every role but admin, none while the segment is below the privacy floor
+   * (see `Segment.size`).
+   */
   segmentMembershipChanged: SegmentMembershipChange;
   /** Emits the segment's size each time its membership changes (a chart's feed). */
   segmentStats: SegmentStats;
@@ -1263,7 +1285,7 @@ export type ResolversTypes = {
   Role: null;
   Segment: ResolverTypeWrapper<SegmentDoc>;
   SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
-  SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange: ResolversTypes['SegmentMembershipChange'] }>;
+  SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversTypes['SegmentMembershipChange']> }>;
   SourceName: null;
   SourceStatus: ResolverTypeWrapper<SourceStatus>;
   SourceSummary: ResolverTypeWrapper<SourceSummaryDoc>;
@@ -1334,7 +1356,7 @@ export type ResolversParentTypes = {
   ReviewItem: ReviewItemDoc;
   Segment: SegmentDoc;
   SegmentMembershipChange: SegmentChangeDoc;
-  SegmentStats: Omit<SegmentStats, 'lastChange'> & { lastChange: ResolversParentTypes['SegmentMembershipChange'] };
+  SegmentStats: Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversParentTypes['SegmentMembershipChange']> };
   SourceStatus: SourceStatus;
   SourceSummary: SourceSummaryDoc;
   String: Scalars['String']['output'];
@@ -1760,6 +1782,7 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
   recentChanges?: Resolver<Array<ResolversTypes['SegmentMembershipChange']>, ParentType, ContextType, RequireFields<SegmentRecentChangesArgs, 'first'>>;
   rule?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sizeSuppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1775,9 +1798,10 @@ export type SegmentMembershipChangeResolvers<ContextType = GraphQLContext, Paren
 };
 
 export type SegmentStatsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentStats'] = ResolversParentTypes['SegmentStats']> = {
-  lastChange?: Resolver<ResolversTypes['SegmentMembershipChange'], ParentType, ContextType>;
+  lastChange?: Resolver<Maybe<ResolversTypes['SegmentMembershipChange']>, ParentType, ContextType>;
   segmentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sizeSuppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -1,7 +1,12 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { ProfileDoc } from '../../store/models';
 import { seesPersonalData } from '../../auth/roles';
-import { parseRule, refusePersonalComparisons } from '../../segments/rules/rule';
+import {
+  parseRule,
+  refusePersonalComparisons,
+  type KnownPersonalData,
+} from '../../segments/rules/rule';
+import type { Services } from '../../services';
 import { AuthMutation } from './Auth';
 import { MatchingMutation } from './Matching';
 import { PrivacyMutation } from './Privacy';
@@ -27,14 +32,15 @@ export const Mutation: MutationResolvers = {
     return { written, unchanged: outcomes.length - written, outcomes };
   },
   defineSegment: async (_, { name, rule, purpose }, { services, principal }) => {
-    if (!seesPersonalData(principal.role)) refusePersonalComparisons(parseRule(rule));
+    if (!seesPersonalData(principal.role))
+      refusePersonalComparisons(parseRule(rule), await knownPersonalData(services));
     const segment = await services.segments.define(name, rule, purpose);
     await services.jobs?.refreshSegments();
     return segment;
   },
   updateSegment: async (_, { id, name, rule, purpose }, { services, principal }) => {
     if (rule != null && !seesPersonalData(principal.role))
-      refusePersonalComparisons(parseRule(rule));
+      refusePersonalComparisons(parseRule(rule), await knownPersonalData(services));
     const segment = await services.segments.update(id, { name, rule, purpose });
     await services.jobs?.refreshSegments();
     return segment;
@@ -49,6 +55,19 @@ export const Mutation: MutationResolvers = {
     return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };
   },
 };
+
+/**
+ * What a non-admin's rule is checked against, read now (definitions are rare): the trait
+ * keys learned to hold personal values, and the segments the rule may refer to.
+ */
+async function knownPersonalData(services: Services): Promise<KnownPersonalData> {
+  const [learned, segments] = await Promise.all([
+    services.personalTraits.current(),
+    services.segments.list(),
+  ]);
+  const rules = new Map(segments.map((s) => [s._id, s.rule]));
+  return { learned, ruleOf: (id) => rules.get(id) };
+}
 
 /** A profile just written must be readable; if it is not, that is a bug, not a client error. */
 function mustExist(doc: ProfileDoc | null, id: string): ProfileDoc {

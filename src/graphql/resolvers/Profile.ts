@@ -26,7 +26,8 @@ export const Profile: ProfileResolvers = {
     }),
   eventStats: (p, _, { sources }) => sources.eventStats(p),
   sourceStatus: (p, _, { sources }) => sources.status(p),
-  segments: (p, _, { segments }) => segments.ofProfile(p._id),
+  segments: (p, _, { segments, principal }) =>
+    segments.ofProfile(p._id, seesPersonalData(principal.role)),
   computedTraits: (p, _, { segments }) => segments.computedTraits(p._id),
 };
 

@@ -2,16 +2,27 @@ import type {
   SegmentMembershipChangeResolvers,
   SegmentResolvers,
 } from '../generated/resolvers-types';
+import { seesPersonalData } from '../../auth/roles';
 import { decodeCursor, encodeCursor } from '../../profiles/profileReader';
 import type { ProfileDoc } from '../../store/models';
 
 export const Segment: SegmentResolvers = {
   id: (s) => s._id,
   rule: (s) => s.ruleInput,
-  size: (s, _, { segments }) => segments.size(s._id),
-  members: async (s, { first, after }, { segments, profiles }) => {
+  // Below the privacy floor, for callers who may not see personal data: 0, no members,
+  // no changes (src/segments/segmentReader.ts).
+  size: async (s, _, { segments, principal }) =>
+    (await segments.visibleSize(s, seesPersonalData(principal.role))).size,
+  sizeSuppressed: async (s, _, { segments, principal }) =>
+    (await segments.visibleSize(s, seesPersonalData(principal.role))).suppressed,
+  members: async (s, { first, after }, { segments, profiles, principal }) => {
     const size = first ?? 20;
-    const ids = await segments.memberIds(s._id, size, after == null ? null : decodeCursor(after));
+    // Read either way, so that a bad page size is refused whatever the segment's size.
+    const [withheld, ids] = await Promise.all([
+      segments.membersWithheld(s, seesPersonalData(principal.role)),
+      segments.memberIds(s._id, size, after == null ? null : decodeCursor(after)),
+    ]);
+    if (withheld) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
     const page = ids.slice(0, size);
     const nodes = await Promise.all(page.map((id) => profiles.byId(id)));
     const edges = nodes
@@ -25,7 +36,13 @@ export const Segment: SegmentResolvers = {
       },
     };
   },
-  recentChanges: (s, { first }, { segments }) => segments.recentChanges(s._id, first ?? 20),
+  recentChanges: async (s, { first }, { segments, principal }) => {
+    const [withheld, changes] = await Promise.all([
+      segments.membersWithheld(s, seesPersonalData(principal.role)),
+      segments.recentChanges(s._id, first ?? 20),
+    ]);
+    return withheld ? [] : changes;
+  },
   webhooks: (s) => s.webhooks ?? [],
 };
 

@@ -230,28 +230,97 @@ export function referencedSegments(rule: Rule): string[] {
 }
 
 /**
- * Refuses, for a caller who may not see personal data, a rule that compares a personal
- * trait (one whose name says it holds personal data, as masking reads it: `emails`,
- * `phones`, `firstName`, `birthDate`, `address` …) with anything but `exists`. Its members
- * are visible to that caller, so `{"trait": "emails", "op": "lt", "value": "m"}`,
- * narrowed step by step, would spell out a stored value that masking hides. The error
- * names the place in the rule as sent (`rule.and[1].trait`).
+ * What decides, beyond a trait's name, whether a rule touches personal data: the trait
+ * keys learned to have held values masked by their looks (`src/profiles/personalTraits.ts`),
+ * and the rules of the segments an `inSegment` may refer to.
  */
-export function refusePersonalComparisons(rule: Rule, path = 'rule'): void {
+export interface KnownPersonalData {
+  learned: ReadonlySet<string>;
+  /** A segment's rule by id; undefined for an unknown segment. */
+  ruleOf(segmentId: string): Rule | undefined;
+}
+
+/** Trait names alone: no key learned, no segment known. */
+const BY_NAME_ONLY: KnownPersonalData = { learned: new Set(), ruleOf: () => undefined };
+
+/**
+ * Refuses, for a caller who may not see personal data, a rule that compares a personal
+ * trait with anything but `exists`: one whose name says it holds personal data, as masking
+ * reads it (`emails`, `phones`, `firstName`, `birthDate`, `address` …), or one learned to
+ * have held a value masked by its looks (`contact: "sam@example.com"`). Its members and
+ * size are visible to that caller, so `{"trait": "emails", "op": "lt", "value": "m"}`,
+ * narrowed step by step, would spell out a stored value that masking hides. Nor may the
+ * rule refer to a segment that compares one (`inSegment`): `{"or": [{"inSegment": …},
+ * <a large set>]}` would tell that segment's exact size past its floor. The error names
+ * the place in the rule as sent (`rule.and[1].trait`). Computed traits are Mosaic's own:
+ * only their names count.
+ */
+export function refusePersonalComparisons(
+  rule: Rule,
+  known: KnownPersonalData = BY_NAME_ONLY,
+  path = 'rule',
+): void {
   if ('and' in rule)
-    return rule.and.forEach((r, i) => refusePersonalComparisons(r, `${path}.and[${i}]`));
+    return rule.and.forEach((r, i) => refusePersonalComparisons(r, known, `${path}.and[${i}]`));
   if ('or' in rule)
-    return rule.or.forEach((r, i) => refusePersonalComparisons(r, `${path}.or[${i}]`));
-  if ('not' in rule) return refusePersonalComparisons(rule.not, `${path}.not`);
-  // Trait names hold no `.` today; should paths come, any personal step makes it personal.
-  const personal = (name: string) => name.split('.').some((step) => isPersonalKey(step));
-  if ('field' in rule && rule.op !== 'exists' && personal(rule.field.name)) {
-    const at = `${path}.${rule.field.scope === 'traits' ? 'trait' : 'computed'}`;
+    return rule.or.forEach((r, i) => refusePersonalComparisons(r, known, `${path}.or[${i}]`));
+  if ('not' in rule) return refusePersonalComparisons(rule.not, known, `${path}.not`);
+  if ('inSegment' in rule) {
+    const referenced = known.ruleOf(rule.inSegment);
+    if (referenced === undefined || !comparesPersonalTraits(referenced, known)) return;
+    const at = `${path}.inSegment`;
     throw new MosaicError(
       ErrorCode.FORBIDDEN,
-      `${at}: "${rule.field.name}" holds personal data; this role may only test whether it ` +
-        `exists ({"op": "exists"}), not compare its value with ${rule.op} (an admin may)`,
+      `${at}: segment "${rule.inSegment}" compares personal data; this role may not build ` +
+        `on it (combined with other rules, its size would tell how many members it has)`,
       at,
     );
   }
+  if (!('field' in rule) || rule.op === 'exists') return;
+  const why = personalBecause(rule.field, known.learned);
+  if (why === null) return;
+  const at = `${path}.${rule.field.scope === 'traits' ? 'trait' : 'computed'}`;
+  throw new MosaicError(
+    ErrorCode.FORBIDDEN,
+    `${at}: "${rule.field.name}" ${why}; this role may only test whether it exists ` +
+      `({"op": "exists"}), not compare its value with ${rule.op} (an admin may)`,
+    at,
+  );
+}
+
+/**
+ * Whether a rule compares (with anything but `exists`) a personal trait, as
+ * refusePersonalComparisons judges it, directly or through the segments it refers to (an
+ * unknown one counts as not personal). Sizes of such segments are floored for callers who
+ * may not see personal data.
+ */
+export function comparesPersonalTraits(
+  rule: Rule,
+  known: KnownPersonalData,
+  visited: Set<string> = new Set(),
+): boolean {
+  const inner = (r: Rule) => comparesPersonalTraits(r, known, visited);
+  if ('and' in rule) return rule.and.some(inner);
+  if ('or' in rule) return rule.or.some(inner);
+  if ('not' in rule) return inner(rule.not);
+  if ('field' in rule)
+    return rule.op !== 'exists' && personalBecause(rule.field, known.learned) !== null;
+  if ('inSegment' in rule) {
+    // Each segment once: definitions have no cycles, but a stored one could slip in.
+    if (visited.has(rule.inSegment)) return false;
+    visited.add(rule.inSegment);
+    const referenced = known.ruleOf(rule.inSegment);
+    return referenced !== undefined && inner(referenced);
+  }
+  return false;
+}
+
+/** Why a field holds personal data, as the end of a sentence; null when it does not. */
+function personalBecause(field: FieldRef, learned: ReadonlySet<string>): string | null {
+  // Trait names hold no `.` today; should paths come, any personal step makes it personal.
+  const steps = field.name.split('.');
+  if (steps.some((step) => isPersonalKey(step))) return 'holds personal data';
+  if (field.scope === 'traits' && learned.has(steps[0]!))
+    return 'has held personal data (values masked as emails or phone numbers)';
+  return null;
 }

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { RfmThresholds } from '../../enrichment/rfm';
+import type { PersonalTraitsDoc } from '../../profiles/personalTraits';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
@@ -13,6 +14,7 @@ import type {
   ProfileDoc,
   ProfileLogEntry,
   RawRecordDoc,
+  SettingDoc,
   SegmentSubjectDoc,
   TraitRecordDoc,
   UnmergeDoc,
@@ -35,6 +37,10 @@ export interface Collections {
   rfmThresholds: Collection<RfmThresholds & { _id: string }>;
   profiles: Collection<ProfileDoc>;
   erasures: Collection<ErasureDoc>;
+  /** Trait keys learned to hold personal values (`src/profiles/personalTraits.ts`). */
+  personalTraits: Collection<PersonalTraitsDoc>;
+  /** Deployment-wide settings Mosaic creates itself (e.g. the secret keying opaque ids). */
+  settings: Collection<SettingDoc>;
 }
 
 export const COLLECTION_NAMES: Record<keyof Collections, string> = {
@@ -54,6 +60,8 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   rfmThresholds: 'rfm_thresholds',
   profiles: 'profiles',
   erasures: 'erasures',
+  personalTraits: 'personal_traits',
+  settings: 'settings',
 };
 
 export function collections(db: Db): Collections {
@@ -75,6 +83,8 @@ export function collections(db: Db): Collections {
     rfmThresholds: c('rfmThresholds'),
     profiles: c('profiles'),
     erasures: c('erasures'),
+    personalTraits: c('personalTraits'),
+    settings: c('settings'),
   };
 }
 

@@ -1,0 +1,59 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Collection } from 'mongodb';
+import type { SettingDoc } from '../store/models';
+import { isDuplicateKey } from '../store/mongo/errors';
+
+const SECRET_ID = 'opaque-id-secret';
+
+/**
+ * Opaque stand-ins for ids derived from personal values (a consent statement's id, an
+ * event's client-chosen messageId), keyed with a secret of the deployment: stable (the
+ * same value gives the same id on every replica, so re-sent statements stay idempotent
+ * and clients can still cache by id), and, unlike a plain hash, not recoverable by hashing
+ * guesses (a phone number has few enough candidates to try them all).
+ *
+ * The secret is `MOSAIC_ID_SECRET` when set; otherwise 32 random bytes the first process
+ * stores in the `settings` collection and every other process reads (insert-if-absent on
+ * `_id`, atomic on any MongoDB-compatible store).
+ */
+export class OpaqueIds {
+  private key: Promise<Buffer> | null = null;
+
+  constructor(
+    private readonly settings: Collection<SettingDoc>,
+    private readonly configured: string | undefined,
+  ) {}
+
+  /** `<prefix><22 url-safe characters>`: 132 bits of an HMAC-SHA256 of the value. */
+  async of(value: string, prefix = ''): Promise<string> {
+    const key = await this.secret();
+    return (
+      prefix + createHmac('sha256', key).update(value, 'utf8').digest('base64url').slice(0, 22)
+    );
+  }
+
+  private secret(): Promise<Buffer> {
+    if (this.configured !== undefined) return Promise.resolve(Buffer.from(this.configured, 'utf8'));
+    this.key ??= this.loadOrCreate().catch((err: unknown) => {
+      this.key = null; // the store was down: the next call tries again
+      throw err;
+    });
+    return this.key;
+  }
+
+  private async loadOrCreate(): Promise<Buffer> {
+    const existing = await this.settings.findOne({ _id: SECRET_ID });
+    if (existing) return Buffer.from(existing.value, 'base64');
+    const value = randomBytes(32).toString('base64');
+    try {
+      await this.settings.insertOne({ _id: SECRET_ID, value, createdAt: new Date() });
+      return Buffer.from(value, 'base64');
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Another process created it first: everyone uses that one.
+      const winner = await this.settings.findOne({ _id: SECRET_ID });
+      if (!winner) throw new Error('the opaque-id secret vanished right after it was created');
+      return Buffer.from(winner.value, 'base64');
+    }
+  }
+}
