@@ -24,6 +24,7 @@ import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
 import { postGraphQL } from '../support/gatewayProcess';
+import { firstMessage } from '../support/subscriptions';
 import { until } from '../support/wait';
 
 describe('trait keys learned to hold personal values', () => {
@@ -322,24 +323,7 @@ test('live feeds: segmentStats carries size 0 and no change to a dashboard below
       connectionParams: { authorization: `Bearer ${token}` },
     });
   const next = <T>(client: Client, query: string) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no message within 30 s')), 30_000);
-      const stop = client.subscribe<T>(
-        { query, variables: { s: 'alice-by-contact' } },
-        {
-          next: (msg) => {
-            clearTimeout(timer);
-            stop();
-            resolve(msg.data as T);
-          },
-          error: (err) => {
-            clearTimeout(timer);
-            reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
-          },
-          complete: () => undefined,
-        },
-      );
-    });
+    firstMessage<T>(client, query, { s: 'alice-by-contact' });
   const STATS = `subscription($s: ID!) { segmentStats(segmentId: $s) {
     size sizeSuppressed lastChange { profileId change } } }`;
   const CHANGES = `subscription($s: ID!) { segmentMembershipChanged(segmentId: $s) { profileId } }`;

@@ -14,6 +14,7 @@ import {
   startGatewayProcess,
   type GatewayProcess,
 } from '../support/gatewayProcess';
+import { firstMessage } from '../support/subscriptions';
 import { until } from '../support/wait';
 
 /**
@@ -70,24 +71,7 @@ function nextChange(segmentId: string): Promise<Change> {
 }
 
 function nextMessage<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no message within 30 s')), 30_000);
-    const stop = client.subscribe<T>(
-      { query, variables },
-      {
-        next: (msg) => {
-          clearTimeout(timer);
-          stop();
-          resolve(msg.data as T);
-        },
-        error: (err) => {
-          clearTimeout(timer);
-          reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
-        },
-        complete: () => undefined,
-      },
-    );
-  });
+  return firstMessage<T>(client, query, variables);
 }
 
 test('a tracked event makes a profile enter a segment; a subscriber on another gateway process hears it', async () => {
