@@ -17,7 +17,7 @@ import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
 import type { StaleCache } from './sources/staleCache';
 import type { JobQueues } from './workers/queues';
-import { SegmentReader } from './segments/segmentReader';
+import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { SegmentStore } from './segments/segmentStore';
 import type { Collections } from './store/mongo/collections';
 import type { PubSub } from './pubsub/pubSub';
@@ -209,6 +209,7 @@ export function createServices(deps: {
     pubsub,
     logger,
   });
+  const floorDecisions = new FloorDecisions();
   const opaqueIds = new OpaqueIds(deps.collections.settings, config.auth.idSecret);
   return {
     apiKeys,
@@ -243,7 +244,7 @@ export function createServices(deps: {
           subjects: deps.collections.segmentSubjects,
           changes: deps.collections.segmentChanges,
         },
-        { personalTraits, sizeFloor: config.privacy.segmentSizeFloor },
+        { personalTraits, sizeFloor: config.privacy.segmentSizeFloor, decisions: floorDecisions },
       ),
   };
 }

@@ -39,6 +39,15 @@ export interface FailureGate {
  */
 export class Authenticator {
   private readonly keys = new LRUCache<string, Principal>({ max: 10_000, ttl: KEY_CACHE_MS });
+  /**
+   * Digests of keys verified in the last day: a throttled address may still look these up
+   * (their cache entry lapses each minute), so a guessing neighbour behind the same proxy
+   * does not lock out clients already working. A revoked one is looked up and refused.
+   */
+  private readonly verifiedRecently = new LRUCache<string, true>({
+    max: 100_000,
+    ttl: 24 * 60 * 60_000,
+  });
   private readonly listeners = new Set<RevocationListener>();
   private readonly adminKeyHash: Buffer | null;
 
@@ -108,7 +117,7 @@ export class Authenticator {
     const cacheKey = digest(secret).toString('base64');
     const cached = this.keys.get(cacheKey);
     if (cached) return cached;
-    if (gate !== null && !(await gate.mayLookUp()))
+    if (gate !== null && !this.verifiedRecently.has(cacheKey) && !(await gate.mayLookUp()))
       throw new MosaicError(
         ErrorCode.RATE_LIMITED,
         `Too many failed authentications from this address; retry in ${gate.retryAfterSeconds()} s`,
@@ -123,6 +132,7 @@ export class Authenticator {
       apiKeyId: key.id,
     };
     this.keys.set(cacheKey, principal);
+    this.verifiedRecently.set(cacheKey, true);
     this.deps.apiKeys.touch([key.id]).catch((err: unknown) => {
       this.deps.logger.warn({ err, apiKeyId: key.id }, 'could not record API key use');
     });

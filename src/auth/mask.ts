@@ -171,7 +171,10 @@ export function maskIdentifier(value: string, kind: string | null = null): strin
   if (kind === 'EMAIL') return maskEmail(value);
   if (kind === 'PHONE') return maskPhone(value);
   const record = RECORD_ID.exec(value.trim());
-  if (record) return `${record[1]}:${maskIdentifier(record[2]!)}`;
+  // A messageId is any text a client chose (`jane@example.com-signup`): only its first
+  // character is left, as for names; other record ids are masked by their shape.
+  if (record)
+    return `${record[1]}:${record[1] === 'event' ? maskText(record[2]!) : maskIdentifier(record[2]!)}`;
   if (looksLikeEmail(value)) return maskEmail(value);
   if (looksLikePhone(value)) return maskPhone(value);
   return maskText(value);

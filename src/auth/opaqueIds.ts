@@ -5,6 +5,9 @@ import { isDuplicateKey } from '../store/mongo/errors';
 
 const SECRET_ID = 'opaque-id-secret';
 
+/** What an opaque id stands for; each use has ids of its own. */
+export type OpaqueUse = 'consent-statement' | 'shown-id';
+
 /**
  * Opaque stand-ins for ids derived from personal values (a consent statement's id, an
  * event's client-chosen messageId), keyed with a secret of the deployment: stable (the
@@ -24,12 +27,18 @@ export class OpaqueIds {
     private readonly configured: string | undefined,
   ) {}
 
-  /** `<prefix><22 url-safe characters>`: 132 bits of an HMAC-SHA256 of the value. */
-  async of(value: string, prefix = ''): Promise<string> {
+  /**
+   * 22 url-safe characters (132 bits) of an HMAC-SHA256 of `value`, separated by `use`: an
+   * id shown for one use (an event's messageId) is never the id of another (a consent
+   * statement), so a client cannot send a guessed statement as a messageId and read back
+   * its id.
+   */
+  async of(use: OpaqueUse, value: string): Promise<string> {
     const key = await this.secret();
-    return (
-      prefix + createHmac('sha256', key).update(value, 'utf8').digest('base64url').slice(0, 22)
-    );
+    return createHmac('sha256', key)
+      .update(`${use}\0${value}`, 'utf8')
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   private secret(): Promise<Buffer> {

@@ -114,10 +114,9 @@ function masked(
       if (seesPersonalData(context.principal.role) || value === null || value === undefined)
         return value;
       if (kind === 'OPAQUE_ID')
-        return context.opaqueIds.of(
-          typeof value === 'string' ? value : JSON.stringify(value),
-          'o_',
-        );
+        return context.opaqueIds
+          .of('shown-id', typeof value === 'string' ? value : JSON.stringify(value))
+          .then((id) => `o_${id}`);
       return mask(kind, value, parent);
     },
   };

@@ -42,7 +42,7 @@ export class ConsentService {
     // Named by its content, so re-sending the same statement (same time) changes nothing;
     // keyed, because a plain digest of a phone number and a shown purpose and time is
     // recovered by hashing the area's numbers.
-    const hash = await this.opaqueIds.of(canonicalJson(payload));
+    const hash = await this.opaqueIds.of('consent-statement', canonicalJson(payload));
     return this.resolver.resolve({
       recordId: `consent:${hash}`,
       source: 'crm',

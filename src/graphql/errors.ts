@@ -32,7 +32,29 @@ const SHOWN_EXTENSIONS = ['retryAfterSeconds'] as const;
  * (plus the offending `field`); errors from GraphQL validation keep theirs; anything else
  * is a bug or an outage, so it is logged in full and shown only as "Unexpected error."
  */
-export function makeFormatError(logger: Logger) {
+export function makeFormatError(
+  logger: Logger,
+  options: {
+    /**
+     * Introspection off: "Did you mean …?" hints (field names, enum values, argument and
+     * type names, in validation and variable errors alike) would spell the schema out.
+     */
+    hideSuggestions?: boolean;
+  } = {},
+) {
+  const format = shapeError(logger);
+  if (!options.hideSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shaped = format(formatted, error);
+    return { ...shaped, message: withoutSuggestions(shaped.message) };
+  };
+}
+
+/** `Cannot query field "profil" on type "Query". Did you mean "profile"?` without the hint. */
+const withoutSuggestions = (message: string): string =>
+  message.replace(/ ?Did you mean [^?]*\?/g, '');
+
+function shapeError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
     // Validation rules of ours (query limits) carry a MosaicError inside Apollo's wrapper.

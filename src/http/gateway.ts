@@ -71,7 +71,7 @@ export async function createGateway(
   ];
   // Parsing stops at this many tokens: a megabyte of tiny operations costs no more than this.
   const parseOptions = { maxTokens: config.graphql.maxTokens };
-  const formatError = makeFormatError(logger);
+  const formatError = makeFormatError(logger, { hideSuggestions: !config.graphql.introspection });
   const persisted = persistedQueries(config.graphql.persistedQueries, options.apqCache ?? null);
   const rateLimiter = options.rateLimiter ?? null;
   const failureLimiter = options.authFailureLimiter ?? null;
@@ -95,8 +95,6 @@ export async function createGateway(
     validationRules: limits,
     parseOptions,
     introspection: config.graphql.introspection,
-    // Without introspection, "Did you mean …?" in validation errors would spell the schema out.
-    hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
     formatError,
     includeStacktraceInErrorResponses: false,
     // Mosaic authenticates with an Authorization header, never with cookies, so a
@@ -146,12 +144,7 @@ export async function createGateway(
     path: GRAPHQL_PATH,
     maxPayload: config.http.maxBodyBytes,
   });
-  const wsRules = {
-    schema,
-    limits,
-    parseOptions,
-    hideSuggestions: !config.graphql.introspection,
-  };
+  const wsRules = { schema, limits, parseOptions };
   // Each open subscription connection and the credential it authenticated with: closed
   // when that API key is revoked (on any replica) or the token expires.
   const connections = new Map<WebSocket, { principal: Principal; expiry: NodeJS.Timeout | null }>();
@@ -171,6 +164,10 @@ export async function createGateway(
       // The credential is checked once, when the connection opens: a refused one closes it
       // with 4403 (graphql-ws's Forbidden).
       onConnect: async (ctx) => {
+        if (stopping) {
+          ctx.extra.socket.close(1001, 'Server shutting down');
+          return false;
+        }
         const credentials = parseAuthorization(ctx.connectionParams?.authorization);
         if (credentials === null) return false;
         try {
@@ -198,6 +195,9 @@ export async function createGateway(
           });
           return true;
         } catch (err) {
+          // Over the failed-authentication budget: a code clients retry later, unlike 4403.
+          if (err instanceof MosaicError && err.code === ErrorCode.RATE_LIMITED)
+            ctx.extra.socket.close(4429, 'Too many failed authentications; retry later');
           if (err instanceof MosaicError) return false;
           throw err;
         }

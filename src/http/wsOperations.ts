@@ -1,4 +1,6 @@
 import {
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   parse,
   specifiedRules,
@@ -10,7 +12,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { FormattedExecutionResult, ExecutionResult } from 'graphql';
-import { MosaicError } from '../errors';
+import { badInput, MosaicError } from '../errors';
 import { mosaicGraphQLError } from '../graphql/errors';
 import { assertWellFormedRequest } from '../graphql/plugins/wellFormedInput';
 
@@ -21,8 +23,6 @@ export interface WsOperationRules {
   /** The same validation rules as HTTP (depth, cost, document size, introspection). */
   limits: readonly ValidationRule[];
   parseOptions: ParseOptions;
-  /** Introspection off: "Did you mean …?" would spell the schema out. */
-  hideSuggestions: boolean;
 }
 
 /**
@@ -55,10 +55,31 @@ export function prepareWsOperation(
   }
   const errors = validate(rules.schema, document, [...specifiedRules, ...rules.limits]);
   if (errors.length > 0)
-    return errors.map((e) => {
-      if (rules.hideSuggestions) e.message = e.message.replace(/ ?Did you mean(.+?)\?$/, '');
-      return e.originalError instanceof MosaicError ? e : withCode(e, 'GRAPHQL_VALIDATION_FAILED');
-    });
+    return errors.map((e) =>
+      e.originalError instanceof MosaicError ? e : withCode(e, 'GRAPHQL_VALIDATION_FAILED'),
+    );
+  // Checked here because graphql-js reports these as plain errors, which would reach the
+  // client as internal ones (and fill the error log): a client's mistake, as over HTTP.
+  const operation = getOperationAST(document, payload.operationName ?? undefined);
+  if (!operation)
+    return [
+      new GraphQLError(
+        payload.operationName
+          ? `Unknown operation named "${payload.operationName}".`
+          : 'Must provide operation name if query contains multiple operations.',
+        { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } },
+      ),
+    ];
+  const variables = payload.variables ?? {};
+  if (typeof variables !== 'object' || Array.isArray(variables))
+    return [mosaicGraphQLError(badInput('variables', 'expected an object of variable values'))];
+  const coerced = getVariableValues(
+    rules.schema,
+    operation.variableDefinitions ?? [],
+    variables as Record<string, unknown>,
+    { maxErrors: 20 },
+  );
+  if (coerced.errors !== undefined) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
   return { document };
 }
 

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import type { Collection } from 'mongodb';
 import { badInput } from '../errors';
 import type { PersonalTraits } from '../profiles/personalTraits';
@@ -29,6 +30,32 @@ export interface SegmentPrivacy {
   personalTraits: PersonalTraits;
   /** 0 or 1: sizes are always exact. */
   sizeFloor: number;
+  /** Per process, shared by every operation and live feed (see FloorDecisions). */
+  decisions: FloorDecisions;
+}
+
+/** How long a process trusts its decision that a segment's rule does or does not compare personal traits. */
+const DECISION_TTL_MS = 5_000;
+
+/**
+ * Whether the floor applies to a segment, remembered per process for a few seconds: a live
+ * feed asks on every membership change, for every subscriber, and the answer (which reads
+ * every segment's rule and the learned keys) changes only when a rule is edited or a key
+ * learned. A rule edited to compare a personal trait is floored within DECISION_TTL_MS.
+ */
+export class FloorDecisions {
+  private readonly cache = new LRUCache<string, { floored: boolean }>({
+    max: 10_000,
+    ttl: DECISION_TTL_MS,
+  });
+
+  async get(segmentId: string, decide: () => Promise<boolean>): Promise<boolean> {
+    const known = this.cache.get(segmentId);
+    if (known) return known.floored;
+    const floored = await decide();
+    this.cache.set(segmentId, { floored });
+    return floored;
+  }
 }
 
 /** Read side of segments for one GraphQL operation (its loaders never outlive it). */
@@ -122,24 +149,42 @@ export class SegmentReader {
     segmentId: string,
     seesPersonal: boolean,
   ): Promise<VisibleSize & { membersWithheld: boolean }> {
-    if (seesPersonal)
-      return { size: await this.size(segmentId), suppressed: false, membersWithheld: false };
-    const segment = await this.get(segmentId);
-    if (segment === null) return { size: 0, suppressed: false, membersWithheld: true };
-    const [visible, membersWithheld] = await Promise.all([
-      this.visibleSize(segment, false),
-      this.membersWithheld(segment, false),
-    ]);
-    return { ...visible, membersWithheld };
+    const floored = await this.flooredById(segmentId, seesPersonal);
+    if (floored === null) return { size: 0, suppressed: false, membersWithheld: true };
+    const size = await this.size(segmentId);
+    const below = floored && size < this.privacy.sizeFloor;
+    return { size: below ? 0 : size, suppressed: below && size > 0, membersWithheld: below };
+  }
+
+  /** Whether a live feed's change may name its member: no store read unless the floor applies. */
+  async changeVisible(segmentId: string, seesPersonal: boolean): Promise<boolean> {
+    const floored = await this.flooredById(segmentId, seesPersonal);
+    if (floored === null) return false;
+    return !floored || (await this.size(segmentId)) >= this.privacy.sizeFloor;
   }
 
   /** Whether the size floor applies to this segment for this caller. */
-  private async floored(segment: SegmentDoc, seesPersonal: boolean): Promise<boolean> {
+  private floored(segment: SegmentDoc, seesPersonal: boolean): Promise<boolean> {
+    return this.flooredById(segment._id, seesPersonal).then((f) => f === true);
+  }
+
+  /** As floored(); null when the segment is gone (it tells a non-admin nothing). */
+  private async flooredById(segmentId: string, seesPersonal: boolean): Promise<boolean | null> {
     if (seesPersonal || this.privacy.sizeFloor <= 1) return false;
-    // Fresh from the store, once per operation: a key learned a moment ago counts.
-    this.learned ??= this.privacy.personalTraits.current();
-    const [learned, byId] = await Promise.all([this.learned, this.segmentsById()]);
-    return comparesPersonalTraits(segment.rule, { learned, ruleOf: (id) => byId.get(id)?.rule });
+    let missing = false;
+    const floored = await this.privacy.decisions.get(segmentId, async () => {
+      const byId = await this.segmentsById();
+      const segment = byId.get(segmentId);
+      if (segment === undefined) {
+        missing = true;
+        return true;
+      }
+      // Fresh from the store, at most once per operation: a key learned a moment ago counts.
+      this.learned ??= this.privacy.personalTraits.current();
+      const learned = await this.learned;
+      return comparesPersonalTraits(segment.rule, { learned, ruleOf: (id) => byId.get(id)?.rule });
+    });
+    return missing ? null : floored;
   }
 
   /** Member profile ids in id order, after `afterId`. */

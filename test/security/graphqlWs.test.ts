@@ -94,6 +94,28 @@ test('errors over graphql-ws carry the same codes as over HTTP', async () => {
   expect(invalid.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   // Introspection is off: no "Did you mean" spelling the schema out.
   expect(invalid[0]!.message).not.toMatch(/Did you mean/);
+  // A variable of the wrong type, a missing one, an unknown operation name: the client's
+  // mistakes, as over HTTP (they were internal errors, and logged as such).
+  const SUB = `subscription S($id: ID!) { profileUpdated(id: $id) { id } }`;
+  const wrongType = await errorsOf(s.keys.reader, SUB, { id: { nested: true } });
+  expect(wrongType.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  const missing = await errorsOf(s.keys.reader, SUB, {});
+  expect(missing.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  expect(missing[0]!.message).toMatch(/\$id/);
+  const { ws, next } = await connect(s.keys.reader);
+  ws.send(
+    JSON.stringify({
+      id: '1',
+      type: 'subscribe',
+      payload: { query: SUB, operationName: 'Other', variables: { id: 'x' } },
+    }),
+  );
+  const unknown = (await next()) as Message;
+  ws.close();
+  expect(unknown.type).toBe('error');
+  expect((unknown.payload as { extensions: { code: string } }[])[0]!.extensions.code).toBe(
+    'OPERATION_RESOLUTION_FAILURE',
+  );
 });
 
 test('an internal error reaches a graphql-ws client as "Unexpected error.", without its message', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { maskExplanation, maskIdentifier } from '../../src/auth/mask';
 import { canonicalJson } from '../../src/validation/json';
 import { startSecuredApp, type SecuredApp } from '../support/securedApp';
 
@@ -119,3 +120,32 @@ test.each(['reader', 'dashboard'] as const)(
     expect(first.map((e) => e.event)).toEqual(admin.map((e) => e.event));
   },
 );
+
+test("a guessed statement sent as a messageId does not read back as the statement's id", async () => {
+  const statement = canonicalJson({
+    identifier: { kind: 'PHONE', value: PHONE },
+    consents: [{ purpose: 'marketing', granted: true }],
+    at: AT,
+  });
+  await s.ok(
+    s.keys.admin,
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`,
+    {
+      e: [{ type: 'TRACK', event: 'probe', userId: 'u-alice', messageId: statement }],
+    },
+  );
+  const consentId = (await seenBy(s.keys.admin)).consent
+    .find((c) => c.purpose === 'marketing')!
+    .recordId.slice('consent:'.length);
+  const shown = (await seenBy(s.keys.reader)).events.edges.map((e) => e.node.id.slice(2));
+  expect(shown).toHaveLength(4);
+  expect(shown).not.toContain(consentId);
+});
+
+test('a record id naming an event keeps only the first character of its messageId', () => {
+  expect(maskIdentifier('event:jane.doe@example.com-signup')).toBe('event:j***');
+  expect(maskIdentifier('crm:jane.doe@example.com')).toBe('crm:j***@example.com');
+  expect(maskExplanation('Linked by event:jane.doe@example.com-signup.')).toBe(
+    'Linked by event:j***.',
+  );
+});

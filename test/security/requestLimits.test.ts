@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { startSecuredApp, type SecuredApp } from '../support/securedApp';
 
 /**
@@ -77,6 +78,15 @@ test('with introspection off, validation errors suggest no field names', async (
   expect(codes(body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   expect(body.errors![0]!.message).toMatch(/Cannot query field "profil"/);
   expect(body.errors![0]!.message).not.toMatch(/Did you mean|profileByIdentifier/);
+  // Nor do errors in variables (enum values, input fields).
+  const variable = await s.as(
+    s.keys.reader,
+    `query($k: IdentifierKind!) { profileByIdentifier(kind: $k, value: "x") { id } }`,
+    { k: 'EMAL' },
+  );
+  expect(codes(variable.body)).toEqual(['BAD_USER_INPUT']);
+  expect(variable.body.errors![0]!.message).toMatch(/"EMAL"/);
+  expect(variable.body.errors![0]!.message).not.toMatch(/Did you mean|EMAIL/);
 });
 
 test('failed authentications are limited per address; verified credentials still work', async () => {
@@ -103,4 +113,16 @@ test('failed authentications are limited per address; verified credentials still
   // No look-up is spent on further guesses, but known credentials are not locked out.
   expect((await s.as(s.keys.reader, query, {})).status).toBe(200);
   expect((await s.as(s.keys.admin, query, {})).status).toBe(200);
+  // Over graphql-ws, a guess is closed with 4429, which clients retry later (4403 is final).
+  const ws = new WebSocket(`${s.t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('open', () =>
+    ws.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${guess(6)}` },
+      }),
+    ),
+  );
+  expect(await closed).toBe(4429);
 });

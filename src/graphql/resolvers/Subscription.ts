@@ -64,8 +64,7 @@ function changesVisibleTo(
 ): AsyncIterableIterator<SegmentChangeMessage> {
   if (seesPersonalData(principal.role)) return changes;
   return filtered(changes, services.logger, async (message) => {
-    const stats = await services.newSegmentReader().visibleStats(message.segmentId, false);
-    return !stats.membersWithheld;
+    return services.newSegmentReader().changeVisible(message.segmentId, false);
   });
 }
 
