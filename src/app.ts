@@ -5,6 +5,7 @@ import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
 import { RedisKeyValueCache } from './http/persistedQueries';
 import { RateLimiter } from './http/rateLimiter';
+import { Metrics } from './observability/metrics';
 import { migrate } from './orders/migrations';
 import { OrderStore } from './orders/orderStore';
 import { createPostgresPool } from './orders/postgres';
@@ -112,6 +113,7 @@ export async function createApp(
         rateLimit > 0
           ? new RateLimiter(cacheRedis, `mosaic:${mongo.db.databaseName}:`, rateLimit, logger)
           : null,
+      metrics: new Metrics(),
       authFailureLimiter:
         config.auth.failuresPerMinute > 0
           ? new RateLimiter(

@@ -160,6 +160,7 @@ const envSchema = z.object({
   MOSAIC_MAX_QUERY_OPERATIONS: int(1, 1_000).default(20),
   MOSAIC_AUTH_FAILURES_PER_MINUTE: int(0, 10_000_000).default(30),
   MOSAIC_ID_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MOSAIC_METRICS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_INTROSPECTION: z.enum(['on', 'off']).optional(),
   MOSAIC_PERSISTED_QUERIES: z.enum(['apq', 'safelist', 'off']).default('apq'),
   MOSAIC_PERSISTED_QUERY_MANIFEST: persistedQueryManifest.optional(),
@@ -235,6 +236,8 @@ export interface Config {
     failuresPerMinute: number;
     /** Keys opaque ids (`src/auth/opaqueIds.ts`); unset: a random secret kept in the store. */
     idSecret: string | undefined;
+    /** Bearer that `/metrics` asks for; unset: `/metrics` is closed unless auth is off. */
+    metricsKey: string | undefined;
   };
   graphql: {
     maxDepth: number;
@@ -367,6 +370,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       rateLimitPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
       failuresPerMinute: e.MOSAIC_AUTH_FAILURES_PER_MINUTE,
       idSecret: e.MOSAIC_ID_SECRET,
+      metricsKey: e.MOSAIC_METRICS_KEY,
     },
     graphql: {
       maxDepth: e.MOSAIC_MAX_QUERY_DEPTH,

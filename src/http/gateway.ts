@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -17,7 +18,9 @@ import type { GraphQLContext } from '../graphql/context';
 import { makeFormatError, mosaicGraphQLError } from '../graphql/errors';
 import { documentSizeRule } from '../graphql/limits/documentSize';
 import { queryShapeRule } from '../graphql/limits/queryShape';
+import { operationMetrics } from '../graphql/plugins/operationMetrics';
 import { sourceIssuesExtension } from '../graphql/plugins/sourceIssuesExtension';
+import type { Metrics } from '../observability/metrics';
 import { wellFormedInput } from '../graphql/plugins/wellFormedInput';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
@@ -52,6 +55,8 @@ export async function createGateway(
   readiness: ReadinessCheck[],
   options: {
     rateLimiter?: RateLimiter | null;
+    /** Served at `/metrics`; none: `/metrics` answers 404. */
+    metrics?: Metrics | null;
     /** Failed authentications per client address (MOSAIC_AUTH_FAILURES_PER_MINUTE); off without it. */
     authFailureLimiter?: RateLimiter | null;
     /** Where APQ registrations are kept, shared by replicas; Apollo's in-memory cache without it. */
@@ -74,6 +79,7 @@ export async function createGateway(
   const formatError = makeFormatError(logger, { hideSuggestions: !config.graphql.introspection });
   const persisted = persistedQueries(config.graphql.persistedQueries, options.apqCache ?? null);
   const rateLimiter = options.rateLimiter ?? null;
+  const metrics = options.metrics ?? null;
   const failureLimiter = options.authFailureLimiter ?? null;
   const gateFor = (address: string | undefined): FailureGate | null => {
     if (failureLimiter === null) return null;
@@ -102,7 +108,12 @@ export async function createGateway(
     // block the plain GET requests that GraphQL-over-HTTP requires us to serve.
     csrfPrevention: false,
     persistedQueries: persisted.apollo,
-    plugins: [wellFormedInput, sourceIssuesExtension, ...persisted.plugins],
+    plugins: [
+      wellFormedInput,
+      sourceIssuesExtension,
+      ...(metrics ? [operationMetrics(metrics)] : []),
+      ...persisted.plugins,
+    ],
     // We stop Apollo ourselves, after draining HTTP and subscriptions (see `stop`). Its own
     // SIGTERM handler, on by default outside NODE_ENV=test, raced ours and left the
     // process hanging after a signal.
@@ -117,6 +128,7 @@ export async function createGateway(
 
   const server = createServer((req, res) => {
     inFlight++;
+    if (metrics) countRequest(metrics, req, res);
     handle(req, res)
       .catch((err: unknown) => {
         logger.error({ err }, 'unhandled error serving HTTP request');
@@ -147,7 +159,10 @@ export async function createGateway(
   const wsRules = { schema, limits, parseOptions };
   // Each open subscription connection and the credential it authenticated with: closed
   // when that API key is revoked (on any replica) or the token expires.
-  const connections = new Map<WebSocket, { principal: Principal; expiry: NodeJS.Timeout | null }>();
+  const connections = new Map<
+    WebSocket,
+    { principal: Principal; expiry: NodeJS.Timeout | null; subscriptionsOf: () => number }
+  >();
   const closeConnection = (socket: WebSocket, code: number, reason: string) => {
     const entry = connections.get(socket);
     if (entry?.expiry) clearTimeout(entry.expiry);
@@ -157,6 +172,11 @@ export async function createGateway(
   const stopFollowingRevocations = services.auth.onRevoked((apiKeyId) => {
     for (const [socket, { principal }] of connections)
       if (principal.apiKeyId === apiKeyId) closeConnection(socket, 4403, 'Credential revoked');
+  });
+  metrics?.countSocketsWith(() => {
+    let subscriptions = 0;
+    for (const { subscriptionsOf } of connections.values()) subscriptions += subscriptionsOf();
+    return { connections: connections.size, subscriptions };
   });
   const wsHandle = useServer<Record<string, unknown>, { principal?: Principal }>(
     {
@@ -180,6 +200,7 @@ export async function createGateway(
           const left = principal.expiresAt ? principal.expiresAt.getTime() - Date.now() : null;
           connections.set(socket, {
             principal,
+            subscriptionsOf: () => Object.keys(ctx.subscriptions).length,
             expiry:
               left === null
                 ? null
@@ -233,9 +254,17 @@ export async function createGateway(
         ),
       // One error formatter for both transports: codes and messages as over HTTP, internal
       // errors logged and shown as "Unexpected error.".
-      onError: (_ctx, _id, _payload, errors) => formatWsErrors(formatError, errors),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors === undefined ? undefined : formatWsResult(formatError, result),
+      onError: (_ctx, _id, _payload, errors) => {
+        const formatted = formatWsErrors(formatError, errors);
+        metrics?.countErrors(formatted);
+        return formatted;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (result.errors === undefined) return undefined;
+        const formatted = formatWsResult(formatError, result);
+        metrics?.countErrors(formatted.errors);
+        return formatted;
+      },
     },
     wsServer,
   );
@@ -250,6 +279,8 @@ export async function createGateway(
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
         return sendJson(res, ...(await readinessReport()));
+      case '/metrics':
+        return serveMetrics(req, res);
     }
     if (stopping) {
       res.setHeader('Retry-After', '1');
@@ -270,6 +301,32 @@ export async function createGateway(
           return serveTrackingApi(req, res, url.pathname, services, sendJson);
         return sendJson(res, 404, { error: `No route for ${url.pathname}` });
     }
+  }
+
+  /**
+   * Prometheus text, for a scraper holding MOSAIC_METRICS_KEY (open when authentication is
+   * off, in development). Labels hold no personal data, but traffic shapes are still the
+   * operator's business.
+   */
+  async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (metrics === null) return sendJson(res, 404, { error: 'No route for /metrics' });
+    if (services.auth.enabled) {
+      const key = config.auth.metricsKey;
+      const presented = parseAuthorization(req.headers.authorization)?.bearer ?? null;
+      if (key === undefined || presented === null || !sameSecret(presented, key)) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        return sendJson(res, 401, {
+          error:
+            key === undefined
+              ? 'Metrics are closed: set MOSAIC_METRICS_KEY and scrape with "Authorization: Bearer <key>"'
+              : 'Metrics need "Authorization: Bearer <MOSAIC_METRICS_KEY>"',
+        });
+      }
+    }
+    const { contentType, body } = await metrics.text();
+    res.statusCode = 200;
+    res.setHeader('Content-Type', contentType);
+    res.end(body);
   }
 
   async function readinessReport(): Promise<[number, unknown]> {
@@ -451,6 +508,31 @@ function newContext(
     logger: services.logger,
   };
 }
+
+const KNOWN_ROUTES = new Set([GRAPHQL_PATH, '/healthz', '/readyz', '/metrics']);
+
+/** Counts and times a request under its route (a bounded label: unknown paths are `other`). */
+function countRequest(metrics: Metrics, req: IncomingMessage, res: ServerResponse): void {
+  const started = process.hrtime.bigint();
+  const path = (req.url ?? '/').split('?')[0]!;
+  const route = KNOWN_ROUTES.has(path) || TRACKING_ROUTE.test(path) ? path : 'other';
+  res.once('finish', () => {
+    metrics.httpRequests.inc({
+      route,
+      method: req.method ?? 'GET',
+      status: String(res.statusCode),
+    });
+    metrics.httpDuration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+  });
+}
+
+const TRACKING_ROUTE = /^\/v1\/(?:identify|track|page|screen|group|alias|batch)$/;
+
+const sameSecret = (a: string, b: string): boolean => {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+};
 
 function rateLimitMessage(d: RateDecision): string {
   return `Rate limit of ${d.limit} requests per minute for this credential reached; retry in ${d.resetSeconds} s`;

@@ -1,0 +1,109 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Operation names a client chose: kept as labels while few, so a scrape stays small. */
+const MAX_OPERATION_NAMES = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The process's Prometheus metrics, served at `/metrics` in the text format. One registry
+ * per process (per app in tests, so two gateways in one test process do not share
+ * counters). Labels never carry personal data: routes, operation names (bounded, see
+ * `operationLabel`), operation types and error codes only.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'mosaic_http_requests_total',
+    help: 'HTTP requests answered, by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'mosaic_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route',
+    labelNames: ['route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly operationDuration = new Histogram({
+    name: 'mosaic_graphql_operation_duration_seconds',
+    help: 'Time to execute a GraphQL operation over HTTP, by operation name and type',
+    labelNames: ['operation', 'type'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly graphqlErrors = new Counter({
+    name: 'mosaic_graphql_errors_total',
+    help: 'GraphQL errors sent to clients (HTTP and graphql-ws), by extensions.code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private openSockets: () => { connections: number; subscriptions: number } = () => ({
+    connections: 0,
+    subscriptions: 0,
+  });
+  // Read at scrape time from graphql-ws's own bookkeeping: a counter kept by hand would
+  // drift when a socket drops without completing its subscriptions.
+  readonly subscriptions = (() => {
+    const read = () => this.openSockets();
+    return new Gauge({
+      name: 'mosaic_graphql_subscriptions_active',
+      help: 'Open graphql-ws subscription operations on this gateway',
+      registers: [this.registry],
+      collect() {
+        this.set(read().subscriptions);
+      },
+    });
+  })();
+  readonly wsConnections = (() => {
+    const read = () => this.openSockets();
+    return new Gauge({
+      name: 'mosaic_graphql_ws_connections',
+      help: 'Open, authenticated graphql-ws connections on this gateway',
+      registers: [this.registry],
+      collect() {
+        this.set(read().connections);
+      },
+    });
+  })();
+  private readonly operationNames = new Set<string>();
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    // Process metrics (CPU, memory, event-loop lag, GC): one set per process.
+    if (options.processMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'mosaic_' });
+  }
+
+  /** Where the gauges of open graphql-ws connections and subscriptions read from. */
+  countSocketsWith(read: () => { connections: number; subscriptions: number }): void {
+    this.openSockets = read;
+  }
+
+  /** Counts errors by their `extensions.code` (as formatted for the client). */
+  countErrors(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): void {
+    for (const e of errors ?? []) {
+      const code = e.extensions?.code;
+      this.graphqlErrors.inc({ code: typeof code === 'string' ? code : 'UNKNOWN' });
+    }
+  }
+
+  /**
+   * An operation name as a label: `anonymous` without one; `other` for a name that is not
+   * a plain identifier, or once MAX_OPERATION_NAMES distinct names have been seen (a
+   * client inventing names per request must not grow every scrape without bound).
+   */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name)) return 'other';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  /** The scrape: Prometheus text format. */
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

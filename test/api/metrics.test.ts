@@ -1,0 +1,119 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startSecuredApp, type SecuredApp } from '../support/securedApp';
+
+/**
+ * `/metrics` in the Prometheus text format, for a scraper with MOSAIC_METRICS_KEY: HTTP
+ * traffic by route, GraphQL latency by operation, errors by code, open subscriptions.
+ */
+
+const METRICS_KEY = 'test-metrics-key-0123456789';
+let s: SecuredApp;
+let client: Client;
+beforeAll(async () => {
+  s = await startSecuredApp('metrics', { MOSAIC_METRICS_KEY: METRICS_KEY });
+}, 60_000);
+afterAll(async () => {
+  await client?.dispose();
+  await s.t.close();
+});
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/**
+ * A strict reader of the text exposition format: every line is a `# HELP`/`# TYPE`
+ * comment or `name{label="value",…} number` (NaN in any case, as Go's ParseFloat reads it,
+ * which Prometheus uses); anything else fails the test.
+ */
+function parsePrometheus(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.eE+-]+|[Nn][Aa][Nn]|[+-]Inf)$/.exec(
+      line,
+    );
+    if (m === null) throw new Error(`not a Prometheus sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (m[2] ?? '').matchAll(
+      /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g,
+    ))
+      labels[key!] = value!;
+    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return samples;
+}
+
+async function scrape(): Promise<Sample[]> {
+  const res = await fetch(`${s.t.url}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_KEY}` },
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parsePrometheus(await res.text());
+}
+
+const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
+  samples
+    .filter((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v))
+    .reduce((sum, x) => sum + x.value, 0);
+
+test('/metrics needs its key', async () => {
+  expect((await fetch(`${s.t.url}/metrics`)).status).toBe(401);
+  const wrong = await fetch(`${s.t.url}/metrics`, {
+    headers: { authorization: `Bearer ${s.keys.admin}` },
+  });
+  expect(wrong.status).toBe(401);
+});
+
+test('requests, operation latency, errors by code and open subscriptions are counted', async () => {
+  const before = await scrape();
+  await s.ok(s.keys.reader, `query SegmentList { segments { id } }`);
+  await s.ok(s.keys.reader, `query SegmentList { segments { id } }`);
+  const refused = await s.as(s.keys.writer, `query { segments { id } }`);
+  expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  client = createClient({
+    url: `${s.t.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${s.keys.reader}` },
+  });
+  const stop = client.subscribe(
+    { query: `subscription { profileUpdated(id: "p-metrics") { id } }` },
+    { next: () => undefined, error: () => undefined, complete: () => undefined },
+  );
+  let after: Sample[] = [];
+  for (let i = 0; i < 50; i++) {
+    after = await scrape();
+    if (value(after, 'mosaic_graphql_subscriptions_active') === 1) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(value(after, 'mosaic_graphql_subscriptions_active')).toBe(1);
+  expect(value(after, 'mosaic_graphql_ws_connections')).toBe(1);
+
+  const grew = (name: string, labels: Record<string, string>) =>
+    value(after, name, labels) - value(before, name, labels);
+  expect(
+    grew('mosaic_http_requests_total', { route: '/graphql', status: '200' }),
+  ).toBeGreaterThanOrEqual(3);
+  expect(
+    grew('mosaic_graphql_operation_duration_seconds_count', {
+      operation: 'SegmentList',
+      type: 'query',
+    }),
+  ).toBe(2);
+  expect(grew('mosaic_graphql_errors_total', { code: 'FORBIDDEN' })).toBe(1);
+  // A histogram's buckets and sum, and the process's own metrics, are there too.
+  expect(after.some((x) => x.name === 'mosaic_http_request_duration_seconds_bucket')).toBe(true);
+  expect(value(after, 'mosaic_process_resident_memory_bytes')).toBeGreaterThan(0);
+  // No label holds anything a client sent but operation names.
+  expect(JSON.stringify(after)).not.toContain('p-metrics');
+
+  stop();
+  for (let i = 0; i < 50 && value(await scrape(), 'mosaic_graphql_subscriptions_active') > 0; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  expect(value(await scrape(), 'mosaic_graphql_subscriptions_active')).toBe(0);
+});
