@@ -102,6 +102,9 @@ export async function createApp(
   recovery.unref();
 
   const rateLimit = config.auth.rateLimitPerMinute;
+  const metrics = new Metrics();
+  metrics.watchSources(services.sources.all);
+  metrics.watchQueues([jobs.enrichment, jobs.segmentRefresh, jobs.webhooks, jobs.identity]);
   const gateway = await createGateway(
     services,
     [
@@ -113,7 +116,7 @@ export async function createApp(
         rateLimit > 0
           ? new RateLimiter(cacheRedis, `mosaic:${mongo.db.databaseName}:`, rateLimit, logger)
           : null,
-      metrics: new Metrics(),
+      metrics,
       authFailureLimiter:
         config.auth.failuresPerMinute > 0
           ? new RateLimiter(

@@ -1,5 +1,19 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What `/metrics` reads of a federated source (`src/sources/resilientSource.ts`). */
+export interface WatchedSource {
+  name: string;
+  batches: number;
+  counts: { failures: number; timeouts: number; skipped: number; staleItems: number };
+  breaker: { state: string };
+}
+
+/** What `/metrics` reads of a job queue (a BullMQ Queue). */
+export interface WatchedQueue {
+  name: string;
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}
+
 /** Operation names a client chose: kept as labels while few, so a scrape stays small. */
 const MAX_OPERATION_NAMES = 200;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -73,6 +87,73 @@ export class Metrics {
     // Process metrics (CPU, memory, event-loop lag, GC): one set per process.
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'mosaic_' });
+  }
+
+  /**
+   * The federated sources' batches, failures, timeouts, breaker skips and stale answers,
+   * and each breaker's state, read from the sources' own running totals at scrape time.
+   */
+  watchSources(sources: readonly WatchedSource[]): void {
+    const totals: [string, string, (s: WatchedSource) => number][] = [
+      ['mosaic_source_batches_total', 'Batches sent to the source', (s) => s.batches],
+      ['mosaic_source_failures_total', 'Batches that failed', (s) => s.counts.failures],
+      ['mosaic_source_timeouts_total', 'Batches that timed out', (s) => s.counts.timeouts],
+      [
+        'mosaic_source_skipped_batches_total',
+        'Batches not sent: the circuit breaker was open',
+        (s) => s.counts.skipped,
+      ],
+      [
+        'mosaic_source_stale_items_total',
+        'Items answered from the stale cache instead of the source',
+        (s) => s.counts.staleItems,
+      ],
+    ];
+    for (const [name, help, read] of totals)
+      new Counter({
+        name,
+        help,
+        labelNames: ['source'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const s of sources) this.inc({ source: s.name }, read(s));
+        },
+      });
+    new Gauge({
+      name: 'mosaic_source_breaker_state',
+      help: "1 for the source's current circuit-breaker state (closed, open, half-open)",
+      labelNames: ['source', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of sources)
+          for (const state of ['closed', 'open', 'half-open'])
+            this.set({ source: s.name, state }, s.breaker.state === state ? 1 : 0);
+      },
+    });
+  }
+
+  /** Jobs per queue and state (waiting, active, delayed, failed), asked of BullMQ at scrape time. */
+  watchQueues(queues: readonly WatchedQueue[]): void {
+    new Gauge({
+      name: 'mosaic_queue_jobs',
+      help: 'Jobs in each BullMQ queue, by state',
+      labelNames: ['queue', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const counts = await Promise.all(
+          queues.map((q) =>
+            q.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null),
+          ),
+        );
+        queues.forEach((q, i) => {
+          for (const [state, n] of Object.entries(counts[i] ?? {}))
+            this.set({ queue: q.name, state }, n);
+        });
+      },
+    });
   }
 
   /** Where the gauges of open graphql-ws connections and subscriptions read from. */

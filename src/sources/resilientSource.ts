@@ -20,6 +20,15 @@ export class ResilientSource<Req, Res> {
   readonly breaker: CircuitBreaker;
   /** Batches sent to the adapter, for tests and the benchmark that prove batching. */
   batches = 0;
+  /** Running totals, read by `/metrics` (src/observability/metrics.ts). */
+  readonly counts = {
+    /** Batches that failed (timeouts included) or were skipped by the open breaker. */
+    failures: 0,
+    timeouts: 0,
+    skipped: 0,
+    /** Items answered from the stale cache, found there or not. */
+    staleItems: 0,
+  };
 
   constructor(
     readonly adapter: SourceAdapter<Req, Res>,
@@ -60,6 +69,8 @@ export class ResilientSource<Req, Res> {
         return values.map((value) => ({ value, stale: false, asOf, error: null }));
       } catch (err) {
         this.breaker.recordFailure();
+        this.counts.failures++;
+        if (err instanceof SourceTimeoutError) this.counts.timeouts++;
         failure = err instanceof Error ? err.message : String(err);
         this.logger.warn(
           { err, source: this.name, breaker: this.breaker.state },
@@ -67,6 +78,7 @@ export class ResilientSource<Req, Res> {
         );
       }
     } else {
+      this.counts.skipped++;
       failure = `${this.name} is failing; calls paused by the circuit breaker`;
     }
     // Whatever time the source used, the fallback gets what is left of the budget (and
@@ -80,6 +92,7 @@ export class ResilientSource<Req, Res> {
       this.logger.warn({ err, source: this.name }, 'stale cache unavailable');
       return keys.map(() => null);
     });
+    this.counts.staleItems += cached.length;
     return cached.map((c) =>
       c === null
         ? { value: null, stale: true, asOf: null, error: failure }

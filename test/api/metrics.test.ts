@@ -117,3 +117,28 @@ test('requests, operation latency, errors by code and open subscriptions are cou
     await new Promise((r) => setTimeout(r, 50));
   expect(value(await scrape(), 'mosaic_graphql_subscriptions_active')).toBe(0);
 });
+
+test("the sources' batches and breaker states, and the queues' depths, are read at scrape time", async () => {
+  await s.ok(
+    s.keys.admin,
+    `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
+    { i: { crmId: 'metrics-1', emails: ['metrics@example.com'] } },
+  );
+  await s.ok(
+    s.keys.reader,
+    `query { profileByIdentifier(kind: CRM_ID, value: "metrics-1") {
+       crmRecords { crmId } orders(first: 5) { edges { node { orderId } } } } }`,
+  );
+  const after = await scrape();
+  expect(value(after, 'mosaic_source_batches_total', { source: 'crm' })).toBeGreaterThan(0);
+  // A profile without customer ids asks nothing of orders; its breaker is listed all the same.
+  expect(value(after, 'mosaic_source_failures_total', { source: 'orders' })).toBe(0);
+  expect(value(after, 'mosaic_source_breaker_state', { source: 'orders', state: 'closed' })).toBe(
+    1,
+  );
+  expect(value(after, 'mosaic_source_breaker_state', { source: 'orders', state: 'open' })).toBe(0);
+  const queues = new Set(
+    after.filter((x) => x.name === 'mosaic_queue_jobs').map((x) => x.labels.queue),
+  );
+  expect(queues.size).toBe(4);
+});
