@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI checks, from a fresh clone. Installs dependencies when the
 # lockfile changed, starts the services (scripts/services.sh), then typecheck, lint, the
-# Go tests of tools/ferretdb, the codegen freshness check and the whole jest suite
-# against the real services.
+# Go tests of tools/ferretdb, the codegen freshness check, the docs' relative links and
+# the whole jest suite against the real services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,8 @@ echo '[test] tools/ferretdb (go vet, go test)'
 (cd tools/ferretdb && go vet . && go test -count=1 .)
 echo '[test] codegen freshness'
 bash scripts/codegen-check.sh
+echo '[test] doc links'
+node scripts/check-doc-links.mjs
 echo '[test] jest'
 mkdir -p .data
 status=0
