@@ -12,6 +12,7 @@ import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
 import { PersonalTraits } from './profiles/personalTraits';
 import { ProfileReader } from './profiles/profileReader';
+import { announceProfileChanges } from './profiles/profileUpdates';
 import { ProfileSources } from './profiles/profileSources';
 import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
@@ -35,12 +36,6 @@ import {
   PrivacyService,
   type PersonErasureMessage,
 } from './privacy/privacyService';
-
-export const profileUpdatedChannel = (profileId: string): string => `profile-updated:${profileId}`;
-
-export interface ProfileUpdatedMessage {
-  profileId: string;
-}
 
 /** Profiles whose merge pointers an unmerge changed: every process forgets what it cached of them. */
 export const IDENTITY_SPLITS_CHANNEL = 'identity-splits';
@@ -113,17 +108,11 @@ export function createServices(deps: {
   const policy = new IdentifierPolicy(config.identity);
   // Queueing never fails a write (JobQueues.enrich logs and carries on).
   const enrich = (profileIds: string[]) => deps.jobs?.enrich(profileIds) ?? Promise.resolve();
-  const graph = new IdentityGraph(store, undefined, (view, affectedIds) => {
-    void enrich([view._id, ...affectedIds.filter((id) => id !== view._id)]);
-    const message: ProfileUpdatedMessage = { profileId: view._id };
-    for (const id of affectedIds) {
-      pubsub
-        .publish(profileUpdatedChannel(id), message)
-        .catch((err: unknown) =>
-          logger.warn({ err, profileId: id }, 'could not publish profile update'),
-        );
-    }
-  });
+  const graph = new IdentityGraph(
+    store,
+    undefined,
+    announceProfileChanges({ enrich, pubsub, logger }),
+  );
   const personalTraits = new PersonalTraits(deps.collections.personalTraits, logger);
   const resolver = new IdentityResolver(store, graph, config.identity.limits, personalTraits);
   const matchingConfig = config.identity.matching;

@@ -13,6 +13,7 @@ import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore'
 import { MongoPersonDataStore } from '../store/mongo/mongoPersonDataStore';
 import { PersonMatchDataStore } from '../matching/personMatchData';
 import { PrivacyService } from '../privacy/privacyService';
+import { announceProfileChanges } from '../profiles/profileUpdates';
 import { RedisPubSub } from '../pubsub/redisPubSub';
 import { SegmentStore } from '../segments/segmentStore';
 import { EnrichmentProcessor } from './enrichmentProcessor';
@@ -30,6 +31,8 @@ import { WebhookDelivery, type WebhookJob } from './webhookDelivery';
 
 export interface WorkerApp {
   enrichment: EnrichmentProcessor;
+  /** This process's identity graph: merges made through it are this worker's. */
+  graph: IdentityGraph;
   matching: MatchingService;
   refresh: RefreshProcessor;
   webhooks: WebhookDelivery;
@@ -81,10 +84,13 @@ export async function createWorkerApp(
     now: options.now,
   });
   const webhooks = new WebhookDelivery(segments);
-  // Merges made by retraining's rematch are enriched like any other change.
-  const graph = new IdentityGraph(store, undefined, (view, affected) => {
-    void queues.enrich([view._id, ...affected]);
-  });
+  // Merges made here (retraining's rematch, later matching, accepted reviews) are enriched
+  // and announced to profileUpdated subscribers like a gateway's.
+  const graph = new IdentityGraph(
+    store,
+    undefined,
+    announceProfileChanges({ enrich: (ids) => queues.enrich(ids), pubsub, logger }),
+  );
   const matching = new MatchingService({
     pool: pg,
     graph,
@@ -168,6 +174,7 @@ export async function createWorkerApp(
   let closed: Promise<void> | null = null;
   return {
     enrichment,
+    graph,
     matching,
     refresh,
     webhooks,

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { seesPersonalData, type Principal } from '../../auth/roles';
 import type { GraphQLContext } from '../context';
 import type { SubscriptionResolvers } from '../generated/resolvers-types';
-import { profileUpdatedChannel, type ProfileUpdatedMessage, type Services } from '../../services';
+import { profileUpdatedChannel, type ProfileUpdatedMessage } from '../../profiles/profileUpdates';
+import type { Services } from '../../services';
 import { segmentChannel, type SegmentChangeMessage } from '../../segments/segmentModels';
 
 export const Subscription: SubscriptionResolvers = {
