@@ -2,7 +2,7 @@
 // a shop and a website would: `tsx scripts/loadDemoData.ts <graphql-url> [customers]`
 // (customers default to $DEMO_CUSTOMERS, else 1000). CRM contacts first, then orders, then
 // the website's Segment calls through the tracking API with $MOSAIC_WRITE_KEY.
-import { generatePopulation } from '../src/demo/population';
+import { generatePopulation } from './demo/population';
 import type { OrderInput } from '../src/orders/orderService';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:4000/graphql';

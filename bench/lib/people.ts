@@ -4,7 +4,7 @@
  * frequencies behave as they would; and duplicates with typing errors.
  */
 
-import { seededRandom } from '../../src/demo/random';
+import { seededRandom } from '../../scripts/demo/random';
 
 export type Rng = () => number;
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { createApp, type App } from '../../src/app';
 import type { Config } from '../../src/config/env';
-import { generatePopulation } from '../../src/demo/population';
+import { generatePopulation } from '../../scripts/demo/population';
 import { fromSegmentCall } from '../../src/ingest/segmentPayload';
 import { createLogger } from '../../src/observability/logger';
 import { round } from '../lib/latency';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { createApp } from '../../src/app';
-import { generatePopulation } from '../../src/demo/population';
+import { generatePopulation } from '../../scripts/demo/population';
 import { createLogger } from '../../src/observability/logger';
 import { intFromEnv } from '../lib/env';
 import { round } from '../lib/latency';

@@ -1,4 +1,4 @@
-import { generatePopulation, type Population } from '../../src/demo/population';
+import { generatePopulation, type Population } from '../../scripts/demo/population';
 import { IdentifierPolicy, type RawIdentifier } from '../../src/identity/identifierPolicy';
 import type { Identifier } from '../../src/identity/kinds';
 import { fromSegmentCall } from '../../src/ingest/segmentPayload';

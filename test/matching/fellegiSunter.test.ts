@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { seededRandom } from '../../src/demo/random';
+import { seededRandom } from '../../scripts/demo/random';
 import { blockingKeys } from '../../src/matching/blockingKeys';
 import { COMPARISONS, compareValues, type ComparisonVector } from '../../src/matching/comparisons';
 import { estimateModel, MIN_KNOWN_MATCHES } from '../../src/matching/estimate';

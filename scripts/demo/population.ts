@@ -1,7 +1,7 @@
 import { seededRandom, type Random } from './random';
-import type { AddressInput, CrmContactInput } from '../crm/crmContactService';
-import type { OrderInput } from '../orders/orderService';
-import type { OrderStatus } from '../orders/orderStore';
+import type { AddressInput, CrmContactInput } from '../../src/crm/crmContactService';
+import type { OrderInput } from '../../src/orders/orderService';
+import type { OrderStatus } from '../../src/orders/orderStore';
 
 /**
  * A seeded, realistic customer population for the demo and the benchmarks: people known
