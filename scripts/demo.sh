@@ -15,6 +15,7 @@ export MOSAIC_WRITE_KEY=${MOSAIC_WRITE_KEY:-demo-write-key}
 # GraphQL needs a credential: this bootstrap admin key (create real keys with createApiKey
 # or `npm run apikey`).
 export MOSAIC_ADMIN_KEY=${MOSAIC_ADMIN_KEY:-demo-admin-key-change-me}
+export MOSAIC_METRICS_KEY=${MOSAIC_METRICS_KEY:-demo-metrics-key-change-me}
 mkdir -p .data
 # node itself (not an npx wrapper) so that the trap's signal reaches the gateway process.
 node --import tsx src/main.ts >.data/demo-gateway.log 2>&1 &
@@ -41,6 +42,7 @@ Mosaic is running.
                                     Basic auth, user name = write key "$MOSAIC_WRITE_KEY", no password
                                     Authorization: Bearer $MOSAIC_ADMIN_KEY (admin)
   Health / readiness:               http://localhost:$PORT/healthz  http://localhost:$PORT/readyz
+  Prometheus metrics:               http://localhost:$PORT/metrics  (Authorization: Bearer $MOSAIC_METRICS_KEY)
   Gateway and worker logs:          .data/demo-gateway.log  .data/demo-worker.log
 
 Try:
