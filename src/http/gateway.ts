@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -12,6 +11,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FailureGate } from '../auth/authenticator';
+import { sameSecret } from '../auth/secrets';
 import type { Principal } from '../auth/roles';
 import { ErrorCode, MosaicError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
@@ -29,7 +29,7 @@ import { persistedQueries, type KeyValueCache } from './persistedQueries';
 import type { RateDecision, RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
 import { formatWsErrors, formatWsResult, prepareWsOperation } from './wsOperations';
-import { serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
+import { isTrackingEndpoint, serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
 
 export interface ReadinessCheck {
   name: string;
@@ -515,7 +515,7 @@ const KNOWN_ROUTES = new Set([GRAPHQL_PATH, '/healthz', '/readyz', '/metrics']);
 function countRequest(metrics: Metrics, req: IncomingMessage, res: ServerResponse): void {
   const started = process.hrtime.bigint();
   const path = (req.url ?? '/').split('?')[0]!;
-  const route = KNOWN_ROUTES.has(path) || TRACKING_ROUTE.test(path) ? path : 'other';
+  const route = KNOWN_ROUTES.has(path) || isTrackingEndpoint(path) ? path : 'other';
   res.once('finish', () => {
     metrics.httpRequests.inc({
       route,
@@ -525,14 +525,6 @@ function countRequest(metrics: Metrics, req: IncomingMessage, res: ServerRespons
     metrics.httpDuration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
   });
 }
-
-const TRACKING_ROUTE = /^\/v1\/(?:identify|track|page|screen|group|alias|batch)$/;
-
-const sameSecret = (a: string, b: string): boolean => {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
-};
 
 function rateLimitMessage(d: RateDecision): string {
   return `Rate limit of ${d.limit} requests per minute for this credential reached; retry in ${d.resetSeconds} s`;

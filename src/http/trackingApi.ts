@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, MosaicError, STORE_UNAVAILABLE_MESSAGE, badInput } from '../errors';
 import { fromSegmentCall } from '../ingest/segmentPayload';
@@ -6,6 +5,7 @@ import type { Services } from '../services';
 import type { EventType } from '../store/models';
 import { isStoreUnreachable } from '../store/mongo/errors';
 import { assertWellFormedInput } from '../validation/wellFormed';
+import { sameSecret } from '../auth/secrets';
 import { readBody } from './readBody';
 
 export const TRACKING_PREFIX = '/v1/';
@@ -17,6 +17,11 @@ const SINGLE_CALLS: readonly EventType[] = [
   'group',
   'alias',
 ];
+
+/** Whether `path` is one of the tracking endpoints (a bounded label for metrics). */
+export const isTrackingEndpoint = (path: string): boolean =>
+  path.startsWith(TRACKING_PREFIX) &&
+  ['batch', ...SINGLE_CALLS].includes(path.slice(TRACKING_PREFIX.length));
 
 type Send = (res: ServerResponse, status: number, body: unknown) => void;
 
@@ -34,7 +39,7 @@ export async function serveTrackingApi(
   send: Send,
 ): Promise<void> {
   const endpoint = path.slice(TRACKING_PREFIX.length);
-  if (endpoint !== 'batch' && !(SINGLE_CALLS as readonly string[]).includes(endpoint))
+  if (!isTrackingEndpoint(path))
     return send(res, 404, { success: false, message: `No tracking endpoint ${path}` });
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
@@ -132,7 +137,5 @@ function authenticate(
   }
   if (presented === null)
     return 'Missing write key: send it as HTTP Basic auth user name (`<writeKey>:`).';
-  const a = Buffer.from(presented);
-  const b = Buffer.from(writeKey);
-  return a.length === b.length && timingSafeEqual(a, b) ? null : 'Invalid write key.';
+  return sameSecret(presented, writeKey) ? null : 'Invalid write key.';
 }

@@ -59,28 +59,16 @@ export class Metrics {
   });
   // Read at scrape time from graphql-ws's own bookkeeping: a counter kept by hand would
   // drift when a socket drops without completing its subscriptions.
-  readonly subscriptions = (() => {
-    const read = () => this.openSockets();
-    return new Gauge({
-      name: 'mosaic_graphql_subscriptions_active',
-      help: 'Open graphql-ws subscription operations on this gateway',
-      registers: [this.registry],
-      collect() {
-        this.set(read().subscriptions);
-      },
-    });
-  })();
-  readonly wsConnections = (() => {
-    const read = () => this.openSockets();
-    return new Gauge({
-      name: 'mosaic_graphql_ws_connections',
-      help: 'Open, authenticated graphql-ws connections on this gateway',
-      registers: [this.registry],
-      collect() {
-        this.set(read().connections);
-      },
-    });
-  })();
+  readonly subscriptions = this.socketGauge(
+    'mosaic_graphql_subscriptions_active',
+    'Open graphql-ws subscription operations on this gateway',
+    'subscriptions',
+  );
+  readonly wsConnections = this.socketGauge(
+    'mosaic_graphql_ws_connections',
+    'Open, authenticated graphql-ws connections on this gateway',
+    'connections',
+  );
   private readonly operationNames = new Set<string>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
@@ -152,6 +140,18 @@ export class Metrics {
           for (const [state, n] of Object.entries(counts[i] ?? {}))
             this.set({ queue: q.name, state }, n);
         });
+      },
+    });
+  }
+
+  private socketGauge(name: string, help: string, what: 'connections' | 'subscriptions'): Gauge {
+    const read = () => this.openSockets()[what];
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
       },
     });
   }
