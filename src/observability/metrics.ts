@@ -20,13 +20,85 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
- * The process's Prometheus metrics, served at `/metrics` in the text format. One registry
- * per process (per app in tests, so two gateways in one test process do not share
- * counters). Labels never carry personal data: routes, operation names (bounded, see
- * `operationLabel`), operation types and error codes only.
+ * What every Mosaic process reports at `/metrics`, gateway and worker alike: runtime
+ * (CPU, memory, event-loop lag, GC), identity merges and matching decisions made here,
+ * jobs run here and the queues' depths. One registry per process (per app in tests, so
+ * two apps in one test process do not share counters). Labels never carry personal
+ * data: routes, operation names (bounded, see `operationLabel`), operation types, queue
+ * names, outcomes and error codes only.
  */
-export class Metrics {
+export class ProcessMetrics {
   readonly registry = new Registry();
+  readonly identityMerges = new Counter({
+    name: 'mosaic_identity_merges_total',
+    help: 'Profiles merged into another by this process, by what decided it',
+    labelNames: ['cause'] as const,
+    registers: [this.registry],
+  });
+  readonly matchingDecisions = new Counter({
+    name: 'mosaic_matching_decisions_total',
+    help: 'Probabilistic matching decisions made by this process, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: 'mosaic_job_duration_seconds',
+    help: 'Time to run a job, by queue and outcome (completed or failed)',
+    labelNames: ['queue', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'mosaic_' });
+  }
+
+  /** Times one job: `run`'s outcome is observed, and returned or rethrown unchanged. */
+  async timeJob<T>(queue: string, run: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    const observe = (outcome: 'completed' | 'failed') =>
+      this.jobDuration.observe({ queue, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    try {
+      const result = await run();
+      observe('completed');
+      return result;
+    } catch (err) {
+      observe('failed');
+      throw err;
+    }
+  }
+
+  /** Jobs per queue and state (waiting, active, delayed, failed), asked of BullMQ at scrape time. */
+  watchQueues(queues: readonly WatchedQueue[]): void {
+    new Gauge({
+      name: 'mosaic_queue_jobs',
+      help: 'Jobs in each BullMQ queue, by state',
+      labelNames: ['queue', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const counts = await Promise.all(
+          queues.map((q) =>
+            q.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null),
+          ),
+        );
+        queues.forEach((q, i) => {
+          for (const [state, n] of Object.entries(counts[i] ?? {}))
+            this.set({ queue: q.name, state }, n);
+        });
+      },
+    });
+  }
+
+  /** The scrape: Prometheus text format. */
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+/** A gateway's metrics: the process's, plus HTTP, GraphQL, graphql-ws and the federated sources. */
+export class Metrics extends ProcessMetrics {
   readonly httpRequests = new Counter({
     name: 'mosaic_http_requests_total',
     help: 'HTTP requests answered, by route, method and status',
@@ -70,12 +142,6 @@ export class Metrics {
     'connections',
   );
   private readonly operationNames = new Set<string>();
-
-  constructor(options: { processMetrics?: boolean } = {}) {
-    // Process metrics (CPU, memory, event-loop lag, GC): one set per process.
-    if (options.processMetrics ?? true)
-      collectDefaultMetrics({ register: this.registry, prefix: 'mosaic_' });
-  }
 
   /**
    * The federated sources' batches, failures, timeouts, breaker skips and stale answers,
@@ -122,28 +188,6 @@ export class Metrics {
     });
   }
 
-  /** Jobs per queue and state (waiting, active, delayed, failed), asked of BullMQ at scrape time. */
-  watchQueues(queues: readonly WatchedQueue[]): void {
-    new Gauge({
-      name: 'mosaic_queue_jobs',
-      help: 'Jobs in each BullMQ queue, by state',
-      labelNames: ['queue', 'state'] as const,
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        const counts = await Promise.all(
-          queues.map((q) =>
-            q.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null),
-          ),
-        );
-        queues.forEach((q, i) => {
-          for (const [state, n] of Object.entries(counts[i] ?? {}))
-            this.set({ queue: q.name, state }, n);
-        });
-      },
-    });
-  }
-
   private socketGauge(name: string, help: string, what: 'connections' | 'subscriptions'): Gauge {
     const read = () => this.openSockets()[what];
     return new Gauge({
@@ -181,10 +225,5 @@ export class Metrics {
     if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
     this.operationNames.add(name);
     return name;
-  }
-
-  /** The scrape: Prometheus text format. */
-  async text(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
