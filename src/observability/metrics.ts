@@ -31,8 +31,8 @@ export class ProcessMetrics {
   readonly registry = new Registry();
   readonly identityMerges = new Counter({
     name: 'mosaic_identity_merges_total',
-    help: 'Profiles merged into another by this process, by what decided it',
-    labelNames: ['cause'] as const,
+    help: 'Profiles merged into another by this process, by the merge reason',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   readonly matchingDecisions = new Counter({
