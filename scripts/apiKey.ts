@@ -9,9 +9,9 @@ import { ApiKeyStore } from '../src/auth/apiKeys';
 import { isRole, ROLES } from '../src/auth/roles';
 import { ConfigError, loadConfig } from '../src/config/env';
 import { MosaicError } from '../src/errors';
-import { migrate } from '../src/orders/migrations';
-import { createPostgresPool } from '../src/orders/postgres';
 import type { SourceName } from '../src/store/models';
+import { createPostgresPool } from '../src/store/postgres/connection';
+import { migrate } from '../src/store/postgres/migrations';
 
 const USAGE = `usage: npm run apikey -- create <name> <${ROLES.join('|')}> [crm,orders,events]
        npm run apikey -- revoke <id>

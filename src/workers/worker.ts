@@ -5,12 +5,12 @@ import type { Config } from '../config/env';
 import { IdentifierPolicy } from '../identity/identifierPolicy';
 import { IdentityGraph } from '../identity/identityGraph';
 import { MatchingService } from '../matching/matchingService';
-import { OrderStore } from '../orders/orderStore';
-import { createPostgresPool } from '../orders/postgres';
 import { collections, ensureCollections } from '../store/mongo/collections';
 import { connectMongo } from '../store/mongo/connection';
 import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from '../store/mongo/mongoPersonDataStore';
+import { createPostgresPool } from '../store/postgres/connection';
+import { PostgresOrderStore } from '../store/postgres/postgresOrderStore';
 import { PersonMatchDataStore } from '../matching/personMatchData';
 import { PrivacyService } from '../privacy/privacyService';
 import { announceProfileChanges } from '../profiles/profileUpdates';
@@ -66,7 +66,7 @@ export async function createWorkerApp(
   const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
   const enrichment = new EnrichmentProcessor({
     store,
-    orderStore: new OrderStore(pg),
+    orderStore: new PostgresOrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
     subjects: cols.segmentSubjects,
     rfmThresholds: cols.rfmThresholds,
@@ -106,7 +106,7 @@ export async function createWorkerApp(
     store,
     personData: new MongoPersonDataStore(cols),
     matchData: new PersonMatchDataStore(pg, logger),
-    orderStore: new OrderStore(pg),
+    orderStore: new PostgresOrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
     graph,
     pubsub,

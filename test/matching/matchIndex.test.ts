@@ -8,7 +8,7 @@ import {
 import { MatchIndex, packValues, unpackValues } from '../../src/matching/matchIndex';
 import { TermCounts } from '../../src/matching/termCounts';
 import { createLogger } from '../../src/observability/logger';
-import { migrate } from '../../src/orders/migrations';
+import { migrate } from '../../src/store/postgres/migrations';
 import { migratedSchema } from '../support/postgres';
 
 /**

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { quoteIdent } from './postgres';
+import { quoteIdent } from './connection';
 
 /**
  * Schema migrations of the transactional store, applied in order, each once, in its own
