@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Pool } from 'pg';
 import type { Config } from './config/env';
 import { CrmContactService } from './crm/crmContactService';
 import { IdentifierPolicy } from './identity/identifierPolicy';
@@ -29,7 +28,9 @@ import { JwtVerifier } from './auth/jwt';
 import { OpaqueIds } from './auth/opaqueIds';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
-import { PersonMatchDataStore } from './matching/personMatchData';
+import type { Pool } from './store/postgres/connection';
+import { openMatchingStores } from './store/postgres/matchingStores';
+import { PostgresPersonMatchData } from './store/postgres/postgresPersonMatchData';
 import { ConsentService } from './consent/consentService';
 import {
   PERSON_ERASURES_CHANNEL,
@@ -118,7 +119,7 @@ export function createServices(deps: {
   const matchingConfig = config.identity.matching;
   const matching = matchingConfig.enabled
     ? new MatchingService({
-        pool: deps.pg,
+        stores: openMatchingStores(deps.pg, logger),
         graph,
         store,
         thresholds: {
@@ -175,7 +176,7 @@ export function createServices(deps: {
   const privacy = new PrivacyService({
     store,
     personData: deps.personData,
-    matchData: new PersonMatchDataStore(deps.pg, logger),
+    matchData: new PostgresPersonMatchData(deps.pg),
     orderStore,
     policy,
     graph,

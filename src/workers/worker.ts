@@ -10,8 +10,9 @@ import { connectMongo } from '../store/mongo/connection';
 import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from '../store/mongo/mongoPersonDataStore';
 import { createPostgresPool } from '../store/postgres/connection';
+import { openMatchingStores } from '../store/postgres/matchingStores';
 import { PostgresOrderStore } from '../store/postgres/postgresOrderStore';
-import { PersonMatchDataStore } from '../matching/personMatchData';
+import { PostgresPersonMatchData } from '../store/postgres/postgresPersonMatchData';
 import { PrivacyService } from '../privacy/privacyService';
 import { announceProfileChanges } from '../profiles/profileUpdates';
 import { RedisPubSub } from '../pubsub/redisPubSub';
@@ -92,7 +93,7 @@ export async function createWorkerApp(
     announceProfileChanges({ enrich: (ids) => queues.enrich(ids), pubsub, logger }),
   );
   const matching = new MatchingService({
-    pool: pg,
+    stores: openMatchingStores(pg, logger),
     graph,
     store,
     thresholds: {
@@ -105,7 +106,7 @@ export async function createWorkerApp(
   const privacy = new PrivacyService({
     store,
     personData: new MongoPersonDataStore(cols),
-    matchData: new PersonMatchDataStore(pg, logger),
+    matchData: new PostgresPersonMatchData(pg),
     orderStore: new PostgresOrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
     graph,
