@@ -30,6 +30,8 @@ import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
 import type { Pool } from './store/postgres/connection';
 import { openMatchingStores } from './store/postgres/matchingStores';
+import { PostgresApiKeys } from './store/postgres/postgresApiKeys';
+import { PostgresAuditTrail } from './store/postgres/postgresAuditTrail';
 import { PostgresPersonMatchData } from './store/postgres/postgresPersonMatchData';
 import { ConsentService } from './consent/consentService';
 import {
@@ -190,7 +192,7 @@ export function createServices(deps: {
   });
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
   const segments = new SegmentStore(deps.collections.segments);
-  const apiKeys = new ApiKeyStore(deps.pg);
+  const apiKeys = new ApiKeyStore(new PostgresApiKeys(deps.pg));
   const auth = new Authenticator({
     enabled: config.auth.enabled,
     apiKeys,
@@ -205,7 +207,7 @@ export function createServices(deps: {
     apiKeys,
     auth,
     opaqueIds,
-    audit: new AuditLog(deps.pg, logger),
+    audit: new AuditLog(new PostgresAuditTrail(deps.pg), logger),
     privacy,
     consent: new ConsentService(policy, resolver, opaqueIds),
     config,
