@@ -9,9 +9,10 @@ import { ApiKeyStore } from '../src/auth/apiKeys';
 import { isRole, ROLES } from '../src/auth/roles';
 import { ConfigError, loadConfig } from '../src/config/env';
 import { MosaicError } from '../src/errors';
-import { migrate } from '../src/orders/migrations';
-import { createPostgresPool } from '../src/orders/postgres';
 import type { SourceName } from '../src/store/models';
+import { createPostgresPool } from '../src/store/postgres/connection';
+import { migrate } from '../src/store/postgres/migrations';
+import { PostgresApiKeys } from '../src/store/postgres/postgresApiKeys';
 
 const USAGE = `usage: npm run apikey -- create <name> <${ROLES.join('|')}> [crm,orders,events]
        npm run apikey -- revoke <id>
@@ -26,7 +27,7 @@ async function main(args: string[]): Promise<number> {
   });
   try {
     await migrate(pool, config.postgres.schema);
-    const keys = new ApiKeyStore(pool);
+    const keys = new ApiKeyStore(new PostgresApiKeys(pool));
     const [command, ...rest] = args;
     switch (command) {
       case 'create': {

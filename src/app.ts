@@ -6,9 +6,6 @@ import { createGateway, type Gateway } from './http/gateway';
 import { RedisKeyValueCache } from './http/persistedQueries';
 import { RateLimiter } from './http/rateLimiter';
 import { Metrics } from './observability/metrics';
-import { migrate } from './orders/migrations';
-import { OrderStore } from './orders/orderStore';
-import { createPostgresPool } from './orders/postgres';
 import { StaleCache } from './sources/staleCache';
 import { JobQueues, queuePrefix } from './workers/queues';
 import { RedisPubSub } from './pubsub/redisPubSub';
@@ -17,6 +14,9 @@ import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo, pingMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
+import { createPostgresPool } from './store/postgres/connection';
+import { migrate } from './store/postgres/migrations';
+import { PostgresOrderStore } from './store/postgres/postgresOrderStore';
 
 export interface App {
   services: Services;
@@ -82,7 +82,7 @@ export async function createApp(
     config,
     logger,
     store,
-    orderStore: new OrderStore(pg),
+    orderStore: new PostgresOrderStore(pg),
     pg,
     staleCache,
     pubsub,

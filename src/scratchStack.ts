@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
-import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
-import { migrate } from './orders/migrations';
-import { OrderStore } from './orders/orderStore';
-import { createPostgresPool, quoteIdent } from './orders/postgres';
 import { RedisPubSub } from './pubsub/redisPubSub';
 import { createServices, type Services } from './services';
 import { StaleCache } from './sources/staleCache';
@@ -15,6 +11,9 @@ import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
+import { createPostgresPool, quoteIdent, type Pool } from './store/postgres/connection';
+import { migrate } from './store/postgres/migrations';
+import { PostgresOrderStore } from './store/postgres/postgresOrderStore';
 import { queuePrefix } from './workers/queues';
 
 export interface ScratchStack {
@@ -64,7 +63,7 @@ export async function openScratchStack(
     config: scoped,
     logger,
     store,
-    orderStore: new OrderStore(pg),
+    orderStore: new PostgresOrderStore(pg),
     pg,
     staleCache: new StaleCache(redis, `mosaic:${run}:`, 60),
     pubsub,

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Pool } from 'pg';
 import type { Config } from './config/env';
 import { CrmContactService } from './crm/crmContactService';
 import { IdentifierPolicy } from './identity/identifierPolicy';
@@ -29,7 +28,11 @@ import { JwtVerifier } from './auth/jwt';
 import { OpaqueIds } from './auth/opaqueIds';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
-import { PersonMatchDataStore } from './matching/personMatchData';
+import type { Pool } from './store/postgres/connection';
+import { openMatchingStores } from './store/postgres/matchingStores';
+import { PostgresApiKeys } from './store/postgres/postgresApiKeys';
+import { PostgresAuditTrail } from './store/postgres/postgresAuditTrail';
+import { PostgresPersonMatchData } from './store/postgres/postgresPersonMatchData';
 import { ConsentService } from './consent/consentService';
 import {
   PERSON_ERASURES_CHANNEL,
@@ -118,7 +121,7 @@ export function createServices(deps: {
   const matchingConfig = config.identity.matching;
   const matching = matchingConfig.enabled
     ? new MatchingService({
-        pool: deps.pg,
+        stores: openMatchingStores(deps.pg, logger),
         graph,
         store,
         thresholds: {
@@ -175,7 +178,7 @@ export function createServices(deps: {
   const privacy = new PrivacyService({
     store,
     personData: deps.personData,
-    matchData: new PersonMatchDataStore(deps.pg, logger),
+    matchData: new PostgresPersonMatchData(deps.pg),
     orderStore,
     policy,
     graph,
@@ -189,7 +192,7 @@ export function createServices(deps: {
   });
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
   const segments = new SegmentStore(deps.collections.segments);
-  const apiKeys = new ApiKeyStore(deps.pg);
+  const apiKeys = new ApiKeyStore(new PostgresApiKeys(deps.pg));
   const auth = new Authenticator({
     enabled: config.auth.enabled,
     apiKeys,
@@ -204,7 +207,7 @@ export function createServices(deps: {
     apiKeys,
     auth,
     opaqueIds,
-    audit: new AuditLog(deps.pg, logger),
+    audit: new AuditLog(new PostgresAuditTrail(deps.pg), logger),
     privacy,
     consent: new ConsentService(policy, resolver, opaqueIds),
     config,

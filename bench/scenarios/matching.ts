@@ -5,10 +5,11 @@ import type { Config } from '../../src/config/env';
 import { createLogger } from '../../src/observability/logger';
 import { blockingKeys } from '../../src/matching/blockingKeys';
 import { matchValuesFromTraits } from '../../src/matching/matchFields';
-import { packValues } from '../../src/matching/matchIndex';
 import { MatchingService } from '../../src/matching/matchingService';
 import type { MatchResult } from '../../src/matching/matcher';
 import { openScratchStack, type ScratchStack } from '../../src/scratchStack';
+import { openMatchingStores } from '../../src/store/postgres/matchingStores';
+import { packValues } from '../../src/store/postgres/packedMatchValues';
 import { intFromEnv } from '../lib/env';
 import { profiled } from '../lib/cpuProfile';
 import { cpuByProcess, machineBusyMs, machineStolenMs } from '../lib/machineCpu';
@@ -266,7 +267,7 @@ async function prepare(
   });
   const { services, store, pg } = stack;
   const matcher = new MatchingService({
-    pool: pg,
+    stores: openMatchingStores(pg, logger),
     graph: services.graph,
     store,
     thresholds: {

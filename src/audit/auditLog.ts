@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ErrorCode, MosaicError } from '../errors';
 
@@ -24,14 +23,33 @@ export interface AuditEntry {
   finishedAt: Date | null;
 }
 
+/** Where entries are kept (`store/postgres`), append only but for their completion. */
+export interface AuditTrail {
+  /** Writes a `started` entry; returns its id. */
+  start(entry: {
+    actor: string;
+    action: AuditAction;
+    targets: string[];
+    details: Record<string, unknown>;
+  }): Promise<string>;
+  /** Sets the entry's status and finish time, adding `details` to those it has. */
+  finish(id: string, status: 'done' | 'failed', details: Record<string, unknown>): Promise<void>;
+  /** Up to `limit` entries, newest first, older than the entry `before`, of one `action` if given. */
+  newestFirst(query: {
+    before: string | null;
+    action: AuditAction | null;
+    limit: number;
+  }): Promise<AuditEntry[]>;
+}
+
 /**
- * The audit trail of sensitive operations, in PostgreSQL. An entry is written *before*
- * the operation runs and completed after, so an operation that crashes half-way still
- * leaves its trace (`started`), and one that could not be recorded does not run at all.
+ * The audit trail of sensitive operations. An entry is written *before* the operation
+ * runs and completed after, so an operation that crashes half-way still leaves its trace
+ * (`started`), and one that could not be recorded does not run at all.
  */
 export class AuditLog {
   constructor(
-    private readonly pool: Pool,
+    private readonly trail: AuditTrail,
     private readonly logger: Logger,
   ) {}
 
@@ -45,13 +63,9 @@ export class AuditLog {
     work: () => Promise<T>,
     outcome: (result: T) => Record<string, unknown> = () => ({}),
   ): Promise<T> {
-    let rows: { id: string }[];
+    let id: string;
     try {
-      ({ rows } = await this.pool.query<{ id: string }>(
-        `INSERT INTO audit_log (actor, action, targets, status, details)
-         VALUES ($1, $2, $3, 'started', $4) RETURNING id`,
-        [entry.actor, entry.action, entry.targets, entry.details ?? {}],
-      ));
+      id = await this.trail.start({ ...entry, details: entry.details ?? {} });
     } catch (err) {
       this.logger.error({ err, action: entry.action }, 'could not write an audit entry');
       throw new MosaicError(
@@ -59,7 +73,6 @@ export class AuditLog {
         `The audit log (PostgreSQL) is unavailable, so this operation (${entry.action}) was not run; retry later`,
       );
     }
-    const id = rows[0]!.id;
     let result: T;
     try {
       result = await work();
@@ -78,15 +91,14 @@ export class AuditLog {
     after: string | null;
     action: AuditAction | null;
   }): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
-    const { rows } = await this.pool.query<AuditRow>(
-      `SELECT * FROM audit_log
-       WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR action = $2)
-       ORDER BY id DESC LIMIT $3`,
-      [options.after, options.action, options.first + 1],
-    );
+    const entries = await this.trail.newestFirst({
+      before: options.after,
+      action: options.action,
+      limit: options.first + 1,
+    });
     return {
-      entries: rows.slice(0, options.first).map(toEntry),
-      hasNextPage: rows.length > options.first,
+      entries: entries.slice(0, options.first),
+      hasNextPage: entries.length > options.first,
     };
   }
 
@@ -97,38 +109,10 @@ export class AuditLog {
   ): Promise<void> {
     // The operation happened (or failed) whatever this write does: a lost completion
     // leaves the entry `started`, which is logged rather than reported to the caller.
-    await this.pool
-      .query(
-        `UPDATE audit_log SET status = $2, details = details || $3::jsonb, finished_at = now()
-         WHERE id = $1`,
-        [id, status, details],
-      )
+    await this.trail
+      .finish(id, status, details)
       .catch((err: unknown) =>
         this.logger.error({ err, auditId: id, status }, 'could not complete an audit entry'),
       );
   }
-}
-
-interface AuditRow {
-  id: string;
-  at: Date;
-  actor: string;
-  action: AuditAction;
-  targets: string[];
-  status: AuditEntry['status'];
-  details: Record<string, unknown>;
-  finished_at: Date | null;
-}
-
-function toEntry(r: AuditRow): AuditEntry {
-  return {
-    id: r.id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    targets: r.targets,
-    status: r.status,
-    details: r.details,
-    finishedAt: r.finished_at,
-  };
 }

@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Pool } from 'pg';
 import { newId } from '../ids';
 import { badInput } from '../errors';
 import type { SourceName } from '../store/models';
@@ -19,13 +18,32 @@ export interface ApiKey {
   lastUsedAt: Date | null;
 }
 
+/** Where keys are kept (`store/postgres`): each with the hash of its secret, never the secret. */
+export interface ApiKeyRecords {
+  insert(key: {
+    id: string;
+    name: string;
+    role: Role;
+    sources: SourceName[];
+    secretHash: Buffer;
+  }): Promise<ApiKey>;
+  /** The key with that id, revoked or not, and its secret's hash. */
+  withSecretHash(id: string): Promise<{ key: ApiKey; secretHash: Buffer } | null>;
+  /** Sets the keys' last use to now. */
+  markUsed(ids: string[]): Promise<void>;
+  /** Sets the key's revocation time unless it has one; true when it had none. */
+  revoke(id: string): Promise<boolean>;
+  /** Every key, newest first. */
+  list(): Promise<ApiKey[]>;
+}
+
 /**
- * API keys in PostgreSQL, hashed at rest. A secret carries its key id, so verifying it is
- * one primary-key look-up and a constant-time comparison of hashes; SHA-256 (not a slow
- * password hash) is right for 256-bit random secrets, which cannot be guessed.
+ * API keys, hashed at rest. A secret carries its key id, so verifying it is one look-up
+ * by key and a constant-time comparison of hashes; SHA-256 (not a slow password hash) is
+ * right for 256-bit random secrets, which cannot be guessed.
  */
 export class ApiKeyStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly records: ApiKeyRecords) {}
 
   async create(input: {
     name: string;
@@ -43,49 +61,39 @@ export class ApiKeyStore {
       if (!SOURCES.includes(s)) throw badInput('sources', `unknown source "${String(s)}"`);
     const id = newId();
     const secret = `mk_${id}_${randomBytes(32).toString('base64url')}`;
-    const { rows } = await this.pool.query<KeyRow>(
-      `INSERT INTO api_keys (id, name, role, sources, secret_hash) VALUES ($1, $2, $3, $4, $5)
-       RETURNING *`,
-      [id, name, input.role, sources, hash(secret)],
-    );
-    return { key: toKey(rows[0]!), secret };
+    const key = await this.records.insert({
+      id,
+      name,
+      role: input.role,
+      sources,
+      secretHash: hash(secret),
+    });
+    return { key, secret };
   }
 
   /** The key a secret belongs to, if the secret is right and the key not revoked. */
   async verify(secret: string): Promise<ApiKey | null> {
     const m = SECRET_FORMAT.exec(secret);
     if (!m) return null;
-    const { rows } = await this.pool.query<KeyRow>({
-      name: 'api-key-verify',
-      text: 'SELECT * FROM api_keys WHERE id = $1',
-      values: [m[1]],
-    });
-    const row = rows[0];
-    if (!row || row.revoked_at !== null) return null;
-    if (!timingSafeEqual(row.secret_hash, hash(secret))) return null;
-    return toKey(row);
+    const found = await this.records.withSecretHash(m[1]!);
+    if (!found || found.key.revokedAt !== null) return null;
+    if (!timingSafeEqual(found.secretHash, hash(secret))) return null;
+    return found.key;
   }
 
   /** Marks keys as used (for operators deciding what to revoke); best effort, batched by callers. */
   async touch(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.pool.query('UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1)', [ids]);
+    await this.records.markUsed(ids);
   }
 
   /** True when the key existed and was live. */
-  async revoke(id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL',
-      [id],
-    );
-    return (rowCount ?? 0) > 0;
+  revoke(id: string): Promise<boolean> {
+    return this.records.revoke(id);
   }
 
-  async list(): Promise<ApiKey[]> {
-    const { rows } = await this.pool.query<KeyRow>(
-      'SELECT * FROM api_keys ORDER BY created_at DESC, id DESC',
-    );
-    return rows.map(toKey);
+  list(): Promise<ApiKey[]> {
+    return this.records.list();
   }
 }
 
@@ -93,26 +101,3 @@ export class ApiKeyStore {
 export const isApiKeySecret = (token: string): boolean => token.startsWith('mk_');
 
 const hash = (secret: string): Buffer => createHash('sha256').update(secret).digest();
-
-interface KeyRow {
-  id: string;
-  name: string;
-  role: Role;
-  sources: SourceName[];
-  secret_hash: Buffer;
-  created_at: Date;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-}
-
-function toKey(r: KeyRow): ApiKey {
-  return {
-    id: r.id,
-    name: r.name,
-    role: r.role,
-    sources: r.sources,
-    createdAt: r.created_at,
-    revokedAt: r.revoked_at,
-    lastUsedAt: r.last_used_at,
-  };
-}

@@ -1,6 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
-import { MATCH_FIELDS, type MatchField, type MatchValues } from './matchFields';
-import { TermCounts, termKey } from './termCounts';
+import type { MatchValues } from './matchFields';
+import type { TermCounts } from './termCounts';
 
 export interface IndexedRecord {
   recordId: string;
@@ -15,326 +14,61 @@ export type MatchOutcome = 'merged' | 'review' | 'none';
 /** Candidates read per blocking key: the most recent ones, so one huge block cannot blow up a look-up. */
 export const MAX_BLOCK_READ = 100;
 
-/** Separates packed match values: never inside one (see `matchValuesFromTraits`). */
-const UNIT_SEPARATOR = '\x1f';
-
 /**
- * A record's match values as one text, in `MATCH_FIELDS` order, '' for a missing one:
- * what each of its blocking-key rows carries, so that the blocking look-up returns it
- * instead of the jsonb. Per candidate, decoding the jsonb (PostgreSQL writing it out,
- * JSON.parse reading it) cost more than scoring it, and blocks grow with the store. Null
- * when a value holds the separator (only records stored before emails were cleaned of
- * control characters): such a candidate is read whole.
+ * The blocking index (`store/postgres`): a new record finds its candidates with one
+ * indexed look-up (never a scan), whatever the number of stored records. Everything in it
+ * derives from the profile store's records.
  */
-export function packValues(values: MatchValues): string | null {
-  let packed = '';
-  for (let i = 0; i < MATCH_FIELDS.length; i++) {
-    const value = values[MATCH_FIELDS[i]!] ?? '';
-    if (value.includes(UNIT_SEPARATOR)) return null;
-    packed += i === 0 ? value : UNIT_SEPARATOR + value;
-  }
-  return packed;
-}
-
-/** Values packed by `packValues`; null if the text is not in its format. */
-export function unpackValues(packed: string): MatchValues | null {
-  const parts = packed.split(UNIT_SEPARATOR);
-  if (parts.length !== MATCH_FIELDS.length) return null;
-  const values: MatchValues = {};
-  for (let i = 0; i < parts.length; i++) if (parts[i] !== '') values[MATCH_FIELDS[i]!] = parts[i];
-  return values;
-}
-
-/**
- * The blocking index and term counts, in PostgreSQL: a new record finds its candidates with
- * one indexed statement (never a scan), whatever the number of stored records.
- */
-export class MatchIndex {
-  constructor(
-    private readonly pool: Pool,
-    /** Term counts follow the index: a value counted in as it arrives, out as it changes. */
-    readonly terms: TermCounts,
-  ) {}
+export interface MatchIndex {
+  /** Term counts follow the index: a value counted in as it arrives, out as it changes. */
+  readonly terms: TermCounts;
 
   /**
-   * Stores the record's match values and blocking keys (replacing an earlier version in
-   * one transaction) and counts its values. Returns whether anything changed, and the
-   * number of records indexed so far.
+   * Stores the record's match values and blocking keys (replacing an earlier version
+   * atomically) and counts its values. A new record is stored as decided "no match" by
+   * `version` (the caller settles it otherwise); a changed one as undecided. Returns
+   * whether anything changed, the record's arrival number, and whether it was new.
    */
-  async index(
+  index(
     recordId: string,
     profileId: string,
     values: MatchValues,
     keys: string[],
     version: number,
-  ): Promise<{ changed: boolean; seq: number; inserted: boolean }> {
-    // Most records are new: one statement stores the record and its keys (a prepared
-    // statement, like the other per-record ones: parsed and planned once per connection).
-    const { rows } = await this.pool.query<{ seq: string }>({
-      name: 'match-index-record',
-      // NOT EXISTS first: a conflicting insert would still draw a number from the
-      // sequence, and re-sent contacts would inflate the count term frequencies rely on.
-      text: `WITH rec AS (
-         INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision)
-         SELECT $1::text, $2::text, $3::jsonb, $4::text[], $5::integer, 'none'
-         WHERE NOT EXISTS (SELECT 1 FROM match_records WHERE record_id = $1)
-         ON CONFLICT (record_id) DO NOTHING RETURNING seq
-       ), block AS (
-         INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
-         SELECT k, rec.seq, $1, $2, $6 FROM rec, unnest($4::text[]) AS k ON CONFLICT DO NOTHING
-       )
-       SELECT seq FROM rec`,
-      values: [recordId, profileId, values, keys, version, packValues(values)],
-    });
-    // Stored as decided "no match" by `version`: the caller settles it otherwise.
-    if (rows[0]) {
-      this.terms.add(values, +1);
-      return { changed: true, seq: Number(rows[0].seq), inserted: true };
-    }
-    return { ...(await this.reindex(recordId, values, keys)), inserted: false };
-  }
-
-  /** A record indexed before: its keys move from the old values to the new, and so do its counts. */
-  private async reindex(
-    recordId: string,
-    values: MatchValues,
-    keys: string[],
-  ): Promise<{ changed: boolean; seq: number }> {
-    const result = await this.transaction(async (db) => {
-      const { rows } = await db.query<{
-        match_values: MatchValues;
-        block_keys: string[];
-        seq: string;
-        profile_id: string;
-      }>(
-        'SELECT match_values, block_keys, seq, profile_id FROM match_records WHERE record_id = $1 FOR UPDATE',
-        [recordId],
-      );
-      const old = rows[0];
-      if (old === undefined) throw new Error(`Match record ${recordId} vanished while re-indexed`);
-      const seq = Number(old.seq);
-      if (sameValues(old.match_values, values))
-        return { changed: false, seq, old: old.match_values };
-      await db.query('DELETE FROM match_block_keys WHERE block_key = ANY($1) AND record_id = $2', [
-        old.block_keys,
-        recordId,
-      ]);
-      await db.query(
-        `UPDATE match_records SET match_values = $2, block_keys = $3, decided_version = NULL,
-           decision = NULL, updated_at = now() WHERE record_id = $1`,
-        [recordId, values, keys],
-      );
-      await db.query(
-        `INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
-         SELECT k, $2, $3, $4, $5 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING`,
-        [keys, seq, recordId, old.profile_id, packValues(values)],
-      );
-      return { changed: true, seq, old: old.match_values };
-    });
-    if (result.changed) {
-      this.terms.add(result.old, -1);
-      this.terms.add(values, +1);
-    }
-    return { changed: result.changed, seq: result.seq };
-  }
+  ): Promise<{ changed: boolean; seq: number; inserted: boolean }>;
 
   /**
-   * What a record is scored with, in one statement: the records sharing any of `keys`
+   * What a record is scored with, in one round trip: the records sharing any of `keys`
    * (the latest `MAX_BLOCK_READ` per key, except `recordId` itself) and the stored counts
-   * of its term-frequency values. One round trip instead of two is most of what matching
-   * costs per record once the store is large.
+   * of its term-frequency values (keyed by `termKey`).
    */
-  async evidence(
+  evidence(
     keys: string[],
     recordId: string,
     values: MatchValues,
-  ): Promise<{ candidates: IndexedRecord[]; counts: Map<string, number> }> {
-    const terms = TermCounts.terms(values);
-    const { rows } = await this.pool.query<{
-      record_id: string | null;
-      profile_id: string;
-      seq: string;
-      packed: string | null;
-      n: string | null;
-      field: string | null;
-      value: string | null;
-    }>({
-      name: 'match-evidence',
-      // Each candidate comes from its key rows alone; one sharing several keys with the
-      // record is returned once.
-      text: `SELECT DISTINCT ON (b.record_id) b.record_id, b.profile_id, b.seq, b.packed_values AS packed,
-         NULL AS field, NULL AS value, NULL::bigint AS n
-       FROM unnest($1::text[]) AS q(block_key)
-       CROSS JOIN LATERAL (
-         SELECT record_id, profile_id, seq, packed_values FROM match_block_keys k
-         WHERE k.block_key = q.block_key ORDER BY seq DESC LIMIT $2
-       ) b
-       WHERE b.record_id <> $3
-       UNION ALL
-       SELECT NULL, NULL, NULL, NULL, c.field, c.value, c.n
-       FROM unnest($4::text[], $5::text[]) AS t(field, value)
-       JOIN match_term_counts c ON c.field = t.field AND c.value = t.value`,
-      values: [keys, MAX_BLOCK_READ, recordId, terms.fields, terms.values],
-    });
-    const candidates: IndexedRecord[] = [];
-    const unpackable: string[] = [];
-    const counts = new Map<string, number>();
-    for (const row of rows) {
-      if (row.record_id === null) {
-        counts.set(termKey(row.field!, row.value!), Number(row.n));
-        continue;
-      }
-      const values = row.packed === null ? null : unpackValues(row.packed);
-      if (values === null) unpackable.push(row.record_id);
-      else
-        candidates.push({
-          recordId: row.record_id,
-          profileId: row.profile_id,
-          seq: Number(row.seq),
-          values,
-        });
-    }
-    if (unpackable.length > 0) candidates.push(...(await this.getMany(unpackable)).values());
-    return { candidates, counts };
-  }
+  ): Promise<{ candidates: IndexedRecord[]; counts: Map<string, number> }>;
 
-  async get(recordId: string): Promise<IndexedRecord | null> {
-    const { rows } = await this.pool.query<RecordRow>(
-      'SELECT record_id, profile_id, seq, match_values FROM match_records WHERE record_id = $1',
-      [recordId],
-    );
-    return rows[0] ? toRecord(rows[0]) : null;
-  }
+  get(recordId: string): Promise<IndexedRecord | null>;
+  getMany(recordIds: string[]): Promise<Map<string, IndexedRecord>>;
+  /** Every indexed record that first joined one of `profileIds`, in arrival order. */
+  recordsOfProfiles(profileIds: string[]): Promise<IndexedRecord[]>;
 
-  /** Every indexed record that first joined one of `profileIds`. */
-  async recordsOfProfiles(profileIds: string[]): Promise<IndexedRecord[]> {
-    const { rows } = await this.pool.query<RecordRow>(
-      `SELECT record_id, profile_id, seq, match_values FROM match_records
-       WHERE profile_id = ANY($1) ORDER BY seq`,
-      [profileIds],
-    );
-    return rows.map(toRecord);
-  }
-
-  async noteDecision(recordId: string, version: number, decision: MatchOutcome): Promise<void> {
-    await this.pool.query(
-      'UPDATE match_records SET decided_version = $2, decision = $3, updated_at = now() WHERE record_id = $1',
-      [recordId, version, decision],
-    );
-  }
-
+  noteDecision(recordId: string, version: number, decision: MatchOutcome): Promise<void>;
   /**
    * A decision that leaves nothing to review (merged, or no match): noted, and the record's
-   * open review, if it had one, closed as superseded, in one statement.
+   * open review, if it had one, closed as superseded, together.
    */
-  async settle(recordId: string, version: number, decision: 'merged' | 'none'): Promise<void> {
-    await this.pool.query(
-      `WITH closed AS (
-         UPDATE match_reviews SET status = 'superseded', resolved_at = now()
-         WHERE record_id = $1 AND status = 'open'
-       )
-       UPDATE match_records SET decided_version = $2, decision = $3, updated_at = now()
-       WHERE record_id = $1`,
-      [recordId, version, decision],
-    );
-  }
+  settle(recordId: string, version: number, decision: 'merged' | 'none'): Promise<void>;
 
   /** Records indexed so far (the last arrival number: an upper bound, read without a scan). */
-  async size(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string | null }>(
-      `SELECT pg_sequence_last_value(pg_get_serial_sequence('match_records', 'seq')) AS n`,
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
+  size(): Promise<number>;
   /** Records whose last decision was not a merge and came from an older model, in arrival order. */
-  async decidedBefore(version: number, afterSeq: number, limit: number): Promise<IndexedRecord[]> {
-    const { rows } = await this.pool.query<RecordRow>(
-      `SELECT record_id, profile_id, seq, match_values FROM match_records
-       WHERE seq > $2 AND (decided_version IS NULL OR (decided_version < $1 AND decision <> 'merged'))
-       ORDER BY seq LIMIT $3`,
-      [version, afterSeq, limit],
-    );
-    return rows.map(toRecord);
-  }
-
+  decidedBefore(version: number, afterSeq: number, limit: number): Promise<IndexedRecord[]>;
+  /** A uniform sample of records (training: random pairs estimate u), repeatable for a given seed and data. */
+  sample(limit: number, seed: number): Promise<IndexedRecord[]>;
   /**
-   * A uniform sample of records (training: random pairs estimate u), repeatable for a given
-   * seed and data: PostgreSQL's random() is seeded in the same transaction.
+   * Blocks of at least two records, sampled (repeatably for a seed), each cut to its
+   * latest `MAX_BLOCK_READ` members: the pairs matching actually scores, which EM learns m from.
    */
-  async sample(limit: number, seed: number): Promise<IndexedRecord[]> {
-    return this.seeded(seed, async (db) => {
-      const { rows } = await db.query<RecordRow>(
-        'SELECT record_id, profile_id, seq, match_values FROM match_records ORDER BY random() LIMIT $1',
-        [limit],
-      );
-      return rows.map(toRecord);
-    });
-  }
-
-  /**
-   * Blocks of at least two records, sampled, each cut to its latest `MAX_BLOCK_READ`
-   * members: the pairs matching actually scores, which EM learns m from.
-   */
-  async sampleBlocks(limit: number, seed: number): Promise<string[][]> {
-    const { rows } = await this.seeded(seed, (db) =>
-      db.query<{ members: string[] }>(
-        `SELECT (array_agg(record_id ORDER BY seq DESC))[1:$2] AS members FROM match_block_keys
-       GROUP BY block_key HAVING count(*) > 1 ORDER BY random() LIMIT $1`,
-        [limit, MAX_BLOCK_READ],
-      ),
-    );
-    return rows.map((r) => r.members);
-  }
-
-  async getMany(recordIds: string[]): Promise<Map<string, IndexedRecord>> {
-    const { rows } = await this.pool.query<RecordRow>(
-      'SELECT record_id, profile_id, seq, match_values FROM match_records WHERE record_id = ANY($1)',
-      [recordIds],
-    );
-    return new Map(rows.map((r) => [r.record_id, toRecord(r)]));
-  }
-
-  /** Runs `work` in a transaction whose random() starts from `seed` (in [0, 1) after scaling). */
-  private seeded<T>(seed: number, work: (db: PoolClient) => Promise<T>): Promise<T> {
-    return this.transaction(async (db) => {
-      await db.query('SELECT setseed($1)', [((seed * 0.618_033_988_75) % 2) - 1]);
-      return work(db);
-    });
-  }
-
-  private async transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
-    const db = await this.pool.connect();
-    try {
-      await db.query('BEGIN');
-      const result = await work(db);
-      await db.query('COMMIT');
-      return result;
-    } catch (err) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      db.release();
-    }
-  }
-}
-
-interface RecordRow {
-  record_id: string;
-  profile_id: string;
-  seq: string;
-  match_values: MatchValues;
-}
-
-function toRecord(r: RecordRow): IndexedRecord {
-  return {
-    recordId: r.record_id,
-    profileId: r.profile_id,
-    seq: Number(r.seq),
-    values: r.match_values,
-  };
-}
-
-function sameValues(a: MatchValues, b: MatchValues): boolean {
-  return MATCH_FIELDS.every((f: MatchField) => a[f] === b[f]);
+  sampleBlocks(limit: number, seed: number): Promise<string[][]>;
 }

@@ -1,15 +1,13 @@
 import type { Logger } from 'pino';
-import type { Pool } from 'pg';
 import { ErrorCode, MosaicError, badInput } from '../errors';
 import type { IdentityGraph } from '../identity/identityGraph';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { MatchField, MatchValues } from './matchFields';
-import { MatchIndex } from './matchIndex';
+import type { MatchIndex } from './matchIndex';
 import { probabilityOf, type MatchThresholds } from './matchModel';
 import { Matcher } from './matcher';
-import { ModelStore } from './modelStore';
-import { ReviewQueue, type ReviewItem } from './reviewQueue';
-import { TermCounts } from './termCounts';
+import type { ModelStore } from './modelStore';
+import type { ReviewItem, ReviewQueue } from './reviewQueue';
 import { MatchTrainer } from './trainer';
 
 export const MAX_REVIEW_PAGE = 100;
@@ -39,6 +37,14 @@ export interface MatchExplanation {
   rejected: boolean;
 }
 
+/** What matching keeps, opened together (`openMatchingStores` in `store/postgres`). */
+export interface MatchingStores {
+  /** The blocking index, with the term counts that follow it. */
+  index: MatchIndex;
+  models: ModelStore;
+  reviews: ReviewQueue;
+}
+
 /**
  * Probabilistic matching as the rest of Mosaic sees it: the matcher (on arrival), the
  * trainer (a worker job), explanations and the review queue.
@@ -52,7 +58,7 @@ export class MatchingService {
 
   constructor(
     private readonly deps: {
-      pool: Pool;
+      stores: MatchingStores;
       graph: IdentityGraph;
       store: IdentityGraphStore;
       thresholds: MatchThresholds;
@@ -61,9 +67,9 @@ export class MatchingService {
       onTrainingDue: (records: number) => void;
     },
   ) {
-    this.index = new MatchIndex(deps.pool, new TermCounts(deps.pool, deps.logger));
-    this.models = new ModelStore(deps.pool);
-    this.reviews = new ReviewQueue(deps.pool);
+    this.index = deps.stores.index;
+    this.models = deps.stores.models;
+    this.reviews = deps.stores.reviews;
     this.matcher = new Matcher({
       index: this.index,
       models: this.models,

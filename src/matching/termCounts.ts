@@ -1,16 +1,32 @@
-import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { COMPARISONS } from './comparisons';
 import type { MatchField, MatchValues } from './matchFields';
 
 /** Fields whose exact agreements are weighed by how common the value is. */
-const COUNTED: readonly MatchField[] = COMPARISONS.filter((c) => c.termFrequency).map(
-  (c) => c.field,
-);
+export const TERM_FREQUENCY_FIELDS: readonly MatchField[] = COMPARISONS.filter(
+  (c) => c.termFrequency,
+).map((c) => c.field);
 const FLUSH_MS = 500;
 const FLUSH_AT = 2_000;
 /** Below this many records with a field, frequencies are too noisy to weigh by: the model's u is used. */
 const MIN_TERM_SAMPLE = 50;
+
+/** A change to one value's count. */
+export interface TermCountChange {
+  field: string;
+  value: string;
+  by: number;
+}
+
+/** The written counts, beside the matching index (`store/postgres`). */
+export interface StoredTermCounts {
+  /** Adds every change to its count in one write, in the order given. */
+  add(changes: TermCountChange[]): Promise<void>;
+  /** Replaces every count of `fields` by an exact count of the indexed records, atomically. */
+  recount(fields: readonly MatchField[]): Promise<void>;
+  /** The counts of `terms` (see `TermCounts.terms`), keyed by `termKey`; absent ones left out. */
+  read(terms: { fields: MatchField[]; values: string[] }): Promise<Map<string, number>>;
+}
 
 /**
  * How many records hold each value of the term-frequency fields. A statistic, not a
@@ -27,7 +43,7 @@ export class TermCounts {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly pool: Pool,
+    private readonly written: StoredTermCounts,
     private readonly logger: Logger,
   ) {
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
@@ -35,7 +51,7 @@ export class TermCounts {
   }
 
   add(values: MatchValues, by: 1 | -1): void {
-    for (const field of COUNTED) {
+    for (const field of TERM_FREQUENCY_FIELDS) {
       const value = values[field];
       if (value === undefined) continue;
       const key = termKey(field, value);
@@ -54,15 +70,11 @@ export class TermCounts {
       // Sorted, so concurrent flushers (other processes) lock rows in the same order.
       const rows = [...batch].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
       try {
-        await this.pool.query(
-          `INSERT INTO match_term_counts AS c (field, value, n)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-           ON CONFLICT (field, value) DO UPDATE SET n = c.n + EXCLUDED.n`,
-          [
-            rows.map(([k]) => k.split('\u0000')[0]),
-            rows.map(([k]) => k.split('\u0000')[1]),
-            rows.map(([, n]) => n),
-          ],
+        await this.written.add(
+          rows.map(([k, by]) => {
+            const [field, value] = k.split('\u0000') as [string, string];
+            return { field, value, by };
+          }),
         );
       } catch (err) {
         for (const [k, n] of batch) this.pending.set(k, (this.pending.get(k) ?? 0) + n);
@@ -77,41 +89,19 @@ export class TermCounts {
   /** Recounts every value from the index, replacing the running counts (training does this). */
   async recount(): Promise<void> {
     await this.flush();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('DELETE FROM match_term_counts');
-      await client.query(
-        `INSERT INTO match_term_counts (field, value, n)
-         SELECT e.key, e.value, count(*) FROM match_records, jsonb_each_text(match_values) AS e
-         WHERE e.key = ANY($1) GROUP BY e.key, e.value`,
-        [COUNTED],
-      );
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    await this.written.recount(TERM_FREQUENCY_FIELDS);
   }
 
   /** The record's values whose frequency matters: the term-frequency fields it has. */
   static terms(values: MatchValues): { fields: MatchField[]; values: string[] } {
-    const fields = COUNTED.filter((f) => values[f] !== undefined);
+    const fields = TERM_FREQUENCY_FIELDS.filter((f) => values[f] !== undefined);
     return { fields, values: fields.map((f) => values[f]!) };
   }
 
   /** The stored counts of `terms` (see `TermCounts.terms`), keyed `field\0value`. */
   async stored(terms: { fields: MatchField[]; values: string[] }): Promise<Map<string, number>> {
     if (terms.fields.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ field: string; value: string; n: string }>({
-      name: 'match-term-frequencies',
-      text: `SELECT c.field, c.value, c.n FROM unnest($1::text[], $2::text[]) AS q(field, value)
-       JOIN match_term_counts c ON c.field = q.field AND c.value = q.value`,
-      values: [terms.fields, terms.values],
-    });
-    return new Map(rows.map((r) => [termKey(r.field, r.value), Number(r.n)]));
+    return this.written.read(terms);
   }
 
   /**
@@ -128,7 +118,7 @@ export class TermCounts {
     presence: Partial<Record<MatchField, number>>,
   ): Map<string, number> {
     const out = new Map<string, number>();
-    for (const field of COUNTED) {
+    for (const field of TERM_FREQUENCY_FIELDS) {
       if (values[field] === undefined) continue;
       const key = termKey(field, values[field]);
       const n =

@@ -5,13 +5,14 @@ import type { Config } from '../config/env';
 import { IdentifierPolicy } from '../identity/identifierPolicy';
 import { IdentityGraph } from '../identity/identityGraph';
 import { MatchingService } from '../matching/matchingService';
-import { OrderStore } from '../orders/orderStore';
-import { createPostgresPool } from '../orders/postgres';
 import { collections, ensureCollections } from '../store/mongo/collections';
 import { connectMongo } from '../store/mongo/connection';
 import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from '../store/mongo/mongoPersonDataStore';
-import { PersonMatchDataStore } from '../matching/personMatchData';
+import { createPostgresPool } from '../store/postgres/connection';
+import { openMatchingStores } from '../store/postgres/matchingStores';
+import { PostgresOrderStore } from '../store/postgres/postgresOrderStore';
+import { PostgresPersonMatchData } from '../store/postgres/postgresPersonMatchData';
 import { PrivacyService } from '../privacy/privacyService';
 import { announceProfileChanges } from '../profiles/profileUpdates';
 import { RedisPubSub } from '../pubsub/redisPubSub';
@@ -66,7 +67,7 @@ export async function createWorkerApp(
   const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
   const enrichment = new EnrichmentProcessor({
     store,
-    orderStore: new OrderStore(pg),
+    orderStore: new PostgresOrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
     subjects: cols.segmentSubjects,
     rfmThresholds: cols.rfmThresholds,
@@ -92,7 +93,7 @@ export async function createWorkerApp(
     announceProfileChanges({ enrich: (ids) => queues.enrich(ids), pubsub, logger }),
   );
   const matching = new MatchingService({
-    pool: pg,
+    stores: openMatchingStores(pg, logger),
     graph,
     store,
     thresholds: {
@@ -105,8 +106,8 @@ export async function createWorkerApp(
   const privacy = new PrivacyService({
     store,
     personData: new MongoPersonDataStore(cols),
-    matchData: new PersonMatchDataStore(pg, logger),
-    orderStore: new OrderStore(pg),
+    matchData: new PostgresPersonMatchData(pg),
+    orderStore: new PostgresOrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
     graph,
     pubsub,

@@ -5,10 +5,12 @@ import {
   matchValuesFromTraits,
   type MatchValues,
 } from '../../src/matching/matchFields';
-import { MatchIndex, packValues, unpackValues } from '../../src/matching/matchIndex';
-import { TermCounts } from '../../src/matching/termCounts';
+import type { MatchIndex } from '../../src/matching/matchIndex';
 import { createLogger } from '../../src/observability/logger';
-import { migrate } from '../../src/orders/migrations';
+import type { Pool } from '../../src/store/postgres/connection';
+import { openMatchingStores } from '../../src/store/postgres/matchingStores';
+import { migrate } from '../../src/store/postgres/migrations';
+import { packValues, unpackValues } from '../../src/store/postgres/packedMatchValues';
 import { migratedSchema } from '../support/postgres';
 
 /**
@@ -23,8 +25,10 @@ let index: MatchIndex;
 
 beforeAll(async () => {
   db = await migratedSchema('matchindex');
-  index = new MatchIndex(db.pool, new TermCounts(db.pool, createLogger('silent')));
+  index = indexOn(db.pool);
 });
+
+const indexOn = (pool: Pool): MatchIndex => openMatchingStores(pool, createLogger('silent')).index;
 
 afterAll(async () => {
   await index?.terms.close();
@@ -129,7 +133,7 @@ test('a store indexed before key rows carried values is read the same after migr
       );
     }
     expect(await migrate(old, v4.schema)).toEqual([5]);
-    const migrated = new MatchIndex(old, new TermCounts(old, createLogger('silent')));
+    const migrated = indexOn(old);
     try {
       const { candidates } = await migrated.evidence(['shared'], 'nobody', { givenName: 'x' });
       expect(candidates).toHaveLength(stored.length);

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { PairScore } from '../../src/matching/matchModel';
-import { ReviewQueue, type ReviewItem } from '../../src/matching/reviewQueue';
+import type { ReviewItem, ReviewQueue } from '../../src/matching/reviewQueue';
+import { PostgresReviewQueue } from '../../src/store/postgres/postgresReviewQueue';
 import { migratedSchema } from '../support/postgres';
 
 /**
@@ -16,7 +17,7 @@ let reviews: ReviewQueue;
 beforeAll(async () => {
   db = await migratedSchema('reviewqueue');
   pool = db.pool;
-  reviews = new ReviewQueue(pool);
+  reviews = new PostgresReviewQueue(pool);
 });
 
 afterAll(() => db?.drop());

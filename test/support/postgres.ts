@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
-import { migrate } from '../../src/orders/migrations';
-import { createPostgresPool } from '../../src/orders/postgres';
+import { createPostgresPool } from '../../src/store/postgres/connection';
+import { migrate } from '../../src/store/postgres/migrations';
 import { testConfig, uniqueDatabaseName } from './env';
 
 /** A PostgreSQL schema name for one test file's orders; `dropPgSchema` removes it. */

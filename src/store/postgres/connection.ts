@@ -1,4 +1,7 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+
+/** The pool the wiring holds and hands to this folder's stores; nothing else sees the driver. */
+export type { Pool };
 
 export interface PostgresOptions {
   url: string;
@@ -29,3 +32,26 @@ export function createPostgresPool(options: PostgresOptions): Pool {
 
 /** Double-quotes an SQL identifier (schema names come from configuration, validated there too). */
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Runs `work` on one connection inside BEGIN/COMMIT, rolling back when it throws (a
+ * failed rollback is ignored: the connection is released either way and the first error
+ * is the one worth reporting).
+ */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (db: PoolClient) => Promise<T>,
+): Promise<T> {
+  const db = await pool.connect();
+  try {
+    await db.query('BEGIN');
+    const result = await work(db);
+    await db.query('COMMIT');
+    return result;
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    db.release();
+  }
+}

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { quoteIdent } from './postgres';
+import { quoteIdent } from './connection';
 
 /**
  * Schema migrations of the transactional store, applied in order, each once, in its own
@@ -133,7 +133,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     // row, instead of joining every candidate to match_records (one more index descent and
     // heap fetch per candidate, and candidates grow with the store). The rows are written
     // with the record and replaced with it, so they are never staler than it. NULL packed
-    // values: read the record (see MatchIndex.evidence). The field order is the packing
+    // values: read the record (see PostgresMatchIndex.evidence). The field order is the packing
     // format of that release, frozen here; a change of MATCH_FIELDS needs a migration that
     // packs again.
     sql: `
