@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { OpaqueIds } from '../auth/opaqueIds';
 import type { Principal } from '../auth/roles';
-import type { Credentials } from '../http/credentials';
+import type { Credentials } from '../auth/credentials';
 import type { Services } from '../services';
 import type { ProfileReader } from '../profiles/profileReader';
 import type { ProfileSources } from '../profiles/profileSources';

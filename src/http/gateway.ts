@@ -24,7 +24,7 @@ import type { Metrics } from '../observability/metrics';
 import { wellFormedInput } from '../graphql/plugins/wellFormedInput';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
-import { ANONYMOUS, parseAuthorization, type Credentials } from './credentials';
+import { ANONYMOUS, parseAuthorization, type Credentials } from '../auth/credentials';
 import { persistedQueries, type KeyValueCache } from './persistedQueries';
 import type { RateDecision, RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
