@@ -14,7 +14,7 @@ import type { FailureGate } from '../auth/authenticator';
 import { sameSecret } from '../auth/secrets';
 import type { Principal } from '../auth/roles';
 import { ErrorCode, MosaicError } from '../errors';
-import type { GraphQLContext } from '../graphql/context';
+import { contextFactory, type GraphQLContext } from '../graphql/context';
 import { makeFormatError, mosaicGraphQLError } from '../graphql/errors';
 import { documentSizeRule } from '../graphql/limits/documentSize';
 import { queryShapeRule } from '../graphql/limits/queryShape';
@@ -24,7 +24,7 @@ import type { Metrics } from '../observability/metrics';
 import { wellFormedInput } from '../graphql/plugins/wellFormedInput';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
-import { ANONYMOUS, parseAuthorization, type Credentials } from '../auth/credentials';
+import { parseAuthorization } from '../auth/credentials';
 import { persistedQueries, type KeyValueCache } from './persistedQueries';
 import type { RateDecision, RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
@@ -64,6 +64,7 @@ export async function createGateway(
   } = {},
 ): Promise<Gateway> {
   const { config, logger } = services;
+  const contextFor = contextFactory(services);
   const schema: GraphQLSchema = buildSchema();
   // Checked before anything executes, over HTTP and graphql-ws alike.
   const limits: ValidationRule[] = [
@@ -246,12 +247,7 @@ export async function createGateway(
           variableValues: payload.variables ?? null,
         };
       },
-      context: (ctx): GraphQLContext =>
-        newContext(
-          services,
-          parseAuthorization(ctx.connectionParams?.authorization) ?? ANONYMOUS,
-          ctx.extra.principal!,
-        ),
+      context: (ctx): GraphQLContext => contextFor(ctx.extra.principal!),
       // One error formatter for both transports: codes and messages as over HTTP, internal
       // errors logged and shown as "Unexpected error.".
       onError: (_ctx, _id, _payload, errors) => {
@@ -440,7 +436,7 @@ export async function createGateway(
       });
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => Promise.resolve(newContext(services, credentials, principal)),
+      context: () => Promise.resolve(contextFor(principal)),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -490,23 +486,6 @@ export async function createGateway(
     await closed;
     await apollo.stop();
   }
-}
-
-function newContext(
-  services: Services,
-  credentials: Credentials,
-  principal: Principal,
-): GraphQLContext {
-  return {
-    services,
-    credentials,
-    principal,
-    opaqueIds: services.opaqueIds,
-    profiles: services.newProfileReader(),
-    sources: services.newProfileSources(),
-    segments: services.newSegmentReader(),
-    logger: services.logger,
-  };
 }
 
 const KNOWN_ROUTES = new Set([GRAPHQL_PATH, '/healthz', '/readyz', '/metrics']);
