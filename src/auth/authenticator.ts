@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { ErrorCode, MosaicError } from '../errors';
-import type { Credentials } from '../http/credentials';
+import type { Credentials } from './credentials';
 import type { PubSub } from '../pubsub/pubSub';
 import { isApiKeySecret, type ApiKeyStore } from './apiKeys';
 import type { JwtVerifier } from './jwt';

@@ -1,23 +1,113 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/auditLog';
+import type { ApiKeyStore } from '../auth/apiKeys';
+import type { Authenticator } from '../auth/authenticator';
 import type { OpaqueIds } from '../auth/opaqueIds';
 import type { Principal } from '../auth/roles';
-import type { Credentials } from '../http/credentials';
-import type { Services } from '../services';
+import type { ConsentService } from '../consent/consentService';
+import type { CrmContactService } from '../crm/crmContactService';
+import type { IdentityAdmin } from '../identity/identityAdmin';
+import type { EventIngestionService } from '../ingest/eventIngestionService';
+import type { MatchingService } from '../matching/matchingService';
+import type { OrderService } from '../orders/orderService';
+import type { PrivacyService } from '../privacy/privacyService';
+import type { PersonalTraits } from '../profiles/personalTraits';
 import type { ProfileReader } from '../profiles/profileReader';
 import type { ProfileSources } from '../profiles/profileSources';
+import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentReader } from '../segments/segmentReader';
+import type { SegmentStore } from '../segments/segmentStore';
+import type { JobQueues } from '../workers/queues';
 
-/** Per-operation context: shared services plus request-scoped loaders. */
+/**
+ * What a GraphQL operation may use: exactly the services its resolvers and the `@auth` and
+ * `@pii` directives call, and the request-scoped readers. Each resolver file declares the
+ * part it needs (a `Pick` of this), so a field's dependencies are in its type.
+ */
 export interface GraphQLContext {
-  services: Services;
-  profiles: ProfileReader;
-  sources: ProfileSources;
-  segments: SegmentReader;
-  /** Who is asking (HTTP Authorization header or graphql-ws connection parameter). */
-  credentials: Credentials;
-  /** Who that is, checked: every `@auth` and `@pii` decision is made from this. */
+  /** Who is asking, checked: every `@auth` and `@pii` decision is made from this. */
   principal: Principal;
   /** Keyed stand-ins for ids that may spell personal data (`@pii(kind: OPAQUE_ID)`). */
   opaqueIds: OpaqueIds;
+
+  // Request-scoped: their DataLoaders cache for one operation only.
+  profiles: ProfileReader;
+  /** The federated sources of a profile; `sourceIssuesExtension` reports what failed. */
+  sources: ProfileSources;
+  segments: SegmentReader;
+
+  // Shared by every operation of the process.
+  apiKeys: ApiKeyStore;
+  audit: AuditLog;
+  /** Told of revocations, so every replica's open subscriptions of that key close. */
+  auth: Pick<Authenticator, 'revoked'>;
+  consent: ConsentService;
+  crmContacts: CrmContactService;
+  events: EventIngestionService;
+  identityAdmin: IdentityAdmin;
+  /** Segment definitions (the store, unlike `segments`, which reads members and sizes). */
+  segmentStore: SegmentStore;
+  /** Where a segment refresh is queued; null runs without workers (some tests). */
+  jobs: Pick<JobQueues, 'refreshSegments'> | null;
+  /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
+  matching: MatchingService | null;
+  orders: OrderService;
+  personalTraits: PersonalTraits;
+  privacy: PrivacyService;
+  pubsub: PubSub;
+  /**
+   * Fresh readers, for subscriptions: one operation lives as long as its subscription,
+   * so each event is read anew instead of from the operation's cache.
+   */
+  newProfileReader: () => ProfileReader;
+  newSegmentReader: () => SegmentReader;
   logger: Logger;
+}
+
+/**
+ * What contexts are built from: the process's services, under the names src/services.ts
+ * gives them (where `segments` is the store), so the gateway passes them as they are.
+ */
+export type ContextServices = Omit<
+  GraphQLContext,
+  'principal' | 'profiles' | 'sources' | 'segments' | 'segmentStore'
+> & {
+  segments: SegmentStore;
+  newProfileSources: () => ProfileSources;
+};
+
+/**
+ * The one place contexts are made, for HTTP and graphql-ws alike: the shared services
+ * picked once, fresh request-scoped readers for every operation.
+ */
+export function contextFactory(
+  services: ContextServices,
+): (principal: Principal) => GraphQLContext {
+  const shared: Omit<GraphQLContext, 'principal' | 'profiles' | 'sources' | 'segments'> = {
+    opaqueIds: services.opaqueIds,
+    apiKeys: services.apiKeys,
+    audit: services.audit,
+    auth: services.auth,
+    consent: services.consent,
+    crmContacts: services.crmContacts,
+    events: services.events,
+    identityAdmin: services.identityAdmin,
+    segmentStore: services.segments,
+    jobs: services.jobs,
+    matching: services.matching,
+    orders: services.orders,
+    personalTraits: services.personalTraits,
+    privacy: services.privacy,
+    pubsub: services.pubsub,
+    newProfileReader: () => services.newProfileReader(),
+    newSegmentReader: () => services.newSegmentReader(),
+    logger: services.logger,
+  };
+  return (principal) => ({
+    ...shared,
+    principal,
+    profiles: services.newProfileReader(),
+    sources: services.newProfileSources(),
+    segments: services.newSegmentReader(),
+  });
 }

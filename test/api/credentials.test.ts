@@ -1,6 +1,6 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { parseAuthorization } from '../../src/http/credentials';
+import { parseAuthorization } from '../../src/auth/credentials';
 import { startTestApp, type TestApp } from '../support/app';
 
 /**

@@ -1,9 +1,8 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Metrics } from '../../observability/metrics';
-import type { GraphQLContext } from '../context';
 
 /** Latency per operation and errors per code, for every GraphQL request over HTTP. */
-export function operationMetrics(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
+export function operationMetrics(metrics: Metrics): ApolloServerPlugin<BaseContext> {
   return {
     requestDidStart() {
       const started = process.hrtime.bigint();

@@ -6,7 +6,7 @@ import type { GraphQLContext } from '../context';
  * operation and whether what it got from them is a cached (stale) answer, so a frontend
  * can show "orders as of 10:02" instead of silently showing old data.
  */
-export const sourceIssuesExtension: ApolloServerPlugin<GraphQLContext> = {
+export const sourceIssuesExtension: ApolloServerPlugin<Pick<GraphQLContext, 'sources'>> = {
   requestDidStart() {
     return Promise.resolve({
       willSendResponse({ response, contextValue }) {

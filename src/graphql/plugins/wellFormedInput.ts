@@ -1,9 +1,8 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { MosaicError } from '../../errors';
 import { assertWellFormedInput } from '../../validation/wellFormed';
-import type { GraphQLContext } from '../context';
 
 /** What a GraphQL request carries besides its document (HTTP body or graphql-ws payload). */
 export interface RequestInput {
@@ -24,7 +23,7 @@ export function assertWellFormedRequest(request: RequestInput): void {
 }
 
 /** The check over HTTP (GET and POST alike), before anything executes: `400 BAD_USER_INPUT`. */
-export const wellFormedInput: ApolloServerPlugin<GraphQLContext> = {
+export const wellFormedInput: ApolloServerPlugin<BaseContext> = {
   requestDidStart() {
     return Promise.resolve({
       didResolveOperation({ request }) {

@@ -1,5 +1,8 @@
 import { consentOf, consentTraitKey, withoutConsent } from '../../consent/consent';
+import type { GraphQLContext } from '../context';
 import type { MutationResolvers, ProfileResolvers } from '../generated/resolvers-types';
+
+type ConsentContext = Pick<GraphQLContext, 'consent' | 'profiles'>;
 
 /** Consent flags are traits (`consent:<purpose>`), shown apart from the other traits. */
 export const ConsentProfile: Pick<ProfileResolvers, 'consent' | 'traits'> = {
@@ -18,9 +21,9 @@ export const ConsentProfile: Pick<ProfileResolvers, 'consent' | 'traits'> = {
       }),
 };
 
-export const ConsentMutation: Pick<MutationResolvers, 'setConsent'> = {
-  setConsent: async (_, { kind, value, consents, at }, { services, profiles }) => {
-    const result = await services.consent.record({ kind, value, consents, at });
+export const ConsentMutation: Pick<MutationResolvers<ConsentContext>, 'setConsent'> = {
+  setConsent: async (_, { kind, value, consents, at }, { consent, profiles }) => {
+    const result = await consent.record({ kind, value, consents, at });
     const profile = await profiles.byId(result.profileId);
     if (profile === null)
       throw new Error(`Profile ${result.profileId} was written but cannot be read back`);

@@ -1,6 +1,5 @@
 import { ErrorCode, MosaicError } from '../../errors';
 import type { MatchingService } from '../../matching/matchingService';
-import type { Services } from '../../services';
 import type { GraphQLContext } from '../context';
 import type {
   MutationResolvers,
@@ -8,34 +7,39 @@ import type {
   ReviewItemResolvers,
 } from '../generated/resolvers-types';
 
+type MatchingContext = Pick<
+  GraphQLContext,
+  'matching' | 'identityAdmin' | 'audit' | 'principal' | 'profiles'
+>;
+
 /** Matching is optional (MOSAIC_MATCHING=off); its operations then say so. */
-function matching(services: Services): MatchingService {
-  if (services.matching === null)
+function matching(context: Pick<MatchingContext, 'matching'>): MatchingService {
+  if (context.matching === null)
     throw new MosaicError(
       ErrorCode.BAD_USER_INPUT,
       'probabilistic matching is switched off on this deployment (MOSAIC_MATCHING=off)',
     );
-  return services.matching;
+  return context.matching;
 }
 
 /** Who did it, for the merge log: the credential's subject (`key:<id>`, `jwt:<sub>`). */
-const actor = (context: GraphQLContext): string => context.principal.subject;
+const actor = (context: MatchingContext): string => context.principal.subject;
 
 export const MatchingQuery: Pick<
-  QueryResolvers,
+  QueryResolvers<MatchingContext>,
   'matchExplanation' | 'reviewQueue' | 'matchModel'
 > = {
-  matchExplanation: (_, { profileA, profileB }, { services }) =>
-    matching(services).explain(profileA, profileB),
-  reviewQueue: async (_, { first, after }, { services }) => {
-    const page = await matching(services).reviewPage(first, after);
+  matchExplanation: (_, { profileA, profileB }, context) =>
+    matching(context).explain(profileA, profileB),
+  reviewQueue: async (_, { first, after }, context) => {
+    const page = await matching(context).reviewPage(first, after);
     return {
       edges: page.items.map((node) => ({ cursor: node.id, node })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.id ?? null },
     };
   },
-  matchModel: async (_, __, { services }) => {
-    const m = matching(services);
+  matchModel: async (_, __, context) => {
+    const m = matching(context);
     const model = await m.models.latest();
     return {
       version: model.version,
@@ -48,27 +52,21 @@ export const MatchingQuery: Pick<
 };
 
 export const MatchingMutation: Pick<
-  MutationResolvers,
+  MutationResolvers<MatchingContext>,
   'mergeProfiles' | 'unmergeProfile' | 'resolveReview'
 > = {
   mergeProfiles: (_, { profileId, otherProfileId, note }, context) =>
-    context.services.audit.run(
+    context.audit.run(
       {
         actor: actor(context),
         action: 'profiles_merged',
         targets: [profileId, otherProfileId],
       },
-      () =>
-        context.services.identityAdmin.merge(
-          profileId,
-          otherProfileId,
-          note ?? null,
-          actor(context),
-        ),
+      () => context.identityAdmin.merge(profileId, otherProfileId, note ?? null, actor(context)),
       (view) => ({ survivorId: view._id }),
     ),
   unmergeProfile: (_, { profileId, recordIds }, context) =>
-    context.services.audit.run(
+    context.audit.run(
       {
         actor: actor(context),
         action: 'profile_unmerged',
@@ -76,11 +74,7 @@ export const MatchingMutation: Pick<
         details: { recordIds },
       },
       async () => {
-        const result = await context.services.identityAdmin.unmerge(
-          profileId,
-          recordIds,
-          actor(context),
-        );
+        const result = await context.identityAdmin.unmerge(profileId, recordIds, actor(context));
         return {
           unmergeId: result.unmerge._id,
           remaining: result.remaining,
@@ -91,13 +85,13 @@ export const MatchingMutation: Pick<
       (r) => ({ unmergeId: r.unmergeId, movedProfileIds: r.movedProfileIds }),
     ),
   resolveReview: (_, { id, decision }, context) =>
-    context.services.audit.run(
+    context.audit.run(
       { actor: actor(context), action: 'review_resolved', targets: [id], details: { decision } },
-      () => matching(context.services).resolveReview(id, decision, actor(context)),
+      () => matching(context).resolveReview(id, decision, actor(context)),
     ),
 };
 
-export const ReviewItem: ReviewItemResolvers = {
+export const ReviewItem: ReviewItemResolvers<Pick<GraphQLContext, 'profiles'>> = {
   profile: (r, _, { profiles }) => profiles.byId(r.profileId),
   candidateProfile: (r, _, { profiles }) => profiles.byId(r.candidateProfileId),
   score: (r) => ({

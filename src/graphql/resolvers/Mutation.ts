@@ -1,3 +1,4 @@
+import type { GraphQLContext } from '../context';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { ProfileDoc } from '../../store/models';
 import { seesPersonalData } from '../../auth/roles';
@@ -6,64 +7,94 @@ import {
   refusePersonalComparisons,
   type KnownPersonalData,
 } from '../../segments/rules/rule';
-import type { Services } from '../../services';
 import { AuthMutation } from './Auth';
 import { MatchingMutation } from './Matching';
 import { PrivacyMutation } from './Privacy';
 import { ConsentMutation } from './Consent';
 
+/** What the writes of the sources (CRM, orders, events) and segment definitions use. */
+type WriteContext = Pick<
+  GraphQLContext,
+  | 'crmContacts'
+  | 'orders'
+  | 'events'
+  | 'profiles'
+  | 'principal'
+  | 'segmentStore'
+  | 'personalTraits'
+  | 'jobs'
+>;
+
+const writes: Pick<
+  MutationResolvers<WriteContext>,
+  | 'upsertCrmContact'
+  | 'upsertCrmContacts'
+  | 'recordOrders'
+  | 'defineSegment'
+  | 'updateSegment'
+  | 'deleteSegment'
+  | 'addSegmentWebhook'
+  | 'removeSegmentWebhook'
+  | 'trackEvents'
+> = {
+  upsertCrmContact: async (_, { input }, { crmContacts, profiles }) => {
+    const result = await crmContacts.upsert(input);
+    return mustExist(await profiles.byId(result.profileId), result.profileId);
+  },
+  upsertCrmContacts: async (_, { inputs }, { crmContacts }) => {
+    const results = await crmContacts.upsertMany(inputs);
+    const changed = results.filter((r) => r.changed).length;
+    return { changed, unchanged: results.length - changed, outcomes: results };
+  },
+  recordOrders: async (_, { orders }, context) => {
+    const outcomes = await context.orders.record(orders);
+    const written = outcomes.filter((o) => o.written).length;
+    return { written, unchanged: outcomes.length - written, outcomes };
+  },
+  defineSegment: async (_, { name, rule, purpose }, context) => {
+    if (!seesPersonalData(context.principal.role))
+      refusePersonalComparisons(parseRule(rule), await knownPersonalData(context));
+    const segment = await context.segmentStore.define(name, rule, purpose);
+    await context.jobs?.refreshSegments();
+    return segment;
+  },
+  updateSegment: async (_, { id, name, rule, purpose }, context) => {
+    if (rule != null && !seesPersonalData(context.principal.role))
+      refusePersonalComparisons(parseRule(rule), await knownPersonalData(context));
+    const segment = await context.segmentStore.update(id, { name, rule, purpose });
+    await context.jobs?.refreshSegments();
+    return segment;
+  },
+  deleteSegment: (_, { id }, { segmentStore }) => segmentStore.delete(id),
+  addSegmentWebhook: (_, { segmentId, webhook }, { segmentStore }) =>
+    segmentStore.addWebhook(segmentId, webhook.url, webhook.secret, webhook.purpose),
+  removeSegmentWebhook: (_, { segmentId, webhookId }, { segmentStore }) =>
+    segmentStore.removeWebhook(segmentId, webhookId),
+  trackEvents: async (_, { events }, context) => {
+    const result = await context.events.ingest(events);
+    return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };
+  },
+};
+
+/** Every root mutation: the union of what its parts need. */
 export const Mutation: MutationResolvers = {
   ...MatchingMutation,
   ...AuthMutation,
   ...PrivacyMutation,
   ...ConsentMutation,
-  upsertCrmContact: async (_, { input }, { services, profiles }) => {
-    const result = await services.crmContacts.upsert(input);
-    return mustExist(await profiles.byId(result.profileId), result.profileId);
-  },
-  upsertCrmContacts: async (_, { inputs }, { services }) => {
-    const results = await services.crmContacts.upsertMany(inputs);
-    const changed = results.filter((r) => r.changed).length;
-    return { changed, unchanged: results.length - changed, outcomes: results };
-  },
-  recordOrders: async (_, { orders }, { services }) => {
-    const outcomes = await services.orders.record(orders);
-    const written = outcomes.filter((o) => o.written).length;
-    return { written, unchanged: outcomes.length - written, outcomes };
-  },
-  defineSegment: async (_, { name, rule, purpose }, { services, principal }) => {
-    if (!seesPersonalData(principal.role))
-      refusePersonalComparisons(parseRule(rule), await knownPersonalData(services));
-    const segment = await services.segments.define(name, rule, purpose);
-    await services.jobs?.refreshSegments();
-    return segment;
-  },
-  updateSegment: async (_, { id, name, rule, purpose }, { services, principal }) => {
-    if (rule != null && !seesPersonalData(principal.role))
-      refusePersonalComparisons(parseRule(rule), await knownPersonalData(services));
-    const segment = await services.segments.update(id, { name, rule, purpose });
-    await services.jobs?.refreshSegments();
-    return segment;
-  },
-  deleteSegment: (_, { id }, { services }) => services.segments.delete(id),
-  addSegmentWebhook: (_, { segmentId, webhook }, { services }) =>
-    services.segments.addWebhook(segmentId, webhook.url, webhook.secret, webhook.purpose),
-  removeSegmentWebhook: (_, { segmentId, webhookId }, { services }) =>
-    services.segments.removeWebhook(segmentId, webhookId),
-  trackEvents: async (_, { events }, { services }) => {
-    const result = await services.events.ingest(events);
-    return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };
-  },
+  ...writes,
 };
 
 /**
  * What a non-admin's rule is checked against, read now (definitions are rare): the trait
  * keys learned to hold personal values, and the segments the rule may refer to.
  */
-async function knownPersonalData(services: Services): Promise<KnownPersonalData> {
+async function knownPersonalData(
+  context: Pick<WriteContext, 'personalTraits' | 'segmentStore'>,
+): Promise<KnownPersonalData> {
   const [learned, segments] = await Promise.all([
-    services.personalTraits.current(),
-    services.segments.list(),
+    context.personalTraits.current(),
+    context.segmentStore.list(),
   ]);
   const rules = new Map(segments.map((s) => [s._id, s.rule]));
   return { learned, ruleOf: (id) => rules.get(id) };

@@ -1,13 +1,15 @@
 import type { GraphQLContext } from '../context';
 import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 
+type PrivacyContext = Pick<GraphQLContext, 'privacy' | 'audit' | 'principal'>;
+
 /** Who asked, for the audit log and the erasure record. */
-const actor = (context: GraphQLContext): string => context.principal.subject;
+const actor = (context: PrivacyContext): string => context.principal.subject;
 
 // The audit entries name the profile acted on and the identifier's kind, never its value.
-export const PrivacyQuery: Pick<QueryResolvers, 'exportPerson'> = {
+export const PrivacyQuery: Pick<QueryResolvers<PrivacyContext>, 'exportPerson'> = {
   exportPerson: async (_, { kind, value }, context) => {
-    const { privacy, audit } = context.services;
+    const { privacy, audit } = context;
     const person = await privacy.locate(kind, value);
     return audit.run(
       {
@@ -22,9 +24,9 @@ export const PrivacyQuery: Pick<QueryResolvers, 'exportPerson'> = {
   },
 };
 
-export const PrivacyMutation: Pick<MutationResolvers, 'erasePerson'> = {
+export const PrivacyMutation: Pick<MutationResolvers<PrivacyContext>, 'erasePerson'> = {
   erasePerson: async (_, { kind, value }, context) => {
-    const { privacy, audit } = context.services;
+    const { privacy, audit } = context;
     const { rootId } = await privacy.locate(kind, value);
     const result = await audit.run(
       { actor: actor(context), action: 'person_erased', targets: [rootId], details: { kind } },

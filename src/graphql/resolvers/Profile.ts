@@ -1,3 +1,4 @@
+import type { GraphQLContext } from '../context';
 import type {
   CurrencyTotalResolvers,
   EventResolvers,
@@ -9,7 +10,10 @@ import { seesPersonalData } from '../../auth/roles';
 import { splitManualMergeExplanation } from '../../identity/identityAdmin';
 import type { MergeLogItem } from '../../identity/mergeLog';
 
-export const Profile: ProfileResolvers = {
+/** A profile's fields read through the operation's readers, shown as the caller may see them. */
+type ProfileContext = Pick<GraphQLContext, 'profiles' | 'sources' | 'segments' | 'principal'>;
+
+export const Profile: ProfileResolvers<ProfileContext> = {
   id: (p) => p._id,
   mergedFrom: (p) => p.mergedFrom,
   mergeLog: (p, _, { profiles }) => profiles.mergeLog(p),
@@ -35,7 +39,7 @@ export const CurrencyTotal: CurrencyTotalResolvers = {
   averageOrderValue: (t) => (t.count === 0 ? 0 : Math.round((t.amount / t.count) * 100) / 100),
 };
 
-export const MergeLogEntry: MergeLogEntryResolvers = {
+export const MergeLogEntry: MergeLogEntryResolvers<Pick<GraphQLContext, 'principal'>> = {
   action: (m) => m.action,
   survivorId: (m) => (m.action === 'MERGE' ? m.pointer.into : m.unmerge.fromProfileId),
   mergedId: (m) => (m.action === 'MERGE' ? m.pointer._id : m.unmerge.toProfileId),

@@ -1,12 +1,15 @@
+import type { GraphQLContext } from '../context';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { AuthQuery } from './Auth';
 import { MatchingQuery } from './Matching';
 import { PrivacyQuery } from './Privacy';
 
-export const Query: QueryResolvers = {
-  ...MatchingQuery,
-  ...AuthQuery,
-  ...PrivacyQuery,
+type ReadContext = Pick<GraphQLContext, 'profiles' | 'segments'>;
+
+const reads: Pick<
+  QueryResolvers<ReadContext>,
+  'profile' | 'profileByIdentifier' | 'segment' | 'segments' | 'profiles'
+> = {
   profile: (_, { id }, { profiles }) => profiles.byId(id),
   profileByIdentifier: (_, { kind, value }, { profiles }) => profiles.byIdentifier(kind, value),
   segment: (_, { id }, { segments }) => segments.get(id),
@@ -18,4 +21,12 @@ export const Query: QueryResolvers = {
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   },
+};
+
+/** Every root query: the union of what its parts need. */
+export const Query: QueryResolvers = {
+  ...MatchingQuery,
+  ...AuthQuery,
+  ...PrivacyQuery,
+  ...reads,
 };

@@ -1,3 +1,4 @@
+import type { GraphQLContext } from '../context';
 import type {
   SegmentMembershipChangeResolvers,
   SegmentResolvers,
@@ -6,7 +7,9 @@ import { seesPersonalData } from '../../auth/roles';
 import { decodeCursor, encodeCursor } from '../../profiles/profileReader';
 import type { ProfileDoc } from '../../store/models';
 
-export const Segment: SegmentResolvers = {
+type SegmentContext = Pick<GraphQLContext, 'segments' | 'profiles' | 'principal'>;
+
+export const Segment: SegmentResolvers<SegmentContext> = {
   id: (s) => s._id,
   rule: (s) => s.ruleInput,
   // Below the privacy floor, for callers who may not see personal data: 0, no members,

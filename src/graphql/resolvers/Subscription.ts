@@ -1,43 +1,52 @@
 import type { Logger } from 'pino';
-import { seesPersonalData, type Principal } from '../../auth/roles';
+import { seesPersonalData } from '../../auth/roles';
 import type { GraphQLContext } from '../context';
 import type { SubscriptionResolvers } from '../generated/resolvers-types';
 import { profileUpdatedChannel, type ProfileUpdatedMessage } from '../../profiles/profileUpdates';
-import type { Services } from '../../services';
 import { segmentChannel, type SegmentChangeMessage } from '../../segments/segmentModels';
 
-export const Subscription: SubscriptionResolvers = {
+/**
+ * A subscription's operation lasts as long as the subscription, so each message is read
+ * with a fresh reader (`newProfileReader`, `newSegmentReader`), never the operation's cache.
+ */
+type SubscriptionContext = Pick<
+  GraphQLContext,
+  'pubsub' | 'segmentStore' | 'newProfileReader' | 'newSegmentReader' | 'principal' | 'logger'
+>;
+
+export const Subscription: SubscriptionResolvers<SubscriptionContext> = {
   profileUpdated: {
-    subscribe: (_, { id }, { services }) =>
-      services.pubsub.subscribe<ProfileUpdatedMessage>(profileUpdatedChannel(id)),
+    subscribe: (_, { id }, { pubsub }) =>
+      pubsub.subscribe<ProfileUpdatedMessage>(profileUpdatedChannel(id)),
     // The message carries only the id; load the current profile for this subscriber.
     resolve: async (
       message: ProfileUpdatedMessage,
       _args: unknown,
-      { services }: GraphQLContext,
+      { newProfileReader }: SubscriptionContext,
     ) => {
-      const profile = await services.newProfileReader().byId(message.profileId);
+      const profile = await newProfileReader().byId(message.profileId);
       if (profile === null) throw new Error(`Profile ${message.profileId} announced but not found`);
       return profile;
     },
   },
   segmentMembershipChanged: {
-    subscribe: async (_, { segmentId }, { services, principal }) =>
-      changesVisibleTo(principal, services, await segmentChanges(services, segmentId)),
+    subscribe: async (_, { segmentId }, context) =>
+      changesVisibleTo(context, await segmentChanges(context, segmentId)),
     resolve: (message: SegmentChangeMessage) => changeFromMessage(message),
   },
   segmentStats: {
-    subscribe: (_, { segmentId }, { services }) => segmentChanges(services, segmentId),
+    subscribe: (_, { segmentId }, context) => segmentChanges(context, segmentId),
     // Below the privacy floor, a caller who may not see personal data gets size 0 and no
     // change: it would name the profile (src/segments/segmentReader.ts).
     resolve: async (
       message: SegmentChangeMessage,
       _args: unknown,
-      { services, principal }: GraphQLContext,
+      { newSegmentReader, principal }: SubscriptionContext,
     ) => {
-      const stats = await services
-        .newSegmentReader()
-        .visibleStats(message.segmentId, seesPersonalData(principal.role));
+      const stats = await newSegmentReader().visibleStats(
+        message.segmentId,
+        seesPersonalData(principal.role),
+      );
       return {
         segmentId: message.segmentId,
         size: stats.size,
@@ -49,9 +58,12 @@ export const Subscription: SubscriptionResolvers = {
 };
 
 /** The segment's change messages, from any worker; NOT_FOUND for an unknown segment. */
-async function segmentChanges(services: Services, segmentId: string) {
-  await services.segments.require(segmentId, 'segmentId');
-  return services.pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
+async function segmentChanges(
+  { segmentStore, pubsub }: SubscriptionContext,
+  segmentId: string,
+): Promise<AsyncIterableIterator<SegmentChangeMessage>> {
+  await segmentStore.require(segmentId, 'segmentId');
+  return pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
 }
 
 /**
@@ -59,13 +71,12 @@ async function segmentChanges(services: Services, segmentId: string) {
  * the segment's members are withheld from them (each change names a member).
  */
 function changesVisibleTo(
-  principal: Principal,
-  services: Services,
+  { principal, logger, newSegmentReader }: SubscriptionContext,
   changes: AsyncIterableIterator<SegmentChangeMessage>,
 ): AsyncIterableIterator<SegmentChangeMessage> {
   if (seesPersonalData(principal.role)) return changes;
-  return filtered(changes, services.logger, async (message) => {
-    return services.newSegmentReader().changeVisible(message.segmentId, false);
+  return filtered(changes, logger, async (message) => {
+    return newSegmentReader().changeVisible(message.segmentId, false);
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * What a caller presented to identify itself: the bearer token of an `Authorization`
  * header (HTTP) or of the `authorization` connection parameter (graphql-ws). Parsed in one
- * place for both transports; deciding what a token may do is the security layer's job.
+ * place for both transports, before the Authenticator (authenticator.ts) decides who that is.
  */
 export interface Credentials {
   bearer: string | null;
