@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sameSecret } from '../auth/secrets';
-import { parseAuthorization } from '../http/credentials';
+import { parseAuthorization } from '../auth/credentials';
 import type { ProcessMetrics } from './metrics';
 
 /** Who may scrape: anyone when authentication is off (development), else the key's holder. */
@@ -17,7 +17,7 @@ export interface MetricsAccess {
  * traffic shapes and queue depths are still the operator's business. Shared by the
  * gateway's router and the worker's metrics server, so both are guarded alike.
  */
-export async function serveMetrics(
+export async function serveScrape(
   req: IncomingMessage,
   res: ServerResponse,
   metrics: ProcessMetrics,
@@ -63,7 +63,7 @@ export async function listenForScrapes(
       res.setHeader('Allow', 'GET');
       return sendError(res, 405, 'Metrics are read with GET');
     }
-    serveMetrics(req, res, metrics, access).catch(() => sendError(res, 500, 'Scrape failed'));
+    serveScrape(req, res, metrics, access).catch(() => sendError(res, 500, 'Scrape failed'));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
