@@ -4,7 +4,7 @@ import type { Collection } from 'mongodb';
 import { badInput } from '../errors';
 import type { PersonalTraits } from '../profiles/personalTraits';
 import type { SegmentSubjectDoc } from '../store/models';
-import { getByIds } from '../store/mongo/mongoIdentityGraphStore';
+import { getByIds } from '../store/mongo/byId';
 import { comparesPersonalTraits } from './rules/rule';
 import type { SegmentChangeDoc, SegmentDoc } from './segmentModels';
 import type { SegmentStore } from './segmentStore';

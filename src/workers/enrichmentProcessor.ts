@@ -8,7 +8,7 @@ import type { OrderStats, OrderStore } from '../orders/orderStore';
 import { ProfileReader } from '../profiles/profileReader';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { SegmentSubjectDoc } from '../store/models';
-import { insertManyUnlessExists } from '../store/mongo/mongoIdentityGraphStore';
+import { insertManyUnlessExists } from '../store/mongo/byId';
 import type { PubSub } from '../pubsub/pubSub';
 import { activityCounts, evaluateMemberships } from '../segments/evaluate';
 import { MAX_EVENT_DAYS } from '../segments/rules/rule';
