@@ -17,6 +17,7 @@ import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo, pingMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
+import { MongoSegmentStore } from './store/mongo/mongoSegmentStore';
 
 export interface App {
   services: Services;
@@ -88,6 +89,7 @@ export async function createApp(
     pubsub,
     jobs,
     collections: cols,
+    segmentStore: new MongoSegmentStore(cols),
     personData: new MongoPersonDataStore(cols),
     redisPrefix: `mosaic:${mongo.db.databaseName}:`,
     queuePrefix: queuePrefix(mongo.db.databaseName),

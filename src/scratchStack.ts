@@ -15,6 +15,7 @@ import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
+import { MongoSegmentStore } from './store/mongo/mongoSegmentStore';
 import { queuePrefix } from './workers/queues';
 
 export interface ScratchStack {
@@ -70,6 +71,7 @@ export async function openScratchStack(
     pubsub,
     jobs: null,
     collections: collections(mongo.db),
+    segmentStore: new MongoSegmentStore(collections(mongo.db)),
     personData: new MongoPersonDataStore(collections(mongo.db)),
     redisPrefix: `mosaic:${run}:`,
     queuePrefix: queuePrefix(run),

@@ -19,7 +19,8 @@ import { SourceLoaders } from './sources/sourceLoaders';
 import type { StaleCache } from './sources/staleCache';
 import type { JobQueues } from './workers/queues';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
-import { SegmentStore } from './segments/segmentStore';
+import { SegmentDefinitions } from './segments/segmentDefinitions';
+import type { SegmentStore } from './segments/segmentStore';
 import type { Collections } from './store/mongo/collections';
 import type { PubSub } from './pubsub/pubSub';
 import { AuditLog } from './audit/auditLog';
@@ -61,7 +62,7 @@ export interface Services {
   orders: OrderService;
   orderStore: OrderStore;
   sources: SourceSet;
-  segments: SegmentStore;
+  segments: SegmentDefinitions;
   jobs: JobQueues | null;
   pubsub: PubSub;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
@@ -97,8 +98,9 @@ export function createServices(deps: {
   onTrainingDue?: () => void;
   collections: Pick<
     Collections,
-    'segments' | 'segmentSubjects' | 'segmentChanges' | 'settings' | 'personalTraits'
+    'segmentSubjects' | 'segmentChanges' | 'settings' | 'personalTraits'
   >;
+  segmentStore: SegmentStore;
   personData: PersonDataStore;
   /** Redis key prefixes of this deployment: all its keys, and BullMQ's part of them. */
   redisPrefix: string;
@@ -188,7 +190,7 @@ export function createServices(deps: {
     logger,
   });
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
-  const segments = new SegmentStore(deps.collections.segments);
+  const segments = new SegmentDefinitions(deps.segmentStore);
   const apiKeys = new ApiKeyStore(deps.pg);
   const auth = new Authenticator({
     enabled: config.auth.enabled,

@@ -7,9 +7,10 @@ import WebSocket from 'ws';
 import { createApp } from '../../src/app';
 import type { Config } from '../../src/config/env';
 import { createLogger } from '../../src/observability/logger';
-import { SegmentStore } from '../../src/segments/segmentStore';
+import { SegmentDefinitions } from '../../src/segments/segmentDefinitions';
 import { collections, ensureCollections } from '../../src/store/mongo/collections';
 import { connectMongo } from '../../src/store/mongo/connection';
+import { MongoSegmentStore } from '../../src/store/mongo/mongoSegmentStore';
 import type { SegmentSubjectDoc } from '../../src/store/models';
 import { JobQueues, queuePrefix } from '../../src/workers/queues';
 import { RefreshProcessor } from '../../src/workers/refreshProcessor';
@@ -112,7 +113,7 @@ async function measureRefresh(ctx: BenchContext) {
       }
       await cols.segmentSubjects.insertMany(docs);
     }
-    const store = new SegmentStore(cols.segments);
+    const store = new SegmentDefinitions(new MongoSegmentStore(cols));
     await store.define('Pro or enterprise', {
       trait: 'plan',
       op: 'in',

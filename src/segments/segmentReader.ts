@@ -7,7 +7,7 @@ import type { SegmentSubjectDoc } from '../store/models';
 import { getByIds } from '../store/mongo/byId';
 import { comparesPersonalTraits } from './rules/rule';
 import type { SegmentChangeDoc, SegmentDoc } from './segmentModels';
-import type { SegmentStore } from './segmentStore';
+import type { SegmentDefinitions } from './segmentDefinitions';
 
 const MAX_PAGE = 100;
 
@@ -66,7 +66,7 @@ export class SegmentReader {
   private readonly sizes = new Map<string, Promise<number>>();
 
   constructor(
-    private readonly store: SegmentStore,
+    private readonly definitions: SegmentDefinitions,
     private readonly cols: {
       subjects: Collection<SegmentSubjectDoc>;
       changes: Collection<SegmentChangeDoc>;
@@ -81,7 +81,7 @@ export class SegmentReader {
   }
 
   private segmentsById(): Promise<Map<string, SegmentDoc>> {
-    this.all ??= this.store.list().then((list) => new Map(list.map((s) => [s._id, s])));
+    this.all ??= this.definitions.list().then((list) => new Map(list.map((s) => [s._id, s])));
     return this.all;
   }
 

@@ -18,7 +18,7 @@ import {
   type SegmentChangeMessage,
   type SegmentDoc,
 } from '../segments/segmentModels';
-import type { SegmentStore } from '../segments/segmentStore';
+import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { JobQueues } from './queues';
 
 /** Events looked at for activity-based traits; engagement reads the last 90 days. */
@@ -47,7 +47,7 @@ export class EnrichmentProcessor {
       policy: IdentifierPolicy;
       subjects: Collection<SegmentSubjectDoc>;
       rfmThresholds: Collection<RfmThresholds & { _id: string }>;
-      segments: SegmentStore;
+      segments: SegmentDefinitions;
       changes: Collection<SegmentChangeDoc>;
       pubsub: PubSub;
       queues: JobQueues;

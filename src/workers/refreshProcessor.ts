@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { rfmThresholds, type RfmInputs, type RfmThresholds } from '../enrichment/rfm';
 import { toMongoFilter } from '../segments/rules/toMongoFilter';
-import type { SegmentStore } from '../segments/segmentStore';
+import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { SegmentSubjectDoc } from '../store/models';
 import type { JobQueues } from './queues';
 
@@ -19,7 +19,7 @@ export class RefreshProcessor {
     private readonly deps: {
       subjects: Collection<SegmentSubjectDoc>;
       rfmThresholds: Collection<RfmThresholds & { _id: string }>;
-      segments: SegmentStore;
+      segments: SegmentDefinitions;
       queues: JobQueues;
       now?: () => Date;
     },

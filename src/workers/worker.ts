@@ -11,11 +11,12 @@ import { collections, ensureCollections } from '../store/mongo/collections';
 import { connectMongo } from '../store/mongo/connection';
 import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from '../store/mongo/mongoPersonDataStore';
+import { MongoSegmentStore } from '../store/mongo/mongoSegmentStore';
 import { PersonMatchDataStore } from '../matching/personMatchData';
 import { PrivacyService } from '../privacy/privacyService';
 import { announceProfileChanges } from '../profiles/profileUpdates';
 import { RedisPubSub } from '../pubsub/redisPubSub';
-import { SegmentStore } from '../segments/segmentStore';
+import { SegmentDefinitions } from '../segments/segmentDefinitions';
 import { EnrichmentProcessor } from './enrichmentProcessor';
 import {
   bullConnection,
@@ -62,7 +63,7 @@ export async function createWorkerApp(
   });
   const prefix = queuePrefix(mongo.db.databaseName);
   const queues = new JobQueues(config.redis.url, prefix, logger);
-  const segments = new SegmentStore(cols.segments);
+  const segments = new SegmentDefinitions(new MongoSegmentStore(cols));
   const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
   const enrichment = new EnrichmentProcessor({
     store,
