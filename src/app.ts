@@ -17,6 +17,7 @@ import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo, pingMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
+import { MongoSegmentMembership } from './store/mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from './store/mongo/mongoSegmentStore';
 
 export interface App {
@@ -90,6 +91,7 @@ export async function createApp(
     jobs,
     collections: cols,
     segmentStore: new MongoSegmentStore(cols),
+    segmentMembership: new MongoSegmentMembership(cols),
     personData: new MongoPersonDataStore(cols),
     redisPrefix: `mosaic:${mongo.db.databaseName}:`,
     queuePrefix: queuePrefix(mongo.db.databaseName),

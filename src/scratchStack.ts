@@ -15,6 +15,7 @@ import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
+import { MongoSegmentMembership } from './store/mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from './store/mongo/mongoSegmentStore';
 import { queuePrefix } from './workers/queues';
 
@@ -72,6 +73,7 @@ export async function openScratchStack(
     jobs: null,
     collections: collections(mongo.db),
     segmentStore: new MongoSegmentStore(collections(mongo.db)),
+    segmentMembership: new MongoSegmentMembership(collections(mongo.db)),
     personData: new MongoPersonDataStore(collections(mongo.db)),
     redisPrefix: `mosaic:${run}:`,
     queuePrefix: queuePrefix(run),

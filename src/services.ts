@@ -20,6 +20,7 @@ import type { StaleCache } from './sources/staleCache';
 import type { JobQueues } from './workers/queues';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { SegmentDefinitions } from './segments/segmentDefinitions';
+import type { SegmentMembership } from './segments/segmentMembership';
 import type { SegmentStore } from './segments/segmentStore';
 import type { Collections } from './store/mongo/collections';
 import type { PubSub } from './pubsub/pubSub';
@@ -96,11 +97,9 @@ export function createServices(deps: {
   jobs: JobQueues | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
-  collections: Pick<
-    Collections,
-    'segmentSubjects' | 'segmentChanges' | 'settings' | 'personalTraits'
-  >;
+  collections: Pick<Collections, 'settings' | 'personalTraits'>;
   segmentStore: SegmentStore;
+  segmentMembership: SegmentMembership;
   personData: PersonDataStore;
   /** Redis key prefixes of this deployment: all its keys, and BullMQ's part of them. */
   redisPrefix: string;
@@ -229,14 +228,11 @@ export function createServices(deps: {
     newProfileReader: () => new ProfileReader(store, policy),
     newProfileSources: () => new ProfileSources(sources, new SourceLoaders()),
     newSegmentReader: () =>
-      new SegmentReader(
-        segments,
-        {
-          subjects: deps.collections.segmentSubjects,
-          changes: deps.collections.segmentChanges,
-        },
-        { personalTraits, sizeFloor: config.privacy.segmentSizeFloor, decisions: floorDecisions },
-      ),
+      new SegmentReader(segments, deps.segmentMembership, {
+        personalTraits,
+        sizeFloor: config.privacy.segmentSizeFloor,
+        decisions: floorDecisions,
+      }),
   };
 }
 

@@ -10,6 +10,8 @@ import { createLogger } from '../../src/observability/logger';
 import { SegmentDefinitions } from '../../src/segments/segmentDefinitions';
 import { collections, ensureCollections } from '../../src/store/mongo/collections';
 import { connectMongo } from '../../src/store/mongo/connection';
+import { MongoRfmStore } from '../../src/store/mongo/mongoRfmStore';
+import { MongoSegmentMembership } from '../../src/store/mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from '../../src/store/mongo/mongoSegmentStore';
 import type { SegmentSubjectDoc } from '../../src/store/models';
 import { JobQueues, queuePrefix } from '../../src/workers/queues';
@@ -129,8 +131,8 @@ async function measureRefresh(ctx: BenchContext) {
       and: [{ ordered: { withinDays: 365 } }, { noOrderWithinDays: 30 }],
     });
     const processor = new RefreshProcessor({
-      subjects: cols.segmentSubjects,
-      rfmThresholds: cols.rfmThresholds,
+      membership: new MongoSegmentMembership(cols),
+      rfm: new MongoRfmStore(cols),
       segments: store,
       queues,
     });

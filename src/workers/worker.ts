@@ -11,6 +11,8 @@ import { collections, ensureCollections } from '../store/mongo/collections';
 import { connectMongo } from '../store/mongo/connection';
 import { MongoIdentityGraphStore } from '../store/mongo/mongoIdentityGraphStore';
 import { MongoPersonDataStore } from '../store/mongo/mongoPersonDataStore';
+import { MongoRfmStore } from '../store/mongo/mongoRfmStore';
+import { MongoSegmentMembership } from '../store/mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from '../store/mongo/mongoSegmentStore';
 import { PersonMatchDataStore } from '../matching/personMatchData';
 import { PrivacyService } from '../privacy/privacyService';
@@ -69,17 +71,16 @@ export async function createWorkerApp(
     store,
     orderStore: new OrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
-    subjects: cols.segmentSubjects,
-    rfmThresholds: cols.rfmThresholds,
+    membership: new MongoSegmentMembership(cols),
+    rfm: new MongoRfmStore(cols),
     segments,
-    changes: cols.segmentChanges,
     pubsub,
     queues,
     now: options.now,
   });
   const refresh = new RefreshProcessor({
-    subjects: cols.segmentSubjects,
-    rfmThresholds: cols.rfmThresholds,
+    membership: new MongoSegmentMembership(cols),
+    rfm: new MongoRfmStore(cols),
     segments,
     queues,
     now: options.now,
