@@ -10,7 +10,7 @@ import { IdentityResolver } from './identity/resolver';
 import { EventIngestionService, eventLogName } from './ingest/eventIngestionService';
 import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
-import { PersonalTraits } from './profiles/personalTraits';
+import { PersonalTraits, type PersonalTraitKeyStore } from './profiles/personalTraits';
 import { ProfileReader } from './profiles/profileReader';
 import { announceProfileChanges } from './profiles/profileUpdates';
 import { ProfileSources } from './profiles/profileSources';
@@ -22,13 +22,12 @@ import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { SegmentDefinitions } from './segments/segmentDefinitions';
 import type { SegmentMembership } from './segments/segmentMembership';
 import type { SegmentStore } from './segments/segmentStore';
-import type { Collections } from './store/mongo/collections';
 import type { PubSub } from './pubsub/pubSub';
 import { AuditLog } from './audit/auditLog';
 import { ApiKeyStore } from './auth/apiKeys';
 import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt';
-import { OpaqueIds } from './auth/opaqueIds';
+import { OpaqueIds, type SettingsStore } from './auth/opaqueIds';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
 import { PersonMatchDataStore } from './matching/personMatchData';
@@ -97,7 +96,9 @@ export function createServices(deps: {
   jobs: JobQueues | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
-  collections: Pick<Collections, 'settings' | 'personalTraits'>;
+  /** Deployment-wide settings (the opaque-id secret when none is configured). */
+  settings: SettingsStore;
+  personalTraitKeys: PersonalTraitKeyStore;
   segmentStore: SegmentStore;
   segmentMembership: SegmentMembership;
   personData: PersonDataStore;
@@ -114,7 +115,7 @@ export function createServices(deps: {
     undefined,
     announceProfileChanges({ enrich, pubsub, logger }),
   );
-  const personalTraits = new PersonalTraits(deps.collections.personalTraits, logger);
+  const personalTraits = new PersonalTraits(deps.personalTraitKeys, logger);
   const resolver = new IdentityResolver(store, graph, config.identity.limits, personalTraits);
   const matchingConfig = config.identity.matching;
   const matching = matchingConfig.enabled
@@ -200,7 +201,7 @@ export function createServices(deps: {
     logger,
   });
   const floorDecisions = new FloorDecisions();
-  const opaqueIds = new OpaqueIds(deps.collections.settings, config.auth.idSecret);
+  const opaqueIds = new OpaqueIds(deps.settings, config.auth.idSecret);
   return {
     apiKeys,
     auth,
