@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
@@ -11,17 +10,21 @@ import { JobQueues, queuePrefix } from './workers/queues';
 import { RedisPubSub } from './pubsub/redisPubSub';
 import { createServices, type Services } from './services';
 import { collections, ensureCollections } from './store/mongo/collections';
-import { connectMongo, pingMongo } from './store/mongo/connection';
+import { connectMongo, pingMongo, type MongoDatabase } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
+import { MongoPersonalTraitKeyStore } from './store/mongo/mongoPersonalTraitKeyStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
 import { createPostgresPool } from './store/postgres/connection';
 import { migrate } from './store/postgres/migrations';
 import { PostgresOrderStore } from './store/postgres/postgresOrderStore';
+import { MongoSegmentMembership } from './store/mongo/mongoSegmentMembership';
+import { MongoSegmentStore } from './store/mongo/mongoSegmentStore';
+import { MongoSettingsStore } from './store/mongo/mongoSettingsStore';
 
 export interface App {
   services: Services;
   /** The store's database: for tests, benchmarks and tools that inspect what was written. */
-  db: Db;
+  db: MongoDatabase;
   gateway: Gateway;
   /** Stops the gateway gracefully, then closes every connection. */
   close(): Promise<void>;
@@ -87,7 +90,10 @@ export async function createApp(
     staleCache,
     pubsub,
     jobs,
-    collections: cols,
+    settings: new MongoSettingsStore(cols),
+    personalTraitKeys: new MongoPersonalTraitKeyStore(cols),
+    segmentStore: new MongoSegmentStore(cols),
+    segmentMembership: new MongoSegmentMembership(cols),
     personData: new MongoPersonDataStore(cols),
     redisPrefix: `mosaic:${mongo.db.databaseName}:`,
     queuePrefix: queuePrefix(mongo.db.databaseName),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import { RedisPubSub } from './pubsub/redisPubSub';
@@ -8,19 +7,23 @@ import { createServices, type Services } from './services';
 import { StaleCache } from './sources/staleCache';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import { collections, ensureCollections } from './store/mongo/collections';
-import { connectMongo } from './store/mongo/connection';
+import { connectMongo, type MongoDatabase } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
+import { MongoPersonalTraitKeyStore } from './store/mongo/mongoPersonalTraitKeyStore';
 import { MongoPersonDataStore } from './store/mongo/mongoPersonDataStore';
 import { createPostgresPool, quoteIdent, type Pool } from './store/postgres/connection';
 import { migrate } from './store/postgres/migrations';
 import { PostgresOrderStore } from './store/postgres/postgresOrderStore';
+import { MongoSegmentMembership } from './store/mongo/mongoSegmentMembership';
+import { MongoSegmentStore } from './store/mongo/mongoSegmentStore';
+import { MongoSettingsStore } from './store/mongo/mongoSettingsStore';
 import { queuePrefix } from './workers/queues';
 
 export interface ScratchStack {
   services: Services;
   store: IdentityGraphStore;
   pg: Pool;
-  db: Db;
+  db: MongoDatabase;
   /** Commands sent to the store so far (counted only when opened with `countStoreCommands`). */
   storeCommands(): number;
   /** Closes every connection and, unless kept, drops the database and the schema. */
@@ -68,7 +71,10 @@ export async function openScratchStack(
     staleCache: new StaleCache(redis, `mosaic:${run}:`, 60),
     pubsub,
     jobs: null,
-    collections: collections(mongo.db),
+    settings: new MongoSettingsStore(collections(mongo.db)),
+    personalTraitKeys: new MongoPersonalTraitKeyStore(collections(mongo.db)),
+    segmentStore: new MongoSegmentStore(collections(mongo.db)),
+    segmentMembership: new MongoSegmentMembership(collections(mongo.db)),
     personData: new MongoPersonDataStore(collections(mongo.db)),
     redisPrefix: `mosaic:${run}:`,
     queuePrefix: queuePrefix(run),

@@ -9,7 +9,7 @@ import { IdentityResolver } from './identity/resolver';
 import { EventIngestionService, eventLogName } from './ingest/eventIngestionService';
 import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
-import { PersonalTraits } from './profiles/personalTraits';
+import { PersonalTraits, type PersonalTraitKeyStore } from './profiles/personalTraits';
 import { ProfileReader } from './profiles/profileReader';
 import { announceProfileChanges } from './profiles/profileUpdates';
 import { ProfileSources } from './profiles/profileSources';
@@ -18,14 +18,15 @@ import { SourceLoaders } from './sources/sourceLoaders';
 import type { StaleCache } from './sources/staleCache';
 import type { JobQueues } from './workers/queues';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
-import { SegmentStore } from './segments/segmentStore';
-import type { Collections } from './store/mongo/collections';
+import { SegmentDefinitions } from './segments/segmentDefinitions';
+import type { SegmentMembership } from './segments/segmentMembership';
+import type { SegmentStore } from './segments/segmentStore';
 import type { PubSub } from './pubsub/pubSub';
 import { AuditLog } from './audit/auditLog';
 import { ApiKeyStore } from './auth/apiKeys';
 import { Authenticator } from './auth/authenticator';
 import { JwtVerifier } from './auth/jwt';
-import { OpaqueIds } from './auth/opaqueIds';
+import { OpaqueIds, type SettingsStore } from './auth/opaqueIds';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
 import type { Pool } from './store/postgres/connection';
@@ -64,7 +65,7 @@ export interface Services {
   orders: OrderService;
   orderStore: OrderStore;
   sources: SourceSet;
-  segments: SegmentStore;
+  segments: SegmentDefinitions;
   jobs: JobQueues | null;
   pubsub: PubSub;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
@@ -98,10 +99,11 @@ export function createServices(deps: {
   jobs: JobQueues | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
-  collections: Pick<
-    Collections,
-    'segments' | 'segmentSubjects' | 'segmentChanges' | 'settings' | 'personalTraits'
-  >;
+  /** Deployment-wide settings (the opaque-id secret when none is configured). */
+  settings: SettingsStore;
+  personalTraitKeys: PersonalTraitKeyStore;
+  segmentStore: SegmentStore;
+  segmentMembership: SegmentMembership;
   personData: PersonDataStore;
   /** Redis key prefixes of this deployment: all its keys, and BullMQ's part of them. */
   redisPrefix: string;
@@ -116,7 +118,7 @@ export function createServices(deps: {
     undefined,
     announceProfileChanges({ enrich, pubsub, logger }),
   );
-  const personalTraits = new PersonalTraits(deps.collections.personalTraits, logger);
+  const personalTraits = new PersonalTraits(deps.personalTraitKeys, logger);
   const resolver = new IdentityResolver(store, graph, config.identity.limits, personalTraits);
   const matchingConfig = config.identity.matching;
   const matching = matchingConfig.enabled
@@ -191,7 +193,7 @@ export function createServices(deps: {
     logger,
   });
   const sources = createSources(config.sources, { store, orderStore }, deps.staleCache, logger);
-  const segments = new SegmentStore(deps.collections.segments);
+  const segments = new SegmentDefinitions(deps.segmentStore);
   const apiKeys = new ApiKeyStore(new PostgresApiKeys(deps.pg));
   const auth = new Authenticator({
     enabled: config.auth.enabled,
@@ -202,7 +204,7 @@ export function createServices(deps: {
     logger,
   });
   const floorDecisions = new FloorDecisions();
-  const opaqueIds = new OpaqueIds(deps.collections.settings, config.auth.idSecret);
+  const opaqueIds = new OpaqueIds(deps.settings, config.auth.idSecret);
   return {
     apiKeys,
     auth,
@@ -230,14 +232,11 @@ export function createServices(deps: {
     newProfileReader: () => new ProfileReader(store, policy),
     newProfileSources: () => new ProfileSources(sources, new SourceLoaders()),
     newSegmentReader: () =>
-      new SegmentReader(
-        segments,
-        {
-          subjects: deps.collections.segmentSubjects,
-          changes: deps.collections.segmentChanges,
-        },
-        { personalTraits, sizeFloor: config.privacy.segmentSizeFloor, decisions: floorDecisions },
-      ),
+      new SegmentReader(segments, deps.segmentMembership, {
+        personalTraits,
+        sizeFloor: config.privacy.segmentSizeFloor,
+        decisions: floorDecisions,
+      }),
   };
 }
 

@@ -7,9 +7,12 @@ import WebSocket from 'ws';
 import { createApp } from '../../src/app';
 import type { Config } from '../../src/config/env';
 import { createLogger } from '../../src/observability/logger';
-import { SegmentStore } from '../../src/segments/segmentStore';
+import { SegmentDefinitions } from '../../src/segments/segmentDefinitions';
 import { collections, ensureCollections } from '../../src/store/mongo/collections';
 import { connectMongo } from '../../src/store/mongo/connection';
+import { MongoRfmStore } from '../../src/store/mongo/mongoRfmStore';
+import { MongoSegmentMembership } from '../../src/store/mongo/mongoSegmentMembership';
+import { MongoSegmentStore } from '../../src/store/mongo/mongoSegmentStore';
 import type { SegmentSubjectDoc } from '../../src/store/models';
 import { JobQueues, queuePrefix } from '../../src/workers/queues';
 import { RefreshProcessor } from '../../src/workers/refreshProcessor';
@@ -112,7 +115,7 @@ async function measureRefresh(ctx: BenchContext) {
       }
       await cols.segmentSubjects.insertMany(docs);
     }
-    const store = new SegmentStore(cols.segments);
+    const store = new SegmentDefinitions(new MongoSegmentStore(cols));
     await store.define('Pro or enterprise', {
       trait: 'plan',
       op: 'in',
@@ -128,8 +131,8 @@ async function measureRefresh(ctx: BenchContext) {
       and: [{ ordered: { withinDays: 365 } }, { noOrderWithinDays: 30 }],
     });
     const processor = new RefreshProcessor({
-      subjects: cols.segmentSubjects,
-      rfmThresholds: cols.rfmThresholds,
+      membership: new MongoSegmentMembership(cols),
+      rfm: new MongoRfmStore(cols),
       segments: store,
       queues,
     });

@@ -1,9 +1,19 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Collection } from 'mongodb';
-import type { SettingDoc } from '../store/models';
-import { isDuplicateKey } from '../store/mongo/errors';
 
 const SECRET_ID = 'opaque-id-secret';
+
+/**
+ * Settings Mosaic creates for itself, once per deployment, shared by every process. Never
+ * personal data.
+ */
+export interface SettingsStore {
+  get(id: string): Promise<string | null>;
+  /**
+   * Stores the setting unless it exists, atomically (an insert refused when the id is
+   * taken, never a look-up then a write); false when another process created it first.
+   */
+  create(id: string, value: string): Promise<boolean>;
+}
 
 /** What an opaque id stands for; each use has ids of its own. */
 export type OpaqueUse = 'consent-statement' | 'shown-id';
@@ -16,14 +26,14 @@ export type OpaqueUse = 'consent-statement' | 'shown-id';
  * guesses (a phone number has few enough candidates to try them all).
  *
  * The secret is `MOSAIC_ID_SECRET` when set; otherwise 32 random bytes the first process
- * stores in the `settings` collection and every other process reads (insert-if-absent on
- * `_id`, atomic on any MongoDB-compatible store).
+ * stores in the deployment's settings and every other process reads (`SettingsStore.create`:
+ * the first writer wins).
  */
 export class OpaqueIds {
   private key: Promise<Buffer> | null = null;
 
   constructor(
-    private readonly settings: Collection<SettingDoc>,
+    private readonly settings: SettingsStore,
     private readonly configured: string | undefined,
   ) {}
 
@@ -51,18 +61,14 @@ export class OpaqueIds {
   }
 
   private async loadOrCreate(): Promise<Buffer> {
-    const existing = await this.settings.findOne({ _id: SECRET_ID });
-    if (existing) return Buffer.from(existing.value, 'base64');
+    const existing = await this.settings.get(SECRET_ID);
+    if (existing !== null) return Buffer.from(existing, 'base64');
     const value = randomBytes(32).toString('base64');
-    try {
-      await this.settings.insertOne({ _id: SECRET_ID, value, createdAt: new Date() });
-      return Buffer.from(value, 'base64');
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      // Another process created it first: everyone uses that one.
-      const winner = await this.settings.findOne({ _id: SECRET_ID });
-      if (!winner) throw new Error('the opaque-id secret vanished right after it was created');
-      return Buffer.from(winner.value, 'base64');
-    }
+    if (await this.settings.create(SECRET_ID, value)) return Buffer.from(value, 'base64');
+    // Another process created it first: everyone uses that one.
+    const winner = await this.settings.get(SECRET_ID);
+    if (winner === null)
+      throw new Error('the opaque-id secret vanished right after it was created');
+    return Buffer.from(winner, 'base64');
   }
 }

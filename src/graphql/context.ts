@@ -16,7 +16,7 @@ import type { ProfileReader } from '../profiles/profileReader';
 import type { ProfileSources } from '../profiles/profileSources';
 import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentReader } from '../segments/segmentReader';
-import type { SegmentStore } from '../segments/segmentStore';
+import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { JobQueues } from '../workers/queues';
 
 /**
@@ -46,7 +46,7 @@ export interface GraphQLContext {
   events: EventIngestionService;
   identityAdmin: IdentityAdmin;
   /** Segment definitions (the store, unlike `segments`, which reads members and sizes). */
-  segmentStore: SegmentStore;
+  segmentDefinitions: SegmentDefinitions;
   /** Where a segment refresh is queued; null runs without workers (some tests). */
   jobs: Pick<JobQueues, 'refreshSegments'> | null;
   /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
@@ -70,9 +70,9 @@ export interface GraphQLContext {
  */
 export type ContextServices = Omit<
   GraphQLContext,
-  'principal' | 'profiles' | 'sources' | 'segments' | 'segmentStore'
+  'principal' | 'profiles' | 'sources' | 'segments' | 'segmentDefinitions'
 > & {
-  segments: SegmentStore;
+  segments: SegmentDefinitions;
   newProfileSources: () => ProfileSources;
 };
 
@@ -92,7 +92,7 @@ export function contextFactory(
     crmContacts: services.crmContacts,
     events: services.events,
     identityAdmin: services.identityAdmin,
-    segmentStore: services.segments,
+    segmentDefinitions: services.segments,
     jobs: services.jobs,
     matching: services.matching,
     orders: services.orders,

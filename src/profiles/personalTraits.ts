@@ -1,19 +1,20 @@
-import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';
 import { isPersonalKey, looksLikeEmail, looksLikePhone } from '../auth/mask';
 
 /**
- * The trait keys learned to hold personal data by their values: one document in the
- * `personal_traits` collection, shared by every process. Never personal data itself: keys
- * only.
+ * Where the trait keys learned to hold personal data by their values are kept, shared by
+ * every process. Never personal data itself: keys only.
  */
-export interface PersonalTraitsDoc {
-  _id: string;
-  keys: string[];
-  updatedAt: Date;
+export interface PersonalTraitKeyStore {
+  /** Every key learned so far, by any process. */
+  learned(): Promise<string[]>;
+  /**
+   * Adds keys to the learned set in one idempotent write to one document, so replicas
+   * adding keys in any order converge.
+   */
+  add(keys: string[]): Promise<void>;
 }
 
-const LEARNED_ID = 'learned';
 /** Rules name fields of at most 100 characters (`src/segments/rules/rule.ts`): longer keys are never compared. */
 const MAX_KEY_LENGTH = 100;
 /** Deeper than any document Mosaic stores (input validation caps nesting). */
@@ -68,8 +69,8 @@ function looksPersonal(value: string): boolean {
  *
  * Fed by every trait write (the identity resolver calls `observe` before it stores a
  * record), so it must stay cheap: traits are scanned in memory, and the store is written
- * only when a key is new to this process (one `$addToSet` on one document, idempotent,
- * so replicas converge whatever their order). Keys are only ever added: a trait that once
+ * only when a key is new to this process (`PersonalTraitKeyStore.add`: idempotent, so
+ * replicas converge whatever their order). Keys are only ever added: a trait that once
  * held an email may hold one again in any record not yet rewritten.
  */
 export class PersonalTraits {
@@ -80,7 +81,7 @@ export class PersonalTraits {
   private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly collection: Collection<PersonalTraitsDoc>,
+    private readonly keyStore: PersonalTraitKeyStore,
     private readonly logger: Logger,
   ) {}
 
@@ -108,18 +109,14 @@ export class PersonalTraits {
 
   /** The keys learned so far by any process, read from the store now (for rule checks). */
   async current(): Promise<ReadonlySet<string>> {
-    const doc = await this.collection.findOne({ _id: LEARNED_ID });
-    for (const key of doc?.keys ?? []) this.stored.add(key);
-    return new Set([...(doc?.keys ?? []), ...this.seen]);
+    const learned = await this.keyStore.learned();
+    for (const key of learned) this.stored.add(key);
+    return new Set([...learned, ...this.seen]);
   }
 
   private async store(keys: string[]): Promise<void> {
     try {
-      await this.collection.updateOne(
-        { _id: LEARNED_ID },
-        { $addToSet: { keys: { $each: keys } }, $set: { updatedAt: new Date() } },
-        { upsert: true },
-      );
+      await this.keyStore.add(keys);
       for (const key of keys) this.stored.add(key);
     } catch (err) {
       this.logger.warn(

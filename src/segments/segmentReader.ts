@@ -1,13 +1,12 @@
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import type { Collection } from 'mongodb';
 import { badInput } from '../errors';
 import type { PersonalTraits } from '../profiles/personalTraits';
 import type { SegmentSubjectDoc } from '../store/models';
-import { getByIds } from '../store/mongo/mongoIdentityGraphStore';
 import { comparesPersonalTraits } from './rules/rule';
 import type { SegmentChangeDoc, SegmentDoc } from './segmentModels';
-import type { SegmentStore } from './segmentStore';
+import type { SegmentDefinitions } from './segmentDefinitions';
+import type { SegmentMembership } from './segmentMembership';
 
 const MAX_PAGE = 100;
 
@@ -66,22 +65,19 @@ export class SegmentReader {
   private readonly sizes = new Map<string, Promise<number>>();
 
   constructor(
-    private readonly store: SegmentStore,
-    private readonly cols: {
-      subjects: Collection<SegmentSubjectDoc>;
-      changes: Collection<SegmentChangeDoc>;
-    },
+    private readonly definitions: SegmentDefinitions,
+    private readonly membership: SegmentMembership,
     private readonly privacy: SegmentPrivacy,
   ) {
     // The store's batched look-up by `_id` (one burst per tick, whatever the server).
     this.subjects = new DataLoader(async (ids) => {
-      const found = await getByIds(cols.subjects, [...ids]);
+      const found = await membership.getSubjects([...ids]);
       return ids.map((id) => found.get(id) ?? null);
     });
   }
 
   private segmentsById(): Promise<Map<string, SegmentDoc>> {
-    this.all ??= this.store.list().then((list) => new Map(list.map((s) => [s._id, s])));
+    this.all ??= this.definitions.list().then((list) => new Map(list.map((s) => [s._id, s])));
     return this.all;
   }
 
@@ -113,7 +109,7 @@ export class SegmentReader {
   size(segmentId: string): Promise<number> {
     let size = this.sizes.get(segmentId);
     if (size === undefined) {
-      size = this.cols.subjects.countDocuments({ segments: segmentId });
+      size = this.membership.countMembers(segmentId);
       this.sizes.set(segmentId, size);
     }
     return size;
@@ -187,23 +183,16 @@ export class SegmentReader {
     return missing ? null : floored;
   }
 
-  /** Member profile ids in id order, after `afterId`. */
+  /** Member profile ids in id order, after `afterId`: `first + 1` of them when there are more. */
   async memberIds(segmentId: string, first: number, afterId: string | null): Promise<string[]> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE)
       throw badInput('first', `must be between 0 and ${MAX_PAGE}, got ${first}`);
-    const filter =
-      afterId === null ? { segments: segmentId } : { segments: segmentId, _id: { $gt: afterId } };
-    const docs = await this.cols.subjects
-      .find(filter, { projection: { _id: 1 } })
-      .sort({ _id: 1 })
-      .limit(first + 1)
-      .toArray();
-    return docs.map((d) => d._id);
+    return this.membership.memberIds(segmentId, afterId, first + 1);
   }
 
   async recentChanges(segmentId: string, first: number): Promise<SegmentChangeDoc[]> {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE)
       throw badInput('first', `must be between 0 and ${MAX_PAGE}, got ${first}`);
-    return this.cols.changes.find({ segmentId }).sort({ at: -1, _id: -1 }).limit(first).toArray();
+    return this.membership.recentChanges(segmentId, first);
   }
 }

@@ -282,3 +282,14 @@ export interface SettingDoc {
   value: string;
   createdAt: Date;
 }
+
+/**
+ * The trait keys learned to hold personal data by their values
+ * (`src/profiles/personalTraits.ts`): one document, shared by every process. Never
+ * personal data itself: keys only.
+ */
+export interface PersonalTraitsDoc {
+  _id: string;
+  keys: string[];
+  updatedAt: Date;
+}

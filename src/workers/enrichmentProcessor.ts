@@ -1,14 +1,12 @@
 import { hasConsent } from '../consent/consent';
-import type { Collection } from 'mongodb';
 import { computeTraits, type ActivitySummary } from '../enrichment/computedTraits';
-import { rfmScore, type RfmThresholds } from '../enrichment/rfm';
+import { rfmScore } from '../enrichment/rfm';
+import type { RfmStore } from '../enrichment/rfmStore';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import { eventLogName } from '../ingest/eventBatchWriter';
 import type { OrderStats, OrderStore } from '../orders/orderStore';
 import { ProfileReader } from '../profiles/profileReader';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import type { SegmentSubjectDoc } from '../store/models';
-import { insertManyUnlessExists } from '../store/mongo/mongoIdentityGraphStore';
 import type { PubSub } from '../pubsub/pubSub';
 import { activityCounts, evaluateMemberships } from '../segments/evaluate';
 import { MAX_EVENT_DAYS } from '../segments/rules/rule';
@@ -18,7 +16,8 @@ import {
   type SegmentChangeMessage,
   type SegmentDoc,
 } from '../segments/segmentModels';
-import type { SegmentStore } from '../segments/segmentStore';
+import type { SegmentDefinitions } from '../segments/segmentDefinitions';
+import type { SegmentMembership } from '../segments/segmentMembership';
 import type { JobQueues } from './queues';
 
 /** Events looked at for activity-based traits; engagement reads the last 90 days. */
@@ -45,10 +44,9 @@ export class EnrichmentProcessor {
       store: IdentityGraphStore;
       orderStore: OrderStore;
       policy: IdentifierPolicy;
-      subjects: Collection<SegmentSubjectDoc>;
-      rfmThresholds: Collection<RfmThresholds & { _id: string }>;
-      segments: SegmentStore;
-      changes: Collection<SegmentChangeDoc>;
+      membership: SegmentMembership;
+      rfm: RfmStore;
+      segments: SegmentDefinitions;
       pubsub: PubSub;
       queues: JobQueues;
       now?: () => Date;
@@ -57,12 +55,12 @@ export class EnrichmentProcessor {
 
   async process(profileId: string, reason = 'profile changed'): Promise<EnrichmentOutcome> {
     this.processed++;
-    const { store, orderStore, policy, subjects, queues } = this.deps;
+    const { store, orderStore, policy, membership, queues } = this.deps;
     const now = this.deps.now?.() ?? new Date();
     const profile = await new ProfileReader(store, policy).byId(profileId);
     if (profile === null || profile._id !== profileId) {
       // Merged away (or never built): its memberships end here, its survivor's begin.
-      const gone = await subjects.findOne({ _id: profileId });
+      const gone = await membership.getSubject(profileId);
       const segments = await this.deps.segments.listCached(now.getTime());
       const left = await this.record(
         profileId,
@@ -74,7 +72,7 @@ export class EnrichmentProcessor {
         segments,
         {},
       );
-      await subjects.deleteOne({ _id: profileId });
+      await membership.deleteSubject(profileId);
       await this.announce(left);
       if (profile === null) return 'gone';
       await queues.enrich([profile._id], `merge of ${profileId}`);
@@ -89,7 +87,7 @@ export class EnrichmentProcessor {
         : (await orderStore.loadMany([{ customerIds, first: 0, after: null }]))[0]!.stats;
     const activity = await this.activity([profile._id, ...profile.mergedFrom], now);
     const computed = computeTraits({ identifiers: profile.identifiers, orders, activity, now });
-    const thresholds = await this.deps.rfmThresholds.findOne({ _id: 'current' });
+    const thresholds = await this.deps.rfm.currentThresholds();
     // Scored against the population as of the last full refresh (absent before the first).
     const rfm = thresholds === null ? null : rfmScore(computed.rfm, thresholds);
     const scores =
@@ -102,7 +100,7 @@ export class EnrichmentProcessor {
             rfmSegment: rfm.segment,
           };
     const segments = await this.deps.segments.listCached(now.getTime());
-    const existing = await subjects.findOne({ _id: profileId });
+    const existing = await membership.getSubject(profileId);
     const version = existing?.version ?? 0;
     const subject = {
       traits: profile.traits,
@@ -129,7 +127,7 @@ export class EnrichmentProcessor {
       segments,
       profile.traits,
     );
-    await subjects.replaceOne({ _id: profileId }, subject, { upsert: true });
+    await membership.putSubject(profileId, subject);
     await this.announce(changes);
     return 'enriched';
   }
@@ -162,7 +160,7 @@ export class EnrichmentProcessor {
       ...c,
     }));
     if (changes.length === 0) return changes;
-    await insertManyUnlessExists(this.deps.changes, changes);
+    await this.deps.membership.recordChanges(changes);
     const byId = new Map(segments.map((s) => [s._id, s]));
     await this.deps.queues.deliver(
       changes.flatMap((c) =>

@@ -1,8 +1,7 @@
-import type { Collection } from 'mongodb';
-import { rfmThresholds, type RfmInputs, type RfmThresholds } from '../enrichment/rfm';
-import { toMongoFilter } from '../segments/rules/toMongoFilter';
-import type { SegmentStore } from '../segments/segmentStore';
-import type { SegmentSubjectDoc } from '../store/models';
+import { rfmThresholds, type RfmInputs } from '../enrichment/rfm';
+import type { RfmStore } from '../enrichment/rfmStore';
+import type { SegmentDefinitions } from '../segments/segmentDefinitions';
+import type { SegmentMembership } from '../segments/segmentMembership';
 import type { JobQueues } from './queues';
 
 /**
@@ -17,9 +16,9 @@ export class RefreshProcessor {
 
   constructor(
     private readonly deps: {
-      subjects: Collection<SegmentSubjectDoc>;
-      rfmThresholds: Collection<RfmThresholds & { _id: string }>;
-      segments: SegmentStore;
+      membership: SegmentMembership;
+      rfm: RfmStore;
+      segments: SegmentDefinitions;
       queues: JobQueues;
       now?: () => Date;
     },
@@ -30,11 +29,12 @@ export class RefreshProcessor {
     const now = this.deps.now?.() ?? new Date();
     await this.updateRfmThresholds(now);
     const segments = await this.deps.segments.list();
+    const { membership } = this.deps;
     const stale = new Set<string>();
     for (const segment of segments) {
       const [matching, members] = await Promise.all([
-        this.ids(toMongoFilter<SegmentSubjectDoc>(segment.rule, now)),
-        this.ids({ segments: segment._id }),
+        membership.idsMatching(segment.rule, now),
+        membership.allMemberIds(segment._id),
       ]);
       for (const id of matching) if (!members.has(id)) stale.add(id);
       for (const id of members) if (!matching.has(id)) stale.add(id);
@@ -48,17 +48,9 @@ export class RefreshProcessor {
    * points from every profile's RFM inputs; enrichment scores profiles against the latest.
    */
   private async updateRfmThresholds(now: Date): Promise<void> {
-    const docs = await this.deps.subjects.find({}, { projection: { 'computed.rfm': 1 } }).toArray();
-    const inputs = docs
-      .map((d) => d.computed?.rfm as RfmInputs | undefined)
-      .filter((r): r is RfmInputs => r !== undefined && r !== null && typeof r === 'object');
-    await this.deps.rfmThresholds.replaceOne({ _id: 'current' }, rfmThresholds(inputs, now), {
-      upsert: true,
-    });
-  }
-
-  private async ids(filter: object): Promise<Set<string>> {
-    const docs = await this.deps.subjects.find(filter, { projection: { _id: 1 } }).toArray();
-    return new Set(docs.map((d) => d._id));
+    const inputs = (await this.deps.rfm.populationInputs()).filter(
+      (r): r is RfmInputs => r !== undefined && r !== null && typeof r === 'object',
+    );
+    await this.deps.rfm.replaceThresholds(rfmThresholds(inputs, now));
   }
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { SegmentStore } from '../segments/segmentStore';
+import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { WebhookPayload } from '../segments/segmentModels';
 
 export interface WebhookJob {
@@ -29,7 +29,7 @@ export class WebhookDelivery {
   delivered = 0;
 
   constructor(
-    private readonly segments: SegmentStore,
+    private readonly segments: SegmentDefinitions,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

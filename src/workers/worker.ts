@@ -13,10 +13,13 @@ import { createPostgresPool } from '../store/postgres/connection';
 import { openMatchingStores } from '../store/postgres/matchingStores';
 import { PostgresOrderStore } from '../store/postgres/postgresOrderStore';
 import { PostgresPersonMatchData } from '../store/postgres/postgresPersonMatchData';
+import { MongoRfmStore } from '../store/mongo/mongoRfmStore';
+import { MongoSegmentMembership } from '../store/mongo/mongoSegmentMembership';
+import { MongoSegmentStore } from '../store/mongo/mongoSegmentStore';
 import { PrivacyService } from '../privacy/privacyService';
 import { announceProfileChanges } from '../profiles/profileUpdates';
 import { RedisPubSub } from '../pubsub/redisPubSub';
-import { SegmentStore } from '../segments/segmentStore';
+import { SegmentDefinitions } from '../segments/segmentDefinitions';
 import { EnrichmentProcessor } from './enrichmentProcessor';
 import {
   bullConnection,
@@ -63,23 +66,22 @@ export async function createWorkerApp(
   });
   const prefix = queuePrefix(mongo.db.databaseName);
   const queues = new JobQueues(config.redis.url, prefix, logger);
-  const segments = new SegmentStore(cols.segments);
+  const segments = new SegmentDefinitions(new MongoSegmentStore(cols));
   const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
   const enrichment = new EnrichmentProcessor({
     store,
     orderStore: new PostgresOrderStore(pg),
     policy: new IdentifierPolicy(config.identity),
-    subjects: cols.segmentSubjects,
-    rfmThresholds: cols.rfmThresholds,
+    membership: new MongoSegmentMembership(cols),
+    rfm: new MongoRfmStore(cols),
     segments,
-    changes: cols.segmentChanges,
     pubsub,
     queues,
     now: options.now,
   });
   const refresh = new RefreshProcessor({
-    subjects: cols.segmentSubjects,
-    rfmThresholds: cols.rfmThresholds,
+    membership: new MongoSegmentMembership(cols),
+    rfm: new MongoRfmStore(cols),
     segments,
     queues,
     now: options.now,

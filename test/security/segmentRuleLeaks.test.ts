@@ -8,12 +8,11 @@
  * members) below a floor from every role but admin.
  */
 import { createClient, type Client } from 'graphql-ws';
-import type { Collection } from 'mongodb';
 import WebSocket from 'ws';
 import {
   PersonalTraits,
   personalLookingKeys,
-  type PersonalTraitsDoc,
+  type PersonalTraitKeyStore,
 } from '../../src/profiles/personalTraits';
 import { comparesPersonalTraits, parseRule } from '../../src/segments/rules/rule';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
@@ -56,20 +55,19 @@ describe('trait keys learned to hold personal values', () => {
     const written: string[][] = [];
     let failNext = true;
     let stored: string[] = [];
-    const collection = {
-      updateOne: (_filter: unknown, update: { $addToSet: { keys: { $each: string[] } } }) => {
-        const keys = update.$addToSet.keys.$each;
+    const keyStore: PersonalTraitKeyStore = {
+      add: (keys) => {
         written.push(keys);
         if (failNext) {
           failNext = false;
           return Promise.reject(new Error('store down'));
         }
         stored = [...new Set([...stored, ...keys])];
-        return Promise.resolve({});
+        return Promise.resolve();
       },
-      findOne: () => Promise.resolve({ _id: 'learned', keys: stored, updatedAt: new Date() }),
-    } as unknown as Collection<PersonalTraitsDoc>;
-    const traits = new PersonalTraits(collection, silentLogger);
+      learned: () => Promise.resolve(stored),
+    };
+    const traits = new PersonalTraits(keyStore, silentLogger);
 
     await expect(traits.observe({ contact: 'alice@example.com' })).resolves.toBeUndefined();
     expect([...(await traits.current())]).toEqual(['contact']);

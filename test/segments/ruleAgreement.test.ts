@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Collection } from 'mongodb';
 import { eventWindowKey, parseRule, type Rule } from '../../src/segments/rules/rule';
 import type { SegmentSubject } from '../../src/segments/rules/subject';
-import { toMongoFilter } from '../../src/segments/rules/toMongoFilter';
+import { toMongoFilter } from '../../src/store/mongo/segmentRuleFilter';
 import { toPredicate } from '../../src/segments/rules/toPredicate';
 import { openTestStack, type TestStack } from '../support/store';
 

@@ -20,7 +20,7 @@ type WriteContext = Pick<
   | 'events'
   | 'profiles'
   | 'principal'
-  | 'segmentStore'
+  | 'segmentDefinitions'
   | 'personalTraits'
   | 'jobs'
 >;
@@ -54,22 +54,22 @@ const writes: Pick<
   defineSegment: async (_, { name, rule, purpose }, context) => {
     if (!seesPersonalData(context.principal.role))
       refusePersonalComparisons(parseRule(rule), await knownPersonalData(context));
-    const segment = await context.segmentStore.define(name, rule, purpose);
+    const segment = await context.segmentDefinitions.define(name, rule, purpose);
     await context.jobs?.refreshSegments();
     return segment;
   },
   updateSegment: async (_, { id, name, rule, purpose }, context) => {
     if (rule != null && !seesPersonalData(context.principal.role))
       refusePersonalComparisons(parseRule(rule), await knownPersonalData(context));
-    const segment = await context.segmentStore.update(id, { name, rule, purpose });
+    const segment = await context.segmentDefinitions.update(id, { name, rule, purpose });
     await context.jobs?.refreshSegments();
     return segment;
   },
-  deleteSegment: (_, { id }, { segmentStore }) => segmentStore.delete(id),
-  addSegmentWebhook: (_, { segmentId, webhook }, { segmentStore }) =>
-    segmentStore.addWebhook(segmentId, webhook.url, webhook.secret, webhook.purpose),
-  removeSegmentWebhook: (_, { segmentId, webhookId }, { segmentStore }) =>
-    segmentStore.removeWebhook(segmentId, webhookId),
+  deleteSegment: (_, { id }, { segmentDefinitions }) => segmentDefinitions.delete(id),
+  addSegmentWebhook: (_, { segmentId, webhook }, { segmentDefinitions }) =>
+    segmentDefinitions.addWebhook(segmentId, webhook.url, webhook.secret, webhook.purpose),
+  removeSegmentWebhook: (_, { segmentId, webhookId }, { segmentDefinitions }) =>
+    segmentDefinitions.removeWebhook(segmentId, webhookId),
   trackEvents: async (_, { events }, context) => {
     const result = await context.events.ingest(events);
     return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };
@@ -90,11 +90,11 @@ export const Mutation: MutationResolvers = {
  * keys learned to hold personal values, and the segments the rule may refer to.
  */
 async function knownPersonalData(
-  context: Pick<WriteContext, 'personalTraits' | 'segmentStore'>,
+  context: Pick<WriteContext, 'personalTraits' | 'segmentDefinitions'>,
 ): Promise<KnownPersonalData> {
   const [learned, segments] = await Promise.all([
     context.personalTraits.current(),
-    context.segmentStore.list(),
+    context.segmentDefinitions.list(),
   ]);
   const rules = new Map(segments.map((s) => [s._id, s.rule]));
   return { learned, ruleOf: (id) => rules.get(id) };

@@ -11,7 +11,7 @@ import { segmentChannel, type SegmentChangeMessage } from '../../segments/segmen
  */
 type SubscriptionContext = Pick<
   GraphQLContext,
-  'pubsub' | 'segmentStore' | 'newProfileReader' | 'newSegmentReader' | 'principal' | 'logger'
+  'pubsub' | 'segmentDefinitions' | 'newProfileReader' | 'newSegmentReader' | 'principal' | 'logger'
 >;
 
 export const Subscription: SubscriptionResolvers<SubscriptionContext> = {
@@ -59,10 +59,10 @@ export const Subscription: SubscriptionResolvers<SubscriptionContext> = {
 
 /** The segment's change messages, from any worker; NOT_FOUND for an unknown segment. */
 async function segmentChanges(
-  { segmentStore, pubsub }: SubscriptionContext,
+  { segmentDefinitions, pubsub }: SubscriptionContext,
   segmentId: string,
 ): Promise<AsyncIterableIterator<SegmentChangeMessage>> {
-  await segmentStore.require(segmentId, 'segmentId');
+  await segmentDefinitions.require(segmentId, 'segmentId');
   return pubsub.subscribe<SegmentChangeMessage>(segmentChannel(segmentId));
 }
 

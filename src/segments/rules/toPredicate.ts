@@ -3,11 +3,12 @@ import { type SegmentSubject, windowStart } from './subject';
 
 /**
  * Compiles a rule to an in-memory test of one profile, for real-time evaluation when a
- * profile changes. It must agree with `toMongoFilter` on every document, so it follows
- * MongoDB's query semantics rather than JavaScript's: an array matches when one of its
- * elements does; values compare only within a type (numbers, strings by UTF-8 bytes,
- * booleans, dates); `ne` and `not` also match a missing field. The agreement is tested on
- * generated profiles and rules against the real store (test/segments).
+ * profile changes. It must agree with the store's filter (`toMongoFilter`, in
+ * `store/mongo/segmentRuleFilter.ts`) on every document, so it follows MongoDB's query
+ * semantics rather than JavaScript's: an array matches when one of its elements does;
+ * values compare only within a type (numbers, strings by UTF-8 bytes, booleans, dates);
+ * `ne` and `not` also match a missing field. The agreement is tested on generated profiles
+ * and rules against the real store (test/segments).
  */
 export function toPredicate(rule: Rule, now: Date): (subject: SegmentSubject) => boolean {
   return compile(rule, now);

@@ -1,6 +1,5 @@
 import type { Collection, Db } from 'mongodb';
 import type { RfmThresholds } from '../../enrichment/rfm';
-import type { PersonalTraitsDoc } from '../../profiles/personalTraits';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
@@ -11,6 +10,7 @@ import type {
   LogTailDoc,
   MergePointerDoc,
   PendingEventBatchDoc,
+  PersonalTraitsDoc,
   ProfileDoc,
   ProfileLogEntry,
   RawRecordDoc,

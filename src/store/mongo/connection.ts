@@ -1,5 +1,11 @@
 import { MongoClient, type Db } from 'mongodb';
 
+/**
+ * The store's database handle: what code outside `store/mongo/` names when it hands the
+ * database to tests, benchmarks and tools that inspect what was written (never the driver).
+ */
+export type MongoDatabase = Db;
+
 export interface MongoConnection {
   client: MongoClient;
   db: Db;

@@ -1,11 +1,13 @@
 import type { Filter } from 'mongodb';
-import { eventWindowKey, type Rule } from './rule';
-import { type SegmentSubject, windowStart } from './subject';
+import { eventWindowKey, type Rule } from '../../segments/rules/rule';
+import { type SegmentSubject, windowStart } from '../../segments/rules/subject';
 
 /**
- * Compiles a rule to a MongoDB filter over profile documents, for full refreshes. Uses
- * only operators that MongoDB 6+ and FerretDB both serve ($and, $or, $nor, $eq, $ne, $in,
- * $gt, $gte, $lt, $lte, $exists). Time-relative parts are fixed at `now`.
+ * Compiles a rule to a MongoDB filter over segment subjects, for full refreshes: the
+ * store's side of the rule language (`segments/rules/toPredicate.ts` is the in-memory
+ * side, and both must agree on every document, see test/segments). Uses only operators
+ * that MongoDB 6+ and FerretDB both serve ($and, $or, $nor, $eq, $ne, $in, $gt, $gte,
+ * $lt, $lte, $exists). Time-relative parts are fixed at `now`.
  */
 export function toMongoFilter<T extends SegmentSubject = SegmentSubject>(
   rule: Rule,

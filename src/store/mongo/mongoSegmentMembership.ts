@@ -1,0 +1,69 @@
+import type { Filter } from 'mongodb';
+import type { Rule } from '../../segments/rules/rule';
+import type { SegmentMembership } from '../../segments/segmentMembership';
+import type { SegmentChangeDoc } from '../../segments/segmentModels';
+import type { SegmentSubjectDoc } from '../models';
+import { getByIds, insertManyUnlessExists } from './byId';
+import type { Collections } from './collections';
+import { toMongoFilter } from './segmentRuleFilter';
+
+/** Segment subjects in `segment_subjects`, membership changes in `segment_changes`. */
+export class MongoSegmentMembership implements SegmentMembership {
+  constructor(private readonly c: Pick<Collections, 'segmentSubjects' | 'segmentChanges'>) {}
+
+  getSubjects(profileIds: string[]): Promise<Map<string, SegmentSubjectDoc>> {
+    return getByIds(this.c.segmentSubjects, profileIds);
+  }
+
+  getSubject(profileId: string): Promise<SegmentSubjectDoc | null> {
+    return this.c.segmentSubjects.findOne({ _id: profileId });
+  }
+
+  async putSubject(profileId: string, subject: Omit<SegmentSubjectDoc, '_id'>): Promise<void> {
+    await this.c.segmentSubjects.replaceOne({ _id: profileId }, subject, { upsert: true });
+  }
+
+  async deleteSubject(profileId: string): Promise<void> {
+    await this.c.segmentSubjects.deleteOne({ _id: profileId });
+  }
+
+  countMembers(segmentId: string): Promise<number> {
+    return this.c.segmentSubjects.countDocuments({ segments: segmentId });
+  }
+
+  async memberIds(segmentId: string, afterId: string | null, limit: number): Promise<string[]> {
+    const filter =
+      afterId === null ? { segments: segmentId } : { segments: segmentId, _id: { $gt: afterId } };
+    const docs = await this.c.segmentSubjects
+      .find(filter, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => d._id);
+  }
+
+  allMemberIds(segmentId: string): Promise<Set<string>> {
+    return this.ids({ segments: segmentId });
+  }
+
+  idsMatching(rule: Rule, now: Date): Promise<Set<string>> {
+    return this.ids(toMongoFilter<SegmentSubjectDoc>(rule, now));
+  }
+
+  async recordChanges(changes: SegmentChangeDoc[]): Promise<void> {
+    await insertManyUnlessExists(this.c.segmentChanges, changes);
+  }
+
+  recentChanges(segmentId: string, limit: number): Promise<SegmentChangeDoc[]> {
+    return this.c.segmentChanges
+      .find({ segmentId })
+      .sort({ at: -1, _id: -1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  private async ids(filter: Filter<SegmentSubjectDoc>): Promise<Set<string>> {
+    const docs = await this.c.segmentSubjects.find(filter, { projection: { _id: 1 } }).toArray();
+    return new Set(docs.map((d) => d._id));
+  }
+}
