@@ -294,47 +294,8 @@ export class ConfigError extends Error {
 
 /** Parses and validates configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  // Empty strings mean "unset", as in most .env tooling.
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
-  );
-  const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.');
-        const got = source[name];
-        return `${name}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
-      }),
-    );
-  }
-  const e = parsed.data;
-  if (e.MOSAIC_MATCH_REVIEW_THRESHOLD >= e.MOSAIC_MATCH_MERGE_THRESHOLD) {
-    throw new ConfigError([
-      `MOSAIC_MATCH_REVIEW_THRESHOLD: must be below MOSAIC_MATCH_MERGE_THRESHOLD ` +
-        `(${e.MOSAIC_MATCH_MERGE_THRESHOLD}), got ${e.MOSAIC_MATCH_REVIEW_THRESHOLD}`,
-    ]);
-  }
-  const jwtKeyed = e.MOSAIC_JWT_SECRET !== undefined || e.MOSAIC_JWT_PUBLIC_KEY !== undefined;
-  if (jwtKeyed && (e.MOSAIC_JWT_ISSUER === undefined || e.MOSAIC_JWT_AUDIENCE === undefined)) {
-    throw new ConfigError([
-      'MOSAIC_JWT_ISSUER and MOSAIC_JWT_AUDIENCE: both are required once a JWT key is set ' +
-        '(tokens are only accepted from a named issuer for this audience)',
-    ]);
-  }
-  const manifest = e.MOSAIC_PERSISTED_QUERY_MANIFEST;
-  if (e.MOSAIC_PERSISTED_QUERIES === 'safelist' && manifest === undefined) {
-    throw new ConfigError([
-      'MOSAIC_PERSISTED_QUERY_MANIFEST: required when MOSAIC_PERSISTED_QUERIES=safelist ' +
-        '(the path of an Apollo persisted query manifest listing the operations that may run)',
-    ]);
-  }
-  if (e.MOSAIC_PERSISTED_QUERIES !== 'safelist' && manifest !== undefined) {
-    throw new ConfigError([
-      'MOSAIC_PERSISTED_QUERY_MANIFEST: only used when MOSAIC_PERSISTED_QUERIES=safelist, but ' +
-        `MOSAIC_PERSISTED_QUERIES is ${e.MOSAIC_PERSISTED_QUERIES}: every operation would run`,
-    ]);
-  }
+  const e = parseEnv(source);
+  checkCombinations(e);
   return {
     env: e.NODE_ENV,
     http: {
@@ -346,55 +307,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mongo: { uri: e.MONGODB_URI },
     redis: { url: e.REDIS_URL },
     postgres: { url: e.POSTGRES_URL, schema: e.POSTGRES_SCHEMA },
-    sources: {
-      enabled: e.MOSAIC_SOURCES,
-      defaultTimeoutMs: e.MOSAIC_SOURCE_TIMEOUT_MS,
-      timeouts: e.MOSAIC_SOURCE_TIMEOUTS,
-      breakerFailures: e.MOSAIC_SOURCE_BREAKER_FAILURES,
-      breakerCooldownMs: e.MOSAIC_SOURCE_BREAKER_COOLDOWN_MS,
-      cacheTtlSeconds: e.MOSAIC_SOURCE_CACHE_TTL_SECONDS,
-      maxBatch: e.MOSAIC_SOURCE_MAX_BATCH,
-    },
-    auth: {
-      enabled: e.MOSAIC_AUTH === 'on',
-      adminKey: e.MOSAIC_ADMIN_KEY,
-      writeKey: e.MOSAIC_WRITE_KEY,
-      jwt: jwtKeyed
-        ? {
-            ...(e.MOSAIC_JWT_SECRET ? { secret: e.MOSAIC_JWT_SECRET } : {}),
-            ...(e.MOSAIC_JWT_PUBLIC_KEY ? { publicKey: e.MOSAIC_JWT_PUBLIC_KEY } : {}),
-            issuer: e.MOSAIC_JWT_ISSUER!,
-            audience: e.MOSAIC_JWT_AUDIENCE!,
-          }
-        : null,
-      rateLimitPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
-      failuresPerMinute: e.MOSAIC_AUTH_FAILURES_PER_MINUTE,
-      idSecret: e.MOSAIC_ID_SECRET,
-      metricsKey: e.MOSAIC_METRICS_KEY,
-    },
-    graphql: {
-      maxDepth: e.MOSAIC_MAX_QUERY_DEPTH,
-      maxCost: e.MOSAIC_MAX_QUERY_COST,
-      maxTokens: e.MOSAIC_MAX_QUERY_TOKENS,
-      maxAliases: e.MOSAIC_MAX_QUERY_ALIASES,
-      maxOperations: e.MOSAIC_MAX_QUERY_OPERATIONS,
-      introspection:
-        (e.MOSAIC_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
-      persistedQueries:
-        e.MOSAIC_PERSISTED_QUERIES === 'safelist'
-          ? { mode: 'safelist', manifestPath: manifest!.path, operations: manifest!.operations }
-          : { mode: e.MOSAIC_PERSISTED_QUERIES },
-    },
-    identity: {
-      defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,
-      limits: e.MOSAIC_IDENTIFIER_LIMITS,
-      blocked: e.MOSAIC_BLOCKED_IDENTIFIERS,
-      matching: {
-        enabled: e.MOSAIC_MATCHING === 'on',
-        mergeThreshold: e.MOSAIC_MATCH_MERGE_THRESHOLD,
-        reviewThreshold: e.MOSAIC_MATCH_REVIEW_THRESHOLD,
-      },
-    },
+    sources: sourcesConfig(e),
+    auth: authConfig(e),
+    graphql: graphqlConfig(e),
+    identity: identityConfig(e),
     ingest: {
       maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST,
       eventTime: {
@@ -413,5 +329,125 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       name: e.MOSAIC_WORKER_NAME,
     },
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Every variable checked on its own: one ConfigError lists all the bad ones, each named. */
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const got = source[name];
+        return `${name}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+/** Whether a JWT key is configured (then issuer and audience are required). */
+const jwtKeyed = (e: Env): boolean =>
+  e.MOSAIC_JWT_SECRET !== undefined || e.MOSAIC_JWT_PUBLIC_KEY !== undefined;
+
+/**
+ * Variables that are valid alone but not together. Checked only once each variable is
+ * valid, and the first bad combination is reported; the section builders below rely on
+ * these checks (the JWT issuer and audience, the safelist's manifest).
+ */
+function checkCombinations(e: Env): void {
+  if (e.MOSAIC_MATCH_REVIEW_THRESHOLD >= e.MOSAIC_MATCH_MERGE_THRESHOLD) {
+    throw new ConfigError([
+      `MOSAIC_MATCH_REVIEW_THRESHOLD: must be below MOSAIC_MATCH_MERGE_THRESHOLD ` +
+        `(${e.MOSAIC_MATCH_MERGE_THRESHOLD}), got ${e.MOSAIC_MATCH_REVIEW_THRESHOLD}`,
+    ]);
+  }
+  if (jwtKeyed(e) && (e.MOSAIC_JWT_ISSUER === undefined || e.MOSAIC_JWT_AUDIENCE === undefined)) {
+    throw new ConfigError([
+      'MOSAIC_JWT_ISSUER and MOSAIC_JWT_AUDIENCE: both are required once a JWT key is set ' +
+        '(tokens are only accepted from a named issuer for this audience)',
+    ]);
+  }
+  const manifest = e.MOSAIC_PERSISTED_QUERY_MANIFEST;
+  if (e.MOSAIC_PERSISTED_QUERIES === 'safelist' && manifest === undefined) {
+    throw new ConfigError([
+      'MOSAIC_PERSISTED_QUERY_MANIFEST: required when MOSAIC_PERSISTED_QUERIES=safelist ' +
+        '(the path of an Apollo persisted query manifest listing the operations that may run)',
+    ]);
+  }
+  if (e.MOSAIC_PERSISTED_QUERIES !== 'safelist' && manifest !== undefined) {
+    throw new ConfigError([
+      'MOSAIC_PERSISTED_QUERY_MANIFEST: only used when MOSAIC_PERSISTED_QUERIES=safelist, but ' +
+        `MOSAIC_PERSISTED_QUERIES is ${e.MOSAIC_PERSISTED_QUERIES}: every operation would run`,
+    ]);
+  }
+}
+
+function sourcesConfig(e: Env): Config['sources'] {
+  return {
+    enabled: e.MOSAIC_SOURCES,
+    defaultTimeoutMs: e.MOSAIC_SOURCE_TIMEOUT_MS,
+    timeouts: e.MOSAIC_SOURCE_TIMEOUTS,
+    breakerFailures: e.MOSAIC_SOURCE_BREAKER_FAILURES,
+    breakerCooldownMs: e.MOSAIC_SOURCE_BREAKER_COOLDOWN_MS,
+    cacheTtlSeconds: e.MOSAIC_SOURCE_CACHE_TTL_SECONDS,
+    maxBatch: e.MOSAIC_SOURCE_MAX_BATCH,
+  };
+}
+
+/** Runs after checkCombinations: a JWT key comes with its issuer and audience. */
+function authConfig(e: Env): Config['auth'] {
+  return {
+    enabled: e.MOSAIC_AUTH === 'on',
+    adminKey: e.MOSAIC_ADMIN_KEY,
+    writeKey: e.MOSAIC_WRITE_KEY,
+    jwt: jwtKeyed(e)
+      ? {
+          ...(e.MOSAIC_JWT_SECRET ? { secret: e.MOSAIC_JWT_SECRET } : {}),
+          ...(e.MOSAIC_JWT_PUBLIC_KEY ? { publicKey: e.MOSAIC_JWT_PUBLIC_KEY } : {}),
+          issuer: e.MOSAIC_JWT_ISSUER!,
+          audience: e.MOSAIC_JWT_AUDIENCE!,
+        }
+      : null,
+    rateLimitPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
+    failuresPerMinute: e.MOSAIC_AUTH_FAILURES_PER_MINUTE,
+    idSecret: e.MOSAIC_ID_SECRET,
+    metricsKey: e.MOSAIC_METRICS_KEY,
+  };
+}
+
+/** Runs after checkCombinations: safelist mode comes with its manifest. */
+function graphqlConfig(e: Env): Config['graphql'] {
+  const manifest = e.MOSAIC_PERSISTED_QUERY_MANIFEST;
+  return {
+    maxDepth: e.MOSAIC_MAX_QUERY_DEPTH,
+    maxCost: e.MOSAIC_MAX_QUERY_COST,
+    maxTokens: e.MOSAIC_MAX_QUERY_TOKENS,
+    maxAliases: e.MOSAIC_MAX_QUERY_ALIASES,
+    maxOperations: e.MOSAIC_MAX_QUERY_OPERATIONS,
+    introspection:
+      (e.MOSAIC_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+    persistedQueries:
+      e.MOSAIC_PERSISTED_QUERIES === 'safelist'
+        ? { mode: 'safelist', manifestPath: manifest!.path, operations: manifest!.operations }
+        : { mode: e.MOSAIC_PERSISTED_QUERIES },
+  };
+}
+
+function identityConfig(e: Env): Config['identity'] {
+  return {
+    defaultPhoneRegion: e.MOSAIC_DEFAULT_PHONE_REGION,
+    limits: e.MOSAIC_IDENTIFIER_LIMITS,
+    blocked: e.MOSAIC_BLOCKED_IDENTIFIERS,
+    matching: {
+      enabled: e.MOSAIC_MATCHING === 'on',
+      mergeThreshold: e.MOSAIC_MATCH_MERGE_THRESHOLD,
+      reviewThreshold: e.MOSAIC_MATCH_REVIEW_THRESHOLD,
+    },
   };
 }

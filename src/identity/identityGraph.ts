@@ -328,72 +328,96 @@ export class IdentityGraph {
     const fresh = current === null || current.mergedInto !== null;
     const view = fresh ? emptyView(id, now) : structuredClone(current);
     let changed = fresh;
-    let split = false;
-    const { logLengths, pendingChildren } = view.build;
+    const { logLengths } = view.build;
     // Record versions (`<recordId>#<hash>`) logged since the last fold.
     const versions = new Set<string>();
     let toRead = Object.keys(logLengths);
-    let candidates: Record<string, string> = { ...pendingChildren };
+    let candidates: Record<string, string> = { ...view.build.pendingChildren };
 
+    // Each round reads the logs of members not yet read to their end, then admits the
+    // children their merge intents name, whose logs the next round reads.
     while (toRead.length > 0 || Object.keys(candidates).length > 0) {
-      const log = this.store.profileLog;
-      const logs = await Promise.all(
-        toRead.map(async (m) => {
-          const name = profileLogName(m);
-          const from = logLengths[m] ?? 0;
-          if (!toKnownEnd) return log.readFrom(name, from);
-          // The caller's own entries, when they are all this process knows of past `from`:
-          // what `readKnown` would read, without reading them back.
-          const own = ownEntries(appended, m, from, log.knownLength(name));
-          return own ?? log.readKnown(name, from);
-        }),
-      );
-      toRead.forEach((member, i) => {
-        const { entries, length } = logs[i]!;
-        logLengths[member] = length;
-        for (const { data, at } of entries) {
-          changed = true;
-          switch (data.kind) {
-            case 'contribution':
-              addIdentifiers(view, data.keys);
-              if (data.recordHash !== null) versions.add(`${data.recordId}#${data.recordHash}`);
-              countContribution(view, data.source, at);
-              break;
-            case 'merge':
-              candidates[data.childId] = member;
-              break;
-            case 'split':
-              split = true;
-              view.unmerges = [...new Set([...(view.unmerges ?? []), data.unmergeId])];
-              break;
-          }
-        }
-      });
+      const logs = await this.readLogs(toRead, logLengths, appended, toKnownEnd);
+      const folded = foldEntries(view, toRead, logs, versions, candidates);
+      changed ||= folded.changed;
       // Members may have left: only a fold from nothing knows who is still in the cluster.
-      if (split && !fresh) return this.fold(id, null, pointer, { toKnownEnd });
-
-      // A merge intent counts once its pointer exists and points into this cluster. The
-      // same child can have intents in several logs (a merge attempt that lost its race
-      // leaves one behind), so membership is decided by the pointer, not by the log.
-      const pointers = await this.pointersOf(Object.keys(candidates), knownPointers);
-      toRead = [];
-      for (const [child, parent] of Object.entries(candidates)) {
-        const p = pointers.get(child);
-        if (p === undefined) {
-          pendingChildren[child] = parent;
-          continue;
-        }
-        if (child in pendingChildren) changed = true;
-        delete pendingChildren[child];
-        if (p.into in logLengths && !(child in logLengths)) {
-          logLengths[child] = 0;
-          toRead.push(child);
-          changed = true;
-        }
-      }
+      if (folded.split && !fresh) return this.fold(id, null, pointer, { toKnownEnd });
+      const admitted = await this.admitMergedChildren(view, candidates, knownPointers);
+      changed ||= admitted.changed;
+      toRead = admitted.toRead;
       candidates = {};
     }
 
+    await this.applyRecordVersions(view, versions, knownRecords);
+    view.mergedFrom = Object.keys(logLengths)
+      .filter((m) => m !== id)
+      .sort();
+    if (changed) view.updatedAt = now;
+    return { view, changed };
+  }
+
+  /** Each member's log from where the view's fold of it ended, all at once. */
+  private readLogs(
+    members: string[],
+    logLengths: Record<string, number>,
+    appended: AppendedEntry[],
+    toKnownEnd: boolean,
+  ): Promise<LogRead[]> {
+    const log = this.store.profileLog;
+    return Promise.all(
+      members.map(async (m) => {
+        const name = profileLogName(m);
+        const from = logLengths[m] ?? 0;
+        if (!toKnownEnd) return log.readFrom(name, from);
+        // The caller's own entries, when they are all this process knows of past `from`:
+        // what `readKnown` would read, without reading them back.
+        const own = ownEntries(appended, m, from, log.knownLength(name));
+        return own ?? log.readKnown(name, from);
+      }),
+    );
+  }
+
+  /**
+   * A merge intent counts once its pointer exists and points into this cluster. The
+   * same child can have intents in several logs (a merge attempt that lost its race
+   * leaves one behind), so membership is decided by the pointer, not by the log. Children
+   * without a pointer yet stay pending; the ones admitted are returned, to be read next.
+   */
+  private async admitMergedChildren(
+    view: ProfileDoc,
+    candidates: Record<string, string>,
+    knownPointers: MergePointerDoc[],
+  ): Promise<{ toRead: string[]; changed: boolean }> {
+    const { logLengths, pendingChildren } = view.build;
+    const pointers = await this.pointersOf(Object.keys(candidates), knownPointers);
+    const toRead: string[] = [];
+    let changed = false;
+    for (const [child, parent] of Object.entries(candidates)) {
+      const p = pointers.get(child);
+      if (p === undefined) {
+        pendingChildren[child] = parent;
+        continue;
+      }
+      if (child in pendingChildren) changed = true;
+      delete pendingChildren[child];
+      if (p.into in logLengths && !(child in logLengths)) {
+        logLengths[child] = 0;
+        toRead.push(child);
+        changed = true;
+      }
+    }
+    return { toRead, changed };
+  }
+
+  /**
+   * Applies the record versions the fold met, oldest first by id (`<recordId>#<hash>`),
+   * reading only those the caller did not just store.
+   */
+  private async applyRecordVersions(
+    view: ProfileDoc,
+    versions: Set<string>,
+    knownRecords: RawRecordDoc[],
+  ): Promise<void> {
     const records = new Map(
       knownRecords.filter((r) => versions.has(r._id)).map((r) => [r._id, r] as const),
     );
@@ -404,11 +428,6 @@ export class IdentityGraph {
       const record = records.get(id);
       if (record) applyRecord(view, record);
     }
-    view.mergedFrom = Object.keys(logLengths)
-      .filter((m) => m !== id)
-      .sort();
-    if (changed) view.updatedAt = now;
-    return { view, changed };
   }
 
   /** Whether a tombstone's pointer still exists and points where the tombstone says. */
@@ -442,6 +461,49 @@ export class IdentityGraph {
   }
 }
 
+/** Entries read from one log, and the length it was read to. */
+type LogRead = { entries: { seq: number; data: ProfileLogEntry; at: Date }[]; length: number };
+
+/**
+ * Folds the entries just read from each member's log into `view` (`logs[i]` is
+ * `members[i]`'s), noting the record versions they name in `versions` and each merge
+ * intent's child in `candidates` (child → the member whose log holds the intent). Says
+ * whether anything was folded, and whether a split was among it.
+ */
+function foldEntries(
+  view: ProfileDoc,
+  members: string[],
+  logs: LogRead[],
+  versions: Set<string>,
+  candidates: Record<string, string>,
+): { changed: boolean; split: boolean } {
+  const { logLengths } = view.build;
+  let changed = false;
+  let split = false;
+  members.forEach((member, i) => {
+    const { entries, length } = logs[i]!;
+    logLengths[member] = length;
+    for (const { data, at } of entries) {
+      changed = true;
+      switch (data.kind) {
+        case 'contribution':
+          addIdentifiers(view, data.keys);
+          if (data.recordHash !== null) versions.add(`${data.recordId}#${data.recordHash}`);
+          countContribution(view, data.source, at);
+          break;
+        case 'merge':
+          candidates[data.childId] = member;
+          break;
+        case 'split':
+          split = true;
+          view.unmerges = [...new Set([...(view.unmerges ?? []), data.unmergeId])];
+          break;
+      }
+    }
+  });
+  return { changed, split };
+}
+
 /**
  * `entries` of profile `m`'s log from slot `from` up to `knownEnd`, when every one of those
  * slots is among them; otherwise null (a slot someone else wrote must be read).
@@ -451,7 +513,7 @@ function ownEntries(
   m: string,
   from: number,
   knownEnd: number | undefined,
-): { entries: { seq: number; data: ProfileLogEntry; at: Date }[]; length: number } | null {
+): LogRead | null {
   if (knownEnd === undefined || knownEnd <= from) return null;
   const bySeq = new Map(entries.filter((e) => e.profileId === m).map((e) => [e.seq, e]));
   const out: { seq: number; data: ProfileLogEntry; at: Date }[] = [];

@@ -10,7 +10,13 @@ import type {
 } from '../store/models';
 import type { AppendedEntry, IdentityGraph, KnownState } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
-import { type KindSets, kindSets, planLinks, type SkippedIdentifier } from './linkPlan';
+import {
+  type KindSets,
+  kindSets,
+  type LinkPlan,
+  planLinks,
+  type SkippedIdentifier,
+} from './linkPlan';
 import { parseIdentityKey } from './profileView';
 
 /** Attempts before giving up on a record; each retry means a concurrent writer claimed one of its identifiers. */
@@ -90,178 +96,271 @@ export class IdentityResolver {
     if (record.traitRecord && this.traitObserver)
       await this.traitObserver.observe(record.traitRecord.traits);
     const keys = record.identifiers.map(identityKey);
-    let newProfileId: string | null = null;
-    // Identity keys claimed so far, per profile they were claimed for; logged at the end
-    // in one entry per profile (an attempt that lost a race keeps what it claimed).
-    const claimedFor = new Map<string, string[]>();
-    const claimedDocs: IdentityDoc[] = [];
+    const progress: Progress = { newProfileId: null, claimedFor: new Map(), claimedDocs: [] };
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const owned = await this.store.getIdentities(keys);
-      const ownerRoots = await this.graph.rootsOf([
-        ...new Set([...owned.values()].map((i) => i.profileId)),
-      ]);
-      const ownerRoot = new Map(
-        [...owned.values()].map((i) => [i._id, ownerRoots.get(i.profileId)!]),
-      );
-      const views = await this.store.getProfiles([...new Set(ownerRoot.values())]);
-      const plan = planLinks({
-        identifiers: record.identifiers,
-        ownerRoot,
-        clusterIdentifiers: clusterIdentifiers(ownerRoot, views),
-        limits: this.limits,
-      });
-      this.noteUnloggedIdentities(owned, ownerRoot, views, claimedFor);
-
+      const found = await this.lookUp(record, keys, progress.claimedFor);
       // Joining the oldest linked cluster keeps the surviving id stable; a new profile's
       // id is chosen once, so identifiers claimed in an attempt that lost a race stay
       // together with the ones claimed in the next.
       const target =
-        plan.roots.length > 0
-          ? [...plan.roots].sort()[0]!
-          : (newProfileId ??= this.graph.newProfileId());
-      const claimFor = claimingProfile(keys[0]!, owned, target);
-      const claims: IdentityDoc[] = plan.claims.map((id) => ({
-        _id: identityKey(id),
-        kind: id.kind,
-        value: id.value,
-        profileId: claimFor,
-        source: record.source,
-        recordId: record.recordId,
-        createdAt: new Date(),
-      }));
-      const { conflicts } = await this.store.claimIdentities(claims);
-      const won = claims.filter((c) => !conflicts.includes(c._id));
-      claimedDocs.push(...won);
-      const claimed = won.map((c) => c._id);
-      if (claimed.length > 0)
-        claimedFor.set(claimFor, [...(claimedFor.get(claimFor) ?? []), ...claimed]);
-      if (conflicts.length > 0) continue; // someone else owns them now: plan again
-
-      let root = target;
-      const merged: string[] = [];
-      const pointers: MergePointerDoc[] = [];
-      const intents: AppendedEntry[] = [];
-      for (const other of plan.roots) {
-        if (other === target) continue;
-        const via = plan.linkedBy.get(other) ?? null;
-        const targetVia = plan.linkedBy.get(target) ?? plan.claims[0] ?? null;
-        const outcome = await this.graph.merge({
-          a: root,
-          b: other,
-          reason: record.reason,
-          linkedBy: via,
-          recordId: record.recordId,
-          explanation: explainLink(record, other, via, target, targetVia),
-          views,
-        });
-        root = outcome.root;
-        if (outcome.mergedId !== null) merged.push(outcome.mergedId);
-        if (outcome.pointer !== null) pointers.push(outcome.pointer);
-        if (outcome.intent !== null) intents.push(outcome.intent);
-      }
-
-      const stored = record.traitRecord
-        ? await this.upsertTraitRecord(record, claimFor === target ? root : claimFor)
-        : null;
-      let recordWrite = stored;
-      if (recordWrite?.unchangedSince !== undefined) {
-        // Unchanged: nothing to log, unless a writer died between storing this record and
-        // logging it, which shows as a root view that has never seen the record.
-        const rootView = views.get(root);
-        const seen =
-          rootView !== undefined &&
-          Object.values(rootView.build.traitOrigins).some((o) => o.recordId === record.recordId);
-        const settled = Date.now() - recordWrite.unchangedSince.getTime() > UNLOGGED_GRACE_MS;
-        if (seen || !settled || Object.keys(record.traitRecord!.traits).length === 0)
-          recordWrite = null;
-      }
-      const contributions = new Map(
-        [...claimedFor].map(([profileId, k]) => [
-          profileId,
-          { keys: k, recordHash: null as string | null },
-        ]),
-      );
-      if (recordWrite !== null) {
-        const entry = contributions.get(recordWrite.owner) ?? { keys: [], recordHash: null };
-        entry.recordHash = recordWrite.hash;
-        contributions.set(recordWrite.owner, entry);
-      }
-      const at = new Date();
-      const appended: AppendedEntry[] = [...intents];
-      const slots = await Promise.all(
-        [...contributions].map(async ([profileId, c]) => {
-          const entry: ProfileLogEntry = {
-            kind: 'contribution',
-            source: record.source,
-            recordId: record.recordId,
-            keys: c.keys,
-            recordHash: c.recordHash,
-          };
-          const seq = await this.graph.appendToLog(
-            profileId,
-            entry,
-            profileId === newProfileId ? 0 : undefined,
-            at,
-          );
-          appended.push({ profileId, seq, entry, at });
-          return seq;
-        }),
-      );
-
-      // A brand-new profile whose log we began (slot 0, so nobody wrote to it before us)
-      // has a view we can write directly: the fold of that one entry. Inserted, never
-      // replaced, so it cannot hide a concurrent writer's newer view; if one exists
-      // already, the general rebuild below takes over.
-      const onlyNew =
-        contributions.size === 1 && contributions.has(target) && target === newProfileId;
-      if (onlyNew && merged.length === 0 && plan.roots.length === 0 && slots[0] === 0) {
-        const created = await this.graph.createView(target, {
-          keys: contributions.get(target)!.keys,
-          source: record.source,
-          at,
-          recordHash: contributions.get(target)!.recordHash,
-          record: recordWrite?.stored ?? null,
-        });
-        if (created !== null) {
-          return {
-            known: knownAfter([created], appended, recordWrite),
-            profileId: created._id,
-            created: true,
-            changed: true,
-            mergedProfileIds: [],
-            skipped: plan.skipped,
-            claimed: claimedDocs,
-            recordOwner: stored?.owner ?? null,
-          };
-        }
-      }
-
-      // A root without a view (its creator died before building it) is rebuilt too.
-      const changed =
-        contributions.size > 0 || merged.length > 0 || (ownerRoots.size > 0 && !views.has(root));
-      // Every profile this record touched is rebuilt: the ones merged away become
-      // tombstones, and so does `target` if a concurrent writer merged it elsewhere.
-      const view = changed
-        ? await this.graph.materialise(
-            [root, target, ...plan.roots, ...merged, ...contributions.keys()],
-            // The views planned with, the pointers inserted and the entries appended just
-            // now: the rebuild continues from them instead of reading them again.
-            { views, pointers, appended },
-          )
-        : null;
-      return {
-        known: knownAfter(view ? [view] : [], appended, recordWrite),
-        profileId: view?._id ?? root,
-        created: plan.roots.length === 0,
-        changed,
-        mergedProfileIds: merged,
-        skipped: plan.skipped,
-        claimed: claimedDocs,
-        recordOwner: stored?.owner ?? null,
-      };
+        found.plan.roots.length > 0
+          ? [...found.plan.roots].sort()[0]!
+          : (progress.newProfileId ??= this.graph.newProfileId());
+      const claimFor = claimingProfile(keys[0]!, found.owned, target);
+      const lostRace = await this.claim(record, found.plan, claimFor, progress);
+      if (lostRace) continue; // someone else owns them now: plan again
+      const written = await this.write(record, found, target, claimFor, progress);
+      return await this.updateViews(record, found, target, progress, written);
     }
     throw new Error(`Could not resolve record ${record.recordId}: identifiers kept changing owner`);
+  }
+
+  /**
+   * Who owns the record's identifiers now (each owner followed to its cluster's root), the
+   * views of those clusters, and the plan of which to link and what to claim. Identities
+   * a dead writer claimed but never logged are added to `claimedFor`, to be logged again.
+   */
+  private async lookUp(
+    record: RecordToResolve,
+    keys: string[],
+    claimedFor: Map<string, string[]>,
+  ): Promise<Lookup> {
+    const owned = await this.store.getIdentities(keys);
+    const ownerRoots = await this.graph.rootsOf([
+      ...new Set([...owned.values()].map((i) => i.profileId)),
+    ]);
+    const ownerRoot = new Map(
+      [...owned.values()].map((i) => [i._id, ownerRoots.get(i.profileId)!]),
+    );
+    const views = await this.store.getProfiles([...new Set(ownerRoot.values())]);
+    const plan = planLinks({
+      identifiers: record.identifiers,
+      ownerRoot,
+      clusterIdentifiers: clusterIdentifiers(ownerRoot, views),
+      limits: this.limits,
+    });
+    this.noteUnloggedIdentities(owned, ownerRoot, views, claimedFor);
+    return { owned, ownerRoots, views, plan };
+  }
+
+  /**
+   * Claims the plan's unclaimed identifiers for `claimFor` with unique inserts, recording
+   * the ones won in `progress` (kept even when the attempt is lost). True when another
+   * writer claimed one of them first: the attempt must plan again.
+   */
+  private async claim(
+    record: RecordToResolve,
+    plan: LinkPlan,
+    claimFor: string,
+    progress: Progress,
+  ): Promise<boolean> {
+    const claims: IdentityDoc[] = plan.claims.map((id) => ({
+      _id: identityKey(id),
+      kind: id.kind,
+      value: id.value,
+      profileId: claimFor,
+      source: record.source,
+      recordId: record.recordId,
+      createdAt: new Date(),
+    }));
+    const { conflicts } = await this.store.claimIdentities(claims);
+    const won = claims.filter((c) => !conflicts.includes(c._id));
+    progress.claimedDocs.push(...won);
+    const claimed = won.map((c) => c._id);
+    if (claimed.length > 0)
+      progress.claimedFor.set(claimFor, [...(progress.claimedFor.get(claimFor) ?? []), ...claimed]);
+    return conflicts.length > 0;
+  }
+
+  /**
+   * With every planned identifier claimed, the writes, in order: merges the linked
+   * clusters into `target`, stores the record (for the profile it was claimed for, or the
+   * cluster's root), then logs what this call contributed to each profile.
+   */
+  private async write(
+    record: RecordToResolve,
+    found: Lookup,
+    target: string,
+    claimFor: string,
+    progress: Progress,
+  ): Promise<Written> {
+    const { plan, views } = found;
+    const { root, merged, pointers, intents } = await this.mergeLinkedClusters(
+      record,
+      plan,
+      target,
+      views,
+    );
+    const stored = record.traitRecord
+      ? await this.upsertTraitRecord(record, claimFor === target ? root : claimFor)
+      : null;
+    const recordWrite = recordToLog(record, stored, views.get(root));
+    const contributions = contributionsOf(progress.claimedFor, recordWrite);
+    const at = new Date();
+    const { appended, slots } = await this.logContributions(
+      record,
+      contributions,
+      progress.newProfileId,
+      intents,
+      at,
+    );
+    return { root, merged, pointers, stored, recordWrite, contributions, at, appended, slots };
+  }
+
+  /**
+   * Merges each other linked cluster into `target`, one after another: each merge starts
+   * from the root the previous one left.
+   */
+  private async mergeLinkedClusters(
+    record: RecordToResolve,
+    plan: LinkPlan,
+    target: string,
+    views: Map<string, ProfileDoc>,
+  ): Promise<{
+    root: string;
+    merged: string[];
+    pointers: MergePointerDoc[];
+    intents: AppendedEntry[];
+  }> {
+    let root = target;
+    const merged: string[] = [];
+    const pointers: MergePointerDoc[] = [];
+    const intents: AppendedEntry[] = [];
+    for (const other of plan.roots) {
+      if (other === target) continue;
+      const via = plan.linkedBy.get(other) ?? null;
+      const targetVia = plan.linkedBy.get(target) ?? plan.claims[0] ?? null;
+      const outcome = await this.graph.merge({
+        a: root,
+        b: other,
+        reason: record.reason,
+        linkedBy: via,
+        recordId: record.recordId,
+        explanation: explainLink(record, other, via, target, targetVia),
+        views,
+      });
+      root = outcome.root;
+      if (outcome.mergedId !== null) merged.push(outcome.mergedId);
+      if (outcome.pointer !== null) pointers.push(outcome.pointer);
+      if (outcome.intent !== null) intents.push(outcome.intent);
+    }
+    return { root, merged, pointers, intents };
+  }
+
+  /**
+   * Appends one contribution entry to the log of each profile in `contributions`, all at
+   * once; a new profile's log is begun at slot 0. Returns the slot each took, in the
+   * order of `contributions`, and every entry appended, after the merges' intents.
+   */
+  private async logContributions(
+    record: RecordToResolve,
+    contributions: Map<string, Contribution>,
+    newProfileId: string | null,
+    intents: AppendedEntry[],
+    at: Date,
+  ): Promise<{ appended: AppendedEntry[]; slots: number[] }> {
+    const appended: AppendedEntry[] = [...intents];
+    const slots = await Promise.all(
+      [...contributions].map(async ([profileId, c]) => {
+        const entry: ProfileLogEntry = {
+          kind: 'contribution',
+          source: record.source,
+          recordId: record.recordId,
+          keys: c.keys,
+          recordHash: c.recordHash,
+        };
+        const seq = await this.graph.appendToLog(
+          profileId,
+          entry,
+          profileId === newProfileId ? 0 : undefined,
+          at,
+        );
+        appended.push({ profileId, seq, entry, at });
+        return seq;
+      }),
+    );
+    return { appended, slots };
+  }
+
+  /**
+   * Brings the view of every profile this resolution touched up to date (a new profile's
+   * written directly when it can be) and says what the resolution did.
+   */
+  private async updateViews(
+    record: RecordToResolve,
+    found: Lookup,
+    target: string,
+    progress: Progress,
+    written: Written,
+  ): Promise<ResolutionResult> {
+    const { plan, views } = found;
+    const { root, merged, contributions, appended, recordWrite } = written;
+    const outcome = {
+      mergedProfileIds: merged,
+      skipped: plan.skipped,
+      claimed: progress.claimedDocs,
+      recordOwner: written.stored?.owner ?? null,
+    };
+    const created = await this.createFirstView(record, plan, target, progress, written);
+    if (created !== null) {
+      return {
+        known: knownAfter([created], appended, recordWrite),
+        profileId: created._id,
+        created: true,
+        changed: true,
+        ...outcome,
+      };
+    }
+
+    // A root without a view (its creator died before building it) is rebuilt too.
+    const changed =
+      contributions.size > 0 ||
+      merged.length > 0 ||
+      (found.ownerRoots.size > 0 && !views.has(root));
+    // Every profile this record touched is rebuilt: the ones merged away become
+    // tombstones, and so does `target` if a concurrent writer merged it elsewhere.
+    const view = changed
+      ? await this.graph.materialise(
+          [root, target, ...plan.roots, ...merged, ...contributions.keys()],
+          // The views planned with, the pointers inserted and the entries appended just
+          // now: the rebuild continues from them instead of reading them again.
+          { views, pointers: written.pointers, appended },
+        )
+      : null;
+    return {
+      known: knownAfter(view ? [view] : [], appended, recordWrite),
+      profileId: view?._id ?? root,
+      created: plan.roots.length === 0,
+      changed,
+      ...outcome,
+    };
+  }
+
+  /**
+   * A brand-new profile whose log we began (slot 0, so nobody wrote to it before us)
+   * has a view we can write directly: the fold of that one entry. Inserted, never
+   * replaced, so it cannot hide a concurrent writer's newer view. Null when this is not
+   * such a profile, or a view exists already: the general rebuild then takes over.
+   */
+  private async createFirstView(
+    record: RecordToResolve,
+    plan: LinkPlan,
+    target: string,
+    progress: Progress,
+    written: Written,
+  ): Promise<ProfileDoc | null> {
+    const { contributions, merged, slots } = written;
+    const onlyNew =
+      contributions.size === 1 && contributions.has(target) && target === progress.newProfileId;
+    if (!onlyNew || merged.length !== 0 || plan.roots.length !== 0 || slots[0] !== 0) return null;
+    return await this.graph.createView(target, {
+      keys: contributions.get(target)!.keys,
+      source: record.source,
+      at: written.at,
+      recordHash: contributions.get(target)!.recordHash,
+      record: written.recordWrite?.stored ?? null,
+    });
   }
 
   /**
@@ -287,18 +386,12 @@ export class IdentityResolver {
 
   /**
    * Stores the record's latest version. Returns the profile whose log must record it and
-   * the new content hash, or null when the record is unchanged.
+   * the content hash, and, when the record is unchanged, since when.
    */
   private async upsertTraitRecord(
     record: RecordToResolve,
     profileId: string,
-  ): Promise<{
-    owner: string;
-    hash: string;
-    unchangedSince?: Date;
-    /** The version as this call stored it; null when it was stored before. */
-    stored: RawRecordDoc | null;
-  }> {
+  ): Promise<RecordWrite> {
     const t = record.traitRecord!;
     const receivedAt = new Date();
     const content = {
@@ -348,6 +441,102 @@ export class IdentityResolver {
       await raw;
     }
   }
+}
+
+/** What one resolution has done so far, across its attempts. */
+interface Progress {
+  /** Chosen once, by the first attempt that links no existing cluster. */
+  newProfileId: string | null;
+  /**
+   * Identity keys claimed so far, per profile they were claimed for; logged at the end in
+   * one entry per profile (an attempt that lost a race keeps what it claimed).
+   */
+  claimedFor: Map<string, string[]>;
+  claimedDocs: IdentityDoc[];
+}
+
+/** What one attempt found in the store, and its plan. */
+interface Lookup {
+  /** The record's identities that are claimed already, by key. */
+  owned: Map<string, IdentityDoc>;
+  /** The cluster root of each profile owning one of them. */
+  ownerRoots: Map<string, string>;
+  /** The current views of those roots (a root being created has none yet). */
+  views: Map<string, ProfileDoc>;
+  plan: LinkPlan;
+}
+
+/** A trait record as stored (see `upsertTraitRecord`). */
+interface RecordWrite {
+  owner: string;
+  hash: string;
+  unchangedSince?: Date;
+  /** The version as this call stored it; null when it was stored before. */
+  stored: RawRecordDoc | null;
+}
+
+/** What `write` did, for the views to be brought up to date from. */
+interface Written {
+  /** The cluster's root after the merges. */
+  root: string;
+  /** Profiles this call merged away. */
+  merged: string[];
+  pointers: MergePointerDoc[];
+  /** The trait record as stored, if the record has traits. */
+  stored: RecordWrite | null;
+  /** The same, if it needed logging. */
+  recordWrite: RecordWrite | null;
+  contributions: Map<string, Contribution>;
+  /** When the contributions were logged. */
+  at: Date;
+  /** The merges' intents, then the contributions, as appended. */
+  appended: AppendedEntry[];
+  /** The slot each contribution took, in the order of `contributions`. */
+  slots: number[];
+}
+
+/** One profile's log entry for this record: identity keys claimed for it, the record's hash. */
+interface Contribution {
+  keys: string[];
+  recordHash: string | null;
+}
+
+/**
+ * The record write to log, or null. An unchanged record needs no entry, unless a writer
+ * died between storing it and logging it, which shows as a root view that has never seen
+ * the record (once that writer's grace has passed, and if the record has traits at all).
+ */
+function recordToLog(
+  record: RecordToResolve,
+  stored: RecordWrite | null,
+  rootView: ProfileDoc | undefined,
+): RecordWrite | null {
+  if (stored?.unchangedSince === undefined) return stored;
+  const seen =
+    rootView !== undefined &&
+    Object.values(rootView.build.traitOrigins).some((o) => o.recordId === record.recordId);
+  const settled = Date.now() - stored.unchangedSince.getTime() > UNLOGGED_GRACE_MS;
+  if (seen || !settled || Object.keys(record.traitRecord!.traits).length === 0) return null;
+  return stored;
+}
+
+/** Per profile, what this call logs: the keys claimed for it, and the record for its owner. */
+function contributionsOf(
+  claimedFor: Map<string, string[]>,
+  recordWrite: RecordWrite | null,
+): Map<string, Contribution> {
+  const contributions = new Map(
+    [...claimedFor].map(([profileId, k]) => [
+      profileId,
+      { keys: k, recordHash: null as string | null },
+    ]),
+  );
+  if (recordWrite !== null) {
+    const entry = contributions.get(recordWrite.owner) ?? { keys: [], recordHash: null };
+    entry.recordHash = recordWrite.hash;
+    contributions.set(recordWrite.owner, entry);
+  }
+  return contributions;
 }
 
 function knownAfter(

@@ -39,9 +39,37 @@ export class Unmerger {
     if (!(await this.store.getProfiles([root])).has(root))
       throw new MosaicError(ErrorCode.NOT_FOUND, `profileId: no profile ${profileId}`, 'profileId');
     const id = newId();
+    const { members, homes } = await this.membersAndHomes(root, recordIds, id);
+
+    const pointers = await this.store.getMergePointers([...members].filter((m) => m !== root));
+    const moving = movingProfiles(homes, pointers);
+    if (moving.has(root)) {
+      const i = recordIds.findIndex((r) => homes.get(r) === root);
+      throw badInput(
+        `recordIds[${Math.max(i, 0)}]`,
+        `record ${recordIds[Math.max(i, 0)]} first joined profile ${root}, the profile everything ` +
+          `else was merged into, so nothing would remain; split out the other person's records instead`,
+      );
+    }
+    const unmerge = unmergeDoc(id, root, recordIds, moving, pointers, by);
+    await this.detach(unmerge);
+    const remaining = await this.graph.materialise([root, ...moving]);
+    const split = await this.graph.materialise([unmerge.toProfileId]);
+    return { unmerge, remaining, split };
+  }
+
+  /**
+   * The cluster's members as its pointers say now, and the profile each record first
+   * joined, each checked to be one of them.
+   */
+  private async membersAndHomes(
+    root: string,
+    recordIds: string[],
+    unmergeId: string,
+  ): Promise<{ members: Set<string>; homes: Map<string, string> }> {
     // A `split` entry first, so the view below is folded from nothing: membership as the
     // pointers say now, even if an earlier unmerge died half-way through changing them.
-    await this.graph.appendToLog(root, { kind: 'split', unmergeId: id });
+    await this.graph.appendToLog(root, { kind: 'split', unmergeId });
     const view = await this.graph.materialise([root]);
     const members = new Set([root, ...view.mergedFrom]);
     const homes = await this.homesOf(recordIds);
@@ -55,60 +83,17 @@ export class Unmerger {
           `record ${recordId} is not part of profile ${root} (it belongs to profile ${homes.get(recordId)})`,
         );
     });
+    return { members, homes };
+  }
 
-    const pointers = await this.store.getMergePointers([...members].filter((m) => m !== root));
-    const children = new Map<string, string[]>();
-    for (const p of pointers.values())
-      children.set(p.into, [...(children.get(p.into) ?? []), p._id]);
-    // The profiles the records first joined, with everything merged into them.
-    const moving = new Set<string>();
-    const stack = [...new Set(homes.values())];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (moving.has(id)) continue;
-      moving.add(id);
-      stack.push(...(children.get(id) ?? []));
-    }
-    if (moving.has(root)) {
-      const i = recordIds.findIndex((r) => homes.get(r) === root);
-      throw badInput(
-        `recordIds[${Math.max(i, 0)}]`,
-        `record ${recordIds[Math.max(i, 0)]} first joined profile ${root}, the profile everything ` +
-          `else was merged into, so nothing would remain; split out the other person's records instead`,
-      );
-    }
-    // Top of each moving subtree: its pointer leads out of the moving set.
-    const tops = [...moving]
-      .filter((m) => {
-        const pointer = pointers.get(m);
-        return pointer !== undefined && !moving.has(pointer.into);
-      })
-      .sort();
-    const newRoot = tops[0]!;
-    const at = new Date();
-    const explanation =
-      `Unmerged by ${by}: records ${recordIds.join(', ')} split out of profile ${root} ` +
-      `into profile ${newRoot}, with ${moving.size} profile(s) they first joined or that were merged into those.`;
-    const added: MergePointerDoc[] = tops.slice(1).map((top) => ({
-      _id: top,
-      into: newRoot,
-      reason: 'MANUAL',
-      linkedBy: null,
-      recordId: null,
-      explanation: `Kept together with profile ${newRoot} by unmerge ${id}: both held records split out together.`,
-      at,
-    }));
-    const unmerge: UnmergeDoc = {
-      _id: id,
-      fromProfileId: root,
-      toProfileId: newRoot,
-      recordIds,
-      movedProfileIds: [...moving].sort(),
-      undone: tops.map((t) => pointers.get(t)!),
-      added,
-      explanation,
-      at,
-    };
+  /**
+   * The writes, in the order that keeps every intermediate state a valid forest: the
+   * unmerge document, merge intents for the pointers it adds, the pointer changes (the
+   * new root's pointer removed, the other tops repointed at it), then a `split` entry in
+   * both clusters' logs.
+   */
+  private async detach(unmerge: UnmergeDoc): Promise<void> {
+    const { _id: id, fromProfileId: root, toProfileId: newRoot, added } = unmerge;
     await this.store.insertUnmerge(unmerge);
     for (const pointer of added)
       await this.graph.appendToLog(newRoot, { kind: 'merge', childId: pointer._id });
@@ -118,9 +103,6 @@ export class Unmerger {
       this.graph.appendToLog(root, { kind: 'split', unmergeId: id }),
       this.graph.appendToLog(newRoot, { kind: 'split', unmergeId: id }),
     ]);
-    const remaining = await this.graph.materialise([root, ...moving]);
-    const split = await this.graph.materialise([newRoot]);
-    return { unmerge, remaining, split };
   }
 
   /** The profile each record first joined. */
@@ -144,4 +126,68 @@ export class Unmerger {
     });
     return homes;
   }
+}
+
+/** The profiles the records first joined, with everything merged into them. */
+function movingProfiles(
+  homes: Map<string, string>,
+  pointers: Map<string, MergePointerDoc>,
+): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const p of pointers.values()) children.set(p.into, [...(children.get(p.into) ?? []), p._id]);
+  const moving = new Set<string>();
+  const stack = [...new Set(homes.values())];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (moving.has(id)) continue;
+    moving.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return moving;
+}
+
+/**
+ * What the unmerge does: the moving subtrees' tops (whose pointers lead out of the moving
+ * set) are detached; the oldest becomes the new root and the others are pointed at it.
+ */
+function unmergeDoc(
+  id: string,
+  root: string,
+  recordIds: string[],
+  moving: Set<string>,
+  pointers: Map<string, MergePointerDoc>,
+  by: string,
+): UnmergeDoc {
+  // Top of each moving subtree: its pointer leads out of the moving set.
+  const tops = [...moving]
+    .filter((m) => {
+      const pointer = pointers.get(m);
+      return pointer !== undefined && !moving.has(pointer.into);
+    })
+    .sort();
+  const newRoot = tops[0]!;
+  const at = new Date();
+  const explanation =
+    `Unmerged by ${by}: records ${recordIds.join(', ')} split out of profile ${root} ` +
+    `into profile ${newRoot}, with ${moving.size} profile(s) they first joined or that were merged into those.`;
+  const added: MergePointerDoc[] = tops.slice(1).map((top) => ({
+    _id: top,
+    into: newRoot,
+    reason: 'MANUAL',
+    linkedBy: null,
+    recordId: null,
+    explanation: `Kept together with profile ${newRoot} by unmerge ${id}: both held records split out together.`,
+    at,
+  }));
+  return {
+    _id: id,
+    fromProfileId: root,
+    toProfileId: newRoot,
+    recordIds,
+    movedProfileIds: [...moving].sort(),
+    undone: tops.map((t) => pointers.get(t)!),
+    added,
+    explanation,
+    at,
+  };
 }

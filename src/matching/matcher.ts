@@ -163,39 +163,21 @@ export class Matcher {
    */
   private async decide(
     record: IndexedRecord,
-    { candidates, tf }: Awaited<ReturnType<Matcher['evidence']>>,
+    evidence: Awaited<ReturnType<Matcher['evidence']>>,
     model: MatchModel,
     decidedAsNone: boolean,
     known: KnownState = {},
   ): Promise<MatchResult> {
-    const { index, graph, reviews, thresholds } = this.deps;
-    // Only candidates that could reach the review threshold are scored in full: the rest
-    // (nearly all, in a large store) are told apart by a few comparisons each.
-    const cutoff = weightOf(thresholds.review);
-    const scorer = new RecordScorer(model, record.values, tf);
-    const ranked: { candidate: IndexedRecord; total: number }[] = [];
-    for (const candidate of candidates) {
-      const total = scorer.totalIfAtLeast(candidate.values, cutoff);
-      if (total !== null) ranked.push({ candidate, total });
-    }
-    ranked.sort((x, y) => y.total - x.total);
-    // Explained in full: the candidates worth acting on, and the best one (reported even
-    // when it is not).
-    const full = (r: (typeof ranked)[number]) => ({
-      candidate: r.candidate,
-      score: scorePair(model, record.values, r.candidate.values, tf),
-    });
-    const strong = ranked.filter((r) => probabilityOf(r.total) >= thresholds.review).map(full);
-    const scored = strong.length > 0 ? strong : ranked.slice(0, 1).map(full);
+    const { strong, scored } = this.rank(record, evidence, model);
     const result = (
       outcome: MatchResult['outcome'],
-      top: (typeof scored)[number] | undefined,
+      top: { candidate: IndexedRecord; score: PairScore } | undefined,
       profileId: string | null,
       root?: string,
     ): MatchResult => ({
       recordId: record.recordId,
       outcome,
-      candidates: candidates.length,
+      candidates: evidence.candidates.length,
       candidate: top
         ? {
             recordId: top.candidate.recordId,
@@ -208,65 +190,138 @@ export class Matcher {
     });
 
     if (strong.length > 0) {
-      const ids = [record.profileId, ...strong.map((s) => s.candidate.profileId)];
-      // Views read alongside the roots (except those resolution just wrote): a profile
-      // that is its own root (the usual case) has its members listed there, which the
-      // rejection check needs.
-      const knownViews = known.views ?? new Map<string, ProfileDoc>();
-      const [roots, views] = await Promise.all([
-        graph.rootsOf(ids),
-        this.deps.store.getProfiles(ids.filter((id) => !knownViews.has(id))),
-      ]);
-      for (const [id, view] of knownViews) if (!views.has(id)) views.set(id, view);
-      let ownRoot = roots.get(record.profileId)!;
-      // Profiles the record's cluster holds so far: a rejection of any of them counts.
-      const members = await this.membersOf(ownRoot, views);
-      // The best-scoring record of each other cluster stands for the cluster (sorted: first
-      // wins). The record joins every cluster it matches above the merge threshold: two
-      // clusters it links are one person, and copies arriving at once can each have
-      // merged with a different one before this record was indexed. The first cluster
-      // decides what is reported (and, in the review band, queued).
-      const seen = new Set<string>([ownRoot]);
-      let first: { s: (typeof strong)[number]; root: string } | null = null;
-      for (const s of strong) {
-        const root = roots.get(s.candidate.profileId)!;
-        if (seen.has(root)) continue;
-        seen.add(root);
-        if (first !== null && s.score.probability < thresholds.merge) break;
-        const theirs = await this.membersOf(root, views);
-        if (await reviews.anyRejected(members, theirs)) continue;
-        if (s.score.probability >= thresholds.merge) {
-          ownRoot = await this.merge(
-            record,
-            s.candidate,
-            ownRoot,
-            root,
-            s.score,
-            model,
-            // What was read while deciding, and what resolution wrote, is current only for
-            // the first merge.
-            first === null ? { ...known, views } : {},
-          );
-          members.push(...theirs);
-          first ??= { s, root };
-          continue;
-        }
-        await reviews.open({
-          recordId: record.recordId,
-          profileId: record.profileId,
-          candidateRecordId: s.candidate.recordId,
-          candidateProfileId: s.candidate.profileId,
-          probability: s.score.probability,
-          score: s.score,
-          modelVersion: model.version,
-        });
-        await index.noteDecision(record.recordId, model.version, 'review');
-        return result('review', s, null, root);
-      }
-      if (first !== null) return result('merged', first.s, ownRoot, first.root);
+      const acted = await this.actOnStrong(record, strong, model, known);
+      if (acted !== null) return result(acted.outcome, acted.top, acted.profileId, acted.root);
     }
-    if (!decidedAsNone) await index.settle(record.recordId, model.version, 'none');
+    if (!decidedAsNone) await this.deps.index.settle(record.recordId, model.version, 'none');
     return result('none', scored[0], null);
+  }
+
+  /**
+   * The candidates worth acting on (at or above the review threshold), best first, each
+   * scored in full; and the ones to report: those, or else the best candidate (reported
+   * even when it is not worth acting on).
+   */
+  private rank(
+    record: IndexedRecord,
+    { candidates, tf }: Awaited<ReturnType<Matcher['evidence']>>,
+    model: MatchModel,
+  ) {
+    const { thresholds } = this.deps;
+    // Only candidates that could reach the review threshold are scored in full: the rest
+    // (nearly all, in a large store) are told apart by a few comparisons each.
+    const cutoff = weightOf(thresholds.review);
+    const scorer = new RecordScorer(model, record.values, tf);
+    const ranked: { candidate: IndexedRecord; total: number }[] = [];
+    for (const candidate of candidates) {
+      const total = scorer.totalIfAtLeast(candidate.values, cutoff);
+      if (total !== null) ranked.push({ candidate, total });
+    }
+    ranked.sort((x, y) => y.total - x.total);
+    const full = (r: (typeof ranked)[number]) => ({
+      candidate: r.candidate,
+      score: scorePair(model, record.values, r.candidate.values, tf),
+    });
+    const strong = ranked.filter((r) => probabilityOf(r.total) >= thresholds.review).map(full);
+    const scored = strong.length > 0 ? strong : ranked.slice(0, 1).map(full);
+    return { strong, scored };
+  }
+
+  /**
+   * Acts on the strong candidates, best first: the record joins every other cluster it
+   * matches above the merge threshold, or, if the first cluster it meets is in the review
+   * band, is queued for review. Clusters with a rejection against the record's are passed
+   * over. Says what was done and for which cluster (the first acted on); null: nothing.
+   */
+  private async actOnStrong(
+    record: IndexedRecord,
+    strong: { candidate: IndexedRecord; score: PairScore }[],
+    model: MatchModel,
+    known: KnownState,
+  ): Promise<{
+    outcome: 'merged' | 'review';
+    top: { candidate: IndexedRecord; score: PairScore };
+    profileId: string | null;
+    root: string;
+  } | null> {
+    const { reviews, thresholds } = this.deps;
+    const ids = [record.profileId, ...strong.map((s) => s.candidate.profileId)];
+    const { roots, views } = await this.rootsAndViews(ids, known);
+    let ownRoot = roots.get(record.profileId)!;
+    // Profiles the record's cluster holds so far: a rejection of any of them counts.
+    const members = await this.membersOf(ownRoot, views);
+    // The best-scoring record of each other cluster stands for the cluster (sorted: first
+    // wins). The record joins every cluster it matches above the merge threshold: two
+    // clusters it links are one person, and copies arriving at once can each have
+    // merged with a different one before this record was indexed. The first cluster
+    // decides what is reported (and, in the review band, queued).
+    const seen = new Set<string>([ownRoot]);
+    let first: { s: (typeof strong)[number]; root: string } | null = null;
+    for (const s of strong) {
+      const root = roots.get(s.candidate.profileId)!;
+      if (seen.has(root)) continue;
+      seen.add(root);
+      if (first !== null && s.score.probability < thresholds.merge) break;
+      const theirs = await this.membersOf(root, views);
+      if (await reviews.anyRejected(members, theirs)) continue;
+      if (s.score.probability >= thresholds.merge) {
+        ownRoot = await this.merge(
+          record,
+          s.candidate,
+          ownRoot,
+          root,
+          s.score,
+          model,
+          // What was read while deciding, and what resolution wrote, is current only for
+          // the first merge.
+          first === null ? { ...known, views } : {},
+        );
+        members.push(...theirs);
+        first ??= { s, root };
+        continue;
+      }
+      await this.queueForReview(record, s, model);
+      return { outcome: 'review', top: s, profileId: null, root };
+    }
+    if (first !== null)
+      return { outcome: 'merged', top: first.s, profileId: ownRoot, root: first.root };
+    return null;
+  }
+
+  /**
+   * The live root of each of `ids`, and their views, read together. A profile that is its
+   * own root (the usual case) has its members listed in its view, which the rejection
+   * check needs. Views resolution just wrote (`known`) are not read again.
+   */
+  private async rootsAndViews(
+    ids: string[],
+    known: KnownState,
+  ): Promise<{ roots: Map<string, string>; views: Map<string, ProfileDoc> }> {
+    const knownViews = known.views ?? new Map<string, ProfileDoc>();
+    const [roots, views] = await Promise.all([
+      this.deps.graph.rootsOf(ids),
+      this.deps.store.getProfiles(ids.filter((id) => !knownViews.has(id))),
+    ]);
+    for (const [id, view] of knownViews) if (!views.has(id)) views.set(id, view);
+    return { roots, views };
+  }
+
+  /** Queues the pair for a person to decide, and notes that decision as pending. */
+  private async queueForReview(
+    record: IndexedRecord,
+    s: { candidate: IndexedRecord; score: PairScore },
+    model: MatchModel,
+  ): Promise<void> {
+    await this.deps.reviews.open({
+      recordId: record.recordId,
+      profileId: record.profileId,
+      candidateRecordId: s.candidate.recordId,
+      candidateProfileId: s.candidate.profileId,
+      probability: s.score.probability,
+      score: s.score,
+      modelVersion: model.version,
+    });
+    await this.deps.index.noteDecision(record.recordId, model.version, 'review');
   }
 
   private async merge(

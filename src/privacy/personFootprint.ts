@@ -73,48 +73,10 @@ export async function collectFootprint(
   options: FootprintOptions,
 ): Promise<PersonFootprint> {
   const { store, personData } = deps;
-  // The cluster: views name their members; pointers into a member name the ones that
-  // joined since (or whose view was never folded).
-  const members = new Set(startIds);
-  const views = new Map<string, ProfileDoc>();
-  for (let frontier = [...members]; frontier.length > 0;) {
-    const found = await store.getProfiles(frontier);
-    const joined = options.thorough ? await personData.mergePointersInto(frontier) : [];
-    const next: string[] = [];
-    for (const view of found.values()) {
-      views.set(view._id, view);
-      for (const id of [...view.mergedFrom, ...Object.keys(view.build.logLengths)])
-        if (!members.has(id)) next.push(id);
-    }
-    for (const p of joined) if (!members.has(p._id)) next.push(p._id);
-    for (const id of next) members.add(id);
-    frontier = [...new Set(next)];
-  }
+  const { members, views } = await findCluster(deps, startIds, options);
   const profileIds = [...members].sort();
-
-  const profileLog: FootprintLogEntry<ProfileLogEntry>[] = options.thorough
-    ? (await personData.profileLogEntries(profileIds.map(profileLogName))).map((d) =>
-        asEntry<ProfileLogEntry>(d),
-      )
-    : await readWhole<ProfileLogEntry>(store.profileLog, profileIds.map(profileLogName));
-  const events: FootprintLogEntry<EventDoc>[] = options.thorough
-    ? (await personData.eventLogEntries(profileIds.map(eventLogName))).map((d) =>
-        asEntry<EventDoc>(d),
-      )
-    : await readWhole<EventDoc>(store.eventLog, profileIds.map(eventLogName));
-
-  const keys = new Set<string>();
-  const recordIds = new Set<string>();
-  const unmergeIds = new Set<string>(profileIds.flatMap((id) => views.get(id)?.unmerges ?? []));
-  for (const { data } of profileLog) {
-    if (data.kind === 'contribution') {
-      for (const k of data.keys) keys.add(k);
-      recordIds.add(data.recordId);
-    } else if (data.kind === 'split') unmergeIds.add(data.unmergeId);
-  }
-  for (const view of views.values()) for (const id of view.identifiers) keys.add(identityKey(id));
-  for (const origin of [...views.values()].flatMap((v) => Object.values(v.build.traitOrigins)))
-    recordIds.add(origin.recordId);
+  const { profileLog, events } = await readLogs(deps, profileIds, options);
+  const { keys, recordIds, unmergeIds } = namedByLogsAndViews(profileIds, views, profileLog);
 
   const [records, owned, pointers, unmerges, subjects, segmentChanges, pendingBatches] =
     await Promise.all([
@@ -126,19 +88,8 @@ export async function collectFootprint(
       personData.segmentChangesOf(profileIds),
       personData.pendingBatchesWith(profileIds),
     ]);
-  for (const record of records.values())
-    for (const id of record.identifiers) keys.add(identityKey(id));
-  for (const doc of owned) keys.add(doc._id);
-  const found = await store.getIdentities([...keys]);
-  // A record can name identifiers another profile owns (a per-kind limit kept them there,
-  // e.g. a shared device): those are someone else's and stay.
-  for (const [key, doc] of found) if (!members.has(doc.profileId)) keys.delete(key);
-  const identities = new Map([...found].filter(([key]) => keys.has(key)));
-  // Every version of every record: the ones logged, and any a writer stored but never logged.
-  const rawRecords = await personData.rawRecordsOf([...recordIds]);
-  const logged = [...records.values()].map((r) => recordVersionId(r._id, r.hash));
-  const missing = logged.filter((id) => !rawRecords.some((r) => r._id === id));
-  rawRecords.push(...(await store.getRawRecords(missing)).values());
+  const identities = await ownIdentities(store, keys, records, owned, members);
+  const rawRecords = await everyVersion(deps, recordIds, records);
 
   return {
     rootId,
@@ -156,6 +107,113 @@ export async function collectFootprint(
     segmentChanges,
     pendingBatches,
   };
+}
+
+/**
+ * The cluster: views name their members; pointers into a member name the ones that
+ * joined since (or whose view was never folded). Followed until nothing new is named.
+ */
+async function findCluster(
+  { store, personData }: { store: IdentityGraphStore; personData: PersonDataStore },
+  startIds: string[],
+  options: FootprintOptions,
+): Promise<{ members: Set<string>; views: Map<string, ProfileDoc> }> {
+  const members = new Set(startIds);
+  const views = new Map<string, ProfileDoc>();
+  for (let frontier = [...members]; frontier.length > 0;) {
+    const found = await store.getProfiles(frontier);
+    const joined = options.thorough ? await personData.mergePointersInto(frontier) : [];
+    const next: string[] = [];
+    for (const view of found.values()) {
+      views.set(view._id, view);
+      for (const id of [...view.mergedFrom, ...Object.keys(view.build.logLengths)])
+        if (!members.has(id)) next.push(id);
+    }
+    for (const p of joined) if (!members.has(p._id)) next.push(p._id);
+    for (const id of next) members.add(id);
+    frontier = [...new Set(next)];
+  }
+  return { members, views };
+}
+
+/**
+ * The cluster's profile and event logs, whole: read by position, or, when thorough, by
+ * a scan (which also finds entries appended past what a reader knew).
+ */
+async function readLogs(
+  { store, personData }: { store: IdentityGraphStore; personData: PersonDataStore },
+  profileIds: string[],
+  options: FootprintOptions,
+): Promise<{
+  profileLog: FootprintLogEntry<ProfileLogEntry>[];
+  events: FootprintLogEntry<EventDoc>[];
+}> {
+  const profileLog: FootprintLogEntry<ProfileLogEntry>[] = options.thorough
+    ? (await personData.profileLogEntries(profileIds.map(profileLogName))).map((d) =>
+        asEntry<ProfileLogEntry>(d),
+      )
+    : await readWhole<ProfileLogEntry>(store.profileLog, profileIds.map(profileLogName));
+  const events: FootprintLogEntry<EventDoc>[] = options.thorough
+    ? (await personData.eventLogEntries(profileIds.map(eventLogName))).map((d) =>
+        asEntry<EventDoc>(d),
+      )
+    : await readWhole<EventDoc>(store.eventLog, profileIds.map(eventLogName));
+  return { profileLog, events };
+}
+
+/** The identity keys, records and unmerges the cluster's log and views name. */
+function namedByLogsAndViews(
+  profileIds: string[],
+  views: Map<string, ProfileDoc>,
+  profileLog: FootprintLogEntry<ProfileLogEntry>[],
+): { keys: Set<string>; recordIds: Set<string>; unmergeIds: Set<string> } {
+  const keys = new Set<string>();
+  const recordIds = new Set<string>();
+  const unmergeIds = new Set<string>(profileIds.flatMap((id) => views.get(id)?.unmerges ?? []));
+  for (const { data } of profileLog) {
+    if (data.kind === 'contribution') {
+      for (const k of data.keys) keys.add(k);
+      recordIds.add(data.recordId);
+    } else if (data.kind === 'split') unmergeIds.add(data.unmergeId);
+  }
+  for (const view of views.values()) for (const id of view.identifiers) keys.add(identityKey(id));
+  for (const origin of [...views.values()].flatMap((v) => Object.values(v.build.traitOrigins)))
+    recordIds.add(origin.recordId);
+  return { keys, recordIds, unmergeIds };
+}
+
+/**
+ * The identities that are the person's: named by the cluster (`keys`), its records, or
+ * owned by its profiles. `keys` is narrowed to them in place (it becomes `identityKeys`).
+ */
+async function ownIdentities(
+  store: IdentityGraphStore,
+  keys: Set<string>,
+  records: Map<string, TraitRecordDoc>,
+  owned: IdentityDoc[],
+  members: Set<string>,
+): Promise<Map<string, IdentityDoc>> {
+  for (const record of records.values())
+    for (const id of record.identifiers) keys.add(identityKey(id));
+  for (const doc of owned) keys.add(doc._id);
+  const found = await store.getIdentities([...keys]);
+  // A record can name identifiers another profile owns (a per-kind limit kept them there,
+  // e.g. a shared device): those are someone else's and stay.
+  for (const [key, doc] of found) if (!members.has(doc.profileId)) keys.delete(key);
+  return new Map([...found].filter(([key]) => keys.has(key)));
+}
+
+/** Every version of every record: the ones logged, and any a writer stored but never logged. */
+async function everyVersion(
+  { store, personData }: { store: IdentityGraphStore; personData: PersonDataStore },
+  recordIds: Set<string>,
+  records: Map<string, TraitRecordDoc>,
+): Promise<RawRecordDoc[]> {
+  const rawRecords = await personData.rawRecordsOf([...recordIds]);
+  const logged = [...records.values()].map((r) => recordVersionId(r._id, r.hash));
+  const missing = logged.filter((id) => !rawRecords.some((r) => r._id === id));
+  rawRecords.push(...(await store.getRawRecords(missing)).values());
+  return rawRecords;
 }
 
 /**

@@ -40,6 +40,9 @@ interface Cursor {
   buffer: { seq: number; data: EventDoc; at: Date }[];
 }
 
+type EventLog = IdentityGraphStore['eventLog'];
+type Tail = Awaited<ReturnType<EventLog['readTail']>>;
+
 /**
  * Behavioral events, kept by ingestion in one append-only log per profile. A page is
  * the cluster's member logs merged newest first (by arrival); aggregates come from the
@@ -47,7 +50,6 @@ interface Cursor {
  */
 export function createEventsSource(store: IdentityGraphStore) {
   const log = store.eventLog;
-  type Tail = Awaited<ReturnType<typeof log.readTail>>;
 
   async function loadMany(requests: readonly EventsRequest[]): Promise<EventsAnswer[]> {
     // One tail read per member log for the whole batch, deep enough for every request
@@ -83,61 +85,9 @@ export function createEventsSource(store: IdentityGraphStore) {
     tails: Map<string, Tail>,
     firstAt: Map<string, Date | null>,
   ): Promise<EventsAnswer> {
-    const stats: EventStats = { count: 0, firstSeenAt: null, lastSeenAt: null };
-    for (const m of r.members) {
-      const tail = tails.get(m)!;
-      stats.count += tail.length;
-      const last = tail.entries.at(-1)?.at;
-      if (last && (stats.lastSeenAt === null || last > stats.lastSeenAt)) stats.lastSeenAt = last;
-      const first = firstAt.get(m);
-      if (first && (stats.firstSeenAt === null || first < stats.firstSeenAt))
-        stats.firstSeenAt = first;
-    }
-
-    const cursors: Cursor[] = r.members.map((member) => {
-      const tail = tails.get(member)!;
-      if (r.after !== null)
-        return { member, pos: Math.min(r.after[member] ?? tail.length, tail.length), buffer: [] };
-      return {
-        member,
-        pos: tail.entries[0]?.seq ?? tail.length,
-        buffer: [...tail.entries].reverse(),
-      };
-    });
-    const events: EventsAnswer['events'] = [];
-    const seen = new Set<string>();
-    let scanned = 0;
-    let hasNextPage = false;
-    for (;;) {
-      if (events.length === r.first || scanned >= MAX_SCAN) {
-        // Exact without filters; with filters, "there are older entries to look at".
-        hasNextPage = cursors.some((c) => c.buffer.length > 0 || c.pos > 0);
-        break;
-      }
-      // Refill every drained log that still has older entries, in one burst.
-      await Promise.all(
-        cursors
-          .filter((c) => c.buffer.length === 0 && c.pos > 0)
-          .map(async (c) => {
-            const from = Math.max(0, c.pos - CHUNK);
-            const entries = await log.readRange(eventLogName(c.member), from, c.pos - from);
-            c.buffer = entries.reverse();
-            c.pos = from;
-          }),
-      );
-      let newest: Cursor | null = null;
-      for (const c of cursors) {
-        const head = c.buffer[0];
-        if (head && (newest === null || head.at > newest.buffer[0]!.at)) newest = c;
-      }
-      if (newest === null) break;
-      const entry = newest.buffer.shift()!;
-      scanned++;
-      // A retried ingestion can log an event twice; it is one event.
-      if (seen.has(entry.data._id) || !matches(entry.data, r)) continue;
-      seen.add(entry.data._id);
-      events.push(entry.data);
-    }
+    const stats = clusterStats(r.members, tails, firstAt);
+    const cursors = startCursors(r, tails);
+    const { events, hasNextPage } = await readPage(log, r, cursors);
     return { events, hasNextPage, next: positions(cursors), stats };
   }
 
@@ -149,6 +99,96 @@ export function createEventsSource(store: IdentityGraphStore) {
       JSON.stringify([[...r.members].sort(), r.first, r.after, r.type, r.name, r.stats]),
     loadMany,
   };
+}
+
+/** Count, first and last arrival over the cluster's logs, from their tails (and heads). */
+function clusterStats(
+  members: string[],
+  tails: Map<string, Tail>,
+  firstAt: Map<string, Date | null>,
+): EventStats {
+  const stats: EventStats = { count: 0, firstSeenAt: null, lastSeenAt: null };
+  for (const m of members) {
+    const tail = tails.get(m)!;
+    stats.count += tail.length;
+    const last = tail.entries.at(-1)?.at;
+    if (last && (stats.lastSeenAt === null || last > stats.lastSeenAt)) stats.lastSeenAt = last;
+    const first = firstAt.get(m);
+    if (first && (stats.firstSeenAt === null || first < stats.firstSeenAt))
+      stats.firstSeenAt = first;
+  }
+  return stats;
+}
+
+/**
+ * Where reading starts in each member log: at the request's cursor (nothing buffered), or,
+ * for a first page, at the newest entries, which the tail read holds already.
+ */
+function startCursors(r: EventsRequest, tails: Map<string, Tail>): Cursor[] {
+  return r.members.map((member) => {
+    const tail = tails.get(member)!;
+    if (r.after !== null)
+      return { member, pos: Math.min(r.after[member] ?? tail.length, tail.length), buffer: [] };
+    return {
+      member,
+      pos: tail.entries[0]?.seq ?? tail.length,
+      buffer: [...tail.entries].reverse(),
+    };
+  });
+}
+
+/**
+ * Takes the newest unread entry across the cursors until the page holds `r.first`
+ * matching events, the scan limit is reached, or every log is read; the cursors are left
+ * where the next page starts.
+ */
+async function readPage(
+  log: EventLog,
+  r: EventsRequest,
+  cursors: Cursor[],
+): Promise<{ events: EventDoc[]; hasNextPage: boolean }> {
+  const events: EventDoc[] = [];
+  const seen = new Set<string>();
+  let scanned = 0;
+  for (;;) {
+    if (events.length === r.first || scanned >= MAX_SCAN) {
+      // Exact without filters; with filters, "there are older entries to look at".
+      return { events, hasNextPage: cursors.some((c) => c.buffer.length > 0 || c.pos > 0) };
+    }
+    await refillDrained(log, cursors);
+    const newest = newestCursor(cursors);
+    if (newest === null) return { events, hasNextPage: false };
+    const entry = newest.buffer.shift()!;
+    scanned++;
+    // A retried ingestion can log an event twice; it is one event.
+    if (seen.has(entry.data._id) || !matches(entry.data, r)) continue;
+    seen.add(entry.data._id);
+    events.push(entry.data);
+  }
+}
+
+/** Refills every drained log that still has older entries, in one burst. */
+async function refillDrained(log: EventLog, cursors: Cursor[]): Promise<void> {
+  await Promise.all(
+    cursors
+      .filter((c) => c.buffer.length === 0 && c.pos > 0)
+      .map(async (c) => {
+        const from = Math.max(0, c.pos - CHUNK);
+        const entries = await log.readRange(eventLogName(c.member), from, c.pos - from);
+        c.buffer = entries.reverse();
+        c.pos = from;
+      }),
+  );
+}
+
+/** The cursor whose next entry arrived last (the first such in member order); null: all read. */
+function newestCursor(cursors: Cursor[]): Cursor | null {
+  let newest: Cursor | null = null;
+  for (const c of cursors) {
+    const head = c.buffer[0];
+    if (head && (newest === null || head.at > newest.buffer[0]!.at)) newest = c;
+  }
+  return newest;
 }
 
 function matches(e: EventDoc, r: EventsRequest): boolean {

@@ -63,16 +63,11 @@ function parse(input: unknown, path: string, depth: number, counter: { nodes: nu
       'expected a rule object such as {"trait": "plan", "op": "eq", "value": "pro"}',
     );
   const o = input as Record<string, unknown>;
-  const keys = Object.keys(o);
-  const only = (allowed: string[]) => {
-    const extra = keys.filter((k) => !allowed.includes(k));
-    if (extra.length > 0)
-      throw badInput(`${path}.${extra[0]}`, `unexpected key; expected only ${allowed.join(', ')}`);
-  };
-
+  // The first key recognised, in this order, says what the rule is; its form then allows
+  // no other keys than its own.
   if ('and' in o || 'or' in o) {
     const kind = 'and' in o ? 'and' : 'or';
-    only([kind]);
+    onlyKeys(o, path, [kind]);
     const list = o[kind];
     if (!Array.isArray(list) || list.length === 0)
       throw badInput(`${path}.${kind}`, 'expected a non-empty list of rules');
@@ -80,73 +75,96 @@ function parse(input: unknown, path: string, depth: number, counter: { nodes: nu
     return kind === 'and' ? { and: rules } : { or: rules };
   }
   if ('not' in o) {
-    only(['not']);
+    onlyKeys(o, path, ['not']);
     return { not: parse(o.not, `${path}.not`, depth + 1, counter) };
   }
-  if ('trait' in o || 'computed' in o) {
-    const scope = 'trait' in o ? 'traits' : 'computed';
-    const key = scope === 'traits' ? 'trait' : 'computed';
-    only([key, 'op', 'value']);
-    const name = fieldName(o[key], `${path}.${key}`);
-    const op = o.op;
-    if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op))
-      throw badInput(`${path}.op`, `expected one of ${OPS.join(', ')}, got ${JSON.stringify(op)}`);
-    return {
-      field: { scope, name },
-      op: op as ComparisonOp,
-      value: operand(op as ComparisonOp, o.value, `${path}.value`),
-    };
-  }
-  if ('event' in o) {
-    only(['event', 'atLeast', 'withinDays']);
-    if (typeof o.event !== 'string' || o.event.trim() === '' || o.event.length > MAX_STRING)
-      throw badInput(`${path}.event`, `expected an event name (1-${MAX_STRING} characters)`);
-    return {
-      event: o.event,
-      atLeast: wholeNumber(o.atLeast ?? 1, `${path}.atLeast`, 1, 1_000_000),
-      // Enrichment counts events of the last 90 days (src/workers/enrichmentProcessor.ts).
-      withinDays: wholeNumber(o.withinDays, `${path}.withinDays`, 1, MAX_EVENT_DAYS),
-    };
-  }
-  if ('ordered' in o) {
-    only(['ordered']);
-    const inner = o.ordered;
-    if (inner === null || typeof inner !== 'object' || Array.isArray(inner))
-      throw badInput(`${path}.ordered`, 'expected {"withinDays": N}');
-    const extra = Object.keys(inner).filter((k) => k !== 'withinDays');
-    if (extra.length > 0)
-      throw badInput(`${path}.ordered.${extra[0]}`, 'unexpected key; expected only withinDays');
-    return {
-      ordered: {
-        withinDays: wholeNumber(
-          (inner as { withinDays?: unknown }).withinDays,
-          `${path}.ordered.withinDays`,
-          1,
-          MAX_DAYS,
-        ),
-      },
-    };
-  }
-  if ('noOrderWithinDays' in o) {
-    only(['noOrderWithinDays']);
-    return {
-      not: {
-        ordered: {
-          withinDays: wholeNumber(o.noOrderWithinDays, `${path}.noOrderWithinDays`, 1, MAX_DAYS),
-        },
-      },
-    };
-  }
-  if ('inSegment' in o) {
-    only(['inSegment']);
-    if (typeof o.inSegment !== 'string' || o.inSegment.trim() === '' || o.inSegment.length > 100)
-      throw badInput(`${path}.inSegment`, 'expected a segment id');
-    return { inSegment: o.inSegment };
-  }
+  if ('trait' in o || 'computed' in o) return comparisonRule(o, path);
+  if ('event' in o) return eventRule(o, path);
+  if ('ordered' in o) return orderedRule(o, path);
+  if ('noOrderWithinDays' in o) return noOrderRule(o, path);
+  if ('inSegment' in o) return inSegmentRule(o, path);
+  const keys = Object.keys(o);
   throw badInput(
     path,
     `expected one of the keys and, or, not, trait, computed, event, ordered, noOrderWithinDays, inSegment; got ${keys.length === 0 ? 'an empty object' : keys.map((k) => JSON.stringify(k)).join(', ')}`,
   );
+}
+
+/** Refuses a rule object with keys other than `allowed`, naming the first one. */
+function onlyKeys(o: Record<string, unknown>, path: string, allowed: string[]): void {
+  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+  if (extra.length > 0)
+    throw badInput(`${path}.${extra[0]}`, `unexpected key; expected only ${allowed.join(', ')}`);
+}
+
+/** `{ "trait" | "computed": name, "op": op, "value": operand }` */
+function comparisonRule(o: Record<string, unknown>, path: string): Rule {
+  const scope = 'trait' in o ? 'traits' : 'computed';
+  const key = scope === 'traits' ? 'trait' : 'computed';
+  onlyKeys(o, path, [key, 'op', 'value']);
+  const name = fieldName(o[key], `${path}.${key}`);
+  const op = o.op;
+  if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op))
+    throw badInput(`${path}.op`, `expected one of ${OPS.join(', ')}, got ${JSON.stringify(op)}`);
+  return {
+    field: { scope, name },
+    op: op as ComparisonOp,
+    value: operand(op as ComparisonOp, o.value, `${path}.value`),
+  };
+}
+
+/** `{ "event": name, "atLeast": n (default 1), "withinDays": days }` */
+function eventRule(o: Record<string, unknown>, path: string): Rule {
+  onlyKeys(o, path, ['event', 'atLeast', 'withinDays']);
+  if (typeof o.event !== 'string' || o.event.trim() === '' || o.event.length > MAX_STRING)
+    throw badInput(`${path}.event`, `expected an event name (1-${MAX_STRING} characters)`);
+  return {
+    event: o.event,
+    atLeast: wholeNumber(o.atLeast ?? 1, `${path}.atLeast`, 1, 1_000_000),
+    // Enrichment counts events of the last 90 days (src/workers/enrichmentProcessor.ts).
+    withinDays: wholeNumber(o.withinDays, `${path}.withinDays`, 1, MAX_EVENT_DAYS),
+  };
+}
+
+/** `{ "ordered": { "withinDays": days } }` */
+function orderedRule(o: Record<string, unknown>, path: string): Rule {
+  onlyKeys(o, path, ['ordered']);
+  const inner = o.ordered;
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner))
+    throw badInput(`${path}.ordered`, 'expected {"withinDays": N}');
+  const extra = Object.keys(inner).filter((k) => k !== 'withinDays');
+  if (extra.length > 0)
+    throw badInput(`${path}.ordered.${extra[0]}`, 'unexpected key; expected only withinDays');
+  return {
+    ordered: {
+      withinDays: wholeNumber(
+        (inner as { withinDays?: unknown }).withinDays,
+        `${path}.ordered.withinDays`,
+        1,
+        MAX_DAYS,
+      ),
+    },
+  };
+}
+
+/** `{ "noOrderWithinDays": days }`: shorthand for `{ "not": { "ordered": … } }`. */
+function noOrderRule(o: Record<string, unknown>, path: string): Rule {
+  onlyKeys(o, path, ['noOrderWithinDays']);
+  return {
+    not: {
+      ordered: {
+        withinDays: wholeNumber(o.noOrderWithinDays, `${path}.noOrderWithinDays`, 1, MAX_DAYS),
+      },
+    },
+  };
+}
+
+/** `{ "inSegment": segment id }` */
+function inSegmentRule(o: Record<string, unknown>, path: string): Rule {
+  onlyKeys(o, path, ['inSegment']);
+  if (typeof o.inSegment !== 'string' || o.inSegment.trim() === '' || o.inSegment.length > 100)
+    throw badInput(`${path}.inSegment`, 'expected a segment id');
+  return { inSegment: o.inSegment };
 }
 
 function fieldName(value: unknown, path: string): string {
