@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { readManifest, type PersistedQueriesConfig } from '../http/persistedQueries';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identity/kinds';
 import type { EventTimeBounds } from '../ingest/eventTime';
+import type { TracingConfig } from '../observability/tracing';
 
 /**
  * Configuration is read from the environment once, at start, and validated as a whole:
@@ -149,6 +150,11 @@ const envSchema = z.object({
   MOSAIC_ERASURE_SWEEP_DELAY_MS: int(0, 86_400_000).default(60_000),
   MOSAIC_SEGMENT_SIZE_FLOOR: int(0, 1_000_000).default(5),
   MOSAIC_WORKER_NAME: z.string().min(1).max(200).optional(),
+  MOSAIC_WORKER_METRICS_PORT: int(0, 65535).optional(),
+  // OpenTelemetry's own variable names, as collectors' docs tell operators to set them.
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  MOSAIC_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   MOSAIC_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   MOSAIC_WRITE_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   MOSAIC_AUTH: z.enum(['on', 'off']).default('on'),
@@ -281,7 +287,10 @@ export interface Config {
     lockMs: number;
     /** Shown as `processedBy` on jobs; defaults to `<hostname>:<pid>`. */
     name: string | undefined;
+    /** Where a worker serves `/metrics` (0: any free port); undefined: it serves none. */
+    metricsPort: number | undefined;
   };
+  tracing: TracingConfig;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -327,6 +336,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       segmentRefreshMs: e.MOSAIC_SEGMENT_REFRESH_MS,
       lockMs: e.MOSAIC_WORKER_LOCK_MS,
       name: e.MOSAIC_WORKER_NAME,
+      metricsPort: e.MOSAIC_WORKER_METRICS_PORT,
+    },
+    tracing: {
+      endpoint:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT
+          ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+          : null),
+      sampleRatio: e.MOSAIC_TRACE_SAMPLE_RATIO,
     },
     logLevel: e.LOG_LEVEL,
   };

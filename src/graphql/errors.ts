@@ -2,7 +2,6 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, MosaicError, STORE_UNAVAILABLE_MESSAGE } from '../errors';
-import { isStoreUnreachable } from '../store/mongo/errors';
 
 /** Codes Apollo Server itself assigns to errors that are safe and useful to show. */
 const APOLLO_CLIENT_CODES = new Set([
@@ -40,9 +39,11 @@ export function makeFormatError(
      * type names, in validation and variable errors alike) would spell the schema out.
      */
     hideSuggestions?: boolean;
+    /** Whether an error means the store could not be reached (the store says: its driver's errors). */
+    isStoreUnreachable?: (err: unknown) => boolean;
   } = {},
 ) {
-  const format = shapeError(logger);
+  const format = shapeError(logger, options.isStoreUnreachable ?? (() => false));
   if (!options.hideSuggestions) return format;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const shaped = format(formatted, error);
@@ -54,7 +55,7 @@ export function makeFormatError(
 const withoutSuggestions = (message: string): string =>
   message.replace(/ ?Did you mean [^?]*\?/g, '');
 
-function shapeError(logger: Logger) {
+function shapeError(logger: Logger, isStoreUnreachable: (err: unknown) => boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
     // Validation rules of ours (query limits) carry a MosaicError inside Apollo's wrapper.

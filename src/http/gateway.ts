@@ -51,7 +51,9 @@ export async function createGateway(
 ): Promise<Gateway> {
   const { config, logger, auth } = services;
   const metrics = options.metrics ?? null;
-  const rules = graphqlRules(config.graphql, logger, options.apqCache ?? null);
+  const rules = graphqlRules(config.graphql, logger, options.apqCache ?? null, (err) =>
+    services.store.isUnreachable(err),
+  );
   const limits = callerLimits({
     auth,
     rateLimiter: options.rateLimiter ?? null,

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/roles';
 import { ErrorCode, MosaicError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
 import { operationMetrics } from '../graphql/plugins/operationMetrics';
+import { operationTracing } from '../graphql/plugins/tracing';
 import { sourceIssuesExtension } from '../graphql/plugins/sourceIssuesExtension';
 import { wellFormedInput } from '../graphql/plugins/wellFormedInput';
 import type { Metrics } from '../observability/metrics';
@@ -35,6 +36,8 @@ export async function startApollo(
       wellFormedInput,
       sourceIssuesExtension,
       ...(metrics ? [operationMetrics(metrics)] : []),
+      // Spans only when tracing was started (observability/tracing.ts); else the API's no-ops.
+      operationTracing(),
       ...rules.persisted.plugins,
     ],
     // We stop Apollo ourselves, after draining HTTP and subscriptions (lifecycle.ts). Its

@@ -36,6 +36,8 @@ export function graphqlRules(
   logger: Logger,
   /** Where APQ registrations are kept, shared by replicas; Apollo's in-memory cache without it. */
   apqCache: KeyValueCache | null,
+  /** Store outages are answered STORE_UNAVAILABLE (retry later), not masked as internal. */
+  isStoreUnreachable: (err: unknown) => boolean,
 ): GraphQLRules {
   return {
     schema: buildSchema(),
@@ -46,7 +48,10 @@ export function graphqlRules(
       ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
     ],
     parseOptions: { maxTokens: config.maxTokens },
-    formatError: makeFormatError(logger, { hideSuggestions: !config.introspection }),
+    formatError: makeFormatError(logger, {
+      hideSuggestions: !config.introspection,
+      isStoreUnreachable,
+    }),
     persisted: persistedQueries(config.persistedQueries, apqCache),
   };
 }

@@ -3,7 +3,6 @@ import { ErrorCode, MosaicError, STORE_UNAVAILABLE_MESSAGE, badInput } from '../
 import { fromSegmentCall } from '../ingest/segmentPayload';
 import type { Services } from '../services';
 import type { EventType } from '../store/models';
-import { isStoreUnreachable } from '../store/mongo/errors';
 import { assertWellFormedInput } from '../validation/wellFormed';
 import { sameSecret } from '../auth/secrets';
 import { readBody } from './readBody';
@@ -93,7 +92,7 @@ export async function serveTrackingApi(
   } catch (err) {
     if (err instanceof MosaicError && err.code === ErrorCode.BAD_USER_INPUT)
       return send(res, 400, { success: false, message: err.message, field: err.field });
-    if (isStoreUnreachable(err)) {
+    if (services.store.isUnreachable(err)) {
       res.setHeader('Retry-After', '5');
       return send(res, 503, {
         success: false,

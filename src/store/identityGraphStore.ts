@@ -19,6 +19,13 @@ import type {
  * and look-ups by key. Batch getters return a map holding only the keys that exist.
  */
 export interface IdentityGraphStore {
+  /**
+   * Whether an error means the store could not be reached (down, restarting, unreachable),
+   * as opposed to a bug or bad data: the caller is told to retry later. Only the store
+   * knows its driver's errors.
+   */
+  isUnreachable(err: unknown): boolean;
+
   getIdentities(keys: string[]): Promise<Map<string, IdentityDoc>>;
   /** Inserts each document unless its `_id` exists; returns the keys that already existed. */
   claimIdentities(docs: IdentityDoc[]): Promise<{ conflicts: string[] }>;

@@ -2,7 +2,7 @@ import type { IdentityGraphStore } from '../identityGraphStore';
 import type { EventClaimDoc, IdentityDoc, PendingEventBatchDoc, ProfileDoc } from '../models';
 import { getByIds, insertManyUnlessExists, insertUnlessExists } from './byId';
 import type { Collections } from './collections';
-import { isDuplicateKey } from './errors';
+import { isDuplicateKey, isStoreUnreachable } from './errors';
 import { MongoAppendLog } from './mongoAppendLog';
 
 export class MongoIdentityGraphStore implements IdentityGraphStore {
@@ -12,6 +12,9 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   constructor(private readonly c: Collections) {
     this.profileLog = new MongoAppendLog(c.profileLog, c.logTails);
     this.eventLog = new MongoAppendLog(c.eventLog, c.logTails);
+  }
+  isUnreachable(err: unknown): boolean {
+    return isStoreUnreachable(err);
   }
 
   getIdentities(keys: string[]) {
