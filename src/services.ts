@@ -113,11 +113,9 @@ export function createServices(deps: {
   const policy = new IdentifierPolicy(config.identity);
   // Queueing never fails a write (JobQueues.enrich logs and carries on).
   const enrich = (profileIds: string[]) => deps.jobs?.enrich(profileIds) ?? Promise.resolve();
-  const graph = new IdentityGraph(
-    store,
-    undefined,
-    announceProfileChanges({ enrich, pubsub, logger }),
-  );
+  const graph = new IdentityGraph(store, undefined, {
+    profileChanged: announceProfileChanges({ enrich, pubsub, logger }),
+  });
   const personalTraits = new PersonalTraits(deps.personalTraitKeys, logger);
   const resolver = new IdentityResolver(store, graph, config.identity.limits, personalTraits);
   const matchingConfig = config.identity.matching;

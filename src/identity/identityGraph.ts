@@ -47,7 +47,13 @@ export interface MergeRequest {
   views?: Map<string, ProfileDoc>;
 }
 
-export type ProfileChangedListener = (view: ProfileDoc, affectedIds: string[]) => void;
+/** What the rest of a process learns of the graph's changes, as they are made here. */
+export interface IdentityGraphListener {
+  /** A profile's view changed; `affectedIds`: every profile the change touched. */
+  profileChanged?(view: ProfileDoc, affectedIds: string[]): void;
+  /** This process merged one profile into another, for `reason`. */
+  merged?(reason: MergeReason): void;
+}
 
 /**
  * What a caller that just merged already knows, handed to `materialise` so the first
@@ -98,7 +104,7 @@ export class IdentityGraph {
   constructor(
     private readonly store: IdentityGraphStore,
     private readonly now: () => Date = () => new Date(),
-    private readonly onProfileChanged: ProfileChangedListener = () => {},
+    private readonly listener: IdentityGraphListener = {},
   ) {}
 
   newProfileId(): string {
@@ -144,7 +150,7 @@ export class IdentityGraph {
     // this profile had claimed may have merged it away before its log entry existed, and
     // folded the survivor without it; the general rebuild then folds it in.
     if ((await this.store.getMergePointers([profileId])).size > 0) return null;
-    this.onProfileChanged(view, [profileId]);
+    this.listener.profileChanged?.(view, [profileId]);
     return view;
   }
 
@@ -216,13 +222,15 @@ export class IdentityGraph {
         ...(req.match ? { match: req.match } : {}),
         at: this.now(),
       };
-      if (await this.store.insertMergePointer(pointer))
+      if (await this.store.insertMergePointer(pointer)) {
+        this.listener.merged?.(req.reason);
         return {
           root: survivorId,
           mergedId,
           pointer,
           intent: { profileId: survivorId, seq, entry, at },
         };
+      }
     }
     throw new Error(`Could not merge ${req.a} and ${req.b}: too much contention`);
   }
@@ -253,7 +261,7 @@ export class IdentityGraph {
     }
     const first = live.has(profileIds[0]!) ? profileIds[0]! : await this.rootOf(profileIds[0]!);
     const view = live.get(first) ?? (await this.rebuild(first)).view;
-    if (changed) this.onProfileChanged(view, [...new Set([...seen, ...view.mergedFrom])]);
+    if (changed) this.listener.profileChanged?.(view, [...new Set([...seen, ...view.mergedFrom])]);
     return view;
   }
 

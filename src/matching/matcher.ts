@@ -64,6 +64,8 @@ export class Matcher {
       logger: Logger;
       /** Called when the store has grown enough since the last training (at most once per size). */
       onTrainingDue: (records: number) => void;
+      /** Told every decision's outcome (`/metrics` counts them). */
+      onDecision?: (outcome: MatchResult['outcome']) => void;
     },
   ) {}
 
@@ -88,7 +90,7 @@ export class Matcher {
       profileId: null,
       modelVersion: model.version,
     } as const;
-    if (presentFields(values) < MIN_MATCH_FIELDS) return skipped;
+    if (presentFields(values) < MIN_MATCH_FIELDS) return this.decided(skipped);
     const keys = blockingKeys(values);
     // Indexed before its candidates are read: of two duplicates arriving at once, the one
     // that reads second sees the first (read in parallel, both could miss each other).
@@ -102,9 +104,11 @@ export class Matcher {
     this.population = Math.max(this.population, seq);
     this.checkTraining(seq, model);
     // An unchanged re-send: its decision stands.
-    if (!changed) return skipped;
+    if (!changed) return this.decided(skipped);
     const evidence = await this.evidence(recordId, values, keys, model);
-    return this.decide({ recordId, profileId, seq, values }, evidence, model, inserted, known);
+    return this.decided(
+      await this.decide({ recordId, profileId, seq, values }, evidence, model, inserted, known),
+    );
   }
 
   /** Matches an indexed record again (after retraining, or from a queued job). */
@@ -116,7 +120,12 @@ export class Matcher {
       blockingKeys(record.values),
       model,
     );
-    return this.decide(record, evidence, model, false);
+    return this.decided(await this.decide(record, evidence, model, false));
+  }
+
+  private decided(result: MatchResult): MatchResult {
+    this.deps.onDecision?.(result.outcome);
+    return result;
   }
 
   /** The record's candidates, and how common its values are. */

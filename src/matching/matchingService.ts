@@ -5,7 +5,7 @@ import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { MatchField, MatchValues } from './matchFields';
 import type { MatchIndex } from './matchIndex';
 import { probabilityOf, type MatchThresholds } from './matchModel';
-import { Matcher } from './matcher';
+import { Matcher, type MatchResult } from './matcher';
 import type { ModelStore } from './modelStore';
 import type { ReviewItem, ReviewQueue } from './reviewQueue';
 import { MatchTrainer } from './trainer';
@@ -65,6 +65,8 @@ export class MatchingService {
       logger: Logger;
       /** Asks for a training (the gateway queues a job; the evaluation trains inline). */
       onTrainingDue: (records: number) => void;
+      /** Told every matching decision's outcome. */
+      onDecision?: (outcome: MatchResult['outcome']) => void;
     },
   ) {
     this.index = deps.stores.index;
@@ -79,6 +81,7 @@ export class MatchingService {
       thresholds: deps.thresholds,
       logger: deps.logger,
       onTrainingDue: deps.onTrainingDue,
+      onDecision: deps.onDecision,
     });
     this.trainer = new MatchTrainer({
       index: this.index,

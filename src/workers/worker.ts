@@ -89,11 +89,9 @@ export async function createWorkerApp(
   const webhooks = new WebhookDelivery(segments);
   // Merges made here (retraining's rematch, later matching, accepted reviews) are enriched
   // and announced to profileUpdated subscribers like a gateway's.
-  const graph = new IdentityGraph(
-    store,
-    undefined,
-    announceProfileChanges({ enrich: (ids) => queues.enrich(ids), pubsub, logger }),
-  );
+  const graph = new IdentityGraph(store, undefined, {
+    profileChanged: announceProfileChanges({ enrich: (ids) => queues.enrich(ids), pubsub, logger }),
+  });
   const matching = new MatchingService({
     stores: openMatchingStores(pg, logger),
     graph,
