@@ -17,7 +17,7 @@ import { ProfileSources } from './profiles/profileSources';
 import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
 import type { StaleCache } from './sources/staleCache';
-import type { JobQueues } from './workers/queues';
+import type { JobQueue } from './workers/queues';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { SegmentStore } from './segments/segmentStore';
 import type { Collections } from './store/mongo/collections';
@@ -31,6 +31,7 @@ import type { IdentityGraphStore } from './store/identityGraphStore';
 import type { PersonDataStore } from './store/personDataStore';
 import { PersonMatchDataStore } from './matching/personMatchData';
 import { ConsentService } from './consent/consentService';
+import type { MentionScrub } from './privacy/mentionScrub';
 import {
   PERSON_ERASURES_CHANNEL,
   PrivacyService,
@@ -62,7 +63,7 @@ export interface Services {
   orderStore: OrderStore;
   sources: SourceSet;
   segments: SegmentStore;
-  jobs: JobQueues | null;
+  jobs: JobQueue | null;
   pubsub: PubSub;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
   newProfileReader(): ProfileReader;
@@ -92,7 +93,7 @@ export function createServices(deps: {
   staleCache: StaleCache;
   pubsub: PubSub;
   /** Where work for `npm run worker` is queued; null runs without workers (some tests). */
-  jobs: JobQueues | null;
+  jobs: JobQueue | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
   collections: Pick<
@@ -100,13 +101,12 @@ export function createServices(deps: {
     'segments' | 'segmentSubjects' | 'segmentChanges' | 'settings' | 'personalTraits'
   >;
   personData: PersonDataStore;
-  /** Redis key prefixes of this deployment: all its keys, and BullMQ's part of them. */
-  redisPrefix: string;
-  queuePrefix: string;
+  /** What erasures remove the person's mentions from the caches and job queues with. */
+  mentionScrub: MentionScrub;
 }): Services {
   const { config, logger, store, orderStore, pubsub } = deps;
   const policy = new IdentifierPolicy(config.identity);
-  // Queueing never fails a write (JobQueues.enrich logs and carries on).
+  // Queueing never fails a write (see JobQueue.enrich).
   const enrich = (profileIds: string[]) => deps.jobs?.enrich(profileIds) ?? Promise.resolve();
   const graph = new IdentityGraph(
     store,
@@ -181,9 +181,7 @@ export function createServices(deps: {
     graph,
     pubsub,
     jobs: deps.jobs,
-    redisUrl: config.redis.url,
-    redisPrefix: deps.redisPrefix,
-    queuePrefix: deps.queuePrefix,
+    scrub: deps.mentionScrub,
     sweepDelayMs: config.privacy.erasureSweepDelayMs,
     logger,
   });

@@ -11,7 +11,8 @@ import { SegmentStore } from '../../src/segments/segmentStore';
 import { collections, ensureCollections } from '../../src/store/mongo/collections';
 import { connectMongo } from '../../src/store/mongo/connection';
 import type { SegmentSubjectDoc } from '../../src/store/models';
-import { JobQueues, queuePrefix } from '../../src/workers/queues';
+import { JobQueues } from '../../src/store/queues/jobQueues';
+import { redisKeys } from '../../src/store/redis/keys';
 import { RefreshProcessor } from '../../src/workers/refreshProcessor';
 import { createWorkerApp } from '../../src/workers/worker';
 import { intFromEnv } from '../lib/env';
@@ -82,7 +83,7 @@ async function measureRefresh(ctx: BenchContext) {
   const database = `mosaic_bench_seg_${randomBytes(4).toString('hex')}`;
   const logger = createLogger('silent', 'mosaic-bench');
   const mongo = await connectMongo(ctx.config.mongo.uri, database);
-  const queues = new JobQueues(ctx.config.redis.url, queuePrefix(database), logger);
+  const queues = new JobQueues(ctx.config.redis.url, redisKeys(database), logger);
   try {
     await ensureCollections(mongo.db);
     const cols = collections(mongo.db);

@@ -19,7 +19,7 @@ import {
   type SegmentDoc,
 } from '../segments/segmentModels';
 import type { SegmentStore } from '../segments/segmentStore';
-import type { JobQueues } from './queues';
+import type { JobQueue } from './queues';
 
 /** Events looked at for activity-based traits; engagement reads the last 90 days. */
 const ACTIVITY_TAIL = 500;
@@ -50,7 +50,7 @@ export class EnrichmentProcessor {
       segments: SegmentStore;
       changes: Collection<SegmentChangeDoc>;
       pubsub: PubSub;
-      queues: JobQueues;
+      queues: JobQueue;
       now?: () => Date;
     },
   ) {}

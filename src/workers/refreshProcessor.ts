@@ -3,7 +3,7 @@ import { rfmThresholds, type RfmInputs, type RfmThresholds } from '../enrichment
 import { toMongoFilter } from '../segments/rules/toMongoFilter';
 import type { SegmentStore } from '../segments/segmentStore';
 import type { SegmentSubjectDoc } from '../store/models';
-import type { JobQueues } from './queues';
+import type { JobQueue } from './queues';
 
 /**
  * The scheduled full refresh: runs every segment's rule as a store filter at `now` and
@@ -20,7 +20,7 @@ export class RefreshProcessor {
       subjects: Collection<SegmentSubjectDoc>;
       rfmThresholds: Collection<RfmThresholds & { _id: string }>;
       segments: SegmentStore;
-      queues: JobQueues;
+      queues: JobQueue;
       now?: () => Date;
     },
   ) {}
