@@ -28,9 +28,10 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 const ENQUEUE_WAIT_MS = 1_000;
 
 /**
- * The producer side, in BullMQ: gateways and workers enqueue work here, under the
- * deployment's queue prefix. Deduplication ids keep one job per profile waiting (see
- * `JobQueue`).
+ * The producer side, in BullMQ: gateways and workers enqueue work here. Each queue has
+ * a prefix of its own whose hash tag keeps its keys in one Redis Cluster slot, as BullMQ's
+ * scripts require, while different queues (and tenants) land on different slots.
+ * Deduplication ids keep one job per profile waiting (see `JobQueue`).
  */
 export class JobQueues implements JobQueue, QueuedJobs {
   readonly enrichment: Queue<EnrichmentJob>;

@@ -25,6 +25,9 @@ const SCAN_COUNT = 500;
  * prefix rather than guessing key names, so a cache added later cannot be forgotten by
  * an erasure written earlier. Jobs are removed through BullMQ (`jobs`) so its lists
  * stay consistent; BullMQ's own lists and sets of job ids are left to it.
+ *
+ * It runs a SCAN, which on Redis Cluster covers only the node it is sent to: with a
+ * cluster client, each master would have to be scanned (see docs/operations.md).
  */
 export class RedisMentionScrub implements MentionScrub {
   constructor(
@@ -38,7 +41,7 @@ export class RedisMentionScrub implements MentionScrub {
     const { redis, jobs } = this;
     const { prefix, queueKeys } = this.keys;
     const result: MentionScrubCounts = { keys: 0, jobs: 0, entries: 0, busy: 0 };
-    // Values only: key names (`…:bull:enrichment:…`) are not the person.
+    // Values only: key names (`…:bull:{…}:enrichment:…`) are not the person.
     const mentions = (text: string | null | undefined): boolean => !!text && mentionsText(text);
     let cursor = '0';
     do {

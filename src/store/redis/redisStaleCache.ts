@@ -2,7 +2,12 @@ import type { Redis } from 'ioredis';
 import type { CachedValue, StaleCache } from '../../sources/staleCache';
 import type { RedisKeys } from './keys';
 
-/** The stale cache in Redis, one key per source and request, expiring after the TTL. */
+/**
+ * The stale cache in Redis, one key per source and request, expiring after the TTL.
+ * Keys are read and written one per command, sent together: each key has a tag of its
+ * own, so on Redis Cluster a source's answers spread over every node instead of filling
+ * one (MGET, or a pipeline on a cluster client, would need them all in one slot).
+ */
 export class RedisStaleCache implements StaleCache {
   constructor(
     private readonly redis: Redis,
@@ -15,22 +20,22 @@ export class RedisStaleCache implements StaleCache {
     entries: { key: string; value: T }[],
     asOf: Date,
   ): Promise<void> {
-    if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { key, value } of entries) {
-      pipeline.set(
-        this.keys.staleAnswer(source, key),
-        encode({ value, asOf }),
-        'EX',
-        this.ttlSeconds,
-      );
-    }
-    await pipeline.exec();
+    await Promise.all(
+      entries.map(({ key, value }) =>
+        this.redis.set(
+          this.keys.staleAnswer(source, key),
+          encode({ value, asOf }),
+          'EX',
+          this.ttlSeconds,
+        ),
+      ),
+    );
   }
 
   async getMany<T>(source: string, keys: string[]): Promise<(CachedValue<T> | null)[]> {
-    if (keys.length === 0) return [];
-    const raw = await this.redis.mget(keys.map((k) => this.keys.staleAnswer(source, k)));
+    const raw = await Promise.all(
+      keys.map((k) => this.redis.get(this.keys.staleAnswer(source, k))),
+    );
     return raw.map((r) => (r === null ? null : decode<CachedValue<T>>(r)));
   }
 }

@@ -4,7 +4,7 @@ import type { RedisKeys } from './keys';
 
 /**
  * Rate-limit counts in Redis: one key per subject and window, created with its expiry
- * and incremented in one MULTI.
+ * and incremented in one MULTI (a single key, so one slot on a cluster).
  */
 export class RedisWindowCounter implements WindowCounter {
   constructor(
