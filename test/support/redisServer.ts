@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killProcess } from './faults';
@@ -22,13 +22,10 @@ export interface OwnRedis {
  */
 export async function startOwnRedis(options: { cluster?: boolean } = {}): Promise<OwnRedis> {
   const port = await freePort();
+  // Where a cluster node keeps its state; removed when it is killed, like everything else.
+  const nodesFile = join(tmpdir(), `mosaic-redis-cluster-${port}.conf`);
   const clusterArgs = options.cluster
-    ? [
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        join(mkdtempSync(join(tmpdir(), 'mosaic-redis-cluster-')), 'nodes.conf'),
-      ]
+    ? ['--cluster-enabled', 'yes', '--cluster-config-file', nodesFile]
     : [];
   let child: ChildProcess | null = null;
   const own: OwnRedis = {
@@ -59,13 +56,16 @@ export async function startOwnRedis(options: { cluster?: boolean } = {}): Promis
       }
       throw new Error(`redis-server did not start on ${port}`);
     },
-    kill: () => killProcess(child),
+    async kill() {
+      await killProcess(child);
+      if (options.cluster) rmSync(nodesFile, { force: true });
+    },
   };
   await own.start();
   return own;
 }
 
-/** Assigns every slot to the one node (once: a restart keeps them) and waits for the cluster to be up. */
+/** Assigns every slot to the one node, unless it has them already, and waits for the cluster to be up. */
 async function takeEverySlot(redis: Redis): Promise<void> {
   const info = async () => String(await redis.call('CLUSTER', 'INFO'));
   if (!(await info()).includes('cluster_slots_assigned:16384'))
