@@ -1,14 +1,19 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import { createGateway, type Gateway } from './http/gateway';
-import { RedisKeyValueCache } from './http/persistedQueries';
 import { RateLimiter } from './http/rateLimiter';
 import { Metrics } from './observability/metrics';
-import { StaleCache } from './sources/staleCache';
-import { JobQueues, queuePrefix } from './workers/queues';
-import { RedisPubSub } from './pubsub/redisPubSub';
+
 import { createServices, type Services } from './services';
+import { JobQueues } from './store/queues/jobQueues';
+import { redisConnection } from './store/redis/connections';
+import { redisKeys } from './store/redis/keys';
+import { openRedisProbe } from './store/redis/readinessProbe';
+import { RedisKeyValueCache } from './store/redis/redisKeyValueCache';
+import { RedisMentionScrub } from './store/redis/redisMentionScrub';
+import { RedisPubSub } from './store/redis/redisPubSub';
+import { RedisStaleCache } from './store/redis/redisStaleCache';
+import { RedisWindowCounter } from './store/redis/redisWindowCounter';
 import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo, pingMongo, type MongoDatabase } from './store/mongo/connection';
 import { MongoIdentityGraphStore } from './store/mongo/mongoIdentityGraphStore';
@@ -43,17 +48,9 @@ export async function createApp(
   const cols = collections(mongo.db);
   await ensureCollections(mongo.db);
   const store = new MongoIdentityGraphStore(cols);
-  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
-  // A separate connection for health checks: it must fail fast, not queue behind traffic.
-  const redisProbe = new Redis(config.redis.url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: true,
-  });
-  redisProbe.on('error', () => undefined); // reported through /readyz
-  await redisProbe
-    .connect()
-    .catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start'));
+  const keys = redisKeys(mongo.db.databaseName);
+  const pubsub = new RedisPubSub(config.redis.url, keys, logger);
+  const redisProbe = await openRedisProbe(config.redis.url, logger);
 
   // The transactional source. Its being down must not stop the gateway: profile reads
   // fall back to cached answers, so the schema is migrated in the background until it works.
@@ -68,19 +65,13 @@ export async function createApp(
   const migrated = migrateUntilDone(() => migrate(pg, config.postgres.schema), logger);
   await Promise.race([migrated.done, delay(5_000)]);
   // Source answers are cached per database, like everything else a test or tenant owns.
-  const cacheRedis = new Redis(config.redis.url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    commandTimeout: 500,
-  });
+  const cacheRedis = redisConnection(config.redis.url, 'cache');
   cacheRedis.on('error', () => undefined); // a cache outage only means nothing to fall back to
-  const staleCache = new StaleCache(
-    cacheRedis,
-    `mosaic:${mongo.db.databaseName}:`,
-    config.sources.cacheTtlSeconds,
-  );
+  const staleCache = new RedisStaleCache(cacheRedis, keys, config.sources.cacheTtlSeconds);
 
-  const jobs = new JobQueues(config.redis.url, queuePrefix(mongo.db.databaseName), logger);
+  const jobs = new JobQueues(config.redis.url, keys, logger);
+  const erasureRedis = redisConnection(config.redis.url, 'erasure');
+  erasureRedis.on('error', (err) => logger.warn({ err }, 'privacy redis connection error'));
   const services = createServices({
     config,
     logger,
@@ -95,8 +86,7 @@ export async function createApp(
     segmentStore: new MongoSegmentStore(cols),
     segmentMembership: new MongoSegmentMembership(cols),
     personData: new MongoPersonDataStore(cols),
-    redisPrefix: `mosaic:${mongo.db.databaseName}:`,
-    queuePrefix: queuePrefix(mongo.db.databaseName),
+    mentionScrub: new RedisMentionScrub(erasureRedis, keys, jobs),
   });
   // Event batches whose writer died mid-way are finished by whichever process looks first.
   const recoverEvents = () =>
@@ -115,24 +105,23 @@ export async function createApp(
     services,
     [
       { name: 'mongodb', check: () => pingMongo(mongo.db) },
-      { name: 'redis', check: async () => void (await redisProbe.ping()) },
+      { name: 'redis', check: () => redisProbe.check() },
     ],
     {
       rateLimiter:
         rateLimit > 0
-          ? new RateLimiter(cacheRedis, `mosaic:${mongo.db.databaseName}:`, rateLimit, logger)
+          ? new RateLimiter(new RedisWindowCounter(cacheRedis, keys), rateLimit, logger)
           : null,
       metrics,
       authFailureLimiter:
         config.auth.failuresPerMinute > 0
           ? new RateLimiter(
-              cacheRedis,
-              `mosaic:${mongo.db.databaseName}:`,
+              new RedisWindowCounter(cacheRedis, keys),
               config.auth.failuresPerMinute,
               logger,
             )
           : null,
-      apqCache: new RedisKeyValueCache(cacheRedis, `mosaic:${mongo.db.databaseName}:`, logger),
+      apqCache: new RedisKeyValueCache(cacheRedis, keys, logger),
     },
   );
 
@@ -146,9 +135,9 @@ export async function createApp(
       migrated.cancel();
       await jobs.close();
       await services.matching?.close();
-      await services.privacy.close();
+      erasureRedis.disconnect();
       await pubsub.close();
-      redisProbe.disconnect();
+      redisProbe.close();
       cacheRedis.disconnect();
       await pg.end();
       await mongo.close();

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
-import { RedisPubSub } from './pubsub/redisPubSub';
 import { createServices, type Services } from './services';
-import { StaleCache } from './sources/staleCache';
 import type { IdentityGraphStore } from './store/identityGraphStore';
 import { collections, ensureCollections } from './store/mongo/collections';
 import { connectMongo, type MongoDatabase } from './store/mongo/connection';
@@ -17,7 +14,11 @@ import { PostgresOrderStore } from './store/postgres/postgresOrderStore';
 import { MongoSegmentMembership } from './store/mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from './store/mongo/mongoSegmentStore';
 import { MongoSettingsStore } from './store/mongo/mongoSettingsStore';
-import { queuePrefix } from './workers/queues';
+import { redisConnection } from './store/redis/connections';
+import { redisKeys } from './store/redis/keys';
+import { RedisMentionScrub } from './store/redis/redisMentionScrub';
+import { RedisPubSub } from './store/redis/redisPubSub';
+import { RedisStaleCache } from './store/redis/redisStaleCache';
 
 export interface ScratchStack {
   services: Services;
@@ -60,15 +61,18 @@ export async function openScratchStack(
     statementTimeoutMs: 120_000,
   });
   await migrate(pg, run);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
-  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${run}:`, logger);
+  const keys = redisKeys(run);
+  const redis = redisConnection(config.redis.url, 'toolCache');
+  const erasureRedis = redisConnection(config.redis.url, 'erasure');
+  erasureRedis.on('error', (err) => logger.warn({ err }, 'privacy redis connection error'));
+  const pubsub = new RedisPubSub(config.redis.url, keys, logger);
   const services = createServices({
     config: scoped,
     logger,
     store,
     orderStore: new PostgresOrderStore(pg),
     pg,
-    staleCache: new StaleCache(redis, `mosaic:${run}:`, 60),
+    staleCache: new RedisStaleCache(redis, keys, 60),
     pubsub,
     jobs: null,
     settings: new MongoSettingsStore(collections(mongo.db)),
@@ -76,8 +80,7 @@ export async function openScratchStack(
     segmentStore: new MongoSegmentStore(collections(mongo.db)),
     segmentMembership: new MongoSegmentMembership(collections(mongo.db)),
     personData: new MongoPersonDataStore(collections(mongo.db)),
-    redisPrefix: `mosaic:${run}:`,
-    queuePrefix: queuePrefix(run),
+    mentionScrub: new RedisMentionScrub(erasureRedis, keys, null),
     ...(options.onTrainingDue ? { onTrainingDue: options.onTrainingDue } : {}),
   });
   return {
@@ -88,7 +91,7 @@ export async function openScratchStack(
     storeCommands: () => storeCommands,
     async close() {
       await services.matching?.close();
-      await services.privacy.close();
+      erasureRedis.disconnect();
       if (!options.keep) {
         await mongo.db.dropDatabase().catch(() => undefined);
         await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(run)} CASCADE`).catch(() => undefined);

@@ -16,7 +16,7 @@ import { ProfileSources } from './profiles/profileSources';
 import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
 import type { StaleCache } from './sources/staleCache';
-import type { JobQueues } from './workers/queues';
+import type { JobQueue } from './workers/queues';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { SegmentDefinitions } from './segments/segmentDefinitions';
 import type { SegmentMembership } from './segments/segmentMembership';
@@ -35,6 +35,7 @@ import { PostgresApiKeys } from './store/postgres/postgresApiKeys';
 import { PostgresAuditTrail } from './store/postgres/postgresAuditTrail';
 import { PostgresPersonMatchData } from './store/postgres/postgresPersonMatchData';
 import { ConsentService } from './consent/consentService';
+import type { MentionScrub } from './privacy/mentionScrub';
 import {
   PERSON_ERASURES_CHANNEL,
   PrivacyService,
@@ -66,7 +67,7 @@ export interface Services {
   orderStore: OrderStore;
   sources: SourceSet;
   segments: SegmentDefinitions;
-  jobs: JobQueues | null;
+  jobs: JobQueue | null;
   pubsub: PubSub;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
   newProfileReader(): ProfileReader;
@@ -96,7 +97,7 @@ export function createServices(deps: {
   staleCache: StaleCache;
   pubsub: PubSub;
   /** Where work for `npm run worker` is queued; null runs without workers (some tests). */
-  jobs: JobQueues | null;
+  jobs: JobQueue | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
   /** Deployment-wide settings (the opaque-id secret when none is configured). */
@@ -105,13 +106,12 @@ export function createServices(deps: {
   segmentStore: SegmentStore;
   segmentMembership: SegmentMembership;
   personData: PersonDataStore;
-  /** Redis key prefixes of this deployment: all its keys, and BullMQ's part of them. */
-  redisPrefix: string;
-  queuePrefix: string;
+  /** What erasures remove the person's mentions from the caches and job queues with. */
+  mentionScrub: MentionScrub;
 }): Services {
   const { config, logger, store, orderStore, pubsub } = deps;
   const policy = new IdentifierPolicy(config.identity);
-  // Queueing never fails a write (JobQueues.enrich logs and carries on).
+  // Queueing never fails a write (see JobQueue.enrich).
   const enrich = (profileIds: string[]) => deps.jobs?.enrich(profileIds) ?? Promise.resolve();
   const graph = new IdentityGraph(store, undefined, {
     profileChanged: announceProfileChanges({ enrich, pubsub, logger }),
@@ -184,9 +184,7 @@ export function createServices(deps: {
     graph,
     pubsub,
     jobs: deps.jobs,
-    redisUrl: config.redis.url,
-    redisPrefix: deps.redisPrefix,
-    queuePrefix: deps.queuePrefix,
+    scrub: deps.mentionScrub,
     sweepDelayMs: config.privacy.erasureSweepDelayMs,
     logger,
   });

@@ -14,7 +14,8 @@ import { MongoRfmStore } from '../../src/store/mongo/mongoRfmStore';
 import { MongoSegmentMembership } from '../../src/store/mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from '../../src/store/mongo/mongoSegmentStore';
 import type { SegmentSubjectDoc } from '../../src/store/models';
-import { JobQueues, queuePrefix } from '../../src/workers/queues';
+import { JobQueues } from '../../src/store/queues/jobQueues';
+import { redisKeys } from '../../src/store/redis/keys';
 import { RefreshProcessor } from '../../src/workers/refreshProcessor';
 import { createWorkerApp } from '../../src/workers/worker';
 import { intFromEnv } from '../lib/env';
@@ -85,7 +86,7 @@ async function measureRefresh(ctx: BenchContext) {
   const database = `mosaic_bench_seg_${randomBytes(4).toString('hex')}`;
   const logger = createLogger('silent', 'mosaic-bench');
   const mongo = await connectMongo(ctx.config.mongo.uri, database);
-  const queues = new JobQueues(ctx.config.redis.url, queuePrefix(database), logger);
+  const queues = new JobQueues(ctx.config.redis.url, redisKeys(database), logger);
   try {
     await ensureCollections(mongo.db);
     const cols = collections(mongo.db);

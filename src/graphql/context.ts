@@ -17,7 +17,7 @@ import type { ProfileSources } from '../profiles/profileSources';
 import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentReader } from '../segments/segmentReader';
 import type { SegmentDefinitions } from '../segments/segmentDefinitions';
-import type { JobQueues } from '../workers/queues';
+import type { JobQueue } from '../workers/queues';
 
 /**
  * What a GraphQL operation may use: exactly the services its resolvers and the `@auth` and
@@ -48,7 +48,7 @@ export interface GraphQLContext {
   /** Segment definitions (the store, unlike `segments`, which reads members and sizes). */
   segmentDefinitions: SegmentDefinitions;
   /** Where a segment refresh is queued; null runs without workers (some tests). */
-  jobs: Pick<JobQueues, 'refreshSegments'> | null;
+  jobs: Pick<JobQueue, 'refreshSegments'> | null;
   /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
   matching: MatchingService | null;
   orders: OrderService;

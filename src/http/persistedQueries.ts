@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { HeaderMap, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
 import { GraphQLError, Kind, parse, type OperationDefinitionNode } from 'graphql';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ErrorCode, MosaicError } from '../errors';
 import { mosaicGraphQLError } from '../graphql/errors';
@@ -14,8 +12,8 @@ import { mosaicGraphQLError } from '../graphql/errors';
  * - `apq` (default): Apollo's Automatic Persisted Queries. A client sends
  *   `extensions.persistedQuery { version: 1, sha256Hash }`, with the query the first time
  *   (Apollo checks the hash and registers it) and the hash alone after that. The
- *   hash → query map lives in Redis ({@link RedisKeyValueCache}), so every replica finds
- *   what one registered. Queries from the cache are parsed and validated like any other,
+ *   hash → query map lives in Redis (`store/redis/redisKeyValueCache.ts`), so every
+ *   replica finds what one registered. Queries from the cache are parsed and validated like any other,
  *   depth and cost limits included.
  * - `safelist`: only the operations of an Apollo persisted query manifest
  *   (`MOSAIC_PERSISTED_QUERY_MANIFEST`, read and checked at start by {@link readManifest})
@@ -47,40 +45,6 @@ export type KeyValueCache = NonNullable<PersistedQueryOptions['cache']>;
 
 export const sha256Hex = (text: string): string =>
   createHash('sha256').update(text, 'utf8').digest('hex');
-
-/**
- * Apollo's KeyValueCache over Redis, under the app's per-database prefix (Apollo adds its
- * own `apq:`). A Redis that does not answer reads as a miss: the client then sends the full
- * query, which still works, so APQ degrades instead of failing requests.
- */
-export class RedisKeyValueCache implements KeyValueCache {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly logger: Logger,
-    /** Used when Apollo passes no `ttl`; `null` from Apollo means "keep forever". */
-    private readonly defaultTtlSeconds: number = APQ_TTL_SECONDS,
-  ) {}
-
-  async get(key: string): Promise<string | undefined> {
-    try {
-      return (await this.redis.get(this.prefix + key)) ?? undefined;
-    } catch (err) {
-      this.logger.warn({ err }, 'persisted query cache unreachable; treating as a miss');
-      return undefined;
-    }
-  }
-
-  async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
-    const ttl = options?.ttl === undefined ? this.defaultTtlSeconds : options.ttl;
-    if (ttl === null) await this.redis.set(this.prefix + key, value);
-    else await this.redis.set(this.prefix + key, value, 'EX', Math.max(1, Math.ceil(ttl)));
-  }
-
-  async delete(key: string): Promise<boolean> {
-    return (await this.redis.del(this.prefix + key)) > 0;
-  }
-}
 
 /**
  * The manifest as Apollo's persisted-query cache: a hash-only request finds its body here.

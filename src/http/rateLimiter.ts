@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface RateDecision {
@@ -12,18 +11,30 @@ export interface RateDecision {
 const WINDOW_MS = 60_000;
 
 /**
- * Requests per credential per minute, counted in Redis so that the limit holds across
- * every gateway replica: one counter per subject and minute, created with its expiry in
- * the same transaction (a crash cannot leave a counter that never expires). Fails open:
- * with Redis unreachable, requests are served and a warning logged, because refusing all
- * traffic over a rate-limit outage would be worse than not limiting for a while.
+ * Counts per subject and window, shared by every gateway replica (in Redis), so that a
+ * limit holds across all of them.
+ */
+export interface WindowCounter {
+  /**
+   * Adds one to the subject's count in `window` and returns the new count. A count is
+   * kept `keepMs`, set when it is created: a crash cannot leave one that never expires.
+   */
+  increment(subject: string, window: number, keepMs: number): Promise<number>;
+  /** The subject's count in `window` so far (0 if none). */
+  read(subject: string, window: number): Promise<number>;
+}
+
+/**
+ * Requests per credential per minute, counted in a shared {@link WindowCounter}: one
+ * count per subject and minute. Fails open: with the counter unreachable, requests are
+ * served and a warning logged, because refusing all traffic over a rate-limit outage
+ * would be worse than not limiting for a while.
  */
 export class RateLimiter {
   private warned = false;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly counter: WindowCounter,
     private readonly perMinute: number,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
@@ -38,27 +49,20 @@ export class RateLimiter {
   /** Whether `subject` has used its budget this minute, without counting this question. */
   async exhausted(subject: string): Promise<boolean> {
     try {
-      const count = Number((await this.redis.get(this.key(subject))) ?? 0);
-      return count >= this.perMinute;
+      return (await this.counter.read(subject, this.window())) >= this.perMinute;
     } catch {
       return false; // fails open, as take() does
     }
   }
 
-  private key(subject: string): string {
-    return `${this.prefix}rate:${subject}:${Math.floor(this.now() / WINDOW_MS)}`;
+  private window(): number {
+    return Math.floor(this.now() / WINDOW_MS);
   }
 
   async take(subject: string): Promise<RateDecision> {
     const resetSeconds = this.resetSeconds();
-    const key = this.key(subject);
     try {
-      const results = await this.redis
-        .multi()
-        .set(key, 0, 'PX', WINDOW_MS * 2, 'NX')
-        .incr(key)
-        .exec();
-      const count = Number(results?.[1]?.[1] ?? 0);
+      const count = await this.counter.increment(subject, this.window(), WINDOW_MS * 2);
       this.warned = false;
       return {
         allowed: count <= this.perMinute,

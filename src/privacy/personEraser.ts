@@ -1,25 +1,21 @@
-import type { Redis } from 'ioredis';
 import type { PersonMatchDataStore } from '../matching/personMatchData';
 import type { OrderStore } from '../orders/orderStore';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { PersonDataStore } from '../store/personDataStore';
-import type { JobQueues } from '../workers/queues';
+import type { JobQueue } from '../workers/queues';
 import { parseIdentityKey } from '../identity/profileView';
+import type { MentionScrub, MentionScrubCounts } from './mentionScrub';
 import type { PersonFootprint } from './personFootprint';
-import { scrubRedis } from './redisScrub';
-import { scrubStrings } from './scrub';
+import { scrubStrings, tokenPattern } from './scrub';
 
 export interface PersonEraserDeps {
   store: IdentityGraphStore;
   personData: PersonDataStore;
   matchData: PersonMatchDataStore;
   orderStore: OrderStore;
-  /** Every key this deployment keeps in Redis starts with this (`mosaic:<database>:`). */
-  redisPrefix: string;
-  redis: () => Redis;
-  /** BullMQ's keys (a part of `redisPrefix`), whose bookkeeping is left to BullMQ. */
-  queuePrefix: string;
-  jobs: JobQueues | null;
+  /** The caches and job queues (Redis). */
+  scrub: MentionScrub;
+  jobs: JobQueue | null;
   /** Tells every process to forget what it cached of the profiles (before anything is deleted). */
   announce: (profileIds: string[]) => Promise<void>;
 }
@@ -97,16 +93,14 @@ export class PersonEraser {
     counts.orders_detached = await orderStore.detach(customerIds, `erased:${erasureId}`);
     Object.assign(counts, await matchData.erase(recordIds, f.profileIds));
 
-    const redis = await scrubRedis(
-      this.deps.redis(),
-      this.deps.redisPrefix,
-      // The person's values only: ids would also match the jobs that end their
-      // memberships (ids are not personal data, and those jobs find nothing left).
-      needles,
-      (key) => jobs?.jobOf(key) ?? null,
-      (job) => jobs?.removeJob(job) ?? Promise.resolve('busy'),
-      this.deps.queuePrefix,
-    );
+    // The person's values only: ids would also match the jobs that end their memberships
+    // (ids are not personal data, and those jobs find nothing left). As whole tokens:
+    // words that merely contain a name ("Rich" in "enrichment") are not the person.
+    const pattern = tokenPattern(needles);
+    const redis: MentionScrubCounts =
+      pattern === null
+        ? { keys: 0, jobs: 0, entries: 0, busy: 0 }
+        : await this.deps.scrub.removeMentions((text) => pattern.test(text));
     counts.redis_keys = redis.keys;
     counts.redis_jobs = redis.jobs;
     counts.redis_entries = redis.entries;

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { newId } from '../ids';
 import { ErrorCode, MosaicError } from '../errors';
@@ -10,7 +9,8 @@ import type { OrderStore } from '../orders/orderStore';
 import type { PubSub } from '../pubsub/pubSub';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { PersonDataStore } from '../store/personDataStore';
-import type { JobQueues } from '../workers/queues';
+import type { JobQueue } from '../workers/queues';
+import type { MentionScrub } from './mentionScrub';
 import { PersonEraser } from './personEraser';
 import { personExport } from './personExport';
 import { collectFootprint, personNeedles, type PersonFootprint } from './personFootprint';
@@ -38,11 +38,9 @@ export interface PrivacyServiceDeps {
   policy: IdentifierPolicy;
   graph: IdentityGraph;
   pubsub: PubSub;
-  jobs: JobQueues | null;
-  redisUrl: string;
-  /** Every key of this deployment in Redis starts with it (`mosaic:<database>:`). */
-  redisPrefix: string;
-  queuePrefix: string;
+  jobs: JobQueue | null;
+  /** Removes the person's mentions from the caches and job queues (Redis). */
+  scrub: MentionScrub;
   /** How long after an erasure its sweep runs: longer than any write in flight takes. */
   sweepDelayMs: number;
   logger: Logger;
@@ -61,7 +59,6 @@ export interface PrivacyServiceDeps {
  * erasure forgets a person, it does not block them from coming back.
  */
 export class PrivacyService {
-  private redis: Redis | null = null;
   private readonly eraser: PersonEraser;
 
   constructor(private readonly deps: PrivacyServiceDeps) {
@@ -70,9 +67,7 @@ export class PrivacyService {
       personData: deps.personData,
       matchData: deps.matchData,
       orderStore: deps.orderStore,
-      redisPrefix: deps.redisPrefix,
-      queuePrefix: deps.queuePrefix,
-      redis: () => this.connection(),
+      scrub: deps.scrub,
       jobs: deps.jobs,
       announce: async (profileIds) => {
         const message: PersonErasureMessage = { profileIds };
@@ -164,28 +159,12 @@ export class PrivacyService {
     return counts;
   }
 
-  close(): Promise<void> {
-    this.redis?.disconnect();
-    this.redis = null;
-    return Promise.resolve();
-  }
-
   private footprint(ids: string[], rootId: string, thorough: boolean): Promise<PersonFootprint> {
     return collectFootprint(this.deps, ids, rootId, { thorough });
   }
 
   private needles(f: PersonFootprint): string[] {
     return personNeedles(f, (id) => this.deps.policy.isBlocked(id));
-  }
-
-  private connection(): Redis {
-    if (this.redis === null) {
-      this.redis = new Redis(this.deps.redisUrl, { maxRetriesPerRequest: 2 });
-      this.redis.on('error', (err) =>
-        this.deps.logger.warn({ err }, 'privacy redis connection error'),
-      );
-    }
-    return this.redis;
   }
 
   private now(): Date {

@@ -1,5 +1,3 @@
-import { tokenPattern } from './redisScrub';
-
 /** What an erased value is replaced by where the document holding it is someone else's too. */
 export const ERASED = '[erased]';
 
@@ -29,4 +27,14 @@ export function scrubStrings<T>(doc: T, needles: string[]): { value: T; changed:
   };
   const value = walk(doc) as T;
   return { value, changed };
+}
+
+/** One case-insensitive pattern matching any needle as a whole token (not inside a word). */
+export function tokenPattern(needles: string[]): RegExp | null {
+  const unique = [...new Set(needles.map((n) => n.trim()).filter((n) => n.length > 0))];
+  if (unique.length === 0) return null;
+  const alternatives = unique
+    .sort((a, b) => b.length - a.length)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
 }

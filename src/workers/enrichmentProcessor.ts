@@ -18,7 +18,7 @@ import {
 } from '../segments/segmentModels';
 import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { SegmentMembership } from '../segments/segmentMembership';
-import type { JobQueues } from './queues';
+import type { JobQueue } from './queues';
 
 /** Events looked at for activity-based traits; engagement reads the last 90 days. */
 const ACTIVITY_TAIL = 500;
@@ -48,7 +48,7 @@ export class EnrichmentProcessor {
       rfm: RfmStore;
       segments: SegmentDefinitions;
       pubsub: PubSub;
-      queues: JobQueues;
+      queues: JobQueue;
       now?: () => Date;
     },
   ) {}

@@ -1,6 +1,3 @@
-import { Queue, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import type { WebhookJob } from './webhookDelivery';
 
 /** Named queues, shared by the gateways (producers) and `npm run worker` (consumers). */
@@ -14,6 +11,8 @@ export const QUEUES = {
   /** Probabilistic matching: retrain the model (and rematch), or match a record later. */
   identity: 'identity',
 } as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export type IdentityJob =
   | { kind: 'train' }
@@ -29,222 +28,34 @@ export interface EnrichmentJob {
   reason?: string;
 }
 
-/**
- * Retried with exponential backoff (0.5 s, 1 s, 2 s …); failed jobs are kept for
- * inspection, completed ones only briefly.
- */
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { age: 3_600, count: 1_000 },
-  removeOnFail: false,
-};
-
-/** BullMQ keys live under one prefix per store database, so tenants and tests never mix. */
-export const queuePrefix = (database: string): string => `mosaic:${database}:bull`;
-
-/** A connection BullMQ accepts for workers and queues (no per-request retry limit). */
-/** How long a write waits for Redis to accept a job it caused (see `JobQueues.enqueue`). */
-const ENQUEUE_WAIT_MS = 1_000;
-
-export function bullConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+/** What a job of each queue carries. */
+export interface JobPayloads {
+  [QUEUES.enrichment]: EnrichmentJob;
+  [QUEUES.segmentRefresh]: RefreshJob;
+  [QUEUES.webhooks]: WebhookJob;
+  [QUEUES.identity]: IdentityJob;
 }
 
 /**
- * The producer side: gateways enqueue work here. A burst of changes to one profile is one
- * job: jobs are deduplicated per profile, with at most one running and one waiting (the
- * waiting one picks up whatever changed while the first ran).
+ * Work for `npm run worker`, as the rest of Mosaic asks for it. A burst of changes to one
+ * profile is one enrichment: at most one runs and one waits per profile (the waiting one
+ * picks up whatever changed while the first ran), and likewise one refresh and one
+ * training at a time.
  */
-export class JobQueues {
-  readonly enrichment: Queue<EnrichmentJob>;
-  readonly segmentRefresh: Queue<RefreshJob>;
-  readonly webhooks: Queue<WebhookJob>;
-  readonly identity: Queue<IdentityJob>;
-  private readonly connection: Redis;
-
-  constructor(
-    redisUrl: string,
-    readonly prefix: string,
-    private readonly logger: Logger,
-  ) {
-    this.connection = bullConnection(redisUrl);
-    this.connection.on('error', (err) => logger.warn({ err }, 'job queue connection error'));
-    this.enrichment = new Queue<EnrichmentJob>(QUEUES.enrichment, {
-      connection: this.connection,
-      prefix,
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    this.segmentRefresh = new Queue<RefreshJob>(QUEUES.segmentRefresh, {
-      connection: this.connection,
-      prefix,
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    this.webhooks = new Queue<WebhookJob>(QUEUES.webhooks, {
-      connection: this.connection,
-      prefix,
-      // Receivers can be down for a while: about 17 minutes of retries before giving up
-      // (the failed job is kept, and can be retried by hand).
-      defaultJobOptions: {
-        ...DEFAULT_JOB_OPTIONS,
-        attempts: 12,
-        backoff: { type: 'exponential', delay: 1_000 },
-      },
-    });
-    this.identity = new Queue<IdentityJob>(QUEUES.identity, {
-      connection: this.connection,
-      prefix,
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    // Unhandled, BullMQ prints queue errors to the console; they belong in our logs.
-    for (const queue of [this.enrichment, this.segmentRefresh, this.webhooks, this.identity])
-      queue.on('error', (err) => logger.warn({ err }, 'job queue error'));
-  }
-
-  /**
-   * Queues deliveries. The job id is the change and the webhook: if the job that records
-   * a change is retried, its deliveries are not queued twice.
-   */
-  async deliver(jobs: WebhookJob[]): Promise<void> {
-    await Promise.all(
-      jobs.map((job) =>
-        this.webhooks.add('deliver', job, { jobId: `${job.payload.id}-${job.webhookId}` }),
-      ),
-    );
-  }
-
-  /** Asks for a full refresh soon (one at a time: a refresh already waiting covers it). */
-  async refreshSegments(): Promise<void> {
-    await this.enqueue('a segment refresh', () =>
-      this.segmentRefresh.add(
-        'refresh',
-        {},
-        { deduplication: { id: 'refresh', keepLastIfActive: true } },
-      ),
-    );
-  }
-
-  /** Every worker process declares the schedule; BullMQ keeps one. */
-  scheduleRefresh(everyMs: number): Promise<unknown> {
-    return this.segmentRefresh.upsertJobScheduler(
-      'segment-refresh',
-      { every: everyMs },
-      { name: 'refresh', data: {} },
-    );
-  }
-
+export interface JobQueue {
   /**
    * Asks for the profiles to be enriched. Never fails the caller's write: the data is
    * stored either way, and a missed job only delays computed traits until the next change.
    */
-  async enrich(profileIds: Iterable<string>, reason = 'profile changed'): Promise<void> {
-    const ids = [...new Set(profileIds)];
-    if (ids.length === 0) return;
-    await this.enqueue(`enrichment of ${ids.length} profiles`, () =>
-      Promise.all(
-        ids.map((profileId) =>
-          this.enrichment.add(
-            'enrich',
-            { profileId, reason },
-            { deduplication: { id: `enrich:${profileId}`, keepLastIfActive: true } },
-          ),
-        ),
-      ),
-    );
-  }
-
-  /** Asks for the match model to be retrained (one at a time: one already waiting covers it). */
-  async train(): Promise<void> {
-    await this.enqueue('match-model training', () =>
-      this.identity.add(
-        'train',
-        { kind: 'train' },
-        { deduplication: { id: 'train', keepLastIfActive: true } },
-      ),
-    );
-  }
-
+  enrich(profileIds: Iterable<string>, reason?: string): Promise<void>;
+  /** Asks for a full segment refresh soon; never fails the caller, like `enrich`. */
+  refreshSegments(): Promise<void>;
+  /** Asks for the match model to be retrained; never fails the caller, like `enrich`. */
+  train(): Promise<void>;
   /** Matches a record later (matching failed inline, e.g. PostgreSQL was down). */
-  async matchLater(recordId: string): Promise<void> {
-    await this.identity.add(
-      'match',
-      { kind: 'match', recordId },
-      { deduplication: { id: `match:${recordId}` } },
-    );
-  }
-
-  /**
-   * Sweeps an erasure's profiles again after `delayMs`. Not bounded like `enqueue`: the
-   * erasure reports failure if its sweep cannot be queued.
-   */
-  async sweepErasureLater(erasureId: string, delayMs: number): Promise<void> {
-    await this.identity.add(
-      'erase-sweep',
-      { kind: 'erase-sweep', erasureId },
-      { delay: delayMs, jobId: `erase-sweep-${erasureId}` },
-    );
-  }
-
-  /** The queue and id of a job, from the key of its hash in Redis; null for other keys. */
-  jobOf(key: string): { queue: string; jobId: string } | null {
-    for (const queue of this.all()) {
-      const start = `${this.prefix}:${queue.name}:`;
-      if (!key.startsWith(start)) continue;
-      // Job ids may contain ':' (webhook deliveries); only job hashes are asked about.
-      const jobId = key.slice(start.length);
-      return jobId.length > 0 ? { queue: queue.name, jobId } : null;
-    }
-    return null;
-  }
-
-  /** Removes a job and its logs; 'busy' when a worker holds it now (it cannot be removed). */
-  async removeJob(job: { queue: string; jobId: string }): Promise<'removed' | 'busy'> {
-    const queue = this.all().find((q) => q.name === job.queue);
-    if (queue === undefined) return 'busy';
-    try {
-      await queue.remove(job.jobId);
-      return (await queue.getJob(job.jobId)) ? 'busy' : 'removed';
-    } catch {
-      return 'busy';
-    }
-  }
-
-  private all(): Queue[] {
-    return [this.enrichment, this.segmentRefresh, this.webhooks, this.identity] as Queue[];
-  }
-
-  /**
-   * Hands a job to Redis without ever holding up the caller's write for long: the
-   * connection queues commands while Redis is away (BullMQ needs it to retry forever),
-   * so an unbounded wait would hang every write through a Redis outage. After
-   * `ENQUEUE_WAIT_MS` the write answers; the job is still added when Redis is back,
-   * unless this process stops first (then it is lost, and logged).
-   */
-  private async enqueue(what: string, add: () => Promise<unknown>): Promise<void> {
-    const adding = add();
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'waited'>((resolve) => {
-      timer = setTimeout(() => resolve('waited'), ENQUEUE_WAIT_MS);
-    });
-    try {
-      if ((await Promise.race([adding, waited])) === 'waited') {
-        this.logger.warn(
-          `Redis did not take ${what} within ${ENQUEUE_WAIT_MS} ms; queued for when it is back`,
-        );
-        adding.catch((err: unknown) => this.logger.warn({ err }, `could not enqueue ${what}`));
-      }
-    } catch (err) {
-      this.logger.warn({ err }, `could not enqueue ${what}`);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.identity.close();
-    await this.enrichment.close();
-    await this.segmentRefresh.close();
-    await this.webhooks.close();
-    this.connection.disconnect();
-  }
+  matchLater(recordId: string): Promise<void>;
+  /** Sweeps an erasure's profiles again after `delayMs`; fails if it cannot be queued. */
+  sweepErasureLater(erasureId: string, delayMs: number): Promise<void>;
+  /** Queues webhook deliveries, each once even if the job recording the change is retried. */
+  deliver(jobs: WebhookJob[]): Promise<void>;
 }

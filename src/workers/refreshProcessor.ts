@@ -2,7 +2,7 @@ import { rfmThresholds, type RfmInputs } from '../enrichment/rfm';
 import type { RfmStore } from '../enrichment/rfmStore';
 import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { SegmentMembership } from '../segments/segmentMembership';
-import type { JobQueues } from './queues';
+import type { JobQueue } from './queues';
 
 /**
  * The scheduled full refresh: runs every segment's rule as a store filter at `now` and
@@ -19,7 +19,7 @@ export class RefreshProcessor {
       membership: SegmentMembership;
       rfm: RfmStore;
       segments: SegmentDefinitions;
-      queues: JobQueues;
+      queues: JobQueue;
       now?: () => Date;
     },
   ) {}

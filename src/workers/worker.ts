@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import { IdentifierPolicy } from '../identity/identifierPolicy';
@@ -18,20 +17,17 @@ import { MongoSegmentMembership } from '../store/mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from '../store/mongo/mongoSegmentStore';
 import { PrivacyService } from '../privacy/privacyService';
 import { announceProfileChanges } from '../profiles/profileUpdates';
-import { RedisPubSub } from '../pubsub/redisPubSub';
 import { SegmentDefinitions } from '../segments/segmentDefinitions';
+import { JobQueues } from '../store/queues/jobQueues';
+import { runJobs } from '../store/queues/jobRunner';
+import { redisConnection } from '../store/redis/connections';
+import { redisKeys } from '../store/redis/keys';
+import { RedisMentionScrub } from '../store/redis/redisMentionScrub';
+import { RedisPubSub } from '../store/redis/redisPubSub';
 import { EnrichmentProcessor } from './enrichmentProcessor';
-import {
-  bullConnection,
-  JobQueues,
-  QUEUES,
-  queuePrefix,
-  type EnrichmentJob,
-  type IdentityJob,
-  type RefreshJob,
-} from './queues';
+import { QUEUES } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
-import { WebhookDelivery, type WebhookJob } from './webhookDelivery';
+import { WebhookDelivery } from './webhookDelivery';
 
 export interface WorkerApp {
   enrichment: EnrichmentProcessor;
@@ -64,10 +60,10 @@ export async function createWorkerApp(
     schema: config.postgres.schema,
     statementTimeoutMs: 30_000,
   });
-  const prefix = queuePrefix(mongo.db.databaseName);
-  const queues = new JobQueues(config.redis.url, prefix, logger);
+  const keys = redisKeys(mongo.db.databaseName);
+  const queues = new JobQueues(config.redis.url, keys, logger);
   const segments = new SegmentDefinitions(new MongoSegmentStore(cols));
-  const pubsub = new RedisPubSub(config.redis.url, `mosaic:${mongo.db.databaseName}:`, logger);
+  const pubsub = new RedisPubSub(config.redis.url, keys, logger);
   const enrichment = new EnrichmentProcessor({
     store,
     orderStore: new PostgresOrderStore(pg),
@@ -103,6 +99,8 @@ export async function createWorkerApp(
     logger,
     onTrainingDue: () => void queues.train(),
   });
+  const erasureRedis = redisConnection(config.redis.url, 'erasure');
+  erasureRedis.on('error', (err) => logger.warn({ err }, 'privacy redis connection error'));
   const privacy = new PrivacyService({
     store,
     personData: new MongoPersonDataStore(cols),
@@ -112,65 +110,44 @@ export async function createWorkerApp(
     graph,
     pubsub,
     jobs: queues,
-    redisUrl: config.redis.url,
-    redisPrefix: `mosaic:${mongo.db.databaseName}:`,
-    queuePrefix: prefix,
+    scrub: new RedisMentionScrub(erasureRedis, keys, queues),
     sweepDelayMs: config.privacy.erasureSweepDelayMs,
     logger,
   });
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
-  const connection = bullConnection(config.redis.url);
-  connection.on('error', (err) => logger.warn({ err }, 'worker redis connection error'));
-  const worker = new Worker<EnrichmentJob>(
-    QUEUES.enrichment,
-    async (job) => enrichment.process(job.data.profileId, job.data.reason),
+  const runner = runJobs(
+    config.redis.url,
+    keys,
     {
-      connection,
-      prefix,
-      // Shown as `processedBy` on jobs: which process ran (or was running) a job.
-      name: config.workers.name ?? `${hostname()}:${process.pid}`,
-      concurrency: options.concurrency ?? 4,
-      // A worker that dies mid-job holds its lock this long; then another worker retries it.
-      lockDuration: config.workers.lockMs,
-      stalledInterval: config.workers.lockMs,
+      [QUEUES.enrichment]: {
+        run: (job) => enrichment.process(job.profileId, job.reason),
+        workerName: config.workers.name ?? `${hostname()}:${process.pid}`,
+        concurrency: options.concurrency ?? 4,
+        lockMs: config.workers.lockMs,
+        stalledCheckMs: config.workers.lockMs,
+      },
+      // One refresh at a time per process; BullMQ runs each scheduled refresh once overall.
+      [QUEUES.segmentRefresh]: { run: () => refresh.refresh(), concurrency: 1 },
+      [QUEUES.webhooks]: { run: (job) => webhooks.deliver(job), concurrency: 8 },
+      // Training is rare and heavy: one at a time per process (and BullMQ dedupes the queue).
+      [QUEUES.identity]: {
+        run: async (job) => {
+          if (job.kind === 'train') return matching.trainer.trainAndRematch();
+          if (job.kind === 'erase-sweep') return privacy.sweep(job.erasureId);
+          // Matching failed after the record was indexed (it is then noted as decided), or
+          // before: either way it is matched in full here.
+          const indexed = await matching.index.get(job.recordId);
+          if (indexed !== null) return matching.matcher.rematch(indexed);
+          const record = (await store.getRecords([job.recordId])).get(job.recordId);
+          if (record === undefined) return null; // erased since
+          return matching.matcher.onRecord(record._id, record.profileId, record.traits);
+        },
+        concurrency: 1,
+        lockMs: Math.max(config.workers.lockMs, 120_000),
+      },
     },
+    logger,
   );
-  // One refresh at a time per process; BullMQ runs each scheduled refresh once overall.
-  const refresher = new Worker<RefreshJob>(QUEUES.segmentRefresh, async () => refresh.refresh(), {
-    connection,
-    prefix,
-    concurrency: 1,
-  });
-  const deliverer = new Worker<WebhookJob>(
-    QUEUES.webhooks,
-    async (job) => webhooks.deliver(job.data),
-    { connection, prefix, concurrency: 8 },
-  );
-  // Training is rare and heavy: one at a time per process (and BullMQ dedupes the queue).
-  const identity = new Worker<IdentityJob>(
-    QUEUES.identity,
-    async (job) => {
-      if (job.data.kind === 'train') return matching.trainer.trainAndRematch();
-      if (job.data.kind === 'erase-sweep') return privacy.sweep(job.data.erasureId);
-      // Matching failed after the record was indexed (it is then noted as decided), or
-      // before: either way it is matched in full here.
-      const indexed = await matching.index.get(job.data.recordId);
-      if (indexed !== null) return matching.matcher.rematch(indexed);
-      const record = (await store.getRecords([job.data.recordId])).get(job.data.recordId);
-      if (record === undefined) return null; // erased since
-      return matching.matcher.onRecord(record._id, record.profileId, record.traits);
-    },
-    { connection, prefix, concurrency: 1, lockDuration: Math.max(config.workers.lockMs, 120_000) },
-  );
-  for (const w of [worker, refresher, deliverer, identity]) {
-    w.on('failed', (job, err) =>
-      logger.warn(
-        { err, queue: w.name, jobId: job?.id, attempts: job?.attemptsMade },
-        'job failed',
-      ),
-    );
-    w.on('error', (err) => logger.warn({ err, queue: w.name }, 'worker error'));
-  }
 
   let closed: Promise<void> | null = null;
   return {
@@ -182,12 +159,11 @@ export async function createWorkerApp(
     queues,
     close() {
       closed ??= (async () => {
-        await Promise.all([worker.close(), refresher.close(), deliverer.close(), identity.close()]);
+        await runner.close();
         await queues.close();
         await matching.close();
-        await privacy.close();
+        erasureRedis.disconnect();
         await pubsub.close();
-        connection.disconnect();
         await pg.end();
         await mongo.close();
       })();

@@ -79,7 +79,7 @@ describe('automatic persisted queries (the default)', () => {
   let replica: App;
   let replicaUrl: string;
   let redis: Redis;
-  const apqKey = (hash: string) => `mosaic:${t.database}:apq:${hash}`;
+  const apqKey = (hash: string) => `mosaic:${t.database}:{apq:${hash}}`;
   beforeAll(async () => {
     t = await startTestApp('apq', env);
     // A second gateway over the same database and Redis: another replica.

@@ -3,7 +3,8 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { QUEUES, queuePrefix } from '../../src/workers/queues';
+import { redisKeys } from '../../src/store/redis/keys';
+import { QUEUES } from '../../src/workers/queues';
 import type { SegmentChangeDoc } from '../../src/segments/segmentModels';
 import type { SegmentSubjectDoc } from '../../src/store/models';
 import { testConfig, uniqueDatabaseName } from '../support/env';
@@ -49,7 +50,10 @@ beforeAll(async () => {
   ]);
   client = await MongoClient.connect(testConfig().mongo.uri);
   redis = new Redis(testConfig().redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue(QUEUES.enrichment, { connection: redis, prefix: queuePrefix(database) });
+  queue = new Queue(QUEUES.enrichment, {
+    connection: redis,
+    prefix: redisKeys(database).queuePrefix(QUEUES.enrichment),
+  });
 }, 90_000);
 
 afterAll(async () => {

@@ -1,6 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { PubSub } from './pubSub';
+import type { PubSub } from '../../pubsub/pubSub';
+import { redisConnection } from './connections';
+import type { RedisKeys } from './keys';
 
 /** Messages buffered per subscriber before the oldest are dropped (a stalled client must not exhaust memory). */
 const MAX_BUFFERED = 1_000;
@@ -16,11 +18,11 @@ export class RedisPubSub implements PubSub {
 
   constructor(
     redisUrl: string,
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
     private readonly logger: Logger,
   ) {
-    this.publisher = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    this.subscriber = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+    this.publisher = redisConnection(redisUrl, 'publisher');
+    this.subscriber = redisConnection(redisUrl, 'subscriber');
     for (const conn of [this.publisher, this.subscriber]) {
       conn.on('error', (err) => this.logger.warn({ err }, 'redis pub/sub connection error'));
     }
@@ -39,11 +41,11 @@ export class RedisPubSub implements PubSub {
   }
 
   async publish(channel: string, payload: unknown): Promise<void> {
-    await this.publisher.publish(this.prefix + channel, JSON.stringify(payload));
+    await this.publisher.publish(this.keys.channel(channel), JSON.stringify(payload));
   }
 
   subscribe<T>(channel: string): AsyncIterableIterator<T> {
-    const full = this.prefix + channel;
+    const full = this.keys.channel(channel);
     const queue: T[] = [];
     let waiting: ((r: IteratorResult<T>) => void) | null = null;
     let done = false;
