@@ -8,6 +8,7 @@ import { matchValuesFromTraits } from '../../src/matching/matchFields';
 import { MatchingService } from '../../src/matching/matchingService';
 import type { MatchResult } from '../../src/matching/matcher';
 import { openScratchStack, type ScratchStack } from '../../src/scratchStack';
+import { createPostgresPool, type Pool } from '../../src/store/postgres/connection';
 import { openMatchingStores } from '../../src/store/postgres/matchingStores';
 import { packValues } from '../../src/store/postgres/packedMatchValues';
 import { intFromEnv } from '../lib/env';
@@ -247,6 +248,9 @@ async function measure(
   }
 }
 
+/** A scratch stack with a pool of the bench's own, for seeding. */
+type BenchStack = ScratchStack & { pg: Pool };
+
 async function prepare(
   ctx: BenchContext,
   size: number,
@@ -261,11 +265,25 @@ async function prepare(
     },
   };
   const logger = createLogger('silent');
-  const stack = await openScratchStack(config, logger, {
+  const scratch = await openScratchStack(config, logger, {
     label: 'bench_match',
     countStoreCommands: true,
   });
-  const { services, store, pg } = stack;
+  // Seeding writes the index tables in bulk, past the stores' interfaces.
+  const pg = createPostgresPool({
+    url: config.postgres.url,
+    schema: scratch.pgSchema,
+    statementTimeoutMs: 120_000,
+  });
+  const stack: BenchStack = {
+    ...scratch,
+    pg,
+    close: async () => {
+      await pg.end();
+      await scratch.close();
+    },
+  };
+  const { services, store } = stack;
   const matcher = new MatchingService({
     stores: openMatchingStores(pg, logger),
     graph: services.graph,
@@ -520,7 +538,7 @@ function traitsOf(p: Person): Record<string, unknown> {
  */
 async function seed(
   ctx: BenchContext,
-  { services, pg }: ScratchStack,
+  { services, pg }: BenchStack,
   generator: PeopleGenerator,
   size: number,
   mode: SeedMode,

@@ -74,7 +74,7 @@ export class JobQueues implements JobQueue, QueuedJobs {
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
     // Unhandled, BullMQ prints queue errors to the console; they belong in our logs.
-    for (const queue of [this.enrichment, this.segmentRefresh, this.webhooks, this.identity])
+    for (const queue of this.all())
       queue.on('error', (err) => logger.warn({ err }, 'job queue error'));
   }
 
@@ -186,7 +186,8 @@ export class JobQueues implements JobQueue, QueuedJobs {
     }
   }
 
-  private all(): Queue[] {
+  /** Every queue (for depth metrics, closing, and finding a job's queue). */
+  all(): Queue[] {
     return [this.enrichment, this.segmentRefresh, this.webhooks, this.identity] as Queue[];
   }
 

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from './config/env';
+import type { ProcessMetrics } from './observability/metrics';
+import { createServices, type Services } from './services';
+import { openStores, type Stores } from './store/openStores';
+
+/**
+ * The kinds of process, and what each starts:
+ * - `gateway` (`npm start`): job queues to enqueue on, PostgreSQL migrated in the
+ *   background (a gateway serves without it), a request's cache waits 500 ms at most,
+ *   and abandoned event batches are finished here;
+ * - `worker` (`npm run worker`): job queues to consume;
+ * - `tool` (benchmarks, the identity evaluation): no queues, PostgreSQL migrated first.
+ */
+export type ProcessKind = 'gateway' | 'worker' | 'tool';
+
+export interface MosaicOptions {
+  kind: ProcessKind;
+  /** The MongoDB database (default: MONGODB_URI's); Redis keys are named after it too. */
+  database?: string;
+  /**
+   * A run of its own: database and PostgreSQL schema named `<label>_<random>`, so runs
+   * never mix; dropped on close unless kept.
+   */
+  scratch?: { label: string; keep?: boolean };
+  /** Where this process's metrics are kept (the gateway's or worker's registry). */
+  metrics?: ProcessMetrics | null;
+  onTrainingDue?: () => void;
+  countStoreCommands?: boolean;
+}
+
+export interface Mosaic {
+  config: Config;
+  stores: Stores;
+  services: Services;
+  /** Closes the services' background work, then every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place a process's stores and services are put together,
+ * for the gateway (`app.ts`), the worker (`workers/worker.ts`) and the tools alike. What
+ * differs between them is an option here, never a second copy of the wiring.
+ */
+export async function openMosaic(
+  config: Config,
+  logger: Logger,
+  options: MosaicOptions,
+): Promise<Mosaic> {
+  const run = options.scratch && `${options.scratch.label}_${randomUUID().slice(0, 8)}`;
+  const scoped: Config = run
+    ? { ...config, postgres: { ...config.postgres, schema: run } }
+    : config;
+  const stores = await openStores(scoped, logger, {
+    database: run ? `mosaic_${run}` : options.database,
+    pgStatementTimeoutMs: statementTimeoutMs(config, options.kind),
+    migrate: options.kind === 'tool' ? 'now' : 'background',
+    queues: options.kind !== 'tool',
+    cache: options.kind === 'gateway' ? 'cache' : 'toolCache',
+    countStoreCommands: options.countStoreCommands === true,
+  });
+  const services = createServices(stores, scoped, logger, {
+    metrics: options.metrics ?? null,
+    ...(options.onTrainingDue ? { onTrainingDue: options.onTrainingDue } : {}),
+  });
+  const stopRecovery = options.kind === 'gateway' ? recoverEventBatches(services, logger) : null;
+  return {
+    config: scoped,
+    stores,
+    services,
+    async close() {
+      stopRecovery?.();
+      if (run && !options.scratch?.keep) await stores.drop();
+      await stores.close();
+    },
+  };
+}
+
+/**
+ * A gateway's PostgreSQL statements answer profile reads (orders), so they are bounded by
+ * the source's timeout (5 s at least, for migrations); a worker's and a tool's are batch work.
+ */
+function statementTimeoutMs(config: Config, kind: ProcessKind): number {
+  if (kind === 'gateway')
+    return Math.max(config.sources.timeouts.orders ?? config.sources.defaultTimeoutMs, 5_000);
+  return kind === 'worker' ? 30_000 : 120_000;
+}
+
+/** Event batches whose writer died mid-way are finished by whichever process looks first. */
+function recoverEventBatches(services: Services, logger: Logger): () => void {
+  const recover = () =>
+    services.events
+      .recoverAbandoned(logger)
+      .catch((err: unknown) => logger.warn({ err }, 'event batch recovery failed; will retry'));
+  void recover();
+  const timer = setInterval(() => void recover(), 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

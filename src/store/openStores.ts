@@ -1,0 +1,213 @@
+import type { Logger } from 'pino';
+import type { AuditTrail } from '../audit/auditLog';
+import type { ApiKeyRecords } from '../auth/apiKeys';
+import type { SettingsStore } from '../auth/opaqueIds';
+import type { Config } from '../config/env';
+import type { RfmStore } from '../enrichment/rfmStore';
+import type { KeyValueCache } from '../http/persistedQueries';
+import type { WindowCounter } from '../http/rateLimiter';
+import type { ReadinessCheck } from '../http/readiness';
+import type { MatchingStores } from '../matching/matchingService';
+import type { PersonMatchDataStore } from '../matching/personMatchData';
+import type { OrderStore } from '../orders/orderStore';
+import type { MentionScrub } from '../privacy/mentionScrub';
+import type { PersonalTraitKeyStore } from '../profiles/personalTraits';
+import type { PubSub } from '../pubsub/pubSub';
+import type { SegmentMembership } from '../segments/segmentMembership';
+import type { SegmentStore } from '../segments/segmentStore';
+import type { StaleCache } from '../sources/staleCache';
+import type { IdentityGraphStore } from './identityGraphStore';
+import { collections, ensureCollections } from './mongo/collections';
+import { connectMongo, pingMongo, type MongoDatabase } from './mongo/connection';
+import { MongoIdentityGraphStore } from './mongo/mongoIdentityGraphStore';
+import { MongoPersonalTraitKeyStore } from './mongo/mongoPersonalTraitKeyStore';
+import { MongoPersonDataStore } from './mongo/mongoPersonDataStore';
+import { MongoRfmStore } from './mongo/mongoRfmStore';
+import { MongoSegmentMembership } from './mongo/mongoSegmentMembership';
+import { MongoSegmentStore } from './mongo/mongoSegmentStore';
+import { MongoSettingsStore } from './mongo/mongoSettingsStore';
+import type { PersonDataStore } from './personDataStore';
+import { createPostgresPool, quoteIdent } from './postgres/connection';
+import { openMatchingStores } from './postgres/matchingStores';
+import { migrate } from './postgres/migrations';
+import { PostgresApiKeys } from './postgres/postgresApiKeys';
+import { PostgresAuditTrail } from './postgres/postgresAuditTrail';
+import { PostgresOrderStore } from './postgres/postgresOrderStore';
+import { PostgresPersonMatchData } from './postgres/postgresPersonMatchData';
+import { JobQueues } from './queues/jobQueues';
+import { redisConnection } from './redis/connections';
+import { redisKeys, type RedisKeys } from './redis/keys';
+import { openRedisProbe } from './redis/readinessProbe';
+import { RedisKeyValueCache } from './redis/redisKeyValueCache';
+import { RedisMentionScrub } from './redis/redisMentionScrub';
+import { RedisPubSub } from './redis/redisPubSub';
+import { RedisStaleCache } from './redis/redisStaleCache';
+import { RedisWindowCounter } from './redis/redisWindowCounter';
+
+/** What a process asks of its stores; the composition root decides per kind of process. */
+export interface StoreOptions {
+  /** The MongoDB database (default: the one in MONGODB_URI); also names the Redis keys. */
+  database?: string;
+  /** The PostgreSQL schema (default: POSTGRES_SCHEMA). */
+  pgSchema?: string;
+  /** PostgreSQL statement timeout: a gateway's is bounded by its source timeout. */
+  pgStatementTimeoutMs: number;
+  /**
+   * `background`: a gateway starts without PostgreSQL (reads fall back to cached answers)
+   * and migrates once it answers, waiting 5 s at most; `now`: migrated before returning.
+   */
+  migrate: 'background' | 'now';
+  /** Open the BullMQ queues (gateways and workers); tools run without. */
+  queues: boolean;
+  /** A request waits at most 500 ms on the cache (`cache`), a tool as long as it takes. */
+  cache: 'cache' | 'toolCache';
+  /** Count commands sent to MongoDB (benchmarks). */
+  countStoreCommands?: boolean;
+}
+
+/**
+ * Every store adapter of one process, opened together: the only place where MongoDB,
+ * PostgreSQL, Redis and BullMQ are connected. Each member is typed by the interface its
+ * domain declares, so nothing above `src/store/` sees a driver.
+ */
+export interface Stores {
+  /** The MongoDB database's name (Redis keys and channels are under it too). */
+  database: string;
+  /** The database itself, for tests, benchmarks and tools that inspect what was written. */
+  db: MongoDatabase;
+  redisKeys: RedisKeys;
+  identityGraph: IdentityGraphStore;
+  personData: PersonDataStore;
+  settings: SettingsStore;
+  personalTraitKeys: PersonalTraitKeyStore;
+  segments: SegmentStore;
+  segmentMembership: SegmentMembership;
+  rfm: RfmStore;
+  orders: OrderStore;
+  matching: MatchingStores;
+  personMatchData: PersonMatchDataStore;
+  apiKeys: ApiKeyRecords;
+  auditTrail: AuditTrail;
+  pubsub: PubSub;
+  staleCache: StaleCache;
+  mentionScrub: MentionScrub;
+  /** The job queues; null in tools. */
+  jobs: JobQueues | null;
+  /** A rate-limit counter over the shared cache connection. */
+  windowCounter(): WindowCounter;
+  /** Persisted-query registrations, shared by every gateway. */
+  persistedQueryCache(logger: Logger): KeyValueCache;
+  /** For /readyz: MongoDB and Redis answer. */
+  readiness: ReadinessCheck[];
+  /** Commands sent to MongoDB so far (0 unless counted). */
+  storeCommands(): number;
+  /** Drops this process's database and PostgreSQL schema (scratch runs). */
+  drop(): Promise<void>;
+  /** Closes every connection (the queues first: closing waits for nothing else). */
+  close(): Promise<void>;
+}
+
+export async function openStores(
+  config: Config,
+  logger: Logger,
+  options: StoreOptions,
+): Promise<Stores> {
+  const mongo = await connectMongo(config.mongo.uri, options.database, {
+    monitorCommands: options.countStoreCommands === true,
+  });
+  let storeCommands = 0;
+  if (options.countStoreCommands) mongo.client.on('commandStarted', () => storeCommands++);
+  await ensureCollections(mongo.db);
+  const cols = collections(mongo.db);
+  const database = mongo.db.databaseName;
+
+  const schema = options.pgSchema ?? config.postgres.schema;
+  const pg = createPostgresPool({
+    url: config.postgres.url,
+    schema,
+    statementTimeoutMs: options.pgStatementTimeoutMs,
+  });
+  const migrated =
+    options.migrate === 'now'
+      ? { done: await migrate(pg, schema), cancel: () => undefined }
+      : migrateUntilDone(() => migrate(pg, schema), logger);
+  if (options.migrate === 'background') await Promise.race([migrated.done, delay(5_000)]);
+
+  const keys = redisKeys(database);
+  const redisUrl = config.redis.url;
+  const probe = await openRedisProbe(redisUrl, logger);
+  const cacheRedis = redisConnection(redisUrl, options.cache);
+  cacheRedis.on('error', () => undefined); // a cache outage only means nothing to fall back to
+  const erasureRedis = redisConnection(redisUrl, 'erasure');
+  erasureRedis.on('error', (err) => logger.warn({ err }, 'privacy redis connection error'));
+  const pubsub = new RedisPubSub(redisUrl, keys, logger);
+  const jobs = options.queues ? new JobQueues(redisUrl, keys, logger) : null;
+  const matching = openMatchingStores(pg, logger);
+
+  return {
+    database,
+    db: mongo.db,
+    redisKeys: keys,
+    identityGraph: new MongoIdentityGraphStore(cols),
+    personData: new MongoPersonDataStore(cols),
+    settings: new MongoSettingsStore(cols),
+    personalTraitKeys: new MongoPersonalTraitKeyStore(cols),
+    segments: new MongoSegmentStore(cols),
+    segmentMembership: new MongoSegmentMembership(cols),
+    rfm: new MongoRfmStore(cols),
+    orders: new PostgresOrderStore(pg),
+    matching,
+    personMatchData: new PostgresPersonMatchData(pg),
+    apiKeys: new PostgresApiKeys(pg),
+    auditTrail: new PostgresAuditTrail(pg),
+    pubsub,
+    staleCache: new RedisStaleCache(cacheRedis, keys, config.sources.cacheTtlSeconds),
+    mentionScrub: new RedisMentionScrub(erasureRedis, keys, jobs),
+    jobs,
+    windowCounter: () => new RedisWindowCounter(cacheRedis, keys),
+    persistedQueryCache: (log) => new RedisKeyValueCache(cacheRedis, keys, log),
+    readiness: [
+      { name: 'mongodb', check: () => pingMongo(mongo.db) },
+      { name: 'redis', check: () => probe.check() },
+    ],
+    storeCommands: () => storeCommands,
+    async drop() {
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
+    },
+    async close() {
+      migrated.cancel();
+      await jobs?.close();
+      // Buffered term counts are written before the pool closes.
+      await matching.index.terms.close();
+      erasureRedis.disconnect();
+      await pubsub.close();
+      probe.close();
+      cacheRedis.disconnect();
+      await pg.end();
+      await mongo.close();
+    },
+  };
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Runs `step` until it succeeds, every few seconds, logging each failure once. */
+function migrateUntilDone(
+  step: () => Promise<unknown>,
+  logger: Logger,
+): { done: Promise<void>; cancel(): void } {
+  let cancelled = false;
+  const done = (async () => {
+    for (let attempt = 1; !cancelled; attempt++) {
+      try {
+        await step();
+        return;
+      } catch (err) {
+        logger.error({ err, attempt }, 'PostgreSQL schema migration failed; retrying in 5 s');
+        await delay(5_000);
+      }
+    }
+  })();
+  return { done, cancel: () => void (cancelled = true) };
+}
