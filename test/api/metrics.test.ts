@@ -114,3 +114,32 @@ test("the sources' batches and breaker states, and the queues' depths, are read 
   );
   expect(queues.size).toBe(4);
 });
+
+test('identity merges by reason and matching decisions by outcome are counted where they happen', async () => {
+  const before = await scrape();
+  const contact = (i: Record<string, unknown>) =>
+    s.ok(s.keys.admin, `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`, {
+      i,
+    });
+  // Two profiles, then a contact holding an identifier of each: they are one person.
+  await contact({ crmId: 'merge-a', emails: ['merge.a@example.com'], firstName: 'Ada' });
+  await contact({ crmId: 'merge-b', phones: ['+44 20 7946 0321'], firstName: 'Ada' });
+  await contact({
+    crmId: 'merge-c',
+    emails: ['merge.a@example.com'],
+    phones: ['+44 20 7946 0321'],
+    firstName: 'Ada',
+  });
+  const after = await scrape();
+  const grew = (name: string, labels: Record<string, string>) =>
+    value(after, name, labels) - value(before, name, labels);
+  expect(grew('mosaic_identity_merges_total', { reason: 'shared_identifier' })).toBeGreaterThan(0);
+  const decisions = after
+    .filter((x) => x.name === 'mosaic_matching_decisions_total')
+    .reduce((n, x) => n + x.value, 0);
+  const decisionsBefore = before
+    .filter((x) => x.name === 'mosaic_matching_decisions_total')
+    .reduce((n, x) => n + x.value, 0);
+  expect(decisions - decisionsBefore).toBe(3); // one per contact, whatever its outcome
+  expect(JSON.stringify(after)).not.toContain('merge.a');
+});
