@@ -21,7 +21,8 @@ mkdir -p .data
 node --import tsx src/main.ts >.data/demo-gateway.log 2>&1 &
 gateway=$!
 # A worker computes traits (lifetime value, engagement, RFM inputs …) as data arrives.
-node --import tsx src/workers/main.ts >.data/demo-worker.log 2>&1 &
+MOSAIC_WORKER_METRICS_PORT=${MOSAIC_WORKER_METRICS_PORT:-9464} \
+  node --import tsx src/workers/main.ts >.data/demo-worker.log 2>&1 &
 worker=$!
 trap 'kill -TERM $gateway $worker 2>/dev/null; wait $gateway $worker 2>/dev/null' INT TERM EXIT
 
@@ -43,6 +44,7 @@ Mosaic is running.
                                     Authorization: Bearer $MOSAIC_ADMIN_KEY (admin)
   Health / readiness:               http://localhost:$PORT/healthz  http://localhost:$PORT/readyz
   Prometheus metrics:               http://localhost:$PORT/metrics  (Authorization: Bearer $MOSAIC_METRICS_KEY)
+                                    worker: http://localhost:${MOSAIC_WORKER_METRICS_PORT:-9464}/metrics (same key)
   Gateway and worker logs:          .data/demo-gateway.log  .data/demo-worker.log
 
 Try:
