@@ -30,11 +30,14 @@ type Send = (res: ServerResponse, status: number, body: unknown) => void;
  * every event in it is stored and resolved; a retry of the same messageIds changes
  * nothing, so clients may retry anything that did not get a 200.
  */
+/** What the tracking API uses: the limits it applies, ingestion, and the store's outage test. */
+export type TrackingServices = Pick<Services, 'config' | 'events' | 'store'>;
+
 export async function serveTrackingApi(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  services: Services,
+  services: TrackingServices,
   send: Send,
 ): Promise<void> {
   const endpoint = path.slice(TRACKING_PREFIX.length);
