@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { parsePrometheus, type Sample } from '../support/prometheus';
+import { sampleValue, scrapeMetrics, type Sample } from '../support/prometheus';
 import { startSecuredApp, type SecuredApp } from '../support/securedApp';
 
 /**
@@ -19,19 +19,8 @@ afterAll(async () => {
   await s.t.close();
 });
 
-async function scrape(): Promise<Sample[]> {
-  const res = await fetch(`${s.t.url}/metrics`, {
-    headers: { authorization: `Bearer ${METRICS_KEY}` },
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parsePrometheus(await res.text());
-}
-
-const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples
-    .filter((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v))
-    .reduce((sum, x) => sum + x.value, 0);
+const scrape = () => scrapeMetrics(`${s.t.url}/metrics`, METRICS_KEY);
+const value = sampleValue;
 
 test('/metrics needs its key', async () => {
   expect((await fetch(`${s.t.url}/metrics`)).status).toBe(401);

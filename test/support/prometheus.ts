@@ -26,3 +26,21 @@ export function parsePrometheus(text: string): Sample[] {
   }
   return samples;
 }
+
+/** Scrapes `url` with the metrics key; the answer must be 200 in the text format. */
+export async function scrapeMetrics(url: string, key: string): Promise<Sample[]> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parsePrometheus(await res.text());
+}
+
+/** The sum of the samples named `name` whose labels include `labels`. */
+export const sampleValue = (
+  samples: Sample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number =>
+  samples
+    .filter((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v))
+    .reduce((sum, x) => sum + x.value, 0);

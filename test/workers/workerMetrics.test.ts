@@ -2,7 +2,7 @@ import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
 import { queryGraphQL } from '../support/gatewayProcess';
-import { parsePrometheus, type Sample } from '../support/prometheus';
+import { sampleValue, scrapeMetrics, type Sample } from '../support/prometheus';
 
 /**
  * A worker serves `/metrics` on a port of its own (MOSAIC_WORKER_METRICS_PORT), behind the
@@ -34,16 +34,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const scrape = async (): Promise<Sample[]> => {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${METRICS_KEY}` } });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parsePrometheus(await res.text());
-};
-const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples
-    .filter((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v))
-    .reduce((n, x) => n + x.value, 0);
+const scrape = () => scrapeMetrics(url, METRICS_KEY);
+const value = sampleValue;
 
 test("a worker's /metrics needs the key, and answers nothing else", async () => {
   expect((await fetch(url)).status).toBe(401);
