@@ -3,6 +3,7 @@ import { readManifest, type PersistedQueriesConfig } from '../http/persistedQuer
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identity/kinds';
 import type { EventTimeBounds } from '../ingest/eventTime';
 import type { TracingConfig } from '../observability/tracing';
+import { redisUrlProblem } from '../store/redis/redisUrl';
 
 /**
  * Configuration is read from the environment once, at start, and validated as a whole:
@@ -129,7 +130,14 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   MONGODB_URI: url(['mongodb:', 'mongodb+srv:']).default('mongodb://127.0.0.1:27017/mosaic'),
-  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  // One server (redis://, rediss://) or a Redis Cluster's seed nodes (redis+cluster://).
+  REDIS_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = redisUrlProblem(v);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('redis://127.0.0.1:6379'),
   POSTGRES_URL: url(['postgres:', 'postgresql:']).default(
     'postgres://postgres@127.0.0.1:5432/mosaic',
   ),

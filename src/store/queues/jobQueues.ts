@@ -1,5 +1,4 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   QUEUES,
@@ -9,7 +8,7 @@ import {
   type RefreshJob,
 } from '../../workers/queues';
 import type { WebhookJob } from '../../workers/webhookDelivery';
-import { redisConnection } from '../redis/connections';
+import { redisConnection, type RedisClient } from '../redis/connections';
 import type { RedisKeys } from '../redis/keys';
 import type { JobRef, QueuedJobs } from '../redis/redisMentionScrub';
 
@@ -38,7 +37,7 @@ export class JobQueues implements JobQueue, QueuedJobs {
   readonly segmentRefresh: Queue<RefreshJob>;
   readonly webhooks: Queue<WebhookJob>;
   readonly identity: Queue<IdentityJob>;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
 
   constructor(
     redisUrl: string,

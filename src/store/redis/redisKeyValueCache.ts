@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { APQ_TTL_SECONDS, type KeyValueCache } from '../../http/persistedQueries';
+import type { RedisClient } from './connections';
 import type { RedisKeys } from './keys';
 
 /**
@@ -11,7 +11,7 @@ import type { RedisKeys } from './keys';
  */
 export class RedisKeyValueCache implements KeyValueCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
     /** Used when Apollo passes no `ttl`; `null` from Apollo means "keep forever". */

@@ -1,6 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { MentionScrub, MentionScrubCounts } from '../../privacy/mentionScrub';
+import type { RedisClient } from './connections';
 import type { RedisKeys } from './keys';
+import { scanKeys } from './scanKeys';
 
 /** A BullMQ job's hash: `<queue prefix>:<queue>:<job id>` with a `data` field. */
 export interface JobRef {
@@ -26,12 +27,12 @@ const SCAN_COUNT = 500;
  * an erasure written earlier. Jobs are removed through BullMQ (`jobs`) so its lists
  * stay consistent; BullMQ's own lists and sets of job ids are left to it.
  *
- * It runs a SCAN, which on Redis Cluster covers only the node it is sent to: with a
- * cluster client, each master would have to be scanned (see docs/operations.md).
+ * On Redis Cluster, every master is scanned (`scanKeys`); each key is then read and
+ * changed through the cluster client, which sends it to the node that holds it.
  */
 export class RedisMentionScrub implements MentionScrub {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** Null where no queues run (scratch stacks): job hashes are then left alone. */
     private readonly jobs: QueuedJobs | null,
@@ -43,10 +44,7 @@ export class RedisMentionScrub implements MentionScrub {
     const result: MentionScrubCounts = { keys: 0, jobs: 0, entries: 0, busy: 0 };
     // Values only: key names (`…:bull:{…}:enrichment:…`) are not the person.
     const mentions = (text: string | null | undefined): boolean => !!text && mentionsText(text);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', SCAN_COUNT);
-      cursor = next;
+    for await (const keys of scanKeys(redis, `${prefix}*`, SCAN_COUNT)) {
       for (const key of keys) {
         const ofQueues = key.startsWith(queueKeys);
         const type = await redis.type(key);
@@ -81,14 +79,14 @@ export class RedisMentionScrub implements MentionScrub {
             break;
         }
       }
-    } while (cursor !== '0');
+    }
     return result;
   }
 }
 
 /** Removes the members of a list, set or sorted set that mention the person. */
 async function removeMembers(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   type: 'list' | 'set' | 'zset',
   mentions: (text: string) => boolean,

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PubSub } from '../../pubsub/pubSub';
-import { redisConnection } from './connections';
+import { redisConnection, type RedisClient } from './connections';
 import type { RedisKeys } from './keys';
 
 /** Messages buffered per subscriber before the oldest are dropped (a stalled client must not exhaust memory). */
@@ -12,8 +11,8 @@ const MAX_BUFFERED = 1_000;
  * all subscriptions, with a reference count per channel.
  */
 export class RedisPubSub implements PubSub {
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  private readonly publisher: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   constructor(

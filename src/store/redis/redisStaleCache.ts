@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { CachedValue, StaleCache } from '../../sources/staleCache';
+import type { RedisClient } from './connections';
 import type { RedisKeys } from './keys';
 
 /**
@@ -10,7 +10,7 @@ import type { RedisKeys } from './keys';
  */
 export class RedisStaleCache implements StaleCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly ttlSeconds: number,
   ) {}

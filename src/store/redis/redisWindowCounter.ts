@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { WindowCounter } from '../../http/rateLimiter';
+import type { RedisClient } from './connections';
 import type { RedisKeys } from './keys';
 
 /**
@@ -8,7 +8,7 @@ import type { RedisKeys } from './keys';
  */
 export class RedisWindowCounter implements WindowCounter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
