@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'graphql-ws';
-import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import WebSocket from 'ws';
+import { redisConnection } from '../../src/store/redis/connections';
 import { createApp } from '../../src/app';
 import type { Config } from '../../src/config/env';
 import { createLogger } from '../../src/observability/logger';
@@ -246,8 +246,9 @@ async function measureLatency(ctx: BenchContext) {
 
 /** The floor: one PUBLISH heard by a SUBSCRIBE connection. */
 async function redisRoundTrips(url: string, n: number) {
-  const pub = new Redis(url);
-  const sub = new Redis(url);
+  // As Mosaic connects (one server, or a cluster when REDIS_URL says so).
+  const pub = redisConnection(url, 'publisher');
+  const sub = redisConnection(url, 'subscriber');
   const channel = `bench-${randomBytes(4).toString('hex')}`;
   await sub.subscribe(channel);
   const latencies: number[] = [];
