@@ -17,6 +17,7 @@ import type { SegmentMembership } from '../segments/segmentMembership';
 import type { SegmentStore } from '../segments/segmentStore';
 import type { StaleCache } from '../sources/staleCache';
 import type { IdentityGraphStore } from './identityGraphStore';
+import { detectCapabilities } from './mongo/capabilities';
 import { collections, ensureCollections } from './mongo/collections';
 import { connectMongo, pingMongo, type MongoDatabase } from './mongo/connection';
 import { MongoIdentityGraphStore } from './mongo/mongoIdentityGraphStore';
@@ -117,7 +118,8 @@ export async function openStores(
   });
   let storeCommands = 0;
   if (options.countStoreCommands) mongo.client.on('commandStarted', () => storeCommands++);
-  await ensureCollections(mongo.db);
+  const capabilities = await detectCapabilities(mongo.db);
+  await ensureCollections(mongo.db, capabilities);
   const cols = collections(mongo.db);
   const database = mongo.db.databaseName;
 
@@ -148,12 +150,12 @@ export async function openStores(
     database,
     db: mongo.db,
     redisKeys: keys,
-    identityGraph: new MongoIdentityGraphStore(cols),
+    identityGraph: new MongoIdentityGraphStore(cols, capabilities),
     personData: new MongoPersonDataStore(cols),
     settings: new MongoSettingsStore(cols),
     personalTraitKeys: new MongoPersonalTraitKeyStore(cols),
     segments: new MongoSegmentStore(cols),
-    segmentMembership: new MongoSegmentMembership(cols),
+    segmentMembership: new MongoSegmentMembership(cols, capabilities),
     rfm: new MongoRfmStore(cols),
     orders: new PostgresOrderStore(pg),
     matching,

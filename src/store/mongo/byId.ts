@@ -13,16 +13,21 @@ export async function insertUnlessExists(insert: () => Promise<unknown>): Promis
 }
 
 /**
- * Look-ups by `_id`, one query per key, issued concurrently over the connection pool.
- * (A single `{_id: {$in: keys}}` is one round trip on MongoDB but a full collection scan
- * on FerretDB's SQLite backend, which pushes down only single-`_id` equality.)
+ * Look-ups by `_id`: one `{_id: {$in: keys}}` query where the server plans it well
+ * (`batched`, MongoDB: one round trip), else one query per key, issued concurrently over
+ * the connection pool (FerretDB's SQLite backend scans the collection for `$in`; see
+ * `capabilities.ts`). The same map either way.
  */
 export async function getByIds<T extends { _id: string }>(
   col: Collection<T>,
   ids: string[],
+  batched = false,
 ): Promise<Map<string, T>> {
   const unique = [...new Set(ids)];
-  const docs = await Promise.all(unique.map((id) => col.findOne({ _id: id } as never)));
+  const docs =
+    batched && unique.length > 1
+      ? await col.find({ _id: { $in: unique } } as never).toArray()
+      : await Promise.all(unique.map((id) => col.findOne({ _id: id } as never)));
   const out = new Map<string, T>();
   for (const doc of docs) if (doc) out.set(doc._id, doc as T);
   return out;

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import type { RfmThresholds } from '../../enrichment/rfm';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
@@ -89,10 +90,34 @@ export function collections(db: Db): Collections {
 }
 
 /**
- * Creates the collections and the one secondary index up front (idempotent, run at
- * start). Every hot path reads by `_id`, which every MongoDB-compatible store indexes.
+ * The secondary indexes of the queries that filter on other fields than `_id` (a person's
+ * footprint for export and erasure, a segment's recent changes, batch recovery). Created
+ * where the server uses them (`StoreCapabilities.queryIndexes`): on FerretDB's SQLite
+ * backend they would only slow every write.
  */
-export async function ensureCollections(db: Db): Promise<void> {
+const QUERY_INDEXES: {
+  collection: keyof Collections;
+  keys: Record<string, 1 | -1>;
+  name: string;
+}[] = [
+  { collection: 'identities', keys: { profileId: 1 }, name: 'by_profile' },
+  { collection: 'mergePointers', keys: { into: 1 }, name: 'by_survivor' },
+  { collection: 'rawRecords', keys: { recordId: 1 }, name: 'by_record' },
+  { collection: 'profileLog', keys: { log: 1 }, name: 'by_log' },
+  { collection: 'eventLog', keys: { log: 1 }, name: 'by_log' },
+  { collection: 'segmentChanges', keys: { profileId: 1 }, name: 'by_profile' },
+  { collection: 'segmentChanges', keys: { segmentId: 1, at: -1, _id: -1 }, name: 'recent' },
+  { collection: 'pendingEventBatches', keys: { createdAt: 1 }, name: 'by_age' },
+];
+
+/**
+ * Creates the collections and their indexes up front (idempotent, run at start). Every
+ * hot path reads by `_id`, which every MongoDB-compatible store indexes.
+ */
+export async function ensureCollections(
+  db: Db,
+  capabilities: StoreCapabilities = PER_KEY_LOOKUPS,
+): Promise<void> {
   const existing = new Set(
     (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name),
   );
@@ -109,4 +134,9 @@ export async function ensureCollections(db: Db): Promise<void> {
   await db
     .collection(COLLECTION_NAMES.profiles)
     .createIndex({ mergedInto: 1, _id: 1 }, { name: 'live_by_id' });
+  if (!capabilities.queryIndexes) return;
+  for (const index of QUERY_INDEXES)
+    await db
+      .collection(COLLECTION_NAMES[index.collection])
+      .createIndex(index.keys, { name: index.name });
 }

@@ -1,5 +1,6 @@
 import type { IdentityGraphStore } from '../identityGraphStore';
 import type { EventClaimDoc, IdentityDoc, PendingEventBatchDoc, ProfileDoc } from '../models';
+import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import { getByIds, insertManyUnlessExists, insertUnlessExists } from './byId';
 import type { Collections } from './collections';
 import { isDuplicateKey, isStoreUnreachable } from './errors';
@@ -9,7 +10,13 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   readonly profileLog;
   readonly eventLog;
 
-  constructor(private readonly c: Collections) {
+  private readonly batched: boolean;
+
+  constructor(
+    private readonly c: Collections,
+    capabilities: StoreCapabilities = PER_KEY_LOOKUPS,
+  ) {
+    this.batched = capabilities.batchedIdLookups;
     this.profileLog = new MongoAppendLog(c.profileLog, c.logTails);
     this.eventLog = new MongoAppendLog(c.eventLog, c.logTails);
   }
@@ -18,7 +25,7 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   }
 
   getIdentities(keys: string[]) {
-    return getByIds(this.c.identities, keys);
+    return getByIds(this.c.identities, keys, this.batched);
   }
 
   claimIdentities(docs: IdentityDoc[]) {
@@ -26,7 +33,7 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   }
 
   getMergePointers(profileIds: string[]) {
-    return getByIds(this.c.mergePointers, profileIds);
+    return getByIds(this.c.mergePointers, profileIds, this.batched);
   }
 
   insertMergePointer(doc: Parameters<IdentityGraphStore['insertMergePointer']>[0]) {
@@ -46,11 +53,11 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   }
 
   getUnmerges(ids: string[]) {
-    return getByIds(this.c.unmerges, ids);
+    return getByIds(this.c.unmerges, ids, this.batched);
   }
 
   getRecords(ids: string[]) {
-    return getByIds(this.c.records, ids);
+    return getByIds(this.c.records, ids, this.batched);
   }
 
   insertRecord(doc: Parameters<IdentityGraphStore['insertRecord']>[0]) {
@@ -69,11 +76,11 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   }
 
   getRawRecords(ids: string[]) {
-    return getByIds(this.c.rawRecords, ids);
+    return getByIds(this.c.rawRecords, ids, this.batched);
   }
 
   getProfiles(ids: string[]) {
-    return getByIds(this.c.profiles, ids);
+    return getByIds(this.c.profiles, ids, this.batched);
   }
 
   async replaceProfile(doc: ProfileDoc) {
@@ -100,7 +107,7 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
   }
 
   getEventClaims(messageIds: string[]) {
-    return getByIds(this.c.events, messageIds);
+    return getByIds(this.c.events, messageIds, this.batched);
   }
 
   async insertEventClaims(docs: EventClaimDoc[]) {

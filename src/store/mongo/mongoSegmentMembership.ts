@@ -3,16 +3,20 @@ import type { Rule } from '../../segments/rules/rule';
 import type { SegmentMembership } from '../../segments/segmentMembership';
 import type { SegmentChangeDoc } from '../../segments/segmentModels';
 import type { SegmentSubjectDoc } from '../models';
+import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import { getByIds, insertManyUnlessExists } from './byId';
 import type { Collections } from './collections';
 import { toMongoFilter } from './segmentRuleFilter';
 
 /** Segment subjects in `segment_subjects`, membership changes in `segment_changes`. */
 export class MongoSegmentMembership implements SegmentMembership {
-  constructor(private readonly c: Pick<Collections, 'segmentSubjects' | 'segmentChanges'>) {}
+  constructor(
+    private readonly c: Pick<Collections, 'segmentSubjects' | 'segmentChanges'>,
+    private readonly capabilities: StoreCapabilities = PER_KEY_LOOKUPS,
+  ) {}
 
   getSubjects(profileIds: string[]): Promise<Map<string, SegmentSubjectDoc>> {
-    return getByIds(this.c.segmentSubjects, profileIds);
+    return getByIds(this.c.segmentSubjects, profileIds, this.capabilities.batchedIdLookups);
   }
 
   getSubject(profileId: string): Promise<SegmentSubjectDoc | null> {
