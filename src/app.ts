@@ -12,6 +12,8 @@ export interface App {
   /** The store's database: for tests, benchmarks and tools that inspect what was written. */
   db: MongoDatabase;
   gateway: Gateway;
+  /** Commands sent to the store so far (counted only when created with `countStoreCommands`). */
+  storeCommands(): number;
   /** Stops the gateway gracefully, then closes every connection. */
   close(): Promise<void>;
 }
@@ -23,12 +25,13 @@ export interface App {
 export async function createApp(
   config: Config,
   logger: Logger,
-  options: { database?: string } = {},
+  options: { database?: string; countStoreCommands?: boolean } = {},
 ): Promise<App> {
   const metrics = new Metrics();
   const mosaic = await openMosaic(config, logger, {
     kind: 'gateway',
     metrics,
+    countStoreCommands: options.countStoreCommands === true,
     ...(options.database ? { database: options.database } : {}),
   });
   const { services, stores } = mosaic;
@@ -46,6 +49,7 @@ export async function createApp(
     services,
     db: stores.db,
     gateway,
+    storeCommands: () => stores.storeCommands(),
     async close() {
       await gateway.stop();
       await mosaic.close();

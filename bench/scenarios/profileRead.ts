@@ -86,7 +86,10 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     sources: { ...ctx.config.sources, defaultTimeoutMs: 10_000, timeouts: {} },
   };
 
-  const app = await createApp(config, createLogger('silent', 'mosaic-bench'), { database });
+  const app = await createApp(config, createLogger('silent', 'mosaic-bench'), {
+    database,
+    countStoreCommands: true,
+  });
   // The baseline's own clients, configured as the gateway's pools are, so neither side
   // gets more connections to a store than the other.
   const client = new MongoClient(config.mongo.uri, { maxPoolSize: 50, retryWrites: false });
@@ -145,15 +148,29 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     ctx.progress(
       `${NAME}: ${ctx.seconds} s per side, ${ctx.concurrency} workers, ${ROUNDS} alternating rounds`,
     );
+    // The gateway's store commands during its rounds (driver command monitoring; the
+    // baseline has a client of its own, not counted).
+    let gatewayCommands = 0;
     for (let i = 0; i < ROUNDS; i++) {
       for (const side of ['gateway', 'baseline'] as const) {
+        const before = app.storeCommands();
         runs[side].push(await runLoad({ ...load, durationMs: roundMs }, sides[side]));
+        if (side === 'gateway') gatewayCommands += app.storeCommands() - before;
       }
     }
     const gateway = combine(runs.gateway);
     const baseline = combine(runs.baseline);
+    const storeCommandsPerRead = gateway.requests > 0 ? gatewayCommands / gateway.requests : 0;
 
-    return report({ profiles, seedSeconds, gateway, baseline, idIndex, ctx });
+    return report({
+      profiles,
+      seedSeconds,
+      gateway,
+      baseline,
+      idIndex,
+      storeCommandsPerRead,
+      ctx,
+    });
   } finally {
     await app
       .close()
@@ -344,6 +361,7 @@ function report(r: {
   gateway: LoadResult;
   baseline: LoadResult;
   idIndex: IdIndexState;
+  storeCommandsPerRead: number;
   ctx: BenchContext;
 }): ScenarioReport {
   const { gateway, baseline, ctx } = r;
@@ -363,7 +381,7 @@ function report(r: {
   const notes = [
     `${NAME}: ratio gateway/baseline ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${ratioMet ? 'met' : 'NOT met'}); ` +
       `gateway p99 ${gateway.p99Ms.toFixed(2)} ms (target < ${TARGET_P99_MS} ms: ${p99Met ? 'met' : 'NOT met'})`,
-    `${NAME}: store: ${describeIdIndex(r.idIndex)}`,
+    `${NAME}: store: ${describeIdIndex(r.idIndex)}; the gateway sent ${r.storeCommandsPerRead.toFixed(1)} store commands per read`,
     `${NAME}: cpu ms/req is this process's CPU per request (the gateway's includes the in-process HTTP client); the store's CPU is not counted`,
     `${NAME}: the read has traits, sources, ${RECENT_EVENTS} events, ${RECENT_ORDERS} orders and order aggregates (PostgreSQL); the spec's read also has segments, which Mosaic does not have yet, so they are not measured`,
   ];
@@ -398,7 +416,7 @@ function report(r: {
       baseline: side(baseline),
       ratio: round(ratio, 3),
       targets: { ratioMin: TARGET_RATIO, ratioMet, p99MaxMs: TARGET_P99_MS, p99Met },
-      store: r.idIndex,
+      store: { ...r.idIndex, commandsPerRead: round(r.storeCommandsPerRead, 1) },
       notMeasured: ['segments'],
     },
   };
