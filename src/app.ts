@@ -14,6 +14,8 @@ export interface App {
   gateway: Gateway;
   /** Commands sent to the store so far (counted only when created with `countStoreCommands`). */
   storeCommands(): number;
+  /** The same by `<command> <collection>`. */
+  storeCommandsByKind(): Map<string, number>;
   /** Stops the gateway gracefully, then closes every connection. */
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function createApp(
     db: stores.db,
     gateway,
     storeCommands: () => stores.storeCommands(),
+    storeCommandsByKind: () => stores.storeCommandsByKind(),
     async close() {
       await gateway.stop();
       await mosaic.close();

@@ -151,16 +151,28 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     // The gateway's store commands during its rounds (driver command monitoring; the
     // baseline has a client of its own, not counted).
     let gatewayCommands = 0;
+    const commandKinds = new Map<string, number>();
     for (let i = 0; i < ROUNDS; i++) {
       for (const side of ['gateway', 'baseline'] as const) {
         const before = app.storeCommands();
+        const kindsBefore = app.storeCommandsByKind();
         runs[side].push(await runLoad({ ...load, durationMs: roundMs }, sides[side]));
-        if (side === 'gateway') gatewayCommands += app.storeCommands() - before;
+        if (side !== 'gateway') continue;
+        gatewayCommands += app.storeCommands() - before;
+        for (const [kind, n] of app.storeCommandsByKind())
+          commandKinds.set(kind, (commandKinds.get(kind) ?? 0) + n - (kindsBefore.get(kind) ?? 0));
       }
     }
     const gateway = combine(runs.gateway);
     const baseline = combine(runs.baseline);
     const storeCommandsPerRead = gateway.requests > 0 ? gatewayCommands / gateway.requests : 0;
+    const perRead = (n: number) => round(gateway.requests > 0 ? n / gateway.requests : 0, 1);
+    const commandsPerReadByKind = Object.fromEntries(
+      [...commandKinds]
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, n]) => [kind, perRead(n)]),
+    );
 
     return report({
       profiles,
@@ -169,6 +181,7 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
       baseline,
       idIndex,
       storeCommandsPerRead,
+      commandsPerReadByKind,
       ctx,
     });
   } finally {
@@ -362,6 +375,7 @@ function report(r: {
   baseline: LoadResult;
   idIndex: IdIndexState;
   storeCommandsPerRead: number;
+  commandsPerReadByKind: Record<string, number>;
   ctx: BenchContext;
 }): ScenarioReport {
   const { gateway, baseline, ctx } = r;
@@ -416,7 +430,11 @@ function report(r: {
       baseline: side(baseline),
       ratio: round(ratio, 3),
       targets: { ratioMin: TARGET_RATIO, ratioMet, p99MaxMs: TARGET_P99_MS, p99Met },
-      store: { ...r.idIndex, commandsPerRead: round(r.storeCommandsPerRead, 1) },
+      store: {
+        ...r.idIndex,
+        commandsPerRead: round(r.storeCommandsPerRead, 1),
+        commandsPerReadByKind: r.commandsPerReadByKind,
+      },
       notMeasured: ['segments'],
     },
   };

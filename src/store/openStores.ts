@@ -19,7 +19,12 @@ import type { StaleCache } from '../sources/staleCache';
 import type { IdentityGraphStore } from './identityGraphStore';
 import { detectCapabilities } from './mongo/capabilities';
 import { collections, ensureCollections } from './mongo/collections';
-import { connectMongo, pingMongo, type MongoDatabase } from './mongo/connection';
+import {
+  connectMongo,
+  pingMongo,
+  type MongoConnection,
+  type MongoDatabase,
+} from './mongo/connection';
 import { MongoIdentityGraphStore } from './mongo/mongoIdentityGraphStore';
 import { MongoPersonalTraitKeyStore } from './mongo/mongoPersonalTraitKeyStore';
 import { MongoPersonDataStore } from './mongo/mongoPersonDataStore';
@@ -102,6 +107,8 @@ export interface Stores {
   readiness: ReadinessCheck[];
   /** Commands sent to MongoDB so far (0 unless counted). */
   storeCommands(): number;
+  /** The same, by `<command> <collection>` (e.g. `find profiles`), to see what a path costs. */
+  storeCommandsByKind(): Map<string, number>;
   /** Drops this process's database and PostgreSQL schema (scratch runs). */
   drop(): Promise<void>;
   /** Closes every connection (the queues first: closing waits for nothing else). */
@@ -116,8 +123,7 @@ export async function openStores(
   const mongo = await connectMongo(config.mongo.uri, options.database, {
     monitorCommands: options.countStoreCommands === true,
   });
-  let storeCommands = 0;
-  if (options.countStoreCommands) mongo.client.on('commandStarted', () => storeCommands++);
+  const counted = options.countStoreCommands ? countCommands(mongo.client) : null;
   const capabilities = await detectCapabilities(mongo.db);
   await ensureCollections(mongo.db, capabilities);
   const cols = collections(mongo.db);
@@ -172,7 +178,8 @@ export async function openStores(
       { name: 'mongodb', check: () => pingMongo(mongo.db) },
       { name: 'redis', check: () => probe.check() },
     ],
-    storeCommands: () => storeCommands,
+    storeCommands: () => counted?.total() ?? 0,
+    storeCommandsByKind: () => counted?.byKind() ?? new Map<string, number>(),
     async drop() {
       await mongo.db.dropDatabase().catch(() => undefined);
       await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
@@ -190,6 +197,19 @@ export async function openStores(
       await mongo.close();
     },
   };
+}
+
+/** Counts the commands a client sends, in all and by `<command> <collection>`. */
+function countCommands(client: MongoConnection['client']) {
+  let total = 0;
+  const byKind = new Map<string, number>();
+  client.on('commandStarted', (event) => {
+    total++;
+    const target: unknown = (event.command as Record<string, unknown>)[event.commandName];
+    const kind = typeof target === 'string' ? `${event.commandName} ${target}` : event.commandName;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  });
+  return { total: () => total, byKind: () => new Map(byKind) };
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
