@@ -1,17 +1,28 @@
 import fc from 'fast-check';
+import type { AppendLog } from '../../src/store/appendLog';
+import type { ProfileLogEntry } from '../../src/store/models';
+import { MongoAppendLog } from '../../src/store/mongo/mongoAppendLog';
 import { openTestStack, type TestStack } from '../support/store';
 
 /**
  * The append log as two processes see it: each keeps its own idea of how long a log is
  * (a lower bound it reads from), the other appends past it, hints lag. Whatever the
  * interleaving, every read must return exactly the entries stored from its offset on.
+ * The second process reads slots as MongoDB's path does (one `$in` query per burst), the
+ * first as FerretDB's (one look-up per slot): both paths run here, against FerretDB.
  */
 
 let a: TestStack;
 let b: TestStack;
+let bLog: AppendLog<ProfileLogEntry>;
 beforeAll(async () => {
   a = await openTestStack('append_log');
   b = await a.connectAnother();
+  bLog = new MongoAppendLog(b.cols.profileLog, b.cols.logTails, {
+    server: 'mongodb',
+    batchedIdLookups: true,
+    queryIndexes: true,
+  });
 });
 afterAll(() => a.close());
 
@@ -21,7 +32,9 @@ type Step =
   | { op: 'readFrom'; by: 0 | 1; back: number }
   /** The same, up to the length the reader knows, its end left unconfirmed. */
   | { op: 'readKnown'; by: 0 | 1; back: number }
-  | { op: 'length'; by: 0 | 1 };
+  | { op: 'length'; by: 0 | 1 }
+  /** The newest entries, as a profile's recent events are read. */
+  | { op: 'readTail'; by: 0 | 1; count: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
@@ -41,6 +54,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     back: fc.oneof(fc.nat({ max: 4 }), fc.nat({ max: 80 })),
   }),
   fc.record({ op: fc.constant('length' as const), by: fc.constantFrom(0 as const, 1 as const) }),
+  fc.record({
+    op: fc.constant('readTail' as const),
+    by: fc.constantFrom(0 as const, 1 as const),
+    count: fc.integer({ min: 1, max: 25 }),
+  }),
 );
 
 let run = 0;
@@ -49,7 +67,7 @@ test('reads from any offset return exactly the stored entries, in either process
     fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
       const log = `prop:${run++}`;
       const stored: string[] = [];
-      const logs = [a.store.profileLog, b.store.profileLog] as const;
+      const logs = [a.store.profileLog, bLog] as const;
       for (const s of steps) {
         const on = logs[s.by];
         if (s.op === 'append') {
@@ -78,6 +96,15 @@ test('reads from any offset return exactly the stored entries, in either process
             stored.slice(from, length),
           );
           expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => from + i));
+        } else if (s.op === 'readTail') {
+          const { entries, length } = await on.readTail(log, s.count);
+          expect(length).toBe(stored.length);
+          const newest = entries.slice(-s.count);
+          const from = Math.max(0, stored.length - s.count);
+          expect(newest.map((e) => e.seq)).toEqual(stored.slice(from).map((_, i) => from + i));
+          expect(newest.map((e) => (e.data as { unmergeId: string }).unmergeId)).toEqual(
+            stored.slice(from),
+          );
         } else {
           expect(await on.length(log)).toBe(stored.length);
         }

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
 import type { AppendLog } from '../appendLog';
 import type { LogEntryDoc, LogTailDoc } from '../models';
+import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import { DUPLICATE_KEY, isDuplicateKey } from './errors';
 
 /** Parallel look-ups per round trip burst when reading a long stretch of a log. */
@@ -41,6 +42,8 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   constructor(
     private readonly entries: Collection<LogEntryDoc<T>>,
     private readonly tails: Collection<LogTailDoc>,
+    /** Whether slots are read as one `$in` query per burst (MongoDB) or one by one. */
+    private readonly capabilities: StoreCapabilities = PER_KEY_LOOKUPS,
   ) {}
 
   async append(log: string, data: T, knownLength?: number, at = new Date()): Promise<number> {
@@ -205,9 +208,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
         { length: Math.min(READ_CHUNK, count - out.length) },
         (_, i) => start + i,
       );
-      const docs = await Promise.all(
-        seqs.map((seq) => this.entries.findOne({ _id: slotId(log, seq) })),
-      );
+      const docs = await this.slots(log, seqs);
       for (const doc of docs) {
         if (doc === null) return out; // the end of the log: there are no gaps
         out.push({ seq: doc.seq, data: doc.data, at: doc.at });
@@ -267,9 +268,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     // logs most profiles have, that one round trip is the whole answer.
     const hint = await this.hint(log);
     const window = Array.from({ length: PROBE_WINDOW }, (_, i) => hint + i);
-    const docs = await Promise.all(
-      window.map((seq) => this.entries.findOne({ _id: slotId(log, seq) })),
-    );
+    const docs = await this.slots(log, window);
     const newest: { seq: number; data: T; at: Date }[] = [];
     for (const doc of docs) {
       if (doc === null) break;
@@ -300,9 +299,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     const out: { seq: number; data: T; at: Date }[] = [];
     for (let i = 0; i < seqs.length; i += READ_CHUNK) {
       const chunk = seqs.slice(i, i + READ_CHUNK);
-      const docs = await Promise.all(
-        chunk.map((seq) => this.entries.findOne({ _id: slotId(log, seq) })),
-      );
+      const docs = await this.slots(log, chunk);
       docs.forEach((doc, j) => {
         // Slots below the hint always exist: the hint is written after its slot.
         if (doc === null)
@@ -311,6 +308,20 @@ export class MongoAppendLog<T> implements AppendLog<T> {
       });
     }
     return out;
+  }
+
+  /**
+   * The documents of the given slots, in their order (null where a slot is free): one
+   * `$in` query where the server plans it (MongoDB), else one look-up per slot at once.
+   */
+  private async slots(log: string, seqs: number[]): Promise<(LogEntryDoc<T> | null)[]> {
+    if (!this.capabilities.batchedIdLookups || seqs.length < 2)
+      return Promise.all(seqs.map((seq) => this.entries.findOne({ _id: slotId(log, seq) })));
+    const ids = seqs.map((seq) => slotId(log, seq));
+    const found = new Map<string, LogEntryDoc<T>>();
+    for (const doc of await this.entries.find({ _id: { $in: ids } } as never).toArray())
+      found.set(doc._id, doc);
+    return ids.map((id) => found.get(id) ?? null);
   }
 
   private async hint(log: string): Promise<number> {

@@ -17,8 +17,8 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     capabilities: StoreCapabilities = PER_KEY_LOOKUPS,
   ) {
     this.batched = capabilities.batchedIdLookups;
-    this.profileLog = new MongoAppendLog(c.profileLog, c.logTails);
-    this.eventLog = new MongoAppendLog(c.eventLog, c.logTails);
+    this.profileLog = new MongoAppendLog(c.profileLog, c.logTails, capabilities);
+    this.eventLog = new MongoAppendLog(c.eventLog, c.logTails, capabilities);
   }
   isUnreachable(err: unknown): boolean {
     return isStoreUnreachable(err);
