@@ -57,6 +57,7 @@ export async function openMosaic(
     pgStatementTimeoutMs: statementTimeoutMs(config, options.kind),
     migrate: options.kind === 'tool' ? 'now' : 'background',
     queues: options.kind !== 'tool',
+    readiness: options.kind === 'gateway',
     cache: options.kind === 'gateway' ? 'cache' : 'toolCache',
     countStoreCommands: options.countStoreCommands === true,
   });

@@ -26,7 +26,6 @@ import { ProfileSources } from './profiles/profileSources';
 import { announceProfileChanges } from './profiles/profileUpdates';
 import type { PubSub } from './pubsub/pubSub';
 import { SegmentDefinitions } from './segments/segmentDefinitions';
-import type { SegmentMembership } from './segments/segmentMembership';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
@@ -55,8 +54,6 @@ export interface Services {
   segments: SegmentDefinitions;
   jobs: JobQueue | null;
   pubsub: PubSub;
-  /** Segment membership, as refreshed by the workers. */
-  segmentMembership: SegmentMembership;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
   newProfileReader(): ProfileReader;
   /** Request-scoped access to the federated sources (one DataLoader per source). */
@@ -141,7 +138,6 @@ export function createServices(
     orderStore,
     sources,
     segments,
-    segmentMembership: stores.segmentMembership,
     jobs,
     pubsub,
     newProfileReader: () => new ProfileReader(store, policy),

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { sameSecret } from '../auth/secrets';
 import { parseAuthorization } from '../auth/credentials';
+import { sendJson } from '../http/responses';
 import type { ProcessMetrics } from './metrics';
 
 /** Who may scrape: anyone when authentication is off (development), else the key's holder. */
@@ -27,13 +28,12 @@ export async function serveScrape(
     const presented = parseAuthorization(req.headers.authorization)?.bearer ?? null;
     if (access.key === undefined || presented === null || !sameSecret(presented, access.key)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendError(
-        res,
-        401,
-        access.key === undefined
-          ? 'Metrics are closed: set MOSAIC_METRICS_KEY and scrape with "Authorization: Bearer <key>"'
-          : 'Metrics need "Authorization: Bearer <MOSAIC_METRICS_KEY>"',
-      );
+      return sendJson(res, 401, {
+        error:
+          access.key === undefined
+            ? 'Metrics are closed: set MOSAIC_METRICS_KEY and scrape with "Authorization: Bearer <key>"'
+            : 'Metrics need "Authorization: Bearer <MOSAIC_METRICS_KEY>"',
+      });
     }
   }
   const { contentType, body } = await metrics.text();
@@ -58,12 +58,14 @@ export async function listenForScrapes(
 ): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') return sendError(res, 404, `No route for ${path}`);
+    if (path !== '/metrics') return sendJson(res, 404, { error: `No route for ${path}` });
     if (req.method !== 'GET') {
       res.setHeader('Allow', 'GET');
-      return sendError(res, 405, 'Metrics are read with GET');
+      return sendJson(res, 405, { error: 'Metrics are read with GET' });
     }
-    serveScrape(req, res, metrics, access).catch(() => sendError(res, 500, 'Scrape failed'));
+    serveScrape(req, res, metrics, access).catch(() =>
+      res.headersSent ? res.end() : sendJson(res, 500, { error: 'Scrape failed' }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -77,11 +79,4 @@ export async function listenForScrapes(
         server.closeAllConnections();
       }),
   };
-}
-
-function sendError(res: ServerResponse, status: number, error: string): void {
-  if (res.headersSent) return void res.end();
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json');
-  res.end(JSON.stringify({ error }));
 }

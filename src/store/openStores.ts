@@ -54,8 +54,6 @@ import { RedisWindowCounter } from './redis/redisWindowCounter';
 export interface StoreOptions {
   /** The MongoDB database (default: the one in MONGODB_URI); also names the Redis keys. */
   database?: string;
-  /** The PostgreSQL schema (default: POSTGRES_SCHEMA). */
-  pgSchema?: string;
   /** PostgreSQL statement timeout: a gateway's is bounded by its source timeout. */
   pgStatementTimeoutMs: number;
   /**
@@ -65,6 +63,8 @@ export interface StoreOptions {
   migrate: 'background' | 'now';
   /** Open the BullMQ queues (gateways and workers); tools run without. */
   queues: boolean;
+  /** Open the fail-fast Redis probe `/readyz` needs (gateways only). */
+  readiness: boolean;
   /** A request waits at most 500 ms on the cache (`cache`), a tool as long as it takes. */
   cache: 'cache' | 'toolCache';
   /** Count commands sent to MongoDB (benchmarks). */
@@ -103,7 +103,7 @@ export interface Stores {
   windowCounter(): WindowCounter;
   /** Persisted-query registrations, shared by every gateway. */
   persistedQueryCache(logger: Logger): KeyValueCache;
-  /** For /readyz: MongoDB and Redis answer. */
+  /** For /readyz: MongoDB and Redis answer (Redis only when opened with `readiness`). */
   readiness: ReadinessCheck[];
   /** Commands sent to MongoDB so far (0 unless counted). */
   storeCommands(): number;
@@ -129,21 +129,11 @@ export async function openStores(
   const cols = collections(mongo.db);
   const database = mongo.db.databaseName;
 
-  const schema = options.pgSchema ?? config.postgres.schema;
-  const pg = createPostgresPool({
-    url: config.postgres.url,
-    schema,
-    statementTimeoutMs: options.pgStatementTimeoutMs,
-  });
-  const migrated =
-    options.migrate === 'now'
-      ? { done: await migrate(pg, schema), cancel: () => undefined }
-      : migrateUntilDone(() => migrate(pg, schema), logger);
-  if (options.migrate === 'background') await Promise.race([migrated.done, delay(5_000)]);
+  const { pg, migrated } = await openPostgres(config, logger, options);
 
   const keys = redisKeys(database);
   const redisUrl = config.redis.url;
-  const probe = await openRedisProbe(redisUrl, logger);
+  const probe = options.readiness ? await openRedisProbe(redisUrl, logger) : null;
   const cacheRedis = redisConnection(redisUrl, options.cache);
   cacheRedis.on('error', () => undefined); // a cache outage only means nothing to fall back to
   const erasureRedis = redisConnection(redisUrl, 'erasure');
@@ -176,27 +166,53 @@ export async function openStores(
     persistedQueryCache: (log) => new RedisKeyValueCache(cacheRedis, keys, log),
     readiness: [
       { name: 'mongodb', check: () => pingMongo(mongo.db) },
-      { name: 'redis', check: () => probe.check() },
+      ...(probe ? [{ name: 'redis', check: () => probe.check() }] : []),
     ],
     storeCommands: () => counted?.total() ?? 0,
     storeCommandsByKind: () => counted?.byKind() ?? new Map<string, number>(),
     async drop() {
       await mongo.db.dropDatabase().catch(() => undefined);
-      await pg.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
+      await pg
+        .query(`DROP SCHEMA IF EXISTS ${quoteIdent(config.postgres.schema)} CASCADE`)
+        .catch(() => undefined);
     },
     async close() {
-      migrated.cancel();
+      migrated?.cancel();
       await jobs?.close();
       // Buffered term counts are written before the pool closes.
       await matching.index.terms.close();
       erasureRedis.disconnect();
       await pubsub.close();
-      probe.close();
+      probe?.close();
       cacheRedis.disconnect();
       await pg.end();
       await mongo.close();
     },
   };
+}
+
+/**
+ * The PostgreSQL pool, its schema migrated: before returning (`now`), or in the background
+ * until it works, waiting 5 s at most (`background`: a gateway serves without PostgreSQL).
+ */
+async function openPostgres(
+  config: Config,
+  logger: Logger,
+  options: Pick<StoreOptions, 'pgStatementTimeoutMs' | 'migrate'>,
+) {
+  const schema = config.postgres.schema;
+  const pg = createPostgresPool({
+    url: config.postgres.url,
+    schema,
+    statementTimeoutMs: options.pgStatementTimeoutMs,
+  });
+  if (options.migrate === 'now') {
+    await migrate(pg, schema);
+    return { pg, migrated: null };
+  }
+  const migrated = migrateUntilDone(() => migrate(pg, schema), logger);
+  await Promise.race([migrated.done, delay(5_000)]);
+  return { pg, migrated };
 }
 
 /** Counts the commands a client sends, in all and by `<command> <collection>`. */

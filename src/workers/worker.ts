@@ -76,8 +76,9 @@ export async function createWorkerApp(
   const runner = runJobs(
     config.redis.url,
     stores.redisKeys,
-    timed(metrics, consumers(config, options, processors, services, stores)),
+    consumers(config, options, processors, services, stores),
     logger,
+    (queue, run) => metrics.timeJob(queue, run),
   );
   const metricsServer =
     config.workers.metricsPort === undefined
@@ -151,18 +152,4 @@ async function runIdentityJob(
   const record = (await stores.identityGraph.getRecords([job.recordId])).get(job.recordId);
   if (record === undefined) return null; // erased since
   return matching.matcher.onRecord(record._id, record.profileId, record.traits);
-}
-
-/** Every job's duration and outcome, by queue, on `/metrics`. */
-function timed(metrics: ProcessMetrics, all: QueueConsumers): QueueConsumers {
-  const out: Record<string, unknown> = {};
-  for (const [queue, consumer] of Object.entries(all) as [
-    string,
-    { run: (job: never) => Promise<unknown> },
-  ][])
-    out[queue] = {
-      ...consumer,
-      run: (job: never) => metrics.timeJob(queue, () => consumer.run(job)),
-    };
-  return out;
 }
