@@ -2,6 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import type { ProcessMetrics } from './observability/metrics';
+import { HotTierAccess } from './profiles/hotTierAccess';
+import {
+  fencedIdentityGraphStore,
+  fencedSegmentMembership,
+  HotTierFences,
+} from './profiles/hotTierFences';
 import { createServices, type Services } from './services';
 import { openStores, type Stores } from './store/openStores';
 
@@ -52,7 +58,7 @@ export async function openMosaic(
   const scoped: Config = run
     ? { ...config, postgres: { ...config.postgres, schema: run } }
     : config;
-  const stores = await openStores(scoped, logger, {
+  const opened = await openStores(scoped, logger, {
     database: run ? `mosaic_${run}` : options.database,
     pgStatementTimeoutMs: statementTimeoutMs(config, options.kind),
     migrate: options.kind === 'tool' ? 'now' : 'background',
@@ -61,8 +67,10 @@ export async function openMosaic(
     cache: options.kind === 'gateway' ? 'cache' : 'toolCache',
     countStoreCommands: options.countStoreCommands === true,
   });
+  const { stores, hot, fences } = withHotTier(opened, logger, options.metrics ?? null);
   const services = createServices(stores, scoped, logger, {
     metrics: options.metrics ?? null,
+    hot,
     ...(options.onTrainingDue ? { onTrainingDue: options.onTrainingDue } : {}),
   });
   const stopRecovery = options.kind === 'gateway' ? recoverEventBatches(services, logger) : null;
@@ -72,6 +80,7 @@ export async function openMosaic(
     services,
     async close() {
       stopRecovery?.();
+      fences?.close();
       if (run && !options.scratch?.keep) await stores.drop();
       await stores.close();
     },
@@ -98,4 +107,34 @@ function recoverEventBatches(services: Services, logger: Logger): () => void {
   const timer = setInterval(() => void recover(), 60_000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * With a hot tier, every write that changes what a gold document shows fences it (the
+ * stores are wrapped, so every service, worker and tool of the process fences alike), and
+ * profile readers read through it.
+ */
+function withHotTier(
+  stores: Stores,
+  logger: Logger,
+  metrics: ProcessMetrics | null,
+): { stores: Stores; hot: HotTierAccess | null; fences: HotTierFences | null } {
+  if (stores.hotTier === null) return { stores, hot: null, fences: null };
+  const fences = new HotTierFences(stores.hotTier, logger);
+  const segmentMembership = fencedSegmentMembership(stores.segmentMembership, fences);
+  const hot = new HotTierAccess(
+    stores.hotTier,
+    fences,
+    (ids) => segmentMembership.getSubjects(ids),
+    (outcome) => metrics?.hotTierReads.inc({ outcome }),
+  );
+  return {
+    stores: {
+      ...stores,
+      identityGraph: fencedIdentityGraphStore(stores.identityGraph, fences),
+      segmentMembership,
+    },
+    hot,
+    fences,
+  };
 }

@@ -20,6 +20,7 @@ import type { ProcessMetrics } from './observability/metrics';
 import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
 import { PrivacyService } from './privacy/privacyService';
+import type { HotTierAccess } from './profiles/hotTierAccess';
 import { PersonalTraits } from './profiles/personalTraits';
 import { ProfileReader } from './profiles/profileReader';
 import { ProfileSources } from './profiles/profileSources';
@@ -54,6 +55,8 @@ export interface Services {
   segments: SegmentDefinitions;
   jobs: JobQueue | null;
   pubsub: PubSub;
+  /** The profile hot tier this process reads through and fences (null: none). */
+  hotTier: HotTierAccess | null;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
   newProfileReader(): ProfileReader;
   /** Request-scoped access to the federated sources (one DataLoader per source). */
@@ -77,6 +80,8 @@ export interface ServiceOptions {
   metrics: ProcessMetrics | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
+  /** The profile hot tier (reads through it, erasure empties it); null: none. */
+  hot: HotTierAccess | null;
 }
 
 /**
@@ -126,6 +131,7 @@ export function createServices(
       jobs,
       scrub: stores.mentionScrub,
       sweepDelayMs: config.privacy.erasureSweepDelayMs,
+      hot: options.hot,
       logger,
     }),
     consent: new ConsentService(policy, resolver, opaqueIds),
@@ -140,7 +146,8 @@ export function createServices(
     segments,
     jobs,
     pubsub,
-    newProfileReader: () => new ProfileReader(store, policy),
+    hotTier: options.hot,
+    newProfileReader: () => new ProfileReader(store, policy, options.hot),
     newProfileSources: () => new ProfileSources(sources, new SourceLoaders()),
     newSegmentReader: () =>
       new SegmentReader(segments, stores.segmentMembership, {

@@ -211,6 +211,8 @@ const envSchema = z.object({
   MOSAIC_MATCH_MERGE_THRESHOLD: z.coerce.number().gt(0.5).max(1).default(0.995),
   MOSAIC_MATCH_REVIEW_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.8),
   MOSAIC_MATCHING: z.enum(['on', 'off']).default('on'),
+  MOSAIC_HOT_TIER: z.enum(['on', 'off']).default('on'),
+  MOSAIC_HOT_TIER_TTL_SECONDS: int(1, 30 * 24 * 3600).default(3600),
   MOSAIC_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   MOSAIC_MAX_EVENTS_PER_REQUEST: int(1, 10_000).default(500),
   MOSAIC_EVENT_MAX_AGE_DAYS: int(1, 36_500).default(3650),
@@ -274,6 +276,12 @@ export interface Config {
     /** Probabilistic matching of CRM contacts on arrival (`src/matching`). */
     matching: { enabled: boolean; mergeThreshold: number; reviewThreshold: number };
   };
+  /**
+   * The profile hot tier (`src/profiles/hotTier.ts`): gold documents and identity hints in
+   * Redis. Every process of a deployment must agree on `enabled`: a writer without it does
+   * not fence what the readers with it cache.
+   */
+  hotTier: { enabled: boolean; ttlSeconds: number };
   ingest: {
     maxEventsPerRequest: number;
     /** Events older or further ahead than this are refused (`src/ingest/eventTime.ts`). */
@@ -328,6 +336,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auth: authConfig(e),
     graphql: graphqlConfig(e),
     identity: identityConfig(e),
+    hotTier: { enabled: e.MOSAIC_HOT_TIER === 'on', ttlSeconds: e.MOSAIC_HOT_TIER_TTL_SECONDS },
     ingest: {
       maxEventsPerRequest: e.MOSAIC_MAX_EVENTS_PER_REQUEST,
       eventTime: {

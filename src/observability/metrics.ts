@@ -41,6 +41,12 @@ export class ProcessMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly hotTierReads = new Counter({
+    name: 'mosaic_hot_tier_reads_total',
+    help: 'Profile reads through the hot tier, by outcome (hit, miss, bypass while Redis is unusable)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'mosaic_job_duration_seconds',
     help: 'Time to run a job, by queue and outcome (completed or failed)',

@@ -62,7 +62,11 @@ export function startTracing(
       }),
       new MongoDBInstrumentation(),
       new PgInstrumentation(),
-      new IORedisInstrumentation(),
+      // The command's name only: arguments carry values (a gold document, a job's data,
+      // a cache key built from a request) that may be personal data.
+      new IORedisInstrumentation({
+        dbStatementSerializer: (command, args) => `${command} [${args.length} arguments]`,
+      }),
     ],
   });
   return {

@@ -18,6 +18,12 @@ export interface PersonEraserDeps {
   jobs: JobQueue | null;
   /** Tells every process to forget what it cached of the profiles (before anything is deleted). */
   announce: (profileIds: string[]) => Promise<void>;
+  /**
+   * Drops the profiles' gold documents and the identities' hints from the hot tier. Run
+   * before the deletes and again after them: a reader that filled in between filled from
+   * reads made before the deletes, and the second run removes that too.
+   */
+  forgetHot: (profileIds: string[], identityKeys: string[]) => Promise<void>;
 }
 
 /**
@@ -38,6 +44,7 @@ export class PersonEraser {
     const members = new Set(f.profileIds);
     // Caches first: from now on no process routes the person's identifiers to these profiles.
     await this.deps.announce(f.profileIds);
+    await this.deps.forgetHot(f.profileIds, f.identityKeys);
 
     const recordIds = [
       ...new Set([...f.records.map((r) => r._id), ...f.rawRecords.map((r) => r.recordId)]),
@@ -108,6 +115,7 @@ export class PersonEraser {
     // Enrichment, finding the profiles gone, records that they left their segments (so
     // segment sizes and dashboards follow) and removes what is left of their subjects.
     await jobs?.enrich(f.profileIds, 'erased');
+    await this.deps.forgetHot(f.profileIds, f.identityKeys);
     return counts;
   }
 }

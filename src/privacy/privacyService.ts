@@ -12,6 +12,7 @@ import type { PersonDataStore } from '../store/personDataStore';
 import type { JobQueue } from '../workers/queues';
 import type { MentionScrub } from './mentionScrub';
 import { PersonEraser } from './personEraser';
+import type { HotTierAccess } from '../profiles/hotTierAccess';
 import { personExport } from './personExport';
 import { collectFootprint, personNeedles, type PersonFootprint } from './personFootprint';
 
@@ -43,6 +44,8 @@ export interface PrivacyServiceDeps {
   scrub: MentionScrub;
   /** How long after an erasure its sweep runs: longer than any write in flight takes. */
   sweepDelayMs: number;
+  /** The profile hot tier, when the deployment runs one: erasure empties it of the person. */
+  hot: HotTierAccess | null;
   logger: Logger;
   now?: () => Date;
 }
@@ -72,6 +75,11 @@ export class PrivacyService {
       announce: async (profileIds) => {
         const message: PersonErasureMessage = { profileIds };
         await deps.pubsub.publish(PERSON_ERASURES_CHANNEL, message);
+      },
+      forgetHot: async (profileIds, identityKeys) => {
+        if (deps.hot === null) return;
+        await deps.hot.fences.fence(profileIds);
+        await deps.hot.tier.forgetIdentities(identityKeys);
       },
     });
   }

@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import { badInput } from '../errors';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import { identityKey, type IdentifierKind } from '../identity/kinds';
+import { GOLD_EVENTS, type GoldProfile } from './hotTier';
+import type { HotTierAccess } from './hotTierAccess';
 import { mergeLogOf, type MergeLogItem } from '../identity/mergeLog';
 import { eventLogName } from '../ingest/eventBatchWriter';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
@@ -37,10 +39,14 @@ export class ProfileReader {
   private readonly profiles: DataLoader<string, ProfileDoc | null>;
   private readonly pointers: DataLoader<string, MergePointerDoc | null>;
   private readonly identities: DataLoader<string, IdentityDoc | null>;
+  /** Profiles this operation read with their gold document (from the hot tier or assembled). */
+  private readonly golds = new WeakMap<ProfileDoc, GoldProfile>();
 
   constructor(
     private readonly store: IdentityGraphStore,
     private readonly policy: IdentifierPolicy,
+    /** The hot tier, when the deployment runs one. */
+    private readonly hot: HotTierAccess | null = null,
   ) {
     this.profiles = keyLoader((ids) => store.getProfiles(ids));
     this.pointers = keyLoader((ids) => store.getMergePointers(ids));
@@ -68,9 +74,112 @@ export class ProfileReader {
 
   /** Looks a profile up by any identifier, normalising the value as on write. */
   async byIdentifier(kind: IdentifierKind, value: string): Promise<ProfileDoc | null> {
-    const identifier = this.policy.normalise(kind, value, 'value');
-    const identity = await this.identities.load(identityKey(identifier));
+    const key = identityKey(this.policy.normalise(kind, value, 'value'));
+    const hot = await this.hotRead(async (access) => {
+      const hint = await access.tier.profileOf(key);
+      if (hint === null) {
+        // The first read of an identity only learns where it leads: a document assembled
+        // now would rest on reads made before any token, so the next read fills it.
+        const profile = await this.storedByIdentity(key);
+        if (profile !== null) await access.tier.rememberProfileOf(key, profile._id);
+        access.count('miss');
+        return profile;
+      }
+      return this.hotProfile(access, hint, () => this.storedByIdentity(key), {
+        holds: (gold) => gold.profile.identifiers.some((i) => identityKey(i) === key),
+        moved: (to) => access.tier.rememberProfileOf(key, to),
+      });
+    });
+    return hot !== undefined ? hot : this.storedByIdentity(key);
+  }
+
+  /**
+   * The live profile for `id` as `byId` finds it, through the hot tier when there is one:
+   * what an operation's top-level profile look-up uses (nested reads use `byId`).
+   */
+  async profile(id: string): Promise<ProfileDoc | null> {
+    const hot = await this.hotRead((access) =>
+      this.hotProfile(access, id, () => this.byId(id), { holds: () => true }),
+    );
+    return hot !== undefined ? hot : this.byId(id);
+  }
+
+  /** The gold document the profile was read with, if it was. */
+  goldOf(profile: ProfileDoc): GoldProfile | undefined {
+    return this.golds.get(profile);
+  }
+
+  private async storedByIdentity(key: string): Promise<ProfileDoc | null> {
+    const identity = await this.identities.load(key);
     return identity === null ? null : this.byId(identity.profileId);
+  }
+
+  /** `read` through the hot tier; undefined when the tier is off or failed (read the store). */
+  private async hotRead(
+    read: (access: HotTierAccess) => Promise<ProfileDoc | null>,
+  ): Promise<ProfileDoc | null | undefined> {
+    const access = this.hot;
+    if (access === null) return undefined;
+    if (!access.fences.trusted()) {
+      access.count('bypass');
+      return undefined;
+    }
+    try {
+      return await read(access);
+    } catch (err) {
+      if (!access.isUnreachable(err)) throw err;
+      access.count('bypass');
+      return undefined;
+    }
+  }
+
+  /**
+   * Profile `id`'s gold document from the tier when it is current and `holds` what was
+   * asked for; otherwise the store's answer (`load`), assembled into a gold document and
+   * filled under the token read before any of it. `moved`: the store led elsewhere.
+   */
+  private async hotProfile(
+    access: HotTierAccess,
+    id: string,
+    load: () => Promise<ProfileDoc | null>,
+    check: { holds: (gold: GoldProfile) => boolean; moved?: (to: string) => Promise<void> },
+  ): Promise<ProfileDoc | null> {
+    const { token, gold } = await access.tier.read(id);
+    if (gold !== null && gold.profile.mergedInto === null && check.holds(gold)) {
+      access.count('hit');
+      this.golds.set(gold.profile, gold);
+      return gold.profile;
+    }
+    access.count('miss');
+    // Whatever this operation read before the token is not what may be filled under it.
+    this.profiles.clearAll();
+    this.pointers.clearAll();
+    this.identities.clearAll();
+    const profile = await load();
+    if (profile === null) return null;
+    if (profile._id !== id) {
+      await check.moved?.(profile._id);
+      return profile;
+    }
+    const assembled = await this.assemble(access, profile);
+    this.golds.set(profile, assembled);
+    await access.tier.fill(id, token, assembled);
+    return profile;
+  }
+
+  private async assemble(access: HotTierAccess, profile: ProfileDoc): Promise<GoldProfile> {
+    const [events, subjects] = await Promise.all([
+      this.recentFromLogs(profile, GOLD_EVENTS),
+      access.subjects([profile._id]),
+    ]);
+    const subject = subjects.get(profile._id);
+    return {
+      profile,
+      events,
+      computedTraits: subject?.computed ?? null,
+      segmentIds: subject?.segments ?? [],
+      builtAt: new Date(),
+    };
   }
 
   /** Live profiles in id (= creation) order. */
@@ -96,6 +205,12 @@ export class ProfileReader {
       throw badInput('first', `must be between 0 and ${MAX_PAGE_SIZE}, got ${limit}`);
     }
     if (limit === 0) return [];
+    const gold = this.golds.get(profile);
+    if (gold !== undefined && limit <= GOLD_EVENTS) return gold.events.slice(0, limit);
+    return this.recentFromLogs(profile, limit);
+  }
+
+  private async recentFromLogs(profile: ProfileDoc, limit: number): Promise<EventDoc[]> {
     const members = [profile._id, ...profile.mergedFrom];
     const tails = await Promise.all(
       members.map((m) => this.store.eventLog.readLast(eventLogName(m), limit)),

@@ -93,10 +93,16 @@ export class SegmentReader {
    * The profile's segments, as last evaluated by enrichment; without those whose members
    * are withheld from the caller (membership of a segment of 3 is as telling as its size).
    */
-  async ofProfile(profileId: string, seesPersonal: boolean): Promise<SegmentDoc[]> {
-    const subject = await this.subjects.load(profileId);
+  async ofProfile(
+    profileId: string,
+    seesPersonal: boolean,
+    /** The memberships, when the caller holds them already (a gold document's). */
+    known?: string[],
+  ): Promise<SegmentDoc[]> {
+    const ids = known ?? (await this.subjects.load(profileId))?.segments ?? [];
+    if (ids.length === 0) return [];
     const byId = await this.segmentsById();
-    const segments = (subject?.segments ?? []).flatMap((id) => byId.get(id) ?? []);
+    const segments = ids.flatMap((id) => byId.get(id) ?? []);
     const withheld = await Promise.all(segments.map((s) => this.membersWithheld(s, seesPersonal)));
     return segments.filter((_, i) => !withheld[i]);
   }

@@ -11,6 +11,7 @@ import type { MatchingStores } from '../matching/matchingService';
 import type { PersonMatchDataStore } from '../matching/personMatchData';
 import type { OrderStore } from '../orders/orderStore';
 import type { MentionScrub } from '../privacy/mentionScrub';
+import type { ProfileHotTier } from '../profiles/hotTier';
 import type { PersonalTraitKeyStore } from '../profiles/personalTraits';
 import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentMembership } from '../segments/segmentMembership';
@@ -44,6 +45,7 @@ import { JobQueues } from './queues/jobQueues';
 import { redisConnection } from './redis/connections';
 import { redisKeys, type RedisKeys } from './redis/keys';
 import { openRedisProbe } from './redis/readinessProbe';
+import { RedisHotTier } from './redis/redisHotTier';
 import { RedisKeyValueCache } from './redis/redisKeyValueCache';
 import { RedisMentionScrub } from './redis/redisMentionScrub';
 import { RedisPubSub } from './redis/redisPubSub';
@@ -97,6 +99,8 @@ export interface Stores {
   pubsub: PubSub;
   staleCache: StaleCache;
   mentionScrub: MentionScrub;
+  /** The profile hot tier; null when the deployment runs without (MOSAIC_HOT_TIER=off). */
+  hotTier: ProfileHotTier | null;
   /** The job queues; null in tools. */
   jobs: JobQueues | null;
   /** A rate-limit counter over the shared cache connection. */
@@ -136,6 +140,8 @@ export async function openStores(
   const probe = options.readiness ? await openRedisProbe(redisUrl, logger) : null;
   const cacheRedis = redisConnection(redisUrl, options.cache);
   cacheRedis.on('error', () => undefined); // a cache outage only means nothing to fall back to
+  const hotRedis = config.hotTier.enabled ? redisConnection(redisUrl, 'hot') : null;
+  hotRedis?.on('error', () => undefined); // reads go to the store; fences are retried
   const erasureRedis = redisConnection(redisUrl, 'erasure');
   erasureRedis.on('error', (err) => logger.warn({ err }, 'privacy redis connection error'));
   const pubsub = new RedisPubSub(redisUrl, keys, logger);
@@ -161,6 +167,7 @@ export async function openStores(
     pubsub,
     staleCache: new RedisStaleCache(cacheRedis, keys, config.sources.cacheTtlSeconds),
     mentionScrub: new RedisMentionScrub(erasureRedis, keys, jobs),
+    hotTier: hotRedis && new RedisHotTier(hotRedis, keys, config.hotTier.ttlSeconds),
     jobs,
     windowCounter: () => new RedisWindowCounter(cacheRedis, keys),
     persistedQueryCache: (log) => new RedisKeyValueCache(cacheRedis, keys, log),
@@ -182,6 +189,7 @@ export async function openStores(
       // Buffered term counts are written before the pool closes.
       await matching.index.terms.close();
       erasureRedis.disconnect();
+      hotRedis?.disconnect();
       await pubsub.close();
       probe?.close();
       cacheRedis.disconnect();

@@ -39,7 +39,7 @@ const writes: Pick<
 > = {
   upsertCrmContact: async (_, { input }, { crmContacts, profiles }) => {
     const result = await crmContacts.upsert(input);
-    return mustExist(await profiles.byId(result.profileId), result.profileId);
+    return mustExist(await profiles.profile(result.profileId), result.profileId);
   },
   upsertCrmContacts: async (_, { inputs }, { crmContacts }) => {
     const results = await crmContacts.upsertMany(inputs);

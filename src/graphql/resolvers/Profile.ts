@@ -30,9 +30,13 @@ export const Profile: ProfileResolvers<ProfileContext> = {
     }),
   eventStats: (p, _, { sources }) => sources.eventStats(p),
   sourceStatus: (p, _, { sources }) => sources.status(p),
-  segments: (p, _, { segments, principal }) =>
-    segments.ofProfile(p._id, seesPersonalData(principal.role)),
-  computedTraits: (p, _, { segments }) => segments.computedTraits(p._id),
+  // From the gold document when the profile was read with one (the hot tier), else the store.
+  segments: (p, _, { profiles, segments, principal }) =>
+    segments.ofProfile(p._id, seesPersonalData(principal.role), profiles.goldOf(p)?.segmentIds),
+  computedTraits: (p, _, { profiles, segments }) => {
+    const gold = profiles.goldOf(p);
+    return gold ? gold.computedTraits : segments.computedTraits(p._id);
+  },
 };
 
 export const CurrencyTotal: CurrencyTotalResolvers = {

@@ -10,7 +10,7 @@ const reads: Pick<
   QueryResolvers<ReadContext>,
   'profile' | 'profileByIdentifier' | 'segment' | 'segments' | 'profiles'
 > = {
-  profile: (_, { id }, { profiles }) => profiles.byId(id),
+  profile: (_, { id }, { profiles }) => profiles.profile(id),
   profileByIdentifier: (_, { kind, value }, { profiles }) => profiles.byIdentifier(kind, value),
   segment: (_, { id }, { segments }) => segments.get(id),
   segments: (_, __, { segments }) => segments.list(),

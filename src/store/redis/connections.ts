@@ -20,6 +20,11 @@ const OPTIONS = {
    * Redis costs a request 500 ms at most, and an absent one nothing but the cache.
    */
   cache: { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500 },
+  /**
+   * The profile hot tier: a read that cannot have its answer within 250 ms reads the
+   * store instead, and a fence that fails is retried by its writer (see HotTierFences).
+   */
+  hot: { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 250 },
   /** The stale cache of in-process tools (benchmarks, evaluations), which nobody waits on. */
   toolCache: { maxRetriesPerRequest: 1 },
   /** BullMQ requires commands to wait through an outage rather than fail. */

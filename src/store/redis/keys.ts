@@ -8,6 +8,8 @@
  *
  * Tags group only what must stay together, so that a cluster spreads the rest:
  * - one BullMQ queue of one database (its Lua scripts touch many of the queue's keys);
+ * - one profile's fence token and gold document (the hot tier's scripts check one
+ *   against the other);
  * - nothing else: rate counters, persisted queries and stale answers are read and written
  *   one key per command, so each key's tag is its own identity.
  *
@@ -29,6 +31,11 @@ export interface RedisKeys {
   persistedQuery(apolloKey: string): string;
   /** A source's last answer to one request. */
   staleAnswer(source: string, requestKey: string): string;
+  /** A profile's fence token and its gold document: one tag, read and written by one script. */
+  hotToken(profileId: string): string;
+  hotGold(profileId: string): string;
+  /** The hint of where an identity led, under a digest of the identity (never the value itself). */
+  hotIdentity(digest: string): string;
 }
 
 export function redisKeys(database: string): RedisKeys {
@@ -46,5 +53,8 @@ export function redisKeys(database: string): RedisKeys {
     rateCounter: (subject, window) => `${prefix}rate:{${subject}:${window}}`,
     persistedQuery: (apolloKey) => `${prefix}{${apolloKey}}`,
     staleAnswer: (source, requestKey) => `${prefix}source:${source}:{${requestKey}}`,
+    hotToken: (profileId) => `${prefix}hot:{${profileId}}:token`,
+    hotGold: (profileId) => `${prefix}hot:{${profileId}}:gold`,
+    hotIdentity: (digest) => `${prefix}hot:identity:{${digest}}`,
   };
 }

@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import type { SegmentMembership } from '../segments/segmentMembership';
+import type { AppendLog } from '../store/appendLog';
+import type { IdentityGraphStore } from '../store/identityGraphStore';
+import type { EventDoc } from '../store/models';
+import type { ProfileHotTier } from './hotTier';
+
+const RETRY_MS = 1_000;
+/** Longest merge chain followed to find whose gold document an event changes. */
+const MAX_HOPS = 1024;
+
+/**
+ * Fences profiles in the hot tier after the store writes that change them. A fence that
+ * fails (Redis away) is kept and retried until it lands, and until then this process
+ * reads nothing from the tier: what it wrote is not fenced there yet, so the tier may
+ * still hold what came before. Another replica that reaches Redis while this one does
+ * not could serve such a document until the fence lands or the TTL ends it: the one
+ * window the tier's guarantee has, and only during a partial Redis outage.
+ */
+export class HotTierFences {
+  private readonly pending = new Set<string>();
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly tier: ProfileHotTier,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether this process may serve from the tier: none of its own fences is outstanding. */
+  trusted(): boolean {
+    return this.pending.size === 0;
+  }
+
+  async fence(profileIds: string[]): Promise<void> {
+    if (profileIds.length === 0) return;
+    try {
+      await this.tier.fence(profileIds);
+    } catch (err) {
+      for (const id of profileIds) this.pending.add(id);
+      this.logger.warn(
+        { err, profiles: profileIds.length },
+        'hot tier unreachable: fences kept for retry, reads go to the store meanwhile',
+      );
+      this.scheduleRetry();
+    }
+  }
+
+  close(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retry !== null) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      const ids = [...this.pending];
+      this.tier.fence(ids).then(
+        () => {
+          for (const id of ids) this.pending.delete(id);
+          if (this.pending.size > 0) this.scheduleRetry();
+          else this.logger.info('hot tier fences landed: reads use the tier again');
+        },
+        () => this.scheduleRetry(),
+      );
+    }, RETRY_MS);
+    this.retry.unref();
+  }
+}
+
+/**
+ * The identity graph's store, fencing each profile whose gold document a write changes:
+ * its view (written or created), its merge pointer (inserted, moved, removed) and its
+ * events (the cluster the event log's profile belongs to now). Each fence follows its
+ * write and is awaited, so it lands before the write is acknowledged.
+ */
+export function fencedIdentityGraphStore(
+  store: IdentityGraphStore,
+  fences: HotTierFences,
+): IdentityGraphStore {
+  const overrides: Partial<IdentityGraphStore> = {
+    async insertProfile(doc) {
+      const inserted = await store.insertProfile(doc);
+      if (inserted) await fences.fence([doc._id]);
+      return inserted;
+    },
+    async replaceProfile(doc) {
+      await store.replaceProfile(doc);
+      await fences.fence([doc._id]);
+    },
+    async insertMergePointer(doc) {
+      const inserted = await store.insertMergePointer(doc);
+      if (inserted) await fences.fence([doc._id, doc.into]);
+      return inserted;
+    },
+    async replaceMergePointer(doc) {
+      await store.replaceMergePointer(doc);
+      await fences.fence([doc._id, doc.into]);
+    },
+    async deleteMergePointer(profileId) {
+      await store.deleteMergePointer(profileId);
+      await fences.fence([profileId]);
+    },
+    eventLog: fencedEventLog(store, fences),
+  };
+  return delegate(store, overrides);
+}
+
+/**
+ * The event log, fencing after each append the profiles whose logs grew and the roots
+ * they lead to now: the gold document holding an event is its cluster root's, and the
+ * root is looked up after the append, so a merge racing it either happened before (its
+ * survivor is fenced here) or reads this event when it rebuilds.
+ */
+function fencedEventLog(store: IdentityGraphStore, fences: HotTierFences): AppendLog<EventDoc> {
+  const log = store.eventLog;
+  const fenceClusters = async (profileIds: string[]) =>
+    fences.fence([...profileIds, ...(await rootsOf(store, profileIds))]);
+  return delegate(log, {
+    async append(name, data, knownLength, at) {
+      const seq = await log.append(name, data, knownLength, at);
+      await fenceClusters([data.profileId]);
+      return seq;
+    },
+    async appendMany(items) {
+      const lengths = await log.appendMany(items);
+      await fenceClusters([...new Set(items.map((i) => i.data.profileId))]);
+      return lengths;
+    },
+  });
+}
+
+/** Segment subjects (computed traits, memberships), fencing the profile after each write. */
+export function fencedSegmentMembership(
+  membership: SegmentMembership,
+  fences: HotTierFences,
+): SegmentMembership {
+  return delegate(membership, {
+    async putSubject(profileId, subject) {
+      await membership.putSubject(profileId, subject);
+      await fences.fence([profileId]);
+    },
+    async deleteSubject(profileId) {
+      await membership.deleteSubject(profileId);
+      await fences.fence([profileId]);
+    },
+  });
+}
+
+/** The live roots `profileIds` lead to (themselves when not merged away). */
+async function rootsOf(store: IdentityGraphStore, profileIds: string[]): Promise<string[]> {
+  const roots = new Set<string>();
+  let current = [...new Set(profileIds)];
+  for (let hop = 0; current.length > 0; hop++) {
+    if (hop > MAX_HOPS) throw new Error(`Merge chain longer than ${MAX_HOPS} from ${current[0]}`);
+    const pointers = await store.getMergePointers(current);
+    const next: string[] = [];
+    for (const id of current) {
+      const into = pointers.get(id)?.into;
+      if (into === undefined) roots.add(id);
+      else next.push(into);
+    }
+    current = [...new Set(next)];
+  }
+  return [...roots];
+}
+
+/** `target` with some members replaced; every other member is the target's own, bound to it. */
+function delegate<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof T];
+      const value: unknown = Reflect.get(t, prop, t);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+    },
+  });
+}
