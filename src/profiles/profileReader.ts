@@ -104,6 +104,22 @@ export class ProfileReader {
     return hot !== undefined ? hot : this.byId(id);
   }
 
+  /**
+   * The page's profiles as their current gold documents hold them, where the hot tier has
+   * one: a page's events, traits and memberships then cost no store read per profile.
+   */
+  private async withGold(docs: ProfileDoc[]): Promise<ProfileDoc[]> {
+    const hot = await this.hotRead(async (access) => {
+      const reads = await Promise.all(docs.map((d) => access.tier.read(d._id)));
+      return reads.map(({ gold }, i) => {
+        if (gold === null || gold.profile.mergedInto !== null) return docs[i]!;
+        this.golds.set(gold.profile, gold);
+        return gold.profile;
+      });
+    });
+    return hot ?? docs;
+  }
+
   /** The gold document the profile was read with, if it was. */
   goldOf(profile: ProfileDoc): GoldProfile | undefined {
     return this.golds.get(profile);
@@ -115,9 +131,7 @@ export class ProfileReader {
   }
 
   /** `read` through the hot tier; undefined when the tier is off or failed (read the store). */
-  private async hotRead(
-    read: (access: HotTierAccess) => Promise<ProfileDoc | null>,
-  ): Promise<ProfileDoc | null | undefined> {
+  private async hotRead<T>(read: (access: HotTierAccess) => Promise<T>): Promise<T | undefined> {
     const access = this.hot;
     if (access === null) return undefined;
     if (!access.fences.trusted()) {
@@ -193,7 +207,7 @@ export class ProfileReader {
     }
     const afterId = after == null ? null : decodeCursor(after);
     const docs = await this.store.listLiveProfiles(afterId, size + 1);
-    const nodes = docs.slice(0, size);
+    const nodes = await this.withGold(docs.slice(0, size));
     for (const node of nodes) this.profiles.prime(node._id, node);
     const edges = nodes.map((node) => ({ cursor: encodeCursor(node._id), node }));
     return { edges, hasNextPage: docs.length > size, endCursor: edges.at(-1)?.cursor ?? null };

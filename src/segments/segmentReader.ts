@@ -101,7 +101,9 @@ export class SegmentReader {
   ): Promise<SegmentDoc[]> {
     const ids = known ?? (await this.subjects.load(profileId))?.segments ?? [];
     if (ids.length === 0) return [];
-    const byId = await this.segmentsById();
+    // Memberships are as old as the last enrichment anyway: the process's definitions,
+    // at most a couple of seconds old, name them without a store read per profile read.
+    const byId = new Map((await this.definitions.listCached()).map((s) => [s._id, s]));
     const segments = ids.flatMap((id) => byId.get(id) ?? []);
     const withheld = await Promise.all(segments.map((s) => this.membersWithheld(s, seesPersonal)));
     return segments.filter((_, i) => !withheld[i]);
