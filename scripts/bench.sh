@@ -2,7 +2,7 @@
 # `npm run bench [scenario...]`: makes sure the real services answer, then runs the
 # benchmark scenarios (all of them when none is named). See bench/run.ts.
 #
-# Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY (16), BENCH_PROFILES (1000),
+# Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY (16), BENCH_PROFILES (10000),
 # BENCH_SEED_CONCURRENCY (8), plus the gateway's own (MONGODB_URI, REDIS_URL, ...).
 set -euo pipefail
 
