@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { IdentityGraph } from '../identity/identityGraph';
 import type { SegmentMembership } from '../segments/segmentMembership';
 import type { AppendLog } from '../store/appendLog';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
@@ -6,8 +7,6 @@ import type { EventDoc } from '../store/models';
 import type { ProfileHotTier } from './hotTier';
 
 const RETRY_MS = 1_000;
-/** Longest merge chain followed to find whose gold document an event changes. */
-const MAX_HOPS = 1024;
 
 /**
  * Fences profiles in the hot tier after the store writes that change them. A fence that
@@ -114,8 +113,10 @@ export function fencedIdentityGraphStore(
  */
 function fencedEventLog(store: IdentityGraphStore, fences: HotTierFences): AppendLog<EventDoc> {
   const log = store.eventLog;
+  // Only its pointer look-ups are used: the graph over the unwrapped store, no listener.
+  const graph = new IdentityGraph(store);
   const fenceClusters = async (profileIds: string[]) =>
-    fences.fence([...profileIds, ...(await rootsOf(store, profileIds))]);
+    fences.fence([...profileIds, ...(await graph.rootsOf(profileIds)).values()]);
   return delegate(log, {
     async append(name, data, knownLength, at) {
       const seq = await log.append(name, data, knownLength, at);
@@ -145,24 +146,6 @@ export function fencedSegmentMembership(
       await fences.fence([profileId]);
     },
   });
-}
-
-/** The live roots `profileIds` lead to (themselves when not merged away). */
-async function rootsOf(store: IdentityGraphStore, profileIds: string[]): Promise<string[]> {
-  const roots = new Set<string>();
-  let current = [...new Set(profileIds)];
-  for (let hop = 0; current.length > 0; hop++) {
-    if (hop > MAX_HOPS) throw new Error(`Merge chain longer than ${MAX_HOPS} from ${current[0]}`);
-    const pointers = await store.getMergePointers(current);
-    const next: string[] = [];
-    for (const id of current) {
-      const into = pointers.get(id)?.into;
-      if (into === undefined) roots.add(id);
-      else next.push(into);
-    }
-    current = [...new Set(next)];
-  }
-  return [...roots];
 }
 
 /** `target` with some members replaced; every other member is the target's own, bound to it. */
