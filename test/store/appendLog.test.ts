@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { AppendLog } from '../../src/store/appendLog';
 import type { ProfileLogEntry } from '../../src/store/models';
+import { MONGODB } from '../../src/store/mongo/capabilities';
 import { MongoAppendLog } from '../../src/store/mongo/mongoAppendLog';
 import { openTestStack, type TestStack } from '../support/store';
 
@@ -8,8 +9,9 @@ import { openTestStack, type TestStack } from '../support/store';
  * The append log as two processes see it: each keeps its own idea of how long a log is
  * (a lower bound it reads from), the other appends past it, hints lag. Whatever the
  * interleaving, every read must return exactly the entries stored from its offset on.
- * The second process reads slots as MongoDB's path does (one `$in` query per burst), the
- * first as FerretDB's (one look-up per slot): both paths run here, against FerretDB.
+ * The second process reads as MongoDB's path does (sorted finds on `{log, seq}`, `$in`
+ * look-ups), the first as FerretDB's (one look-up per slot): both paths run here, against
+ * FerretDB, and must return the same entries.
  */
 
 let a: TestStack;
@@ -18,11 +20,7 @@ let bLog: AppendLog<ProfileLogEntry>;
 beforeAll(async () => {
   a = await openTestStack('append_log');
   b = await a.connectAnother();
-  bLog = new MongoAppendLog(b.cols.profileLog, b.cols.logTails, {
-    server: 'mongodb',
-    batchedIdLookups: true,
-    queryIndexes: true,
-  });
+  bLog = new MongoAppendLog(b.cols.profileLog, b.cols.logTails, MONGODB);
 });
 afterAll(() => a.close());
 
@@ -34,7 +32,9 @@ type Step =
   | { op: 'readKnown'; by: 0 | 1; back: number }
   | { op: 'length'; by: 0 | 1 }
   /** The newest entries, as a profile's recent events are read. */
-  | { op: 'readTail'; by: 0 | 1; count: number };
+  | { op: 'readTail'; by: 0 | 1; count: number }
+  /** A page from `back` entries before the end, as `events(first, after)` reads one. */
+  | { op: 'readRange'; by: 0 | 1; back: number; count: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
@@ -58,6 +58,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     op: fc.constant('readTail' as const),
     by: fc.constantFrom(0 as const, 1 as const),
     count: fc.integer({ min: 1, max: 25 }),
+  }),
+  fc.record({
+    op: fc.constant('readRange' as const),
+    by: fc.constantFrom(0 as const, 1 as const),
+    back: fc.nat({ max: 80 }),
+    count: fc.integer({ min: 1, max: 40 }),
   }),
 );
 
@@ -105,6 +111,15 @@ test('reads from any offset return exactly the stored entries, in either process
           expect(newest.map((e) => (e.data as { unmergeId: string }).unmergeId)).toEqual(
             stored.slice(from),
           );
+        } else if (s.op === 'readRange') {
+          const from = Math.max(0, stored.length - s.back);
+          const entries = await on.readRange(log, from, s.count);
+          expect(entries.map((e) => e.seq)).toEqual(
+            stored.slice(from, from + s.count).map((_, i) => from + i),
+          );
+          expect(entries.map((e) => (e.data as { unmergeId: string }).unmergeId)).toEqual(
+            stored.slice(from, from + s.count),
+          );
         } else {
           expect(await on.length(log)).toBe(stored.length);
         }
@@ -114,15 +129,25 @@ test('reads from any offset return exactly the stored entries, in either process
   );
 }, 120_000);
 
-test('a read whose remembered length is past what the store holds (an erased log) ends at the gap', async () => {
-  const log = 'prop:erased';
-  for (let i = 0; i < 5; i++)
-    await a.store.profileLog.append(log, { kind: 'split', unmergeId: `e${i}` });
-  await a.cols.profileLog.deleteMany({ log, seq: { $gte: 2 } });
-  const known = await a.store.profileLog.readKnown(log, 0);
-  expect(known.entries.map((e) => e.seq)).toEqual([0, 1]);
-  expect(known.length).toBe(2);
-  const { entries, length } = await a.store.profileLog.readFrom(log, 0);
-  expect(entries.map((e) => e.seq)).toEqual([0, 1]);
-  expect(length).toBe(2);
-});
+test.each([
+  ['per-key', undefined],
+  ['range-scan', MONGODB],
+] as const)(
+  'a %s read whose remembered length is past what the store holds (an erased log) ends at the gap',
+  async (path, capabilities) => {
+    const log = `prop:erased:${path}`;
+    const on = new MongoAppendLog<ProfileLogEntry>(
+      a.cols.profileLog,
+      a.cols.logTails,
+      capabilities,
+    );
+    for (let i = 0; i < 5; i++) await on.append(log, { kind: 'split', unmergeId: `e${i}` });
+    await a.cols.profileLog.deleteMany({ log, seq: { $gte: 2 } });
+    const known = await on.readKnown(log, 0);
+    expect(known.entries.map((e) => e.seq)).toEqual([0, 1]);
+    expect(known.length).toBe(2);
+    const { entries, length } = await on.readFrom(log, 0);
+    expect(entries.map((e) => e.seq)).toEqual([0, 1]);
+    expect(length).toBe(2);
+  },
+);

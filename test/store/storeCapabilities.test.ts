@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { getByIds } from '../../src/store/mongo/byId';
-import { detectCapabilities, PER_KEY_LOOKUPS } from '../../src/store/mongo/capabilities';
+import { detectCapabilities, MONGODB, PER_KEY_LOOKUPS } from '../../src/store/mongo/capabilities';
 import { collections, ensureCollections } from '../../src/store/mongo/collections';
 import { connectMongo, type MongoConnection } from '../../src/store/mongo/connection';
 import { MongoIdentityGraphStore } from '../../src/store/mongo/mongoIdentityGraphStore';
@@ -53,11 +53,7 @@ test('batched and per-key look-ups return the same documents for any ids', async
 
 test('an identity graph store on the MongoDB path reads what the FerretDB path reads', async () => {
   const cols = collections(mongo.db);
-  const batched = new MongoIdentityGraphStore(cols, {
-    server: 'mongodb',
-    batchedIdLookups: true,
-    queryIndexes: true,
-  });
+  const batched = new MongoIdentityGraphStore(cols, MONGODB);
   const perKey = new MongoIdentityGraphStore(cols);
   const ids = ['p-1', 'p-7', 'missing', 'p-7', 'p-39'];
   const viaBatch = await batched.getProfiles(ids);
@@ -67,16 +63,19 @@ test('an identity graph store on the MongoDB path reads what the FerretDB path r
 });
 
 test("MongoDB's query indexes are created once, by name, and again without error", async () => {
-  const mongodb = { server: 'mongodb', batchedIdLookups: true, queryIndexes: true } as const;
-  await ensureCollections(mongo.db, mongodb);
-  await ensureCollections(mongo.db, mongodb);
+  await mongo.db.collection('event_log').createIndex({ log: 1 }, { name: 'by_log' });
+  await ensureCollections(mongo.db, MONGODB);
+  await ensureCollections(mongo.db, MONGODB);
   const names = async (collection: string) =>
     (await mongo.db.collection(collection).listIndexes().toArray()).map((i) =>
       String((i as { name?: unknown }).name),
     );
   expect(await names('identities')).toContain('by_profile');
   expect(await names('merge_pointers')).toContain('by_survivor');
-  expect(await names('event_log')).toContain('by_log');
+  // The `{log}` index of earlier versions gives way to `{log, seq}`, which serves it too.
+  expect(await names('event_log')).toContain('log_seq');
+  expect(await names('event_log')).not.toContain('by_log');
+  expect(await names('profile_log')).toContain('log_seq');
   expect(await names('segment_changes')).toEqual(expect.arrayContaining(['by_profile', 'recent']));
   expect(await names('pending_event_batches')).toContain('by_age');
 });

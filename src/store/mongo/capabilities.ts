@@ -14,6 +14,11 @@ export interface StoreCapabilities {
   batchedIdLookups: boolean;
   /** Create the secondary indexes of the queries that filter on fields other than `_id`. */
   queryIndexes: boolean;
+  /**
+   * Reads a stretch of an append log (its newest entries, a page, its length) with one
+   * sorted, limited find on the `{log, seq}` index, instead of one `_id` look-up per slot.
+   */
+  rangeScans: boolean;
 }
 
 /** The safe choice on any server: what FerretDB needs. */
@@ -21,12 +26,15 @@ export const PER_KEY_LOOKUPS: StoreCapabilities = {
   server: 'ferretdb',
   batchedIdLookups: false,
   queryIndexes: false,
+  rangeScans: false,
 };
 
-const MONGODB: StoreCapabilities = {
+/** What MongoDB does well (exported for the tests that run this path against FerretDB). */
+export const MONGODB: StoreCapabilities = {
   server: 'mongodb',
   batchedIdLookups: true,
   queryIndexes: true,
+  rangeScans: true,
 };
 
 /** FerretDB says so in `buildInfo` (`ferretdbVersion`); anything else is taken for MongoDB. */

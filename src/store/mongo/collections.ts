@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
+import { isIndexNotFound } from './errors';
 import type { RfmThresholds } from '../../enrichment/rfm';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
@@ -103,8 +104,9 @@ const QUERY_INDEXES: {
   { collection: 'identities', keys: { profileId: 1 }, name: 'by_profile' },
   { collection: 'mergePointers', keys: { into: 1 }, name: 'by_survivor' },
   { collection: 'rawRecords', keys: { recordId: 1 }, name: 'by_record' },
-  { collection: 'profileLog', keys: { log: 1 }, name: 'by_log' },
-  { collection: 'eventLog', keys: { log: 1 }, name: 'by_log' },
+  // A log's entries in order: its newest events, a page of them, its length, one find each.
+  { collection: 'profileLog', keys: { log: 1, seq: 1 }, name: 'log_seq' },
+  { collection: 'eventLog', keys: { log: 1, seq: 1 }, name: 'log_seq' },
   { collection: 'segmentChanges', keys: { profileId: 1 }, name: 'by_profile' },
   { collection: 'segmentChanges', keys: { segmentId: 1, at: -1, _id: -1 }, name: 'recent' },
   { collection: 'pendingEventBatches', keys: { createdAt: 1 }, name: 'by_age' },
@@ -135,6 +137,14 @@ export async function ensureCollections(
     .collection(COLLECTION_NAMES.profiles)
     .createIndex({ mergedInto: 1, _id: 1 }, { name: 'live_by_id' });
   if (!capabilities.queryIndexes) return;
+  // `{log, seq}` serves every query `{log}` did: the older index only costs writes.
+  for (const key of ['profileLog', 'eventLog'] as const)
+    await db
+      .collection(COLLECTION_NAMES[key])
+      .dropIndex('by_log')
+      .catch((err: unknown) => {
+        if (!isIndexNotFound(err)) throw err;
+      });
   for (const index of QUERY_INDEXES)
     await db
       .collection(COLLECTION_NAMES[index.collection])

@@ -138,6 +138,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async readFrom(log: string, from: number) {
+    if (this.capabilities.rangeScans) return this.scanFrom(log, from);
     const seen = this.seen.get(log);
     if (seen !== undefined && seen > from && seen - from <= READ_CHUNK)
       return this.readUpTo(log, from, seen);
@@ -160,6 +161,8 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async readKnown(log: string, from: number) {
+    // One indexed find reads to the end: nothing to save by stopping at the known length.
+    if (this.capabilities.rangeScans) return this.scanFrom(log, from);
     const seen = this.seen.get(log);
     if (seen === undefined || seen - from > READ_CHUNK) return this.readFrom(log, from);
     if (seen <= from) return { entries: [], length: from };
@@ -202,6 +205,8 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async readRange(log: string, from: number, count: number) {
+    if (this.capabilities.rangeScans)
+      return contiguousFrom(from, await this.scan(log, { $gte: from, $lt: from + count }, 1));
     const out: { seq: number; data: T; at: Date }[] = [];
     for (let start = from; out.length < count; start += READ_CHUNK) {
       const seqs = Array.from(
@@ -218,6 +223,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async length(log: string): Promise<number> {
+    if (this.capabilities.rangeScans) return (await this.scanTail(log, 0)).length;
     const length = await this.findEnd(log, this.seen.get(log) ?? (await this.hint(log)));
     this.remember(log, length);
     return length;
@@ -257,6 +263,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   }
 
   async readTail(log: string, count: number) {
+    if (this.capabilities.rangeScans) return this.scanTail(log, count);
     const seen = this.seen.get(log);
     if (seen !== undefined) {
       const length = await this.length(log);
@@ -324,6 +331,38 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     return ids.map((id) => found.get(id) ?? null);
   }
 
+  /**
+   * The log's entries with `seq` in `range`, by `seq` in `order`, at most `limit`: one
+   * find on the `{log, seq}` index (MongoDB's path, `StoreCapabilities.rangeScans`).
+   */
+  private async scan(
+    log: string,
+    range: { $gte?: number; $lt?: number },
+    order: 1 | -1,
+    limit = 0,
+  ): Promise<{ seq: number; data: T; at: Date }[]> {
+    const filter = Object.keys(range).length === 0 ? { log } : { log, seq: range };
+    const docs = await this.entries
+      .find(filter as never, { sort: { log: 1, seq: order }, limit })
+      .toArray();
+    return docs.map((d) => ({ seq: d.seq, data: d.data, at: d.at }));
+  }
+
+  private async scanFrom(log: string, from: number) {
+    const entries = contiguousFrom(from, await this.scan(log, { $gte: from }, 1));
+    const length = from + entries.length;
+    this.remember(log, length);
+    return { entries, length };
+  }
+
+  /** The newest `count` entries and the length, from one find: no gaps, so last seq + 1. */
+  private async scanTail(log: string, count: number) {
+    const newest = await this.scan(log, {}, -1, Math.max(count, 1));
+    const length = newest.length === 0 ? 0 : newest[0]!.seq + 1;
+    this.remember(log, length);
+    return { length, entries: newest.slice(0, count).reverse() };
+  }
+
   private async hint(log: string): Promise<number> {
     return (await this.tails.findOne({ _id: log }))?.length ?? 0;
   }
@@ -345,6 +384,15 @@ export class MongoAppendLog<T> implements AppendLog<T> {
       if (!isDuplicateKey(err)) throw err; // a concurrent first write created it: fine
     }
   }
+}
+
+/**
+ * The run of entries from slot `from` on with no slot missing: a log has no gaps, except
+ * where an erasure is deleting it, and a read ends there as the per-slot path does.
+ */
+function contiguousFrom<E extends { seq: number }>(from: number, sorted: E[]): E[] {
+  const end = sorted.findIndex((e, i) => e.seq !== from + i);
+  return end === -1 ? sorted : sorted.slice(0, end);
 }
 
 /** The `_id` of a log slot. */
