@@ -289,7 +289,10 @@ export interface SettingDoc {
  * personal data itself: keys only.
  */
 export interface PersonalTraitsDoc {
+  /** `key:<trait key>`: one document per learned key (or `learned`, written by old versions). */
   _id: string;
-  keys: string[];
+  key?: string;
+  /** Every key learned, in the one document old versions kept (read, never written now). */
+  keys?: string[];
   updatedAt: Date;
 }
