@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import type { ProcessMetrics } from './observability/metrics';
-import { HotTierAccess } from './profiles/hotTierAccess';
+import { GoldAccess } from './profiles/goldAccess';
 import {
   fencedIdentityGraphStore,
   fencedSegmentMembership,
-  HotTierFences,
-} from './profiles/hotTierFences';
+  GoldFences,
+} from './profiles/goldFences';
 import { createServices, type Services } from './services';
 import { openStores, type Stores } from './store/openStores';
 
@@ -67,10 +67,10 @@ export async function openMosaic(
     cache: options.kind === 'gateway' ? 'cache' : 'toolCache',
     countStoreCommands: options.countStoreCommands === true,
   });
-  const { stores, hot, fences } = withHotTier(opened, logger, options.metrics ?? null);
+  const { stores, gold, fences } = withGoldDocuments(opened, logger, options.metrics ?? null);
   const services = createServices(stores, scoped, logger, {
     metrics: options.metrics ?? null,
-    hot,
+    gold,
     ...(options.onTrainingDue ? { onTrainingDue: options.onTrainingDue } : {}),
   });
   const stopRecovery = options.kind === 'gateway' ? recoverEventBatches(services, logger) : null;
@@ -80,7 +80,7 @@ export async function openMosaic(
     services,
     async close() {
       stopRecovery?.();
-      fences?.close();
+      fences.close();
       if (run && !options.scratch?.keep) await stores.drop();
       await stores.close();
     },
@@ -110,23 +110,27 @@ function recoverEventBatches(services: Services, logger: Logger): () => void {
 }
 
 /**
- * With a hot tier, every write that changes what a gold document shows fences it (the
- * stores are wrapped, so every service, worker and tool of the process fences alike), and
- * profile readers read through it.
+ * Every write that changes what a gold document shows fences it, in the store and the hot
+ * tier (the stores are wrapped, so every service, worker and tool of the process fences
+ * alike), and profile readers read through them.
  */
-function withHotTier(
+function withGoldDocuments(
   stores: Stores,
   logger: Logger,
   metrics: ProcessMetrics | null,
-): { stores: Stores; hot: HotTierAccess | null; fences: HotTierFences | null } {
-  if (stores.hotTier === null) return { stores, hot: null, fences: null };
-  const fences = new HotTierFences(stores.hotTier, logger);
+): { stores: Stores; gold: GoldAccess; fences: GoldFences } {
+  const layers = stores.hotTier ? [stores.goldDocuments, stores.hotTier] : [stores.goldDocuments];
+  const fences = new GoldFences(layers, logger);
   const segmentMembership = fencedSegmentMembership(stores.segmentMembership, fences);
-  const hot = new HotTierAccess(
+  const gold = new GoldAccess(
+    stores.goldDocuments,
     stores.hotTier,
     fences,
     (ids) => segmentMembership.getSubjects(ids),
-    (outcome) => metrics?.hotTierReads.inc({ outcome }),
+    {
+      hot: (outcome) => metrics?.hotTierReads.inc({ outcome }),
+      stored: (outcome) => metrics?.storedGoldReads.inc({ outcome }),
+    },
   );
   return {
     stores: {
@@ -134,7 +138,7 @@ function withHotTier(
       identityGraph: fencedIdentityGraphStore(stores.identityGraph, fences),
       segmentMembership,
     },
-    hot,
+    gold,
     fences,
   };
 }

@@ -20,7 +20,7 @@ import type { ProcessMetrics } from './observability/metrics';
 import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
 import { PrivacyService } from './privacy/privacyService';
-import type { HotTierAccess } from './profiles/hotTierAccess';
+import type { GoldAccess } from './profiles/goldAccess';
 import { PersonalTraits } from './profiles/personalTraits';
 import { ProfileReader } from './profiles/profileReader';
 import { ProfileSources } from './profiles/profileSources';
@@ -55,8 +55,8 @@ export interface Services {
   segments: SegmentDefinitions;
   jobs: JobQueue | null;
   pubsub: PubSub;
-  /** The profile hot tier this process reads through and fences (null: none). */
-  hotTier: HotTierAccess | null;
+  /** The gold documents (stored, and in the hot tier) this process reads through and fences. */
+  gold: GoldAccess | null;
   /** A request-scoped reader (its DataLoaders live as long as one operation). */
   newProfileReader(): ProfileReader;
   /** Request-scoped access to the federated sources (one DataLoader per source). */
@@ -80,8 +80,8 @@ export interface ServiceOptions {
   metrics: ProcessMetrics | null;
   /** When the match model is due for training; by default a job for the workers. */
   onTrainingDue?: () => void;
-  /** The profile hot tier (reads through it, erasure empties it); null: none. */
-  hot: HotTierAccess | null;
+  /** The gold documents (reads go through them, erasure empties them); null: none. */
+  gold: GoldAccess | null;
 }
 
 /**
@@ -131,7 +131,7 @@ export function createServices(
       jobs,
       scrub: stores.mentionScrub,
       sweepDelayMs: config.privacy.erasureSweepDelayMs,
-      hot: options.hot,
+      gold: options.gold,
       logger,
     }),
     consent: new ConsentService(policy, resolver, opaqueIds),
@@ -146,8 +146,8 @@ export function createServices(
     segments,
     jobs,
     pubsub,
-    hotTier: options.hot,
-    newProfileReader: () => new ProfileReader(store, policy, options.hot),
+    gold: options.gold,
+    newProfileReader: () => new ProfileReader(store, policy, options.gold),
     newProfileSources: () => new ProfileSources(sources, new SourceLoaders()),
     newSegmentReader: () =>
       new SegmentReader(segments, stores.segmentMembership, {

@@ -1,7 +1,7 @@
 import { deserialize } from 'bson';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
-import type { GoldProfile } from '../../src/profiles/hotTier';
+import type { GoldProfile } from '../../src/profiles/goldDocuments';
 
 /**
  * Anchor 2 of the profile read: the least work that answers the frontend query once the

@@ -47,6 +47,12 @@ export class ProcessMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly storedGoldReads = new Counter({
+    name: 'mosaic_gold_store_reads_total',
+    help: 'Profile reads of the gold documents in the store (after a hot-tier miss), by outcome (hit, miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'mosaic_job_duration_seconds',
     help: 'Time to run a job, by queue and outcome (completed or failed)',

@@ -12,7 +12,7 @@ import type { PersonDataStore } from '../store/personDataStore';
 import type { JobQueue } from '../workers/queues';
 import type { MentionScrub } from './mentionScrub';
 import { PersonEraser } from './personEraser';
-import type { HotTierAccess } from '../profiles/hotTierAccess';
+import type { GoldAccess } from '../profiles/goldAccess';
 import { personExport } from './personExport';
 import { collectFootprint, personNeedles, type PersonFootprint } from './personFootprint';
 
@@ -44,8 +44,8 @@ export interface PrivacyServiceDeps {
   scrub: MentionScrub;
   /** How long after an erasure its sweep runs: longer than any write in flight takes. */
   sweepDelayMs: number;
-  /** The profile hot tier, when the deployment runs one: erasure empties it of the person. */
-  hot: HotTierAccess | null;
+  /** The gold documents (stored and hot): erasure empties them of the person. */
+  gold: GoldAccess | null;
   logger: Logger;
   now?: () => Date;
 }
@@ -77,9 +77,10 @@ export class PrivacyService {
         await deps.pubsub.publish(PERSON_ERASURES_CHANNEL, message);
       },
       forgetHot: async (profileIds, identityKeys) => {
-        if (deps.hot === null) return;
-        await deps.hot.fences.fence(profileIds);
-        await deps.hot.tier.forgetIdentities(identityKeys);
+        if (deps.gold === null) return;
+        await deps.gold.fences.fence(profileIds);
+        await deps.gold.stored.forget(profileIds);
+        await deps.gold.hot?.forgetIdentities(identityKeys);
       },
     });
   }

@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import { badInput } from '../errors';
 import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import { identityKey, type IdentifierKind } from '../identity/kinds';
-import { GOLD_EVENTS, type GoldProfile } from './hotTier';
-import type { HotTierAccess } from './hotTierAccess';
+import { GOLD_EVENTS, type GoldProfile } from './goldDocuments';
+import type { GoldAccess } from './goldAccess';
 import { mergeLogOf, type MergeLogItem } from '../identity/mergeLog';
 import { eventLogName } from '../ingest/eventBatchWriter';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
@@ -39,14 +39,14 @@ export class ProfileReader {
   private readonly profiles: DataLoader<string, ProfileDoc | null>;
   private readonly pointers: DataLoader<string, MergePointerDoc | null>;
   private readonly identities: DataLoader<string, IdentityDoc | null>;
-  /** Profiles this operation read with their gold document (from the hot tier or assembled). */
+  /** Profiles this operation read with their gold document (read or assembled). */
   private readonly golds = new WeakMap<ProfileDoc, GoldProfile>();
 
   constructor(
     private readonly store: IdentityGraphStore,
     private readonly policy: IdentifierPolicy,
-    /** The hot tier, when the deployment runs one. */
-    private readonly hot: HotTierAccess | null = null,
+    /** The gold documents (null: read the store only, e.g. in tools). */
+    private readonly gold: GoldAccess | null = null,
   ) {
     this.profiles = keyLoader((ids) => store.getProfiles(ids));
     this.pointers = keyLoader((ids) => store.getMergePointers(ids));
@@ -75,49 +75,59 @@ export class ProfileReader {
   /** Looks a profile up by any identifier, normalising the value as on write. */
   async byIdentifier(kind: IdentifierKind, value: string): Promise<ProfileDoc | null> {
     const key = identityKey(this.policy.normalise(kind, value, 'value'));
-    const hot = await this.hotRead(async (access) => {
-      const hint = await access.tier.profileOf(key);
-      if (hint === null) {
-        // The first read of an identity only learns where it leads: a document assembled
-        // now would rest on reads made before any token, so the next read fills it.
-        const profile = await this.storedByIdentity(key);
-        if (profile !== null) await access.tier.rememberProfileOf(key, profile._id);
-        access.count('miss');
-        return profile;
-      }
-      return this.hotProfile(access, hint, () => this.storedByIdentity(key), {
-        holds: (gold) => gold.profile.identifiers.some((i) => identityKey(i) === key),
-        moved: (to) => access.tier.rememberProfileOf(key, to),
-      });
-    });
-    return hot !== undefined ? hot : this.storedByIdentity(key);
+    const access = this.goldAccess();
+    if (access === null) return this.storedByIdentity(key);
+    // Where the identity led last time (hot tier), else where it leads now (the store);
+    // either way only a guess of which gold document to read, checked against it.
+    const hint = (await access.tryHot((tier) => tier.profileOf(key))) ?? null;
+    const guess = hint ?? (await this.identities.load(key))?.profileId ?? null;
+    if (guess === null) return null;
+    const profile = await this.goldProfile(
+      access,
+      guess,
+      () => this.storedByIdentity(key),
+      (g) => g.profile.identifiers.some((i) => identityKey(i) === key),
+    );
+    if (profile !== null && profile._id !== hint)
+      await access.tryHot((tier) => tier.rememberProfileOf(key, profile._id));
+    return profile;
   }
 
   /**
-   * The live profile for `id` as `byId` finds it, through the hot tier when there is one:
-   * what an operation's top-level profile look-up uses (nested reads use `byId`).
+   * The live profile for `id` as `byId` finds it, from its gold document where there is a
+   * current one: what an operation's top-level profile look-up uses (nested reads use `byId`).
    */
   async profile(id: string): Promise<ProfileDoc | null> {
-    const hot = await this.hotRead((access) =>
-      this.hotProfile(access, id, () => this.byId(id), { holds: () => true }),
+    const access = this.goldAccess();
+    if (access === null) return this.byId(id);
+    return this.goldProfile(
+      access,
+      id,
+      () => this.byId(id),
+      () => true,
     );
-    return hot !== undefined ? hot : this.byId(id);
   }
 
   /**
-   * The page's profiles as their current gold documents hold them, where the hot tier has
-   * one: a page's events, traits and memberships then cost no store read per profile.
+   * The page's profiles as their current gold documents hold them, where there are some
+   * (hot tier first, then the store, each in one burst): a page's events, traits and
+   * memberships then cost no store read per profile.
    */
   private async withGold(docs: ProfileDoc[]): Promise<ProfileDoc[]> {
-    const hot = await this.hotRead(async (access) => {
-      const reads = await Promise.all(docs.map((d) => access.tier.read(d._id)));
-      return reads.map(({ gold }, i) => {
-        if (gold === null || gold.profile.mergedInto !== null) return docs[i]!;
-        this.golds.set(gold.profile, gold);
-        return gold.profile;
-      });
+    const access = this.goldAccess();
+    if (access === null || docs.length === 0) return docs;
+    const golds = new Map<string, GoldProfile>();
+    const hot = await access.tryHot((tier) => Promise.all(docs.map((d) => tier.read(d._id))));
+    hot?.forEach(({ gold }, i) => gold && golds.set(docs[i]!._id, gold));
+    const missed = docs.filter((d) => !golds.has(d._id)).map((d) => d._id);
+    if (missed.length > 0)
+      for (const [id, gold] of await access.stored.readCurrent(missed)) golds.set(id, gold);
+    return docs.map((doc) => {
+      const gold = golds.get(doc._id);
+      if (gold === undefined || gold.profile.mergedInto !== null) return doc;
+      this.golds.set(gold.profile, gold);
+      return gold.profile;
     });
-    return hot ?? docs;
   }
 
   /** The gold document the profile was read with, if it was. */
@@ -130,58 +140,63 @@ export class ProfileReader {
     return identity === null ? null : this.byId(identity.profileId);
   }
 
-  /** `read` through the hot tier; undefined when the tier is off or failed (read the store). */
-  private async hotRead<T>(read: (access: HotTierAccess) => Promise<T>): Promise<T | undefined> {
-    const access = this.hot;
-    if (access === null) return undefined;
-    if (!access.fences.trusted()) {
-      access.count('bypass');
-      return undefined;
-    }
-    try {
-      return await read(access);
-    } catch (err) {
-      if (!access.isUnreachable(err)) throw err;
-      access.count('bypass');
-      return undefined;
-    }
+  /** Gold documents may be read: the process keeps them and none of its fences is outstanding. */
+  private goldAccess(): GoldAccess | null {
+    const access = this.gold;
+    if (access === null) return null;
+    if (access.fences.trusted()) return access;
+    if (access.hot !== null) access.countHot('bypass');
+    return null;
   }
 
   /**
-   * Profile `id`'s gold document from the tier when it is current and `holds` what was
-   * asked for; otherwise the store's answer (`load`), assembled into a gold document and
-   * filled under the token read before any of it. `moved`: the store led elsewhere.
+   * Profile `id` from its gold document when one is current and `holds` what was asked
+   * for: the hot tier's, else the store's (which then fills the hot tier). Otherwise the
+   * store's answer (`load`), assembled into a gold document and filled in both under the
+   * tokens read before any of it. When `load` leads to another profile, that one is
+   * returned as it is.
    */
-  private async hotProfile(
-    access: HotTierAccess,
+  private async goldProfile(
+    access: GoldAccess,
     id: string,
     load: () => Promise<ProfileDoc | null>,
-    check: { holds: (gold: GoldProfile) => boolean; moved?: (to: string) => Promise<void> },
+    holds: (gold: GoldProfile) => boolean,
   ): Promise<ProfileDoc | null> {
-    const { token, gold } = await access.tier.read(id);
-    if (gold !== null && gold.profile.mergedInto === null && check.holds(gold)) {
-      access.count('hit');
-      this.golds.set(gold.profile, gold);
-      return gold.profile;
+    const usable = (gold: GoldProfile | null): gold is GoldProfile =>
+      gold !== null && gold.profile.mergedInto === null && holds(gold);
+    const hot = await access.tryHot((tier) => tier.read(id));
+    if (hot !== undefined && usable(hot.gold)) {
+      access.countHot('hit');
+      return this.served(hot.gold);
     }
-    access.count('miss');
-    // Whatever this operation read before the token is not what may be filled under it.
+    if (access.hot !== null) access.countHot(hot === undefined ? 'bypass' : 'miss');
+    const stored = await access.stored.read(id);
+    if (usable(stored.gold)) {
+      access.countStored('hit');
+      const gold = stored.gold;
+      if (hot !== undefined) await access.tryHot((tier) => tier.fill(id, hot.token, gold));
+      return this.served(gold);
+    }
+    access.countStored('miss');
+    // Whatever this operation read before the tokens is not what may be filled under them.
     this.profiles.clearAll();
     this.pointers.clearAll();
     this.identities.clearAll();
     const profile = await load();
-    if (profile === null) return null;
-    if (profile._id !== id) {
-      await check.moved?.(profile._id);
-      return profile;
-    }
+    if (profile === null || profile._id !== id) return profile;
     const assembled = await this.assemble(access, profile);
     this.golds.set(profile, assembled);
-    await access.tier.fill(id, token, assembled);
+    await access.stored.fill(id, stored.token, assembled);
+    if (hot !== undefined) await access.tryHot((tier) => tier.fill(id, hot.token, assembled));
     return profile;
   }
 
-  private async assemble(access: HotTierAccess, profile: ProfileDoc): Promise<GoldProfile> {
+  private served(gold: GoldProfile): ProfileDoc {
+    this.golds.set(gold.profile, gold);
+    return gold.profile;
+  }
+
+  private async assemble(access: GoldAccess, profile: ProfileDoc): Promise<GoldProfile> {
     const [events, subjects] = await Promise.all([
       this.recentFromLogs(profile, GOLD_EVENTS),
       access.subjects([profile._id]),

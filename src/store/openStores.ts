@@ -11,7 +11,8 @@ import type { MatchingStores } from '../matching/matchingService';
 import type { PersonMatchDataStore } from '../matching/personMatchData';
 import type { OrderStore } from '../orders/orderStore';
 import type { MentionScrub } from '../privacy/mentionScrub';
-import type { ProfileHotTier } from '../profiles/hotTier';
+import type { ProfileHotTier, StoredGoldDocuments } from '../profiles/goldDocuments';
+import { MongoGoldDocuments } from './mongo/mongoGoldDocuments';
 import type { PersonalTraitKeyStore } from '../profiles/personalTraits';
 import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentMembership } from '../segments/segmentMembership';
@@ -99,6 +100,8 @@ export interface Stores {
   pubsub: PubSub;
   staleCache: StaleCache;
   mentionScrub: MentionScrub;
+  /** Gold profile documents in the store, behind the hot tier. */
+  goldDocuments: StoredGoldDocuments;
   /** The profile hot tier; null when the deployment runs without (MOSAIC_HOT_TIER=off). */
   hotTier: ProfileHotTier | null;
   /** The job queues; null in tools. */
@@ -167,6 +170,11 @@ export async function openStores(
     pubsub,
     staleCache: new RedisStaleCache(cacheRedis, keys, config.sources.cacheTtlSeconds),
     mentionScrub: new RedisMentionScrub(erasureRedis, keys, jobs),
+    goldDocuments: new MongoGoldDocuments(
+      cols.goldProfiles,
+      config.hotTier.ttlSeconds,
+      capabilities.batchedIdLookups,
+    ),
     hotTier: hotRedis && new RedisHotTier(hotRedis, keys, config.hotTier.ttlSeconds),
     jobs,
     windowCounter: () => new RedisWindowCounter(cacheRedis, keys),

@@ -244,6 +244,7 @@ describe('a person spread over every store', () => {
       'mongo:profiles',
       'mongo:segment_subjects',
       'mongo:unmerges',
+      'mongo:gold_profiles',
       'pg:match_records',
       'pg:match_block_keys',
       'pg:match_term_counts',

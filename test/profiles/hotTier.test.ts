@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createApp, type App } from '../../src/app';
-import type { GoldProfile } from '../../src/profiles/hotTier';
+import type { GoldProfile } from '../../src/profiles/goldDocuments';
 import { redisKeys } from '../../src/store/redis/keys';
 import { RedisHotTier } from '../../src/store/redis/redisHotTier';
 import { silentLogger, testConfig, uniqueDatabaseName } from '../support/env';
@@ -74,7 +74,7 @@ const upsert = (url: string, crmId: string, email: string, attributes: Record<st
   }).then((r) => r.upsertCrmContact.id);
 const track = (url: string, events: Record<string, unknown>[]) =>
   queryGraphQL(url, TRACK, { events });
-const hits = (app: App) => app.services.hotTier!.counts.hit;
+const hits = (app: App) => app.services.gold!.counts.hot.hit;
 
 /** Reads until the tier serves the profile (the first read learns the identity, the second fills). */
 async function cached(url: string, app: App, kind: string, value: string) {
@@ -270,11 +270,11 @@ describe('Redis stopped', () => {
     await cached(g.url, g.app, 'EMAIL', 'down1@example.com');
 
     await own.kill();
-    const bypassed = g.app.services.hotTier!.counts.bypass;
+    const bypassed = g.app.services.gold!.counts.hot.bypass;
     expect((await read(g.url, 'EMAIL', 'down1@example.com'))?.traits.plan).toBe('free');
     await upsert(g.url, 'down-1', 'down1@example.com', { plan: 'pro' });
     expect((await read(g.url, 'EMAIL', 'down1@example.com'))?.traits.plan).toBe('pro');
-    expect(g.app.services.hotTier!.counts.bypass).toBeGreaterThan(bypassed);
+    expect(g.app.services.gold!.counts.hot.bypass).toBeGreaterThan(bypassed);
 
     await own.start();
     // Its fence retried and landed (this Redis came back empty anyway), the tier is used again.

