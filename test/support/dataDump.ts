@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { Binary } from 'mongodb';
 import type { TestApp } from './app';
 import { testConfig } from './env';
 import { withPg } from './postgres';
@@ -14,7 +15,7 @@ export async function dumpEverything(t: TestApp): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const { name } of await app.db.listCollections({}, { nameOnly: true }).toArray()) {
     const docs = await app.db.collection(name).find({}).toArray();
-    out.set(`mongo:${name}`, docs.map((d) => JSON.stringify(d)).join('\n'));
+    out.set(`mongo:${name}`, docs.map((d) => JSON.stringify(d, binaryAsText)).join('\n'));
   }
   await withPg(async (pool) => {
     const { rows: tables } = await pool.query<{ table_name: string }>(
@@ -44,6 +45,16 @@ export async function dumpEverything(t: TestApp): Promise<Map<string, string>> {
     redis.disconnect();
   }
   return out;
+}
+
+/**
+ * Binary values (e.g. BSON blobs) as the text they hold, so a search finds what is inside.
+ * A replacer sees a value after its `toJSON` (base64 for Binary): the holder has the original.
+ */
+function binaryAsText(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  if (original instanceof Binary) return Buffer.from(original.buffer).toString('utf8');
+  return value;
 }
 
 async function redisValue(redis: Redis, key: string): Promise<string> {

