@@ -34,10 +34,11 @@ export class ProfileSources {
     readonly loaders: SourceLoaders,
   ) {}
 
-  async crmRecords(profile: ProfileDoc): Promise<CrmRecord[]> {
+  /** The profile's CRM contacts; `raw`: with each as the CRM sent it (a look-up more each). */
+  async crmRecords(profile: ProfileDoc, raw: boolean): Promise<CrmRecord[]> {
     const crmIds = valuesOf(profile, 'CRM_ID');
     if (crmIds.length === 0) return [];
-    return this.value(this.sources.crm, 'crm', { crmIds });
+    return this.value(this.sources.crm, 'crm', { crmIds, raw });
   }
 
   async orders(profile: ProfileDoc, first: number, after: string | null): Promise<Page<OrderRow>> {
@@ -101,7 +102,7 @@ export class ProfileSources {
   /** Asks each enabled source for this profile's summary and reports how it answered. */
   async status(profile: ProfileDoc): Promise<SourceStatusView[]> {
     const checks: [string, Promise<SourceResult<unknown>> | null][] = [
-      ['crm', this.result(this.sources.crm, { crmIds: valuesOf(profile, 'CRM_ID') })],
+      ['crm', this.result(this.sources.crm, { crmIds: valuesOf(profile, 'CRM_ID'), raw: false })],
       [
         'orders',
         this.result(this.sources.orders, {

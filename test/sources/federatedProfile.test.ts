@@ -177,6 +177,33 @@ test('a page of 100 profiles costs one batch per source and one SQL statement, n
   }).toEqual({ crm: 1, orders: 1, events: 1, sql: 1 });
 });
 
+test('contacts as the CRM sent them are read only when `raw` is asked for, through a fragment too', async () => {
+  const store = t.app.services.store;
+  const getRawRecords = store.getRawRecords.bind(store);
+  const rawReads = jest.fn(getRawRecords);
+  store.getRawRecords = rawReads;
+  try {
+    const plain = await gql<{
+      profiles: { edges: { node: { crmRecords: { crmId: string }[] } }[] };
+    }>(`{ profiles(first: 10) { edges { node { crmRecords { crmId } } } } }`);
+    expect(plain.profiles.edges.flatMap((e) => e.node.crmRecords)).toHaveLength(10);
+    expect(rawReads).not.toHaveBeenCalled();
+
+    const withRaw = await gql<{
+      profiles: { edges: { node: { crmRecords: { crmId: string; raw: unknown }[] } }[] };
+    }>(
+      `query { profiles(first: 10) { edges { node { crmRecords { ...Contact } } } } }
+       fragment Contact on CrmRecord { crmId raw }`,
+    );
+    const records = withRaw.profiles.edges.flatMap((e) => e.node.crmRecords);
+    expect(rawReads).toHaveBeenCalledTimes(1);
+    expect(records).toHaveLength(10);
+    for (const r of records) expect(r.raw).toMatchObject({ crmId: r.crmId });
+  } finally {
+    store.getRawRecords = getRawRecords;
+  }
+});
+
 test('order and event pages continue from their cursors', async () => {
   const p = person(4); // four orders
   const page = async (after: string | null) =>

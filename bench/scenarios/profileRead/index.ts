@@ -121,8 +121,8 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
         },
       };
       const measured = await measure(ctx, sides, { hot, cold });
-      const page = await pageTimes(urls.hot);
-      return reportProfileRead({ ctx, profiles, seedSeconds, ...measured, page });
+      const page = await pageTimes(urls.hot, hot);
+      return reportProfileRead({ ctx, profiles, seedSeconds, ...measured, ...page });
     } finally {
       await anchor.stop();
     }
@@ -316,10 +316,18 @@ async function measure(
 
 const rate = (hits: number, misses: number) => (hits + misses > 0 ? hits / (hits + misses) : 0);
 
-/** Latency of one page of 100 profiles with three sources, sampled one at a time. */
-async function pageTimes(url: string): Promise<number[]> {
+/**
+ * Latency of one page of 100 profiles with three sources, sampled one at a time, and the
+ * store commands a page costs, by kind (what bounds it).
+ */
+async function pageTimes(
+  url: string,
+  app: App,
+): Promise<{ page: number[]; pageCommands: Map<string, number> }> {
   const times: number[] = [];
+  let before = new Map<string, number>();
   for (let i = 0; i <= PAGE_SAMPLES; i++) {
+    if (i === 1) before = new Map(app.storeCommandsByKind());
     const t0 = performance.now();
     const res = await fetch(url, {
       method: 'POST',
@@ -334,7 +342,12 @@ async function pageTimes(url: string): Promise<number[]> {
       throw new Error(`page of ${PAGE_SIZE}: HTTP ${res.status} ${JSON.stringify(body.errors)}`);
     if (i > 0) times.push(performance.now() - t0); // the first warms the loaders' paths
   }
-  return times.sort((a, b) => a - b);
+  const pageCommands = new Map<string, number>();
+  for (const [kind, n] of app.storeCommandsByKind()) {
+    const perPage = (n - (before.get(kind) ?? 0)) / PAGE_SAMPLES;
+    if (perPage > 0) pageCommands.set(kind, perPage);
+  }
+  return { page: times.sort((a, b) => a - b), pageCommands };
 }
 
 /** The run's PostgreSQL schema and Redis keys. */

@@ -26,6 +26,8 @@ export function reportProfileRead(r: {
   /** Of the store-only side's reads, those its stored gold documents answered. */
   storedHitRate: number;
   page: number[];
+  /** Store commands per page of 100, by `<command> <collection>`. */
+  pageCommands: Map<string, number>;
 }): ScenarioReport {
   const { results, ctx } = r;
   const ratio = (a: Measured, b: Measured) =>
@@ -45,6 +47,7 @@ export function reportProfileRead(r: {
     `${NAME}: store only ${results.cold.rps.toFixed(0)} req/s (target ≥ ${TARGETS.coldRps}, 5× the ~100 req/s the issue measured: ${verdict(met.coldRps)}); store commands per read: ${r.commandsPerRead.hot.toFixed(1)} hot, ${r.commandsPerRead.cold.toFixed(1)} store only`,
     `${NAME}: hot tier hit rate ${(r.hitRate * 100).toFixed(1)} %, store-only side's stored gold document hit rate ${(r.storedHitRate * 100).toFixed(1)} % over the measured rounds`,
     `${NAME}: a page of 100 profiles with CRM records, order stats and 5 events each: p50 ${pageP50.toFixed(0)} ms, max ${r.page.at(-1)?.toFixed(0)} ms (target < ${TARGETS.pageMs}: ${verdict(met.page)})`,
+    `${NAME}: store commands per page of 100: ${describeCommands(r.pageCommands)}`,
     `${NAME}: ${r.profiles} profiles of ${EVENTS_PER_PROFILE + 1} events, ${ORDERS_PER_PROFILE} orders, a merged visitor, computed traits and segments (seeded and enriched in ${r.seedSeconds.toFixed(0)} s)`,
     `${NAME}: cpu ms/req is this process's CPU per request, client included (the sides share the process); the store's and Redis's CPU are not counted`,
   ];
@@ -91,8 +94,21 @@ export function reportProfileRead(r: {
       },
       hotTierHitRate: round(r.hitRate, 3),
       storedGoldHitRate: round(r.storedHitRate, 3),
-      pageOf100: { p50Ms: round(pageP50), maxMs: round(r.page.at(-1) ?? Number.NaN) },
+      pageOf100: {
+        p50Ms: round(pageP50),
+        maxMs: round(r.page.at(-1) ?? Number.NaN),
+        storeCommands: Object.fromEntries([...r.pageCommands].map(([k, n]) => [k, round(n, 1)])),
+      },
       targets: { ...TARGETS, met },
     },
   };
+}
+
+function describeCommands(byKind: Map<string, number>): string {
+  const total = [...byKind.values()].reduce((a, b) => a + b, 0);
+  const kinds = [...byKind]
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${kind} ${n.toFixed(0)}`)
+    .join(', ');
+  return `${total.toFixed(0)} (${kinds || 'none'})`;
 }

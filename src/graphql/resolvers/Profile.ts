@@ -1,4 +1,5 @@
 import type { GraphQLContext } from '../context';
+import { selectsField } from '../selections';
 import type {
   CurrencyTotalResolvers,
   EventResolvers,
@@ -18,7 +19,7 @@ export const Profile: ProfileResolvers<ProfileContext> = {
   mergedFrom: (p) => p.mergedFrom,
   mergeLog: (p, _, { profiles }) => profiles.mergeLog(p),
   recentEvents: (p, { first }, { profiles }) => profiles.recentEvents(p, first ?? 20),
-  crmRecords: (p, _, { sources }) => sources.crmRecords(p),
+  crmRecords: (p, _, { sources }, info) => sources.crmRecords(p, selectsField(info, 'raw')),
   orders: (p, { first, after }, { sources }) => sources.orders(p, first ?? 10, after ?? null),
   orderStats: (p, _, { sources }) => sources.orderStats(p),
   events: (p, { first, after, type, name }, { sources }) =>
