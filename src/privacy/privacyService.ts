@@ -78,7 +78,8 @@ export class PrivacyService {
       },
       forgetHot: async (profileIds, identityKeys) => {
         if (deps.gold === null) return;
-        await deps.gold.fences.fence(profileIds);
+        // Fenced now or failed: an erasure must not report success with a copy left.
+        await deps.gold.fences.fenceNow(profileIds);
         await deps.gold.stored.forget(profileIds);
         await deps.gold.hot?.forgetIdentities(identityKeys);
       },

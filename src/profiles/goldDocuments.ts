@@ -39,8 +39,8 @@ export interface GoldRead {
  * profile's token and drops its document, and a fill carries the token read before its
  * store reads. So a reader can only keep what it read after the last fence, and after any
  * acknowledged write every replica either misses (and reads the store) or finds a
- * document read after it. Expiry only bounds memory and staleness after a crash between
- * a write and its fence.
+ * document read after it. Expiry only bounds memory, and staleness after a crash between
+ * a write and its fence or while a fence cannot land (see GoldFences).
  */
 export interface GoldDocuments {
   read(profileId: string): Promise<GoldRead>;

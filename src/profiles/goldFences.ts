@@ -14,13 +14,17 @@ const RETRY_MS = 1_000;
  * reader that misses the hot tier fills it from a stored document, so the hot tier must
  * not be fenced while the stored document is still the old one.
  *
- * A fence that fails is kept and retried until it lands, and until then this process
- * reads no gold document (neither layer): what it wrote is not fenced there yet. Another
- * replica could serve such a document meanwhile, until the fence lands or the TTL ends
- * it: the one window the guarantee has, and only while a layer is partly unreachable.
+ * A fence that fails does not fail the write (it is stored): it is kept and retried
+ * until it lands, and until then this process reads no gold document (neither layer),
+ * since what it wrote is not fenced there yet. Another replica could serve such a
+ * document meanwhile, until the fence lands or the TTL ends it: the one window the
+ * guarantee has, open only while a layer cannot be reached (or, for Redis, answers
+ * slower than its command timeout).
  */
 export class GoldFences {
-  private readonly pending = new Set<string>();
+  /** Profiles whose fence has not landed, with the number of the failure that left it. */
+  private readonly pending = new Map<string, number>();
+  private failures = 0;
   private retry: NodeJS.Timeout | null = null;
 
   constructor(
@@ -37,9 +41,10 @@ export class GoldFences {
   async fence(profileIds: string[]): Promise<void> {
     if (profileIds.length === 0) return;
     try {
-      await this.fenceEveryLayer(profileIds);
+      await this.fenceNow(profileIds);
     } catch (err) {
-      for (const id of profileIds) this.pending.add(id);
+      const failure = ++this.failures;
+      for (const id of profileIds) this.pending.set(id, failure);
       this.logger.warn(
         { err, profiles: profileIds.length },
         'gold documents could not be fenced: kept for retry, reads go to the store meanwhile',
@@ -48,23 +53,29 @@ export class GoldFences {
     }
   }
 
+  /**
+   * Fences every layer and fails if one cannot be fenced, with no retry kept: for a
+   * caller that must know (an erasure, which its sweep repeats).
+   */
+  async fenceNow(profileIds: string[]): Promise<void> {
+    for (const layer of this.layers) await layer.fence(profileIds);
+  }
+
   close(): void {
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
-  }
-
-  private async fenceEveryLayer(profileIds: string[]): Promise<void> {
-    for (const layer of this.layers) await layer.fence(profileIds);
   }
 
   private scheduleRetry(): void {
     if (this.retry !== null) return;
     this.retry = setTimeout(() => {
       this.retry = null;
-      const ids = [...this.pending];
-      this.fenceEveryLayer(ids).then(
+      const attempt = [...this.pending];
+      this.fenceNow(attempt.map(([id]) => id)).then(
         () => {
-          for (const id of ids) this.pending.delete(id);
+          // A profile that failed again meanwhile (a later write) stays pending.
+          for (const [id, failure] of attempt)
+            if (this.pending.get(id) === failure) this.pending.delete(id);
           if (this.pending.size > 0) this.scheduleRetry();
           else this.logger.info('gold document fences landed: reads use them again');
         },
@@ -79,7 +90,8 @@ export class GoldFences {
  * The identity graph's store, fencing each profile whose gold document a write changes:
  * its view (written or created), its merge pointer (inserted, moved, removed) and its
  * events (the cluster the event log's profile belongs to now). Each fence follows its
- * write and is awaited, so it lands before the write is acknowledged.
+ * write and is awaited, so it lands before the write is acknowledged (or, when a layer
+ * cannot be reached, is kept for retry: see GoldFences).
  */
 export function fencedIdentityGraphStore(
   store: IdentityGraphStore,

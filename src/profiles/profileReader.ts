@@ -120,8 +120,12 @@ export class ProfileReader {
     const hot = await access.tryHot((tier) => Promise.all(docs.map((d) => tier.read(d._id))));
     hot?.forEach(({ gold }, i) => gold && golds.set(docs[i]!._id, gold));
     const missed = docs.filter((d) => !golds.has(d._id)).map((d) => d._id);
-    if (missed.length > 0)
-      for (const [id, gold] of await access.stored.readCurrent(missed)) golds.set(id, gold);
+    // Without them the page's fields read their stores: slower, still right.
+    const stored =
+      missed.length > 0
+        ? await access.stored.readCurrent(missed).catch(() => new Map<string, GoldProfile>())
+        : new Map<string, GoldProfile>();
+    for (const [id, gold] of stored) golds.set(id, gold);
     return docs.map((doc) => {
       const gold = golds.get(doc._id);
       if (gold === undefined || gold.profile.mergedInto !== null) return doc;
@@ -186,7 +190,9 @@ export class ProfileReader {
     if (profile === null || profile._id !== id) return profile;
     const assembled = await this.assemble(access, profile);
     this.golds.set(profile, assembled);
-    await access.stored.fill(id, stored.token, assembled);
+    // The read has its answer: a fill that fails (store busy, read-only) only costs the
+    // next reader a miss.
+    await access.stored.fill(id, stored.token, assembled).catch(() => false);
     if (hot !== undefined) await access.tryHot((tier) => tier.fill(id, hot.token, assembled));
     return profile;
   }

@@ -48,6 +48,8 @@ test('a fill is read back until a fence, and a fill under a fenced token never i
   const stale = await docsB.read('p1');
   await docsA.fence(['p1']);
   expect((await docsB.read('p1')).gold).toBeNull();
+  // The fence deleted the document filled under the old token, not only replaced the token.
+  expect(await a.cols.goldProfiles.countDocuments({ profileId: 'p1' })).toBe(0);
   // The reader that read the token before the fence fills too late: never served.
   await docsB.fill('p1', stale.token, gold('p1', 1));
   expect((await docsA.read('p1')).gold).toBeNull();

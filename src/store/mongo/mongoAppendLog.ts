@@ -343,7 +343,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
   ): Promise<{ seq: number; data: T; at: Date }[]> {
     const filter = Object.keys(range).length === 0 ? { log } : { log, seq: range };
     const docs = await this.entries
-      .find(filter as never, { sort: { log: 1, seq: order }, limit })
+      .find(filter as never, { sort: { seq: order }, limit })
       .toArray();
     return docs.map((d) => ({ seq: d.seq, data: d.data, at: d.at }));
   }

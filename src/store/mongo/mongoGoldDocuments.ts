@@ -40,8 +40,9 @@ const NONE = '';
 
 /**
  * StoredGoldDocuments in a MongoDB collection. A read is two look-ups by `_id` sent
- * together (one `$in` query on MongoDB); a fence one replace per profile, all in one
- * bulk write; a fill one replace (and one insert for a profile never fenced).
+ * together (one `$in` query on MongoDB); a fence one replace of the token and one delete
+ * of the filled document per profile, all in one bulk write; a fill one replace (and one
+ * insert for a profile never fenced).
  */
 export class MongoGoldDocuments implements StoredGoldDocuments {
   constructor(
@@ -101,20 +102,27 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
 
   async fence(profileIds: string[]): Promise<void> {
     let pending = [...new Set(profileIds)];
+    // The document filled under the old token goes in the same bulk write: it can never
+    // be served again, and it may hold what an erasure or an unmerge is taking away.
+    let deletes: AnyBulkWriteOperation<GoldProfileDoc>[] = pending.map((id) => ({
+      deleteOne: { filter: { _id: filledId(id) } },
+    }));
     // Two first fences of a profile may race to create its token: the loser goes again.
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const ops: AnyBulkWriteOperation<GoldProfileDoc>[] = pending.map((_id) => ({
+      const replaces: AnyBulkWriteOperation<GoldProfileDoc>[] = pending.map((_id) => ({
         replaceOne: { filter: { _id }, replacement: { token: freshToken() }, upsert: true },
       }));
       try {
-        await this.docs.bulkWrite(ops, { ordered: false });
+        await this.docs.bulkWrite([...replaces, ...deletes], { ordered: false });
         return;
       } catch (err) {
         if (!(err instanceof MongoBulkWriteError) || attempt > 0) throw err;
         const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
         const errors = Array.isArray(raw) ? raw : [raw];
-        if (!errors.every((e) => e.code === DUPLICATE_KEY)) throw err;
+        // Only a token's upsert can collide (the replaces come first in the batch).
+        if (!errors.every((e) => e.code === DUPLICATE_KEY && e.index < pending.length)) throw err;
         pending = errors.map((e) => pending[e.index]!);
+        deletes = [];
       }
     }
   }

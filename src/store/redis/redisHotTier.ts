@@ -96,13 +96,17 @@ export class RedisHotTier implements ProfileHotTier {
   }
 
   async fill(profileId: string, token: string, gold: GoldProfile): Promise<boolean> {
+    // A document copied from the store keeps what is left of its lifetime, not a new one.
+    const ageSeconds = Math.floor((Date.now() - gold.builtAt.getTime()) / 1000);
+    const ttl = this.ttlSeconds - ageSeconds;
+    if (ttl <= 0) return false;
     const stored = await unavailableOnError(
       this.commands.mosaicHotFill(
         this.keys.hotToken(profileId),
         this.keys.hotGold(profileId),
         token,
         Buffer.from(serialize(gold)),
-        this.ttlSeconds,
+        ttl,
       ),
     );
     return stored === 1;
