@@ -4,6 +4,7 @@ import { intFromEnv } from './lib/env';
 import { round } from './lib/latency';
 import type { BenchContext, Scenario, ScenarioReport } from './lib/scenario';
 import { formatTable } from './lib/table';
+import { bronze } from './scenarios/bronze';
 import { dataLoader } from './scenarios/dataLoader';
 import { ingestion } from './scenarios/ingestion';
 import { matching } from './scenarios/matching';
@@ -20,7 +21,7 @@ import { segments } from './scenarios/segments';
  * path); a missed target is reported, not failed: these are measurements, and machines
  * are noisy.
  */
-const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion, segments, matching];
+const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion, bronze, segments, matching];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);
