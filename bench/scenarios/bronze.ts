@@ -39,7 +39,7 @@ interface Candidate {
 export const bronze: Scenario = { name: NAME, run };
 
 async function run(ctx: BenchContext): Promise<ScenarioReport> {
-  const customers = intFromEnv('BENCH_INGEST_CUSTOMERS', 1_000);
+  const customers = intFromEnv('BENCH_BRONZE_CUSTOMERS', 3_000);
   const tag = randomBytes(4).toString('hex');
   const calls = generatePopulation({ customers, seed: 7 }).segmentCalls.map((c, i) => ({
     ...c,
@@ -179,7 +179,9 @@ async function sendAll(calls: Call[], concurrency: number, land: Lander): Promis
     await runLoad(
       { concurrency, durationMs: 3_600_000, maxOperations: batches.length, timeoutMs: 60_000 },
       async () => {
-        accepted += await land(batches[next++]!);
+        // Not `accepted += await …`: that reads the total before waiting, losing the others'.
+        const landed = await land(batches[next++]!);
+        accepted += landed;
       },
     ),
   ]);
@@ -262,6 +264,7 @@ async function startRedis(fsync: 'always' | 'everysec') {
   );
   // Commands wait in the offline queue while the server starts: the first answer means up.
   const client = new Redis({ port, host: '127.0.0.1' });
+  client.on('error', () => undefined); // refused until the server listens; ping waits for it
   await client.ping();
   return {
     client,

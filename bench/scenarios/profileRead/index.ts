@@ -59,7 +59,11 @@ export const profileRead: Scenario = { name: NAME, run };
 async function run(ctx: BenchContext): Promise<ScenarioReport> {
   const profiles = intFromEnv('BENCH_PROFILES', 10_000);
   const seedConcurrency = intFromEnv('BENCH_SEED_CONCURRENCY', 8);
-  const tag = randomBytes(4).toString('hex');
+  // Seeding 10,000 profiles takes most of an hour here: a run can keep its seeded data
+  // (BENCH_KEEP_DATABASE=1) and a later one measure it again (BENCH_PROFILE_READ_DATABASE).
+  const reuse = process.env.BENCH_PROFILE_READ_DATABASE?.trim() || null;
+  const keep = reuse !== null || process.env.BENCH_KEEP_DATABASE === '1';
+  const tag = reuse === null ? randomBytes(4).toString('hex') : tagOf(reuse);
   const database = `mosaic_bench_${tag}`;
   const schema = `bench_read_${tag}`;
   const logger = createLogger('silent', 'mosaic-bench');
@@ -86,7 +90,11 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
     options: `-c search_path=${schema}`,
   });
   try {
-    const seedSeconds = await seed(ctx, config, hot, database, tag, profiles, seedConcurrency);
+    const seedSeconds =
+      reuse === null
+        ? await seed(ctx, config, hot, database, tag, profiles, seedConcurrency)
+        : Number.NaN;
+    if (reuse !== null) ctx.progress(`${NAME}: measuring ${reuse}, seeded by an earlier run`);
     const emails = Array.from({ length: profiles }, (_, i) => emailOf(tag, i));
     const urls = {
       hot: `http://127.0.0.1:${await hot.gateway.listen(0, '127.0.0.1')}/graphql`,
@@ -127,14 +135,29 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
       await anchor.stop();
     }
   } finally {
-    await hot.db
-      .dropDatabase()
-      .catch((err: unknown) => ctx.progress(`${NAME}: could not drop ${database}: ${String(err)}`));
+    if (!keep)
+      await hot.db
+        .dropDatabase()
+        .catch((err: unknown) =>
+          ctx.progress(`${NAME}: could not drop ${database}: ${String(err)}`),
+        );
     await Promise.all([hot.close(), cold.close()]).catch((err: unknown) =>
       ctx.progress(`${NAME}: an app did not close cleanly: ${String(err)}`),
     );
-    await dropRest(redis, pg, database, schema);
+    if (keep) {
+      ctx.progress(`${NAME}: kept; measure again with BENCH_PROFILE_READ_DATABASE=${database}`);
+      redis.disconnect();
+      await pg.end();
+    } else await dropRest(redis, pg, database, schema);
   }
+}
+
+/** The run tag of a kept database (`mosaic_bench_<tag>`): its emails and schema use it. */
+function tagOf(database: string): string {
+  const match = /^mosaic_bench_([0-9a-f]{8})$/.exec(database);
+  if (!match)
+    throw new Error(`BENCH_PROFILE_READ_DATABASE: "${database}" is not a kept bench database`);
+  return match[1]!;
 }
 
 async function seed(

@@ -48,7 +48,7 @@ export function reportProfileRead(r: {
     `${NAME}: hot tier hit rate ${(r.hitRate * 100).toFixed(1)} %, store-only side's stored gold document hit rate ${(r.storedHitRate * 100).toFixed(1)} % over the measured rounds`,
     `${NAME}: a page of 100 profiles with CRM records, order stats and 5 events each: p50 ${pageP50.toFixed(0)} ms, max ${r.page.at(-1)?.toFixed(0)} ms (target < ${TARGETS.pageMs}: ${verdict(met.page)})`,
     `${NAME}: store commands per page of 100: ${describeCommands(r.pageCommands)}`,
-    `${NAME}: ${r.profiles} profiles of ${EVENTS_PER_PROFILE + 1} events, ${ORDERS_PER_PROFILE} orders, a merged visitor, computed traits and segments (seeded and enriched in ${r.seedSeconds.toFixed(0)} s)`,
+    `${NAME}: ${r.profiles} profiles of ${EVENTS_PER_PROFILE + 1} events, ${ORDERS_PER_PROFILE} orders, a merged visitor, computed traits and segments (${Number.isNaN(r.seedSeconds) ? 'seeded by an earlier run' : `seeded and enriched in ${r.seedSeconds.toFixed(0)} s`})`,
     `${NAME}: cpu ms/req is this process's CPU per request, client included (the sides share the process); the store's and Redis's CPU are not counted`,
   ];
   for (const side of Object.keys(results) as Measured[])
