@@ -277,9 +277,9 @@ export interface Config {
     matching: { enabled: boolean; mergeThreshold: number; reviewThreshold: number };
   };
   /**
-   * The profile hot tier (`src/profiles/hotTier.ts`): gold documents and identity hints in
-   * Redis. Every process of a deployment must agree on `enabled`: a writer without it does
-   * not fence what the readers with it cache.
+   * The profile hot tier (`src/profiles/goldDocuments.ts`): gold documents and identity
+   * hints in Redis, in front of the stored ones. Every process of a deployment must agree
+   * on `enabled`: a writer without it does not fence what the readers with it cache.
    */
   hotTier: { enabled: boolean; ttlSeconds: number };
   ingest: {

@@ -22,7 +22,7 @@ const OPTIONS = {
   cache: { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500 },
   /**
    * The profile hot tier: a read that cannot have its answer within 250 ms reads the
-   * store instead, and a fence that fails is retried by its writer (see HotTierFences).
+   * store instead, and a fence that fails is retried by its writer (see GoldFences).
    */
   hot: { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 250 },
   /** The stale cache of in-process tools (benchmarks, evaluations), which nobody waits on. */
