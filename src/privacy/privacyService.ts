@@ -78,9 +78,10 @@ export class PrivacyService {
       },
       forgetHot: async (profileIds, identityKeys) => {
         if (deps.gold === null) return;
-        // Fenced now or failed: an erasure must not report success with a copy left.
+        // Fenced now or failed: an erasure must not report success with a copy left. A
+        // stored fence deletes the document too; one filled by a read racing the erasure
+        // is deleted by the sweep's fence.
         await deps.gold.fences.fenceNow(profileIds);
-        await deps.gold.stored.forget(profileIds);
         await deps.gold.hot?.forgetIdentities(identityKeys);
       },
     });

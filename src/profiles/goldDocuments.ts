@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EventDoc, ProfileDoc } from '../store/models';
 
 /** The newest events a gold document holds: `recentEvents(first)` up to this is served from it. */
@@ -54,11 +55,6 @@ export interface GoldDocuments {
 export interface StoredGoldDocuments extends GoldDocuments {
   /** The current documents among `profileIds` (absent: none, fenced or expired), in one go. */
   readCurrent(profileIds: string[]): Promise<Map<string, GoldProfile>>;
-  /**
-   * Deletes the documents filled for the profiles (erasure, after a fence: no copy of the
-   * person may remain; a fill racing the erasure is caught by its later sweep).
-   */
-  forget(profileIds: string[]): Promise<void>;
 }
 
 /**
@@ -71,6 +67,14 @@ export interface ProfileHotTier extends GoldDocuments {
   rememberProfileOf(identityKey: string, profileId: string): Promise<void>;
   /** Drops identity hints (erasure: the hint names the person's profile). */
   forgetIdentities(identityKeys: string[]): Promise<void>;
+}
+
+/**
+ * A new fence token. Tokens never repeat, so a fill made under a token read before a
+ * fence can never be served after it, even where a token expired or was evicted.
+ */
+export function newFenceToken(): string {
+  return randomBytes(12).toString('base64url');
 }
 
 /** The tier could not answer (Redis away or slow): the reader goes to the store instead. */

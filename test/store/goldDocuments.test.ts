@@ -78,13 +78,16 @@ test('a document older than the TTL is not served', async () => {
   ).toBe(1);
 });
 
-test('forget deletes what was filled for a profile, a fill that landed after the last fence included', async () => {
+test('a fill landing after a fence is never served, and the next fence deletes it (an erasure and its sweep)', async () => {
   const { token } = await docsA.read('p4');
   await docsA.fill('p4', token, gold('p4', 1));
   const stale = await docsA.read('p4');
   await docsA.fence(['p4']);
-  await docsB.fill('p4', stale.token, gold('p4', 1)); // lands after the fence: an orphan
-  await docsA.forget(['p4']);
+  expect(await a.cols.goldProfiles.countDocuments({ profileId: 'p4' })).toBe(0);
+  await docsB.fill('p4', stale.token, gold('p4', 1)); // lands after the fence
+  expect((await docsA.read('p4')).gold).toBeNull();
+  expect(await a.cols.goldProfiles.countDocuments({ profileId: 'p4' })).toBe(1);
+  await docsA.fence(['p4']);
   expect(await a.cols.goldProfiles.countDocuments({ profileId: 'p4' })).toBe(0);
 });
 

@@ -6,6 +6,7 @@ import { createApp, type App } from '../../../src/app';
 import type { Config } from '../../../src/config/env';
 import { createLogger } from '../../../src/observability/logger';
 import { redisKeys } from '../../../src/store/redis/keys';
+import { scanKeys } from '../../../src/store/redis/scanKeys';
 import { createWorkerApp } from '../../../src/workers/worker';
 import { readGoldRaw, type RawGoldAnswer } from '../../baseline/rawGoldRead';
 import { startStaticApollo } from '../../baseline/staticApollo';
@@ -57,7 +58,8 @@ interface Answer {
 export const profileRead: Scenario = { name: NAME, run };
 
 async function run(ctx: BenchContext): Promise<ScenarioReport> {
-  const profiles = intFromEnv('BENCH_PROFILES', 10_000);
+  // At least a page of profiles: the page of 100 is measured too.
+  const profiles = intFromEnv('BENCH_PROFILES', 10_000, PAGE_SIZE);
   const seedConcurrency = intFromEnv('BENCH_SEED_CONCURRENCY', 8);
   // Seeding 10,000 profiles takes most of an hour here: a run can keep its seeded data
   // (BENCH_KEEP_DATABASE=1) and a later one measure it again (BENCH_PROFILE_READ_DATABASE).
@@ -377,11 +379,7 @@ async function pageTimes(
 async function dropRest(redis: Redis, pg: Pool, database: string, schema: string) {
   await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
   await pg.end();
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `mosaic:${database}:*`, 'COUNT', 1000);
-    if (found.length > 0) await redis.unlink(...found);
-    cursor = next;
-  } while (cursor !== '0');
+  for await (const found of scanKeys(redis, `mosaic:${database}:*`, 1000))
+    await redis.unlink(...found);
   redis.disconnect();
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { deserialize, serialize } from 'bson';
 import {
   Binary,
@@ -7,7 +6,12 @@ import {
   type Collection,
   type WriteError,
 } from 'mongodb';
-import type { GoldProfile, GoldRead, StoredGoldDocuments } from '../../profiles/goldDocuments';
+import {
+  newFenceToken,
+  type GoldProfile,
+  type GoldRead,
+  type StoredGoldDocuments,
+} from '../../profiles/goldDocuments';
 import { getByIds, insertUnlessExists } from './byId';
 import { DUPLICATE_KEY, isDuplicateKey } from './errors';
 
@@ -52,24 +56,28 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
   ) {}
 
   async read(profileId: string): Promise<GoldRead> {
-    const found = await getByIds(
-      this.docs,
-      [profileId, filledId(profileId)],
-      this.batchedIdLookups,
-    );
-    const token = found.get(profileId);
-    if (token === undefined) return { token: NONE, gold: null };
-    return { token: token.token, gold: this.current(found.get(filledId(profileId)), token.token) };
+    return (await this.readMany([profileId])).get(profileId)!;
   }
 
   async readCurrent(profileIds: string[]): Promise<Map<string, GoldProfile>> {
+    const out = new Map<string, GoldProfile>();
+    for (const [id, { gold }] of await this.readMany(profileIds)) if (gold) out.set(id, gold);
+    return out;
+  }
+
+  /** Each profile's token and current document: its two `_id`s, all in one burst. */
+  private async readMany(profileIds: string[]): Promise<Map<string, GoldRead>> {
     const ids = profileIds.flatMap((id) => [id, filledId(id)]);
     const found = await getByIds(this.docs, ids, this.batchedIdLookups);
-    const out = new Map<string, GoldProfile>();
+    const out = new Map<string, GoldRead>();
     for (const id of profileIds) {
       const token = found.get(id);
-      const gold = token ? this.current(found.get(filledId(id)), token.token) : null;
-      if (gold !== null) out.set(id, gold);
+      out.set(
+        id,
+        token === undefined
+          ? { token: NONE, gold: null }
+          : { token: token.token, gold: this.current(found.get(filledId(id)), token.token) },
+      );
     }
     return out;
   }
@@ -79,7 +87,7 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
     if (token === NONE) {
       // Nobody fenced it yet. A fence that lands first takes the `_id` and this fill
       // stops; one that lands after replaces the token, and this fill is never served.
-      under = freshToken();
+      under = newFenceToken();
       const created = await insertUnlessExists(() =>
         this.docs.insertOne({ _id: profileId, token: under }),
       );
@@ -110,7 +118,7 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
     // Two first fences of a profile may race to create its token: the loser goes again.
     for (let attempt = 0; pending.length > 0; attempt++) {
       const replaces: AnyBulkWriteOperation<GoldProfileDoc>[] = pending.map((_id) => ({
-        replaceOne: { filter: { _id }, replacement: { token: freshToken() }, upsert: true },
+        replaceOne: { filter: { _id }, replacement: { token: newFenceToken() }, upsert: true },
       }));
       try {
         await this.docs.bulkWrite([...replaces, ...deletes], { ordered: false });
@@ -127,10 +135,6 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
     }
   }
 
-  async forget(profileIds: string[]): Promise<void> {
-    await Promise.all(profileIds.map((id) => this.docs.deleteOne({ _id: filledId(id) })));
-  }
-
   /** The filled document's gold if it was filled under `token` and is not older than the TTL. */
   private current(filled: GoldProfileDoc | undefined, token: string): GoldProfile | null {
     if (filled?.gold === undefined || filled.token !== token) return null;
@@ -140,8 +144,3 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
 }
 
 const filledId = (profileId: string) => `${profileId}@gold`;
-
-/** Tokens never repeat, so a fill read before any fence can never be served after it. */
-function freshToken(): string {
-  return randomBytes(12).toString('base64url');
-}

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'bson';
 import {
   HotTierUnavailable,
+  newFenceToken,
   type GoldProfile,
   type GoldRead,
   type ProfileHotTier,
@@ -85,7 +86,7 @@ export class RedisHotTier implements ProfileHotTier {
       this.commands.mosaicHotReadBuffer(
         this.keys.hotToken(profileId),
         this.keys.hotGold(profileId),
-        freshToken(),
+        newFenceToken(),
         this.ttlSeconds,
       ),
     );
@@ -120,7 +121,7 @@ export class RedisHotTier implements ProfileHotTier {
           this.commands.mosaicHotFence(
             this.keys.hotToken(id),
             this.keys.hotGold(id),
-            freshToken(),
+            newFenceToken(),
             this.ttlSeconds,
           ),
         ),
@@ -146,9 +147,4 @@ async function unavailableOnError<T>(pending: Promise<T>): Promise<T> {
   } catch (err) {
     throw new HotTierUnavailable(err);
   }
-}
-
-/** Tokens never repeat (a token key that expired and came back must not match an old fill). */
-function freshToken(): string {
-  return randomBytes(12).toString('base64url');
 }
