@@ -34,10 +34,12 @@ export async function createApp(
     kind: 'gateway',
     metrics,
     countStoreCommands: options.countStoreCommands === true,
+    pipeline: config.pipeline.runIn === 'gateway',
     ...(options.database ? { database: options.database } : {}),
   });
   const { services, stores } = mosaic;
   metrics.watchSources(services.sources.all);
+  metrics.watchBacklog(() => stores.bronze.backlog());
   if (stores.jobs) metrics.watchQueues(stores.jobs.all());
   const limiter = (perMinute: number) =>
     perMinute > 0 ? new RateLimiter(stores.windowCounter(), perMinute, logger) : null;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from './config/env';
 import type { ProcessMetrics } from './observability/metrics';
@@ -10,6 +11,7 @@ import {
 } from './profiles/goldFences';
 import { createServices, type Services } from './services';
 import { openStores, type Stores } from './store/openStores';
+import { ResolutionPipeline } from './workers/resolutionPipeline';
 
 /**
  * The kinds of process, and what each starts:
@@ -34,12 +36,16 @@ export interface MosaicOptions {
   metrics?: ProcessMetrics | null;
   onTrainingDue?: () => void;
   countStoreCommands?: boolean;
+  /** Run the resolution pipeline in this process (workers; a gateway when so configured). */
+  pipeline?: boolean;
 }
 
 export interface Mosaic {
   config: Config;
   stores: Stores;
   services: Services;
+  /** The resolution pipeline this process runs, if it runs one. */
+  pipeline: ResolutionPipeline | null;
   /** Closes the services' background work, then every connection. */
   close(): Promise<void>;
 }
@@ -74,11 +80,17 @@ export async function openMosaic(
     ...(options.onTrainingDue ? { onTrainingDue: options.onTrainingDue } : {}),
   });
   const stopRecovery = options.kind === 'gateway' ? recoverEventBatches(services, logger) : null;
+  const pipeline = options.pipeline
+    ? startPipeline(scoped, services, stores, logger, options.metrics ?? null)
+    : null;
   return {
     config: scoped,
     stores,
     services,
+    pipeline,
     async close() {
+      // Batches in flight finish (and are marked applied) before the stores close.
+      await pipeline?.stop();
       stopRecovery?.();
       fences.close();
       if (run && !options.scratch?.keep) await stores.drop();
@@ -95,6 +107,27 @@ function statementTimeoutMs(config: Config, kind: ProcessKind): number {
   if (kind === 'gateway')
     return Math.max(config.sources.timeouts.orders ?? config.sources.defaultTimeoutMs, 5_000);
   return kind === 'worker' ? 30_000 : 120_000;
+}
+
+/** Applies accepted events to profiles in this process, woken by its own landings too. */
+function startPipeline(
+  config: Config,
+  services: Services,
+  stores: Stores,
+  logger: Logger,
+  metrics: ProcessMetrics | null,
+): ResolutionPipeline {
+  const pipeline = new ResolutionPipeline(stores.bronze, services.events, logger, metrics, {
+    worker: `${config.workers.name ?? `${hostname()}:${process.pid}`}:${randomUUID().slice(0, 8)}`,
+    leaseMs: config.pipeline.leaseMs,
+    batchSize: config.pipeline.batchSize,
+    idlePollMs: config.pipeline.pollMs,
+    concurrency: { live: config.pipeline.concurrency, bulk: config.pipeline.bulkConcurrency },
+    retentionMs: config.pipeline.retentionMs,
+  });
+  services.intake.onLanded(() => pipeline.wakeUp());
+  pipeline.start();
+  return pipeline;
 }
 
 /** Event batches whose writer died mid-way are finished by whichever process looks first. */

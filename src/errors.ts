@@ -32,8 +32,9 @@ export class MosaicError extends Error {
     message: string,
     /** Path of the offending input field, e.g. `input.emails[1]`, when there is one. */
     readonly field?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'MosaicError';
   }
 }

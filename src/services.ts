@@ -13,6 +13,8 @@ import { IdentityGraph } from './identity/identityGraph';
 import { announceSplit } from './identity/identitySplits';
 import { IdentityResolver } from './identity/resolver';
 import { EventIngestionService } from './ingest/eventIngestionService';
+import { EventIntake } from './ingest/eventIntake';
+import { currentLane, type Lane } from './ingest/lanes';
 import { forgetWhatOthersChange } from './ingest/forgetAnnounced';
 import { MatchingService } from './matching/matchingService';
 import { matchOnArrival } from './matching/matchOnArrival';
@@ -48,7 +50,10 @@ export interface Services {
   /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
   matching: MatchingService | null;
   identityAdmin: IdentityAdmin;
+  /** Attributes and stores events (the pipeline's core; tools and tests call it directly). */
   events: EventIngestionService;
+  /** The front door of event ingestion: validates, lands in bronze, answers (see eventIntake.ts). */
+  intake: EventIntake;
   orders: OrderService;
   orderStore: OrderStore;
   sources: SourceSet;
@@ -125,6 +130,7 @@ export function createServices(
       personData: stores.personData,
       matchData: stores.personMatchData,
       orderStore,
+      bronze: stores.bronze,
       policy,
       graph,
       pubsub,
@@ -141,6 +147,13 @@ export function createServices(
       matching && matchOnArrival(matching, jobs && ((id) => jobs.matchLater(id)), logger),
     ),
     orders: new OrderService(orderStore, policy, resolver, enrichLater(jobs)),
+    intake: new EventIntake(events, stores.bronze, {
+      liveMaxEvents: config.ingest.liveMaxEvents,
+      maxBacklog: config.ingest.maxBacklog,
+      waitTimeoutMs: config.ingest.waitTimeoutMs,
+      retryAfterSeconds: config.ingest.retryAfterSeconds,
+      leaseMs: config.pipeline.leaseMs,
+    }),
     orderStore,
     sources,
     segments,
@@ -161,8 +174,8 @@ export function createServices(
 /** Queueing never fails a write (see JobQueue.enrich); without queues, nothing is queued. */
 const enrichLater =
   (jobs: JobQueue | null) =>
-  (profileIds: string[]): Promise<void> =>
-    jobs?.enrich(profileIds) ?? Promise.resolve();
+  (profileIds: string[], lane: Lane = currentLane()): Promise<void> =>
+    jobs?.enrich(profileIds, undefined, lane) ?? Promise.resolve();
 
 /** Identity resolution, matching, merges and ingestion: the services that change profiles. */
 function identityServices(stores: Stores, config: Config, logger: Logger, options: ServiceOptions) {

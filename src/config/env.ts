@@ -217,6 +217,17 @@ const envSchema = z.object({
   MOSAIC_MAX_EVENTS_PER_REQUEST: int(1, 10_000).default(500),
   MOSAIC_EVENT_MAX_AGE_DAYS: int(1, 36_500).default(3650),
   MOSAIC_EVENT_MAX_FUTURE_MS: int(0, 366 * 86_400_000).default(86_400_000),
+  MOSAIC_INGEST_LIVE_MAX_EVENTS: int(1, 10_000).default(20),
+  MOSAIC_INGEST_MAX_BACKLOG: int(1, 100_000_000).default(250_000),
+  MOSAIC_INGEST_WAIT_TIMEOUT_MS: int(1, 300_000).default(10_000),
+  MOSAIC_INGEST_RETRY_AFTER_SECONDS: int(1, 3_600).default(5),
+  MOSAIC_PIPELINE: z.enum(['worker', 'gateway']).default('worker'),
+  MOSAIC_PIPELINE_BATCH: int(1, 10_000).default(500),
+  MOSAIC_PIPELINE_CONCURRENCY: int(1, 32).default(4),
+  MOSAIC_PIPELINE_BULK_CONCURRENCY: int(1, 32).default(1),
+  MOSAIC_PIPELINE_LEASE_MS: int(1_000, 600_000).default(15_000),
+  MOSAIC_PIPELINE_POLL_MS: int(1, 60_000).default(100),
+  MOSAIC_BRONZE_RETENTION_DAYS: int(0, 36_500).default(7),
   MOSAIC_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -286,6 +297,27 @@ export interface Config {
     maxEventsPerRequest: number;
     /** Events older or further ahead than this are refused (`src/ingest/eventTime.ts`). */
     eventTime: EventTimeBounds;
+    /** A request of more events than this is an import: its enrichment runs in the bulk lane. */
+    liveMaxEvents: number;
+    /** Waiting (accepted, unapplied) events beyond which `/v1/*` answers 429. */
+    maxBacklog: number;
+    /** How long `wait: true` / `?sync=1` waits for the events to be applied. */
+    waitTimeoutMs: number;
+    /** What a refusal for back-pressure tells the client to wait (`Retry-After`). */
+    retryAfterSeconds: number;
+  };
+  pipeline: {
+    /** Which processes run the resolution pipeline: workers (default) or the gateway too. */
+    runIn: 'worker' | 'gateway';
+    batchSize: number;
+    /** Live batches applied at once (each over its own share of the partitions). */
+    concurrency: number;
+    /** Bulk (import) batches applied at once: few, so imports leave the store room. */
+    bulkConcurrency: number;
+    leaseMs: number;
+    pollMs: number;
+    /** How long applied events stay in bronze (0: pruned as soon as possible). */
+    retentionMs: number;
   };
   privacy: {
     /** How long after an erasure its sweep runs (it catches writes that were in flight). */
@@ -343,6 +375,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxAgeDays: e.MOSAIC_EVENT_MAX_AGE_DAYS,
         maxFutureMs: e.MOSAIC_EVENT_MAX_FUTURE_MS,
       },
+      liveMaxEvents: e.MOSAIC_INGEST_LIVE_MAX_EVENTS,
+      maxBacklog: e.MOSAIC_INGEST_MAX_BACKLOG,
+      waitTimeoutMs: e.MOSAIC_INGEST_WAIT_TIMEOUT_MS,
+      retryAfterSeconds: e.MOSAIC_INGEST_RETRY_AFTER_SECONDS,
+    },
+    pipeline: {
+      runIn: e.MOSAIC_PIPELINE,
+      batchSize: e.MOSAIC_PIPELINE_BATCH,
+      concurrency: e.MOSAIC_PIPELINE_CONCURRENCY,
+      bulkConcurrency: e.MOSAIC_PIPELINE_BULK_CONCURRENCY,
+      leaseMs: e.MOSAIC_PIPELINE_LEASE_MS,
+      pollMs: e.MOSAIC_PIPELINE_POLL_MS,
+      retentionMs: e.MOSAIC_BRONZE_RETENTION_DAYS * 86_400_000,
     },
     privacy: {
       erasureSweepDelayMs: e.MOSAIC_ERASURE_SWEEP_DELAY_MS,

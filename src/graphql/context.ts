@@ -7,7 +7,7 @@ import type { Principal } from '../auth/roles';
 import type { ConsentService } from '../consent/consentService';
 import type { CrmContactService } from '../crm/crmContactService';
 import type { IdentityAdmin } from '../identity/identityAdmin';
-import type { EventIngestionService } from '../ingest/eventIngestionService';
+import type { EventIntake } from '../ingest/eventIntake';
 import type { MatchingService } from '../matching/matchingService';
 import type { OrderService } from '../orders/orderService';
 import type { PrivacyService } from '../privacy/privacyService';
@@ -43,7 +43,8 @@ export interface GraphQLContext {
   auth: Pick<Authenticator, 'revoked'>;
   consent: ConsentService;
   crmContacts: CrmContactService;
-  events: EventIngestionService;
+  /** Event ingestion's front door (bronze), and the pipeline's status. */
+  intake: EventIntake;
   identityAdmin: IdentityAdmin;
   /** Segment definitions (the store, unlike `segments`, which reads members and sizes). */
   segmentDefinitions: SegmentDefinitions;
@@ -90,7 +91,7 @@ export function contextFactory(
     auth: services.auth,
     consent: services.consent,
     crmContacts: services.crmContacts,
-    events: services.events,
+    intake: services.intake,
     identityAdmin: services.identityAdmin,
     segmentDefinitions: services.segments,
     jobs: services.jobs,

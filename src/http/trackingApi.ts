@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, MosaicError, STORE_UNAVAILABLE_MESSAGE, badInput } from '../errors';
+import { BacklogFullError } from '../ingest/eventIntake';
 import { fromSegmentCall } from '../ingest/segmentPayload';
 import type { Services } from '../services';
 import type { EventType } from '../store/models';
@@ -26,12 +27,14 @@ type Send = (res: ServerResponse, status: number, body: unknown) => void;
 
 /**
  * The Segment HTTP tracking API (`POST /v1/identify|track|page|screen|group|alias|batch`),
- * so Segment SDKs pointed at Mosaic work unchanged. A call is answered 200 only once
- * every event in it is stored and resolved; a retry of the same messageIds changes
- * nothing, so clients may retry anything that did not get a 200.
+ * so Segment SDKs pointed at Mosaic work unchanged. A call is answered 200 once every
+ * event in it is durably accepted (profiles are updated behind it, by the pipeline); with
+ * `?sync=1`, once every event is applied too, or 202 when the wait timed out. A retry of
+ * the same messageIds changes nothing, so clients may retry anything that did not get a
+ * 200 or 202; a 429 or 503 carries `Retry-After`, which Segment SDKs honour.
  */
 /** What the tracking API uses: the limits it applies, ingestion, and the store's outage test. */
-export type TrackingServices = Pick<Services, 'config' | 'events' | 'store'>;
+export type TrackingServices = Pick<Services, 'config' | 'intake' | 'store'>;
 
 export async function serveTrackingApi(
   req: IncomingMessage,
@@ -90,21 +93,52 @@ export async function serveTrackingApi(
         fromSegmentCall(body, 'body', { type: endpoint as EventType, receivedAt, timeBounds }),
       ];
     }
-    await services.events.ingest(events, endpoint === 'batch' ? 'batch' : 'body');
-    send(res, 200, { success: true });
+    const wait = new URL(req.url ?? '/', 'http://x').searchParams.get('sync') === '1';
+    const result = await services.intake.accept(events, {
+      field: endpoint === 'batch' ? 'batch' : 'body',
+      wait,
+    });
+    send(res, wait && result.pending > 0 ? 202 : 200, {
+      success: true,
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      ...(wait ? { pending: result.pending } : {}),
+    });
   } catch (err) {
-    if (err instanceof MosaicError && err.code === ErrorCode.BAD_USER_INPUT)
-      return send(res, 400, { success: false, message: err.message, field: err.field });
-    if (services.store.isUnreachable(err)) {
-      res.setHeader('Retry-After', '5');
-      return send(res, 503, {
-        success: false,
-        code: ErrorCode.STORE_UNAVAILABLE,
-        message: STORE_UNAVAILABLE_MESSAGE,
-      });
-    }
-    throw err;
+    if (!refuse(err, res, services, send)) throw err;
   }
+}
+
+/**
+ * Answers a call that was not accepted, in the statuses Segment SDKs act on: 400 (never
+ * retried), 429 and 503 with `Retry-After` (retried after it). False: an unexpected error.
+ */
+function refuse(
+  err: unknown,
+  res: ServerResponse,
+  services: TrackingServices,
+  send: Send,
+): boolean {
+  if (err instanceof BacklogFullError) {
+    res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    send(res, 429, { success: false, code: err.code, message: err.message });
+    return true;
+  }
+  if (err instanceof MosaicError && err.code === ErrorCode.BAD_USER_INPUT) {
+    send(res, 400, { success: false, message: err.message, field: err.field });
+    return true;
+  }
+  const unavailable = err instanceof MosaicError && err.code === ErrorCode.STORE_UNAVAILABLE;
+  if (unavailable || services.store.isUnreachable(err)) {
+    res.setHeader('Retry-After', '5');
+    send(res, 503, {
+      success: false,
+      code: ErrorCode.STORE_UNAVAILABLE,
+      message: unavailable ? err.message : STORE_UNAVAILABLE_MESSAGE,
+    });
+    return true;
+  }
+  return false;
 }
 
 /** Segment lets a batch carry `context` and `integrations` shared by its calls. */

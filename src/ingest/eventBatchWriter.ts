@@ -20,11 +20,16 @@ export class EventBatchWriter {
 
   constructor(private readonly store: IdentityGraphStore) {}
 
-  /** Returns the messageIds that were already stored (and so were not stored again). */
-  async write(events: EventDoc[]): Promise<Set<string>> {
+  /**
+   * Returns the messageIds that were already stored (and so were not stored again).
+   * `owned`: the batch's id is the pipeline's, which recovers it under its own lease
+   * (see `ResolutionPipeline`); the age-based recovery leaves it alone.
+   */
+  async write(events: EventDoc[], owned?: { batchId: string }): Promise<Set<string>> {
     if (events.length === 0) return new Set();
     const batch: PendingEventBatchDoc = {
-      _id: newId(),
+      _id: owned?.batchId ?? newId(),
+      ...(owned ? { owned: true } : {}),
       // Any lower bound of the log's length will do (0 always does): it only tells
       // recovery where to start looking, so it costs no look-up here.
       events: events.map((event) => ({
@@ -57,34 +62,53 @@ export class EventBatchWriter {
       new Date(now.getTime() - ABANDONED_AFTER_MS),
       50,
     );
+    let recovered = 0;
     for (const batch of batches) {
-      const events = batch.events.map((e) => e.event);
-      await this.store.insertEventClaims(
-        events.map((e) => ({
-          _id: e._id,
-          profileId: e.profileId,
-          receivedAt: e.receivedAt,
-          batchId: batch._id,
-        })),
-      );
-      const claims = await this.store.getEventClaims(events.map((e) => e._id));
-      const ours = batch.events.filter(({ event }) => claims.get(event._id)?.batchId === batch._id);
-      const logged = new Set<string>();
-      for (const [log, from] of new Map(
-        ours.map(({ event, logFrom }) => [eventLogName(event.profileId), logFrom]),
-      )) {
-        const { entries } = await this.store.eventLog.readFrom(log, from);
-        for (const entry of entries) logged.add(entry.data._id);
-      }
-      const missing = ours.map((o) => o.event).filter((e) => !logged.has(e._id));
-      await this.appendToLogs(missing);
-      await this.store.deletePendingEventBatch(batch._id);
+      if (batch.owned) continue;
+      await this.finish(batch);
+      recovered++;
       logger.warn(
-        { batchId: batch._id, events: events.length, appended: missing.length },
+        { batchId: batch._id, events: batch.events.length },
         'recovered an abandoned event batch',
       );
     }
-    return batches.length;
+    return recovered;
+  }
+
+  /**
+   * Finishes one batch whose writer died, if it left one (the pipeline's recovery, which
+   * holds the batch's lease, so no other recoverer runs it at the same time). Returns the
+   * number of events it appended, or null when the writer left no batch.
+   */
+  async recoverBatch(batchId: string): Promise<number | null> {
+    const batch = await this.store.getPendingEventBatch(batchId);
+    return batch === null ? null : this.finish(batch);
+  }
+
+  /** Claims what is unclaimed, appends what the batch's own claims lack, drops the record. */
+  private async finish(batch: PendingEventBatchDoc): Promise<number> {
+    const events = batch.events.map((e) => e.event);
+    await this.store.insertEventClaims(
+      events.map((e) => ({
+        _id: e._id,
+        profileId: e.profileId,
+        receivedAt: e.receivedAt,
+        batchId: batch._id,
+      })),
+    );
+    const claims = await this.store.getEventClaims(events.map((e) => e._id));
+    const ours = batch.events.filter(({ event }) => claims.get(event._id)?.batchId === batch._id);
+    const logged = new Set<string>();
+    for (const [log, from] of new Map(
+      ours.map(({ event, logFrom }) => [eventLogName(event.profileId), logFrom]),
+    )) {
+      const { entries } = await this.store.eventLog.readFrom(log, from);
+      for (const entry of entries) logged.add(entry.data._id);
+    }
+    const missing = ours.map((o) => o.event).filter((e) => !logged.has(e._id));
+    await this.appendToLogs(missing);
+    await this.store.deletePendingEventBatch(batch._id);
+    return missing.length;
   }
 
   /**

@@ -10,6 +10,7 @@ import type { EventClaimDoc, EventDoc, EventType } from '../store/models';
 import { EventBatchWriter, eventLogName } from './eventBatchWriter';
 import { assertNoConsentKeys, segmentCategoryPreferences } from '../consent/consent';
 import { IngestionMemory } from './ingestionMemory';
+import type { Lane } from './lanes';
 import { DEFAULT_EVENT_TIME_BOUNDS, assertEventTime, type EventTimeBounds } from './eventTime';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 
@@ -35,13 +36,26 @@ export interface EventOutcome {
   duplicate: boolean;
 }
 
+export interface ApplyOptions {
+  /** The pipeline's batch id: it recovers the batch itself (see EventBatchWriter.write). */
+  batchId?: string;
+  /** When each event was accepted (default: now), by messageId. */
+  acceptedAt?: ReadonlyMap<string, Date>;
+  /** The lane of each event (default: live), by messageId. */
+  laneOf?: ReadonlyMap<string, Lane>;
+}
+
 export interface IngestResult {
   accepted: number;
   duplicates: number;
   outcomes: EventOutcome[];
 }
 
-interface PreparedEvent {
+/**
+ * An event validated and normalised at the door: what the bronze store keeps, and what
+ * the resolution pipeline applies (plain JSON but for its dates, see `bronzeEvents.ts`).
+ */
+export interface PreparedEvent {
   messageId: string;
   input: EventInput;
   identifiers: Identifier[];
@@ -100,15 +114,25 @@ export class EventIngestionService {
     private readonly policy: IdentifierPolicy,
     private readonly resolver: IdentityResolver,
     private readonly maxEventsPerRequest: number,
-    /** Told which profiles got new events (enrichment recomputes their traits). */
-    private readonly onStored: (profileIds: string[]) => Promise<void> = () => Promise.resolve(),
+    /** Told which profiles got new events, by lane (enrichment recomputes their traits). */
+    private readonly onStored: (profileIds: string[], lane: Lane) => Promise<void> = () =>
+      Promise.resolve(),
     /** How old or how far ahead an event's time may be (`config.ingest.eventTime`). */
     private readonly timeBounds: EventTimeBounds = DEFAULT_EVENT_TIME_BOUNDS,
   ) {
     this.writer = new EventBatchWriter(store);
   }
 
+  /** Validates, attributes and stores events at once (tools, tests and the pipeline's core). */
   async ingest(events: readonly EventInput[], field = 'events'): Promise<IngestResult> {
+    return this.apply(this.validate(events, field));
+  }
+
+  /**
+   * Checks the whole batch before anything is written: throws a BAD_USER_INPUT naming the
+   * first bad field, or returns every event normalised, each with its messageId.
+   */
+  validate(events: readonly EventInput[], field = 'events'): PreparedEvent[] {
     if (events.length === 0) throw badInput(field, 'at least one event is required');
     if (events.length > this.maxEventsPerRequest) {
       throw badInput(
@@ -116,14 +140,23 @@ export class EventIngestionService {
         `at most ${this.maxEventsPerRequest} events per request, got ${events.length}`,
       );
     }
-    const prepared = events.map((e, i) => this.prepare(e, `${field}[${i}]`));
+    return events.map((e, i) => this.prepare(e, `${field}[${i}]`));
+  }
 
+  /**
+   * Attributes validated events to profiles and stores them, exactly once per messageId:
+   * an event stored before (by any writer) is a duplicate and changes nothing.
+   */
+  async apply(
+    prepared: readonly PreparedEvent[],
+    options: ApplyOptions = {},
+  ): Promise<IngestResult> {
     // A messageId repeated within the request is one event: the first occurrence counts.
     const unique = new Map<string, PreparedEvent>();
     for (const e of prepared) if (!unique.has(e.messageId)) unique.set(e.messageId, e);
     const profileOf = await this.attribute([...unique.values()]);
 
-    const receivedAt = new Date();
+    const now = new Date();
     const docs: EventDoc[] = [...unique.values()].map((e) => ({
       _id: e.messageId,
       profileId: profileOf.get(e.messageId)!,
@@ -136,9 +169,12 @@ export class EventIngestionService {
       traits: e.traits,
       context: e.context,
       timestamp: e.timestamp,
-      receivedAt,
+      receivedAt: options.acceptedAt?.get(e.messageId) ?? now,
     }));
-    const stored = await this.writer.write(docs);
+    const stored = await this.writer.write(
+      docs,
+      options.batchId === undefined ? undefined : { batchId: options.batchId },
+    );
     // An event stored before keeps the profile it was first attributed to.
     const earlier = stored.size > 0 ? await this.store.getEventClaims([...stored]) : new Map();
 
@@ -152,10 +188,19 @@ export class EventIngestionService {
       return { messageId: e.messageId, profileId, duplicate };
     });
     const duplicates = outcomes.filter((o) => o.duplicate).length;
-    // By cluster as far as this process knows it, so a burst for one person is one job.
-    await this.onStored(
-      docs.filter((d) => !stored.has(d._id)).map((d) => this.knownTop(d.profileId)),
-    );
+    // By cluster as far as this process knows it, so a burst for one person is one job;
+    // a profile with any live event is enriched in the live lane.
+    const laneOfProfile = new Map<string, Lane>();
+    for (const d of docs) {
+      if (stored.has(d._id)) continue;
+      const top = this.knownTop(d.profileId);
+      const lane = options.laneOf?.get(d._id) ?? 'live';
+      if (laneOfProfile.get(top) !== 'live') laneOfProfile.set(top, lane);
+    }
+    for (const lane of ['live', 'bulk'] as const) {
+      const ids = [...laneOfProfile].filter(([, l]) => l === lane).map(([id]) => id);
+      if (ids.length > 0) await this.onStored(ids, lane);
+    }
     return { accepted: outcomes.length - duplicates, duplicates, outcomes };
   }
 

@@ -61,6 +61,47 @@ export class ProcessMetrics {
     registers: [this.registry],
   });
 
+  readonly pipelineLag = new Histogram({
+    name: 'mosaic_pipeline_lag_seconds',
+    help: 'Accepted → profile-visible time of events this process applied, by lane (live, bulk)',
+    labelNames: ['lane'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly pipelineEvents = new Counter({
+    name: 'mosaic_pipeline_events_total',
+    help: 'Events the resolution pipeline handled in this process, by outcome (applied, duplicate, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** The bronze backlog (waiting events, oldest waiting age), asked of the store at scrape time. */
+  watchBacklog(backlog: () => Promise<{ waiting: number; oldestAcceptedAt: Date | null }>): void {
+    const read = () => backlog().catch(() => null);
+    let last: ReturnType<typeof read> | null = null;
+    // Both gauges of one scrape share one count.
+    const once = () => (last ??= read().finally(() => setTimeout(() => (last = null), 100)));
+    new Gauge({
+      name: 'mosaic_pipeline_backlog_events',
+      help: 'Accepted events not yet applied to profiles',
+      registers: [this.registry],
+      async collect() {
+        const b = await once();
+        if (b) this.set(b.waiting);
+      },
+    });
+    new Gauge({
+      name: 'mosaic_pipeline_oldest_waiting_seconds',
+      help: 'Age of the oldest accepted event not yet applied (0 when none waits)',
+      registers: [this.registry],
+      async collect() {
+        const b = await once();
+        if (b)
+          this.set(b.oldestAcceptedAt ? (Date.now() - b.oldestAcceptedAt.getTime()) / 1000 : 0);
+      },
+    });
+  }
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'mosaic_' });

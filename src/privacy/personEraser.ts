@@ -1,4 +1,5 @@
 import type { PersonMatchDataStore } from '../matching/personMatchData';
+import type { BronzeEvents } from '../ingest/bronzeEvents';
 import type { OrderStore } from '../orders/orderStore';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { PersonDataStore } from '../store/personDataStore';
@@ -13,6 +14,8 @@ export interface PersonEraserDeps {
   personData: PersonDataStore;
   matchData: PersonMatchDataStore;
   orderStore: OrderStore;
+  /** Accepted events, applied or still waiting: the person's are deleted too. */
+  bronze: Pick<BronzeEvents, 'erase'>;
   /** The caches and job queues (Redis). */
   scrub: MentionScrub;
   jobs: JobQueue | null;
@@ -97,6 +100,7 @@ export class PersonEraser {
       .map(parseIdentityKey)
       .filter((id) => id.kind === 'CUSTOMER_ID')
       .map((id) => id.value);
+    counts.bronze_events = await this.deps.bronze.erase(f.identityKeys);
     counts.orders_detached = await orderStore.detach(customerIds, `erased:${erasureId}`);
     Object.assign(counts, await matchData.erase(recordIds, f.profileIds));
 

@@ -5,6 +5,7 @@ import type { IdentifierPolicy } from '../identity/identifierPolicy';
 import type { IdentityGraph } from '../identity/identityGraph';
 import { identityKey, type Identifier, type IdentifierKind } from '../identity/kinds';
 import type { PersonMatchDataStore } from '../matching/personMatchData';
+import type { BronzeEvents } from '../ingest/bronzeEvents';
 import type { OrderStore } from '../orders/orderStore';
 import type { PubSub } from '../pubsub/pubSub';
 import type { IdentityGraphStore } from '../store/identityGraphStore';
@@ -36,6 +37,8 @@ export interface PrivacyServiceDeps {
   personData: PersonDataStore;
   matchData: PersonMatchDataStore;
   orderStore: OrderStore;
+  /** Accepted events (bronze): the person's are erased with the rest. */
+  bronze: Pick<BronzeEvents, 'erase'>;
   policy: IdentifierPolicy;
   graph: IdentityGraph;
   pubsub: PubSub;
@@ -70,6 +73,7 @@ export class PrivacyService {
       personData: deps.personData,
       matchData: deps.matchData,
       orderStore: deps.orderStore,
+      bronze: deps.bronze,
       scrub: deps.scrub,
       jobs: deps.jobs,
       announce: async (profileIds) => {

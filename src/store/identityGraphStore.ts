@@ -73,6 +73,7 @@ export interface IdentityGraphStore {
   insertEventClaims(docs: EventClaimDoc[]): Promise<{ duplicates: string[] }>;
   insertPendingEventBatch(doc: PendingEventBatchDoc): Promise<void>;
   deletePendingEventBatch(id: string): Promise<void>;
+  getPendingEventBatch(id: string): Promise<PendingEventBatchDoc | null>;
   /** Batches left by writers that died mid-way (few: a batch exists only while written). */
   listPendingEventBatches(createdBefore: Date, limit: number): Promise<PendingEventBatchDoc[]>;
 }

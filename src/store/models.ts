@@ -193,6 +193,8 @@ export interface PendingEventBatchDoc {
   _id: string;
   events: { event: EventDoc; logFrom: number }[];
   createdAt: Date;
+  /** Written by the resolution pipeline, which recovers its own batches. */
+  owned?: boolean;
 }
 
 export interface SourceSummaryDoc {

@@ -40,6 +40,8 @@ import { openMatchingStores } from './postgres/matchingStores';
 import { migrate } from './postgres/migrations';
 import { PostgresApiKeys } from './postgres/postgresApiKeys';
 import { PostgresAuditTrail } from './postgres/postgresAuditTrail';
+import { PostgresBronzeEvents } from './postgres/postgresBronzeEvents';
+import type { BronzeEvents } from '../ingest/bronzeEvents';
 import { PostgresOrderStore } from './postgres/postgresOrderStore';
 import { PostgresPersonMatchData } from './postgres/postgresPersonMatchData';
 import { JobQueues } from './queues/jobQueues';
@@ -100,6 +102,8 @@ export interface Stores {
   pubsub: PubSub;
   staleCache: StaleCache;
   mentionScrub: MentionScrub;
+  /** Accepted events before resolution (PostgreSQL, a pool of its own). */
+  bronze: BronzeEvents;
   /** Gold profile documents in the store, behind the hot tier. */
   goldDocuments: StoredGoldDocuments;
   /** The profile hot tier; null when the deployment runs without (MOSAIC_HOT_TIER=off). */
@@ -135,22 +139,18 @@ export async function openStores(
   await ensureCollections(mongo.db, capabilities);
   const cols = collections(mongo.db);
   const database = mongo.db.databaseName;
-
-  const { pg, migrated } = await openPostgres(config, logger, options);
-
+  const { pg, bronzePg, migrated } = await openPostgres(config, logger, options);
   const keys = redisKeys(database);
-  const redisUrl = config.redis.url;
-  const probe = options.readiness ? await openRedisProbe(redisUrl, logger) : null;
-  const cacheRedis = redisConnection(redisUrl, options.cache);
+  const probe = options.readiness ? await openRedisProbe(config.redis.url, logger) : null;
+  const cacheRedis = redisConnection(config.redis.url, options.cache);
   cacheRedis.on('error', () => undefined); // a cache outage only means nothing to fall back to
-  const hotRedis = config.hotTier.enabled ? redisConnection(redisUrl, 'hot') : null;
+  const hotRedis = config.hotTier.enabled ? redisConnection(config.redis.url, 'hot') : null;
   hotRedis?.on('error', () => undefined); // reads go to the store; fences are retried
-  const erasureRedis = redisConnection(redisUrl, 'erasure');
+  const erasureRedis = redisConnection(config.redis.url, 'erasure');
   erasureRedis.on('error', (err) => logger.warn({ err }, 'privacy redis connection error'));
-  const pubsub = new RedisPubSub(redisUrl, keys, logger);
-  const jobs = options.queues ? new JobQueues(redisUrl, keys, logger) : null;
+  const pubsub = new RedisPubSub(config.redis.url, keys, logger);
+  const jobs = options.queues ? new JobQueues(config.redis.url, keys, logger) : null;
   const matching = openMatchingStores(pg, logger);
-
   return {
     database,
     db: mongo.db,
@@ -167,6 +167,7 @@ export async function openStores(
     personMatchData: new PostgresPersonMatchData(pg),
     apiKeys: new PostgresApiKeys(pg),
     auditTrail: new PostgresAuditTrail(pg),
+    bronze: new PostgresBronzeEvents(bronzePg),
     pubsub,
     staleCache: new RedisStaleCache(cacheRedis, keys, config.sources.cacheTtlSeconds),
     mentionScrub: new RedisMentionScrub(erasureRedis, keys, jobs),
@@ -201,7 +202,7 @@ export async function openStores(
       await pubsub.close();
       probe?.close();
       cacheRedis.disconnect();
-      await pg.end();
+      await Promise.all([pg.end(), bronzePg.end()]);
       await mongo.close();
     },
   };
@@ -222,13 +223,26 @@ async function openPostgres(
     schema,
     statementTimeoutMs: options.pgStatementTimeoutMs,
   });
+  const bronzePg = openBronzePool(config);
   if (options.migrate === 'now') {
     await migrate(pg, schema);
-    return { pg, migrated: null };
+    return { pg, bronzePg, migrated: null };
   }
   const migrated = migrateUntilDone(() => migrate(pg, schema), logger);
   await Promise.race([migrated.done, delay(5_000)]);
-  return { pg, migrated };
+  return { pg, bronzePg, migrated };
+}
+
+/**
+ * Bronze events get a pool of their own: ingestion never queues behind a slow profile
+ * read's order query, and vice versa.
+ */
+function openBronzePool(config: Config) {
+  return createPostgresPool({
+    url: config.postgres.url,
+    schema: config.postgres.schema,
+    statementTimeoutMs: 30_000,
+  });
 }
 
 /** Counts the commands a client sends, in all and by `<command> <collection>`. */

@@ -47,7 +47,7 @@ export interface JobQueue {
    * Asks for the profiles to be enriched. Never fails the caller's write: the data is
    * stored either way, and a missed job only delays computed traits until the next change.
    */
-  enrich(profileIds: Iterable<string>, reason?: string): Promise<void>;
+  enrich(profileIds: Iterable<string>, reason?: string, lane?: 'live' | 'bulk'): Promise<void>;
   /** Asks for a full segment refresh soon; never fails the caller, like `enrich`. */
   refreshSegments(): Promise<void>;
   /** Asks for the match model to be retrained; never fails the caller, like `enrich`. */

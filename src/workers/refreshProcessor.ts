@@ -39,7 +39,7 @@ export class RefreshProcessor {
       for (const id of matching) if (!members.has(id)) stale.add(id);
       for (const id of members) if (!matching.has(id)) stale.add(id);
     }
-    await this.deps.queues.enrich(stale, 'scheduled refresh');
+    await this.deps.queues.enrich(stale, 'scheduled refresh', 'bulk');
     return { segments: segments.length, profilesToReevaluate: stale.size };
   }
 

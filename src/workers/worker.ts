@@ -13,6 +13,7 @@ import { runJobs, type QueueConsumers } from '../store/queues/jobRunner';
 import { EnrichmentProcessor } from './enrichmentProcessor';
 import { QUEUES, type IdentityJob } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
+import type { ResolutionPipeline } from './resolutionPipeline';
 import { WebhookDelivery } from './webhookDelivery';
 
 export interface WorkerApp {
@@ -23,6 +24,8 @@ export interface WorkerApp {
   matching: MatchingService | null;
   refresh: RefreshProcessor;
   webhooks: WebhookDelivery;
+  /** Applies accepted events to profiles (see resolutionPipeline.ts). */
+  pipeline: ResolutionPipeline;
   queues: JobQueues;
   metrics: ProcessMetrics;
   /** Where `/metrics` is served (MOSAIC_WORKER_METRICS_PORT); null: nowhere. */
@@ -46,11 +49,13 @@ export async function createWorkerApp(
   const mosaic = await openMosaic(config, logger, {
     kind: 'worker',
     metrics,
+    pipeline: true,
     ...(options.database ? { database: options.database } : {}),
   });
   const { services, stores } = mosaic;
   const queues = stores.jobs!;
   metrics.watchQueues(queues.all());
+  metrics.watchBacklog(() => stores.bronze.backlog());
   const processors = {
     enrichment: new EnrichmentProcessor({
       store: stores.identityGraph,
@@ -94,6 +99,7 @@ export async function createWorkerApp(
     ...processors,
     graph: services.graph,
     matching: services.matching,
+    pipeline: mosaic.pipeline!,
     queues,
     metrics,
     metricsServer,

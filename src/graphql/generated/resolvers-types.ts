@@ -477,7 +477,11 @@ export type Mutation = {
    * same statement with the same `at` changes nothing.
    */
   setConsent: Profile;
-  /** Ingests Segment-style events; identify and alias link identifiers. All or nothing on invalid input. */
+  /**
+   * Ingests Segment-style events (identify and alias link identifiers); all or nothing on
+   * invalid input. Accepts the events durably and answers; profiles are updated behind it.
+   * `wait: true` answers once every event is applied (or the wait times out: see `pending`).
+   */
   trackEvents: TrackEventsResult;
   /**
    * Splits records back out of a profile: the profiles they first joined leave the cluster,
@@ -564,6 +568,7 @@ export type MutationSetConsentArgs = {
 
 export type MutationTrackEventsArgs = {
   events: Array<EventInput>;
+  wait?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -703,6 +708,31 @@ export type PiiKind =
   /** A sentence that may quote emails or phone numbers: those are masked where they appear. */
   | 'PROSE';
 
+/**
+ * The resolution pipeline's freshness: how far event ingestion is behind. Events are
+ * accepted durably first, then applied to profiles by workers (see docs/ingestion.md).
+ */
+export type PipelineStatus = {
+  __typename?: 'PipelineStatus';
+  /** Events applied over the last minute. */
+  appliedLastMinute: Scalars['Int']['output'];
+  /** Accepted events not yet applied. */
+  backlog: Scalars['Int']['output'];
+  /** Accepted → profile-visible time over the last minute, in seconds (null: none applied). */
+  lagP50Seconds?: Maybe<Scalars['Float']['output']>;
+  lagP99Seconds?: Maybe<Scalars['Float']['output']>;
+  /** Age of the oldest waiting event, in seconds (0 when none waits). */
+  oldestWaitingSeconds: Scalars['Float']['output'];
+  /** Pipeline workers alive, and the partitions each holds. */
+  workers: Array<PipelineWorker>;
+};
+
+export type PipelineWorker = {
+  __typename?: 'PipelineWorker';
+  name: Scalars['String']['output'];
+  partitions: Scalars['Int']['output'];
+};
+
 export type Principal = {
   __typename?: 'Principal';
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
@@ -807,6 +837,8 @@ export type Query = {
   /** Why two profiles would or would not be merged: per-field comparison levels and weights. */
   matchExplanation?: Maybe<MatchExplanation>;
   matchModel: MatchModelInfo;
+  /** How far event ingestion is behind (backlog, oldest waiting event, lag over the last minute). */
+  pipelineStatus: PipelineStatus;
   /** A profile by id; a merged-away id returns the profile it was merged into. */
   profile?: Maybe<Profile>;
   /** A profile by any identifier; the value is normalised as on write (case, whitespace, phone format). */
@@ -1075,21 +1107,28 @@ export type SubscriptionSegmentStatsArgs = {
 /** What happened to one event. */
 export type TrackEventOutcome = {
   __typename?: 'TrackEventOutcome';
-  /** True when an event with this messageId had already been stored. */
+  /** True once the event is applied to a profile (its profile, segments and subscribers see it). */
+  applied: Scalars['Boolean']['output'];
+  /** True when an event with this messageId had already been accepted. */
   duplicate: Scalars['Boolean']['output'];
   messageId: Scalars['String']['output'];
-  /** The profile the event was attributed to. */
-  profileId: Scalars['ID']['output'];
+  /**
+   * The profile the event was appended to, once applied; null while it waits in the pipeline
+   * (always, unless the request asked to wait).
+   */
+  profileId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type TrackEventsResult = {
   __typename?: 'TrackEventsResult';
-  /** Events stored by this request. */
+  /** Events durably accepted by this request (applied to profiles behind it, by the pipeline). */
   accepted: Scalars['Int']['output'];
-  /** Events skipped because their messageId was already stored. */
+  /** Events skipped because their messageId was already accepted. */
   duplicates: Scalars['Int']['output'];
   /** One outcome per event, in request order. */
   outcomes: Array<TrackEventOutcome>;
+  /** Accepted events not yet applied to profiles when the answer was given. */
+  pending: Scalars['Int']['output'];
 };
 
 export type UnmergeResult = {
@@ -1271,6 +1310,8 @@ export type ResolversTypes = {
   OrderStatus: null;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PiiKind: PiiKind;
+  PipelineStatus: ResolverTypeWrapper<PipelineStatus>;
+  PipelineWorker: ResolverTypeWrapper<PipelineWorker>;
   Principal: ResolverTypeWrapper<PrincipalDoc>;
   Profile: ResolverTypeWrapper<ProfileDoc>;
   ProfileConnection: ResolverTypeWrapper<Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversTypes['ProfileEdge']> }>;
@@ -1345,6 +1386,8 @@ export type ResolversParentTypes = {
   OrderOutcome: OrderOutcome;
   OrderStats: OrderStatsDoc;
   PageInfo: PageInfo;
+  PipelineStatus: PipelineStatus;
+  PipelineWorker: PipelineWorker;
   Principal: PrincipalDoc;
   Profile: ProfileDoc;
   ProfileConnection: Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProfileEdge']> };
@@ -1618,7 +1661,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   resolveReview?: Resolver<ResolversTypes['ReviewItem'], ParentType, ContextType, RequireFields<MutationResolveReviewArgs, 'decision' | 'id'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   setConsent?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationSetConsentArgs, 'consents' | 'kind' | 'value'>>;
-  trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events'>>;
+  trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events' | 'wait'>>;
   unmergeProfile?: Resolver<ResolversTypes['UnmergeResult'], ParentType, ContextType, RequireFields<MutationUnmergeProfileArgs, 'profileId' | 'recordIds'>>;
   updateSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id'>>;
   upsertCrmContact?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactArgs, 'input'>>;
@@ -1679,6 +1722,22 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type PipelineStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PipelineStatus'] = ResolversParentTypes['PipelineStatus']> = {
+  appliedLastMinute?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  backlog?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lagP50Seconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  lagP99Seconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  oldestWaitingSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  workers?: Resolver<Array<ResolversTypes['PipelineWorker']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PipelineWorkerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PipelineWorker'] = ResolversParentTypes['PipelineWorker']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partitions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type PrincipalResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Principal'] = ResolversParentTypes['Principal']> = {
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -1727,6 +1786,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   exportPerson?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonArgs, 'kind' | 'value'>>;
   matchExplanation?: Resolver<Maybe<ResolversTypes['MatchExplanation']>, ParentType, ContextType, RequireFields<QueryMatchExplanationArgs, 'profileA' | 'profileB'>>;
   matchModel?: Resolver<ResolversTypes['MatchModelInfo'], ParentType, ContextType>;
+  pipelineStatus?: Resolver<ResolversTypes['PipelineStatus'], ParentType, ContextType>;
   profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileArgs, 'id'>>;
   profileByIdentifier?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileByIdentifierArgs, 'kind' | 'value'>>;
   profiles?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, Partial<QueryProfilesArgs>>;
@@ -1831,9 +1891,10 @@ export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType exten
 };
 
 export type TrackEventOutcomeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrackEventOutcome'] = ResolversParentTypes['TrackEventOutcome']> = {
+  applied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   messageId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  profileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  profileId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1841,6 +1902,7 @@ export type TrackEventsResultResolvers<ContextType = GraphQLContext, ParentType 
   accepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   outcomes?: Resolver<Array<ResolversTypes['TrackEventOutcome']>, ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1914,6 +1976,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   OrderStats?: OrderStatsResolvers<ContextType>;
   OrderStatus?: OrderStatusResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PipelineStatus?: PipelineStatusResolvers<ContextType>;
+  PipelineWorker?: PipelineWorkerResolvers<ContextType>;
   Principal?: PrincipalResolvers<ContextType>;
   Profile?: ProfileResolvers<ContextType>;
   ProfileConnection?: ProfileConnectionResolvers<ContextType>;

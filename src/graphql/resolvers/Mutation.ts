@@ -1,4 +1,5 @@
 import type { GraphQLContext } from '../context';
+import { inLane } from '../../ingest/lanes';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { ProfileDoc } from '../../store/models';
 import { seesPersonalData } from '../../auth/roles';
@@ -17,7 +18,7 @@ type WriteContext = Pick<
   GraphQLContext,
   | 'crmContacts'
   | 'orders'
-  | 'events'
+  | 'intake'
   | 'profiles'
   | 'principal'
   | 'segmentDefinitions'
@@ -41,13 +42,18 @@ const writes: Pick<
     const result = await crmContacts.upsert(input);
     return mustExist(await profiles.profile(result.profileId), result.profileId);
   },
-  upsertCrmContacts: async (_, { inputs }, { crmContacts }) => {
-    const results = await crmContacts.upsertMany(inputs);
+  upsertCrmContacts: async (_, { inputs }, { crmContacts, intake }) => {
+    // A large batch is an import: its enrichment waits behind live work.
+    const results = await inLane(intake.laneFor(inputs.length), () =>
+      crmContacts.upsertMany(inputs),
+    );
     const changed = results.filter((r) => r.changed).length;
     return { changed, unchanged: results.length - changed, outcomes: results };
   },
   recordOrders: async (_, { orders }, context) => {
-    const outcomes = await context.orders.record(orders);
+    const outcomes = await inLane(context.intake.laneFor(orders.length), () =>
+      context.orders.record(orders),
+    );
     const written = outcomes.filter((o) => o.written).length;
     return { written, unchanged: outcomes.length - written, outcomes };
   },
@@ -70,10 +76,8 @@ const writes: Pick<
     segmentDefinitions.addWebhook(segmentId, webhook.url, webhook.secret, webhook.purpose),
   removeSegmentWebhook: (_, { segmentId, webhookId }, { segmentDefinitions }) =>
     segmentDefinitions.removeWebhook(segmentId, webhookId),
-  trackEvents: async (_, { events }, context) => {
-    const result = await context.events.ingest(events);
-    return { accepted: result.accepted, duplicates: result.duplicates, outcomes: result.outcomes };
-  },
+  trackEvents: (_, { events, wait }, context) =>
+    context.intake.accept(events, { wait: wait === true }),
 };
 
 /** Every root mutation: the union of what its parts need. */

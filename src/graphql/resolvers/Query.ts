@@ -4,16 +4,17 @@ import { AuthQuery } from './Auth';
 import { MatchingQuery } from './Matching';
 import { PrivacyQuery } from './Privacy';
 
-type ReadContext = Pick<GraphQLContext, 'profiles' | 'segments'>;
+type ReadContext = Pick<GraphQLContext, 'profiles' | 'segments' | 'intake'>;
 
 const reads: Pick<
   QueryResolvers<ReadContext>,
-  'profile' | 'profileByIdentifier' | 'segment' | 'segments' | 'profiles'
+  'profile' | 'profileByIdentifier' | 'segment' | 'segments' | 'profiles' | 'pipelineStatus'
 > = {
   profile: (_, { id }, { profiles }) => profiles.profile(id),
   profileByIdentifier: (_, { kind, value }, { profiles }) => profiles.byIdentifier(kind, value),
   segment: (_, { id }, { segments }) => segments.get(id),
   segments: (_, __, { segments }) => segments.list(),
+  pipelineStatus: (_, __, { intake }) => intake.status(),
   profiles: async (_, { first, after }, { profiles }) => {
     const page = await profiles.page(first, after);
     return {

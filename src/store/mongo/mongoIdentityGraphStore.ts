@@ -123,6 +123,10 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     await this.c.pendingEventBatches.deleteOne({ _id: id });
   }
 
+  getPendingEventBatch(id: string) {
+    return this.c.pendingEventBatches.findOne({ _id: id });
+  }
+
   listPendingEventBatches(createdBefore: Date, limit: number) {
     return this.c.pendingEventBatches
       .find({ createdAt: { $lt: createdBefore } })

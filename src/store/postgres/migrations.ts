@@ -163,6 +163,49 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       ALTER TABLE match_block_keys ALTER COLUMN profile_id SET NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'bronze events and the resolution pipeline',
+    // Tracked events land here before they are resolved (see src/ingest/bronzeEvents.ts):
+    // the WAL makes an acknowledged batch durable, the unique messageId makes a retry a
+    // counted duplicate, and seq is the arrival order the pipeline keeps per partition.
+    // Partition leases and batch leases are rows updated atomically, so exactly one worker
+    // orders a partition and exactly one recovers a dead worker's batch.
+    sql: `
+      CREATE TABLE bronze_events (
+        seq           bigserial PRIMARY KEY,
+        message_id    text NOT NULL UNIQUE,
+        partition     smallint NOT NULL,
+        lane          text NOT NULL CHECK (lane IN ('live', 'bulk')),
+        identity_keys text[] NOT NULL,   -- the event's own ids, for erasure
+        event         jsonb NOT NULL,    -- validated and normalised at the door
+        accepted_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+        applied_at    timestamptz,
+        profile_id    text
+      );
+      -- What the pipeline reads: each lane's waiting events in arrival order.
+      CREATE INDEX bronze_events_waiting ON bronze_events (lane, seq) WHERE applied_at IS NULL;
+      -- Freshness over the last minute, and pruning of applied events.
+      CREATE INDEX bronze_events_applied ON bronze_events (applied_at) WHERE applied_at IS NOT NULL;
+      CREATE INDEX bronze_events_by_identity ON bronze_events USING gin (identity_keys);
+      CREATE TABLE pipeline_partitions (
+        partition   smallint PRIMARY KEY,
+        owner       text,
+        lease_until timestamptz NOT NULL DEFAULT '-infinity'
+      );
+      INSERT INTO pipeline_partitions (partition) SELECT generate_series(0, 31);
+      CREATE TABLE pipeline_workers (
+        worker  text PRIMARY KEY,
+        seen_at timestamptz NOT NULL
+      );
+      CREATE TABLE pipeline_batches (
+        batch_id    text PRIMARY KEY,
+        owner       text NOT NULL,
+        lease_until timestamptz NOT NULL,
+        events      integer NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

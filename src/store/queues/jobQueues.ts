@@ -23,6 +23,12 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
+/**
+ * BullMQ runs every job without a priority before any prioritised one: live enrichments
+ * carry none, bulk ones this, so a visitor's event is never queued behind an import.
+ */
+const BULK_PRIORITY = 100;
+
 /** How long a write waits for Redis to accept a job it caused (see `JobQueues.enqueue`). */
 const ENQUEUE_WAIT_MS = 1_000;
 
@@ -113,16 +119,26 @@ export class JobQueues implements JobQueue, QueuedJobs {
    * Asks for the profiles to be enriched. Never fails the caller's write: the data is
    * stored either way, and a missed job only delays computed traits until the next change.
    */
-  async enrich(profileIds: Iterable<string>, reason = 'profile changed'): Promise<void> {
+  async enrich(
+    profileIds: Iterable<string>,
+    reason = 'profile changed',
+    lane: 'live' | 'bulk' = 'live',
+  ): Promise<void> {
     const ids = [...new Set(profileIds)];
     if (ids.length === 0) return;
+    // Each lane keeps its own waiting job per profile: a live change must not be folded
+    // into a bulk job that waits behind the import (both run; enrichment is idempotent).
+    const dedupPrefix = lane === 'bulk' ? 'enrich-bulk' : 'enrich';
     await this.enqueue(`enrichment of ${ids.length} profiles`, () =>
       Promise.all(
         ids.map((profileId) =>
           this.enrichment.add(
             'enrich',
             { profileId, reason },
-            { deduplication: { id: `enrich:${profileId}`, keepLastIfActive: true } },
+            {
+              deduplication: { id: `${dedupPrefix}:${profileId}`, keepLastIfActive: true },
+              ...(lane === 'bulk' ? { priority: BULK_PRIORITY } : {}),
+            },
           ),
         ),
       ),

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { identityKey } from '../identity/kinds';
+import type { PreparedEvent } from './eventIngestionService';
+import type { Lane } from './lanes';
+
+/**
+ * Bronze: every accepted event as it was validated at the door, stored durably before the
+ * caller is answered, then applied to profiles by the resolution pipeline behind it.
+ * The store is PostgreSQL (see docs/ingestion.md for the measurement that chose it).
+ */
+
+/** Fixed by the schema (migration 6): the unit of ordering and of work between workers. */
+export const BRONZE_PARTITIONS = 32;
+
+export interface LandingEvent {
+  event: PreparedEvent;
+  partition: number;
+  lane: Lane;
+}
+
+export interface BronzeRow {
+  seq: number;
+  event: PreparedEvent;
+  partition: number;
+  lane: Lane;
+  acceptedAt: Date;
+}
+
+/** Where an accepted event stands: waiting, or applied to a profile. */
+export interface EventState {
+  applied: boolean;
+  /** The profile the event was appended to (null while waiting, or for a duplicate of one applied before bronze). */
+  profileId: string | null;
+}
+
+export interface Backlog {
+  waiting: number;
+  /** Accepted time of the oldest waiting event; null when none waits. */
+  oldestAcceptedAt: Date | null;
+}
+
+export interface Freshness {
+  /** Events applied in the window. */
+  applied: number;
+  /** Accepted → applied (profile-visible), in seconds; null when none was applied. */
+  p50: number | null;
+  p99: number | null;
+}
+
+export interface BronzeEvents {
+  /**
+   * Stores the events in one statement, idempotent by messageId: returns the messageIds
+   * stored now; the others were stored before (duplicates).
+   */
+  land(events: LandingEvent[]): Promise<Set<string>>;
+  states(messageIds: string[]): Promise<Map<string, EventState>>;
+  backlog(): Promise<Backlog>;
+  freshness(windowMs: number): Promise<Freshness>;
+  /** A lane's waiting events of the given partitions, oldest first. */
+  waiting(partitions: number[], lane: Lane, limit: number): Promise<BronzeRow[]>;
+  /** Registers a batch under a lease before any of it is written (see pipeline recovery). */
+  beginBatch(batchId: string, owner: string, leaseMs: number, events: number): Promise<void>;
+  /** Marks the batch's events applied and drops the batch, in one transaction. */
+  finishBatch(batchId: string, applied: { seq: number; profileId: string | null }[]): Promise<void>;
+  /** Batches whose lease ran out (their worker died): atomically taken by `owner`. */
+  takeAbandonedBatches(owner: string, leaseMs: number, limit: number): Promise<string[]>;
+  dropBatch(batchId: string): Promise<void>;
+  /**
+   * Keeps `worker` alive, renews its partitions, releases those beyond its fair share
+   * (save `busy` ones, released next time) and takes free or expired ones up to it.
+   * Returns the partitions it holds.
+   */
+  leasePartitions(worker: string, leaseMs: number, busy: ReadonlySet<number>): Promise<number[]>;
+  /** Gives up every lease of a worker that stops. */
+  releaseWorker(worker: string): Promise<void>;
+  /** Live workers (seen within the lease) and the partitions they hold. */
+  workers(leaseMs: number): Promise<{ worker: string; partitions: number }[]>;
+  /** Deletes every event (applied or not) carrying one of these identity keys (erasure). */
+  erase(identityKeys: string[]): Promise<number>;
+  /** Deletes applied events older than `before` (retention). */
+  prune(before: Date, limit: number): Promise<number>;
+}
+
+/**
+ * The partition of an event: its anonymous id when it has one (a browser's whole session,
+ * before and after identify, stays in order), else its user id (server-side calls).
+ */
+export function partitionOf(event: PreparedEvent): number {
+  const key = event.input.anonymousId?.trim() || event.input.userId?.trim() || event.messageId;
+  return createHash('sha1').update(key).digest().readUInt32BE(0) % BRONZE_PARTITIONS;
+}
+
+/** The identity keys an erasure finds the event by: its identifiers and its previousId. */
+export function erasureKeysOf(event: PreparedEvent): string[] {
+  const keys = event.identifiers.map(identityKey);
+  if (event.previousId !== null)
+    keys.push(`user_id:${event.previousId}`, `anonymous_id:${event.previousId}`);
+  return keys;
+}
+
+/** A prepared event read back from JSON: its dates are strings there. */
+export function revivePreparedEvent(json: PreparedEvent): PreparedEvent {
+  const timestamp = json.input.timestamp as unknown;
+  return {
+    ...json,
+    timestamp: new Date(json.timestamp),
+    input: {
+      ...json.input,
+      timestamp: typeof timestamp === 'string' ? new Date(timestamp) : null,
+    },
+  };
+}
