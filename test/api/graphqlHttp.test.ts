@@ -10,8 +10,12 @@ afterAll(() => t.close());
 const UPSERT = `mutation($input: CrmContactInput!) {
   upsertCrmContact(input: $input) { id identifiers { kind value } traits sources { name contributions } }
 }`;
+// Waits for the pipeline to apply the events, so the answer names each event's profile and
+// what follows reads them.
 const TRACK = `mutation($events: [EventInput!]!) {
-  trackEvents(events: $events) { accepted duplicates outcomes { messageId profileId duplicate } }
+  trackEvents(events: $events, wait: true) {
+    accepted duplicates pending outcomes { messageId profileId applied duplicate }
+  }
 }`;
 const BY_IDENTIFIER = `query($kind: IdentifierKind!, $value: String!) {
   profileByIdentifier(kind: $kind, value: $value) {
@@ -67,16 +71,17 @@ describe('profiles over HTTP', () => {
     await postGraphQL(t.url, UPSERT, {
       input: { crmId: 'http-2', emails: ['visitor2@example.com'] },
     });
-    const anon = await postGraphQL<{ trackEvents: { outcomes: { profileId: string }[] } }>(
-      t.url,
-      TRACK,
-      {
-        events: [
-          { type: 'TRACK', event: 'Viewed Product', anonymousId: 'anon-http-2', messageId: 'h2-1' },
-        ],
-      },
-    );
+    const anon = await postGraphQL<{
+      trackEvents: { pending: number; outcomes: { profileId: string | null; applied: boolean }[] };
+    }>(t.url, TRACK, {
+      events: [
+        { type: 'TRACK', event: 'Viewed Product', anonymousId: 'anon-http-2', messageId: 'h2-1' },
+      ],
+    });
+    expect(anon.body.data!.trackEvents.pending).toBe(0);
+    expect(anon.body.data!.trackEvents.outcomes[0]!.applied).toBe(true);
     const anonymousProfileId = anon.body.data!.trackEvents.outcomes[0]!.profileId;
+    expect(anonymousProfileId).toEqual(expect.any(String));
     const identify = await postGraphQL(t.url, TRACK, {
       events: [
         {
@@ -88,6 +93,7 @@ describe('profiles over HTTP', () => {
       ],
     });
     expect(identify.body.errors).toBeUndefined();
+    expect(identify.body.data).toMatchObject({ trackEvents: { accepted: 1, pending: 0 } });
     const { body } = await postGraphQL<{ profileByIdentifier: ProfileShape }>(
       t.url,
       BY_IDENTIFIER,

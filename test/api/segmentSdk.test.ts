@@ -1,11 +1,14 @@
 import { Analytics } from '@segment/analytics-node';
 import { startTestApp, type TestApp } from '../support/app';
 import { postGraphQL } from '../support/gatewayProcess';
+import { withPg } from '../support/postgres';
 
 /**
  * The official Segment Node SDK, pointed at Mosaic, works unchanged: its identify, track,
  * page and alias calls land in one profile, and re-sending the same messageIds changes
- * nothing.
+ * nothing. The tracking API answers once the events are accepted; profiles are updated
+ * behind it by the resolution pipeline, so a test waits for it (`t.drained()`) before
+ * reading what the SDK sent.
  */
 
 let t: TestApp;
@@ -17,7 +20,7 @@ afterAll(() => t.close());
 
 function sdk(writeKey = 'test-write-key') {
   const errors: unknown[] = [];
-  // One batch per journey, so the server sees the calls in the order they were made.
+  // One batch per flush: the calls reach the server in the order they were made.
   const analytics = new Analytics({
     writeKey,
     host: t.url,
@@ -48,6 +51,16 @@ interface Profile {
   mergeLog: { reason: string }[];
 }
 
+/** Events accepted into bronze (applied or not): a refused call adds none. */
+function bronzeEvents(): Promise<number> {
+  return withPg(async (pool) => {
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${t.pgSchema}".bronze_events`,
+    );
+    return Number(rows[0]!.n);
+  });
+}
+
 async function profileOf(userId: string): Promise<Profile> {
   const { body } = await postGraphQL<{ profileByIdentifier: Profile }>(t.url, PROFILE, {
     v: userId,
@@ -56,51 +69,69 @@ async function profileOf(userId: string): Promise<Profile> {
   return body.data!.profileByIdentifier;
 }
 
-function sendJourney(analytics: Analytics): void {
-  // Browsing anonymously on a laptop, then on a phone; signing up; linking the phone.
+/**
+ * A visitor's journey, its messageIds and ids suffixed with `s`: browsing anonymously on a
+ * laptop, then on a phone, and signing up (`browser`); then the server linking the phone
+ * and recording an order (`server`).
+ */
+function browserCalls(analytics: Analytics, s = ''): void {
   analytics.page({
-    anonymousId: 'laptop-1',
+    anonymousId: `laptop-1${s}`,
     name: 'Pricing',
-    messageId: 'sdk-1',
+    messageId: `sdk${s}-1`,
     properties: { path: '/pricing' },
   });
   analytics.track({
-    anonymousId: 'laptop-1',
+    anonymousId: `laptop-1${s}`,
     event: 'Product Viewed',
-    messageId: 'sdk-2',
+    messageId: `sdk${s}-2`,
     properties: { sku: 'A1' },
   });
-  analytics.track({ anonymousId: 'phone-1', event: 'App Opened', messageId: 'sdk-3' });
+  analytics.track({ anonymousId: `phone-1${s}`, event: 'App Opened', messageId: `sdk${s}-3` });
   analytics.identify({
-    anonymousId: 'laptop-1',
-    userId: 'sdk-user-1',
-    messageId: 'sdk-4',
-    traits: { email: 'SDK.User@Example.com', plan: 'pro' },
+    anonymousId: `laptop-1${s}`,
+    userId: `sdk-user-1${s}`,
+    messageId: `sdk${s}-4`,
+    traits: { email: `SDK.User${s}@Example.com`, plan: 'pro' },
   });
-  analytics.alias({ previousId: 'phone-1', userId: 'sdk-user-1', messageId: 'sdk-5' });
+}
+
+function serverCalls(analytics: Analytics, s = ''): void {
+  analytics.alias({ previousId: `phone-1${s}`, userId: `sdk-user-1${s}`, messageId: `sdk${s}-5` });
   analytics.track({
-    userId: 'sdk-user-1',
+    userId: `sdk-user-1${s}`,
     event: 'Order Completed',
-    messageId: 'sdk-6',
+    messageId: `sdk${s}-6`,
     properties: { total: 30 },
   });
 }
 
-test('identify, track, page and alias sent by @segment/analytics-node end in one profile', async () => {
+/** Sends the calls through a fresh SDK client, flushes them, and waits for them to be applied. */
+async function viaSdk(send: (analytics: Analytics) => void): Promise<void> {
   const { analytics, errors } = sdk();
-  sendJourney(analytics);
+  send(analytics);
   await analytics.closeAndFlush({ timeout: 10_000 });
   expect(errors).toEqual([]);
+  await t.drained();
+}
+
+const journeyIdentifiers = (s = '') => [
+  { kind: 'USER_ID', value: `sdk-user-1${s}` },
+  { kind: 'EMAIL', value: `sdk.user${s}@example.com` },
+  { kind: 'ANONYMOUS_ID', value: `laptop-1${s}` },
+  { kind: 'ANONYMOUS_ID', value: `phone-1${s}` },
+];
+
+test('identify, track, page and alias sent by @segment/analytics-node end in one profile', async () => {
+  // The tracking API keeps arrival order per partition (a visitor's anonymous id, else the
+  // user id), not across partitions: the server's calls, keyed by user id, are sent once
+  // the browser's sign-up is applied, as they would follow it in life. (The same journey
+  // in one batch is the next test.)
+  await viaSdk((analytics) => browserCalls(analytics));
+  await viaSdk((analytics) => serverCalls(analytics));
 
   const profile = await profileOf('sdk-user-1');
-  expect(profile.identifiers).toEqual(
-    expect.arrayContaining([
-      { kind: 'USER_ID', value: 'sdk-user-1' },
-      { kind: 'EMAIL', value: 'sdk.user@example.com' },
-      { kind: 'ANONYMOUS_ID', value: 'laptop-1' },
-      { kind: 'ANONYMOUS_ID', value: 'phone-1' },
-    ]),
-  );
+  expect(profile.identifiers).toEqual(expect.arrayContaining(journeyIdentifiers()));
   expect(profile.traits).toMatchObject({ email: 'sdk.user@example.com', plan: 'pro' });
   // identify claimed the user id and email for the laptop's profile; alias merged the
   // phone's anonymous profile into it.
@@ -121,24 +152,66 @@ test('identify, track, page and alias sent by @segment/analytics-node end in one
   expect(profile.eventStats.count).toBe(6);
 });
 
+test('the whole journey in one SDK batch ends in one profile, whatever order partitions apply in', async () => {
+  // Its calls fall in three partitions (laptop, phone, user id) applied concurrently, so
+  // which merge happens first may vary; where everything ends may not.
+  await viaSdk((analytics) => {
+    browserCalls(analytics, '-b');
+    serverCalls(analytics, '-b');
+  });
+
+  const profile = await profileOf('sdk-user-1-b');
+  expect(profile.identifiers).toEqual(expect.arrayContaining(journeyIdentifiers('-b')));
+  expect(profile.identifiers).toHaveLength(4);
+  expect(profile.traits).toMatchObject({ email: 'sdk.user-b@example.com', plan: 'pro' });
+  for (const { kind, value } of journeyIdentifiers('-b')) {
+    const { body } = await postGraphQL<{ profileByIdentifier: { id: string } | null }>(
+      t.url,
+      `query($k: IdentifierKind!, $v: String!) { profileByIdentifier(kind: $k, value: $v) { id } }`,
+      { k: kind, v: value },
+    );
+    expect({ kind, value, id: body.data?.profileByIdentifier?.id }).toEqual({
+      kind,
+      value,
+      id: profile.id,
+    });
+  }
+  // Two anonymous profiles (laptop, phone) became one: one or two merges, each explained.
+  expect(profile.mergedFrom.length).toBeGreaterThanOrEqual(1);
+  expect(profile.mergedFrom.length).toBeLessThanOrEqual(2);
+  expect(profile.mergeLog.length).toBeGreaterThanOrEqual(1);
+  for (const m of profile.mergeLog) expect(['ALIAS', 'SHARED_IDENTIFIER']).toContain(m.reason);
+  expect(profile.events.edges.map((e) => e.node.id).sort()).toEqual(
+    [1, 2, 3, 4, 5, 6].map((n) => `sdk-b-${n}`),
+  );
+  expect(profile.eventStats.count).toBe(6);
+});
+
 test('re-sending the same messageIds through the SDK changes nothing', async () => {
-  const before = await profileOf('sdk-user-1');
   const counts = await t.counts();
-  const { analytics, errors } = sdk();
-  sendJourney(analytics);
-  await analytics.closeAndFlush({ timeout: 10_000 });
-  expect(errors).toEqual([]);
+  const before = await profileOf('sdk-user-1');
+  expect(before).not.toBeNull();
+  const accepted = await bronzeEvents();
+  // All of it again, in one batch.
+  await viaSdk((analytics) => {
+    browserCalls(analytics);
+    serverCalls(analytics);
+  });
   expect(await profileOf('sdk-user-1')).toEqual(before);
   expect(await t.counts()).toEqual(counts);
+  // Duplicates are not accepted again either.
+  expect(await bronzeEvents()).toBe(accepted);
 });
 
 test('a wrong write key is refused with 401 and nothing is stored', async () => {
   const counts = await t.counts();
+  const accepted = await bronzeEvents();
   const { analytics, errors } = sdk('not-the-key');
   analytics.track({ userId: 'intruder', event: 'Nope', messageId: 'sdk-x' });
   await analytics.closeAndFlush({ timeout: 10_000 });
   expect(errors).toEqual([expect.stringContaining('401')]);
   expect(await t.counts()).toEqual(counts);
+  expect(await bronzeEvents()).toBe(accepted);
 });
 
 describe('HTTP tracking API', () => {
@@ -162,20 +235,21 @@ describe('HTTP tracking API', () => {
       timestamp: '2026-05-01T10:00:00Z',
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ success: true });
+    expect(await res.json()).toEqual({ success: true, accepted: 1, duplicates: 0 });
     expect(
       (await post('/v1/screen', { userId: 'http-1', name: 'Home', messageId: 'http-b' })).status,
     ).toBe(200);
-    expect(
-      (
-        await post('/v1/group', {
-          userId: 'http-1',
-          groupId: 'acme',
-          messageId: 'http-c',
-          traits: { name: 'Acme' },
-        })
-      ).status,
-    ).toBe(200);
+    // ?sync=1 answers once the call's own event is applied (nothing left pending); the
+    // earlier two calls only waited to be accepted, so the test drains the pipeline too.
+    const group = await post('/v1/group?sync=1', {
+      userId: 'http-1',
+      groupId: 'acme',
+      messageId: 'http-c',
+      traits: { name: 'Acme' },
+    });
+    expect(group.status).toBe(200);
+    expect(await group.json()).toEqual({ success: true, accepted: 1, duplicates: 0, pending: 0 });
+    await t.drained();
     const profile = await profileOf('http-1');
     expect(profile.events.edges.map((e) => e.node.type).sort()).toEqual([
       'GROUP',
@@ -186,6 +260,7 @@ describe('HTTP tracking API', () => {
 
   test('bad calls are refused whole, naming the field, and write nothing', async () => {
     const counts = await t.counts();
+    const accepted = await bronzeEvents();
     const res = await post('/v1/batch', {
       batch: [
         { type: 'track', userId: 'ok-user', event: 'Fine', messageId: 'bad-batch-1' },
@@ -208,5 +283,6 @@ describe('HTTP tracking API', () => {
     expect((await post('/v1/track', { userId: 'x', event: 'X' }, null)).status).toBe(401);
     expect((await post('/v1/nope', { userId: 'x' })).status).toBe(404);
     expect(await t.counts()).toEqual(counts);
+    expect(await bronzeEvents()).toBe(accepted);
   });
 });

@@ -4,6 +4,7 @@ import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
 import { postGraphQL, queryGraphQL } from '../support/gatewayProcess';
+import { withPg } from '../support/postgres';
 import { until } from '../support/wait';
 
 /**
@@ -71,6 +72,15 @@ interface Read {
 }
 const read = async (email: string) => (await gql<Read>(READ, { value: email })).profileByIdentifier;
 
+/** Events accepted into bronze (applied or not): a refused statement adds none. */
+const bronzeEvents = () =>
+  withPg(async (pool) => {
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${t.pgSchema}".bronze_events`,
+    );
+    return Number(rows[0]!.n);
+  });
+
 describe('recording consent', () => {
   it('keeps the latest statement per purpose, whatever order statements arrive in', async () => {
     await gql(CONTACT, { input: { crmId: 'c-1', firstName: 'Ada', emails: ['ada@example.com'] } });
@@ -124,20 +134,30 @@ describe('recording consent', () => {
         consent: [{ purpose: 'marketing', granted: true }],
       },
     });
-    await gql(`mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted } }`, {
-      events: [
-        {
-          type: 'IDENTIFY',
-          messageId: 'consent-m1',
-          userId: 'u-bea',
-          traits: { email: 'bea@example.com' },
-          context: {
-            consent: { categoryPreferences: { Advertising: false, 'Product Analytics': true } },
+    // wait: true answers once the identify call is applied to the profile, so the read below
+    // sees its consent.
+    const tracked = await gql<{
+      trackEvents: { accepted: number; pending: number; outcomes: { applied: boolean }[] };
+    }>(
+      `mutation($events: [EventInput!]!) {
+        trackEvents(events: $events, wait: true) { accepted pending outcomes { applied } }
+      }`,
+      {
+        events: [
+          {
+            type: 'IDENTIFY',
+            messageId: 'consent-m1',
+            userId: 'u-bea',
+            traits: { email: 'bea@example.com' },
+            context: {
+              consent: { categoryPreferences: { Advertising: false, 'Product Analytics': true } },
+            },
+            timestamp: new Date().toISOString(),
           },
-          timestamp: new Date().toISOString(),
-        },
-      ],
-    });
+        ],
+      },
+    );
+    expect(tracked.trackEvents).toEqual({ accepted: 1, pending: 0, outcomes: [{ applied: true }] });
     const bea = await read('bea@example.com');
     expect(bea.consent.map(({ purpose, granted }) => ({ purpose, granted }))).toEqual([
       { purpose: 'advertising', granted: false },
@@ -149,6 +169,7 @@ describe('recording consent', () => {
 
   it('refuses bad statements, naming the field, and writes nothing', async () => {
     const counts = await t.counts();
+    const accepted = await bronzeEvents();
     const bad = async (query: string, variables: Record<string, unknown>, field: RegExp) => {
       const { body } = await postGraphQL(t.url, query, variables);
       expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -205,6 +226,7 @@ describe('recording consent', () => {
       /context\.consent\.categoryPreferences\.Ads/,
     );
     expect(await t.counts()).toEqual(counts);
+    expect(await bronzeEvents()).toBe(accepted);
   });
 });
 

@@ -56,11 +56,21 @@ const upsertContact = async (input: Record<string, unknown>): Promise<string> =>
     )
   ).upsertCrmContact.id;
 
+/**
+ * Website events, answered once applied to profiles (ingestion is asynchronous; the tests
+ * read what the events did right after).
+ */
+const track = async (events: Record<string, unknown>[]): Promise<void> => {
+  const { trackEvents } = await gql<{ trackEvents: { accepted: number; pending: number } }>(
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted pending } }`,
+    { e: events },
+  );
+  expect(trackEvents).toEqual({ accepted: events.length, pending: 0 });
+};
+
 /** A website identify call. */
 const identify = (messageId: string, userId: string, traits: Record<string, unknown>) =>
-  gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
-    e: [{ type: 'IDENTIFY', messageId, userId, traits }],
-  });
+  track([{ type: 'IDENTIFY', messageId, userId, traits }]);
 
 const traitsOf = async (email: string): Promise<Record<string, unknown>> =>
   (
@@ -106,7 +116,7 @@ async function seedPerson(name: string, withDevice: boolean): Promise<void> {
       },
     );
   }
-  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, { e: events });
+  await track(events);
 }
 
 beforeAll(async () => {
@@ -209,9 +219,9 @@ test('a wrong merge is undone: identifiers, events and orders go back, and the m
   ]);
 
   // New data for Bob goes to Bob, and the pair is never merged automatically again.
-  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
-    e: [{ type: 'TRACK', messageId: 'track-bob-later', userId: 'user-bob', event: 'Bought' }],
-  });
+  await track([
+    { type: 'TRACK', messageId: 'track-bob-later', userId: 'user-bob', event: 'Bought' },
+  ]);
   expect(eventIds(await byEmail('bob@example.com'))).toContain('track-bob-later');
   expect(eventIds(await byEmail('alice@example.com'))).not.toContain('track-bob-later');
   const explanation = await gql<{ matchExplanation: { rejected: boolean } | null }>(

@@ -11,9 +11,9 @@ import { until } from '../support/wait';
 /**
  * GDPR erasure and export of one person, against the real store, PostgreSQL and Redis,
  * with a worker running. The person is spread over everything Mosaic keeps: two CRM
- * contacts merged by a shared phone, identify and page events on two devices, an order,
- * a segment membership, cached source answers, the matching index, and an unmerge that
- * split someone else out of their profile. After `erasePerson`, a dump of every
+ * contacts merged by a shared phone, identify and page events on two devices (kept in
+ * bronze too, as accepted), an order, a segment membership, cached source answers, the
+ * matching index, and an unmerge that split someone else out of their profile. After `erasePerson`, a dump of every
  * collection, table and Redis key of the app holds none of their values — while the two
  * other people's data is all still there.
  */
@@ -60,7 +60,9 @@ const ZENOBIA = [
 ];
 
 const CONTACT = `mutation($input: CrmContactInput!) { upsertCrmContact(input: $input) { id } }`;
-const TRACK = `mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted } }`;
+// Answered once applied: the identify call below must find the device's profile.
+const TRACK = `mutation($events: [EventInput!]!) {
+  trackEvents(events: $events, wait: true) { accepted pending } }`;
 const ORDERS = `mutation($orders: [OrderInput!]!) { recordOrders(orders: $orders) { written } }`;
 const PROFILE = `query($kind: IdentifierKind!, $value: String!) {
   profileByIdentifier(kind: $kind, value: $value) {
@@ -86,6 +88,15 @@ interface ProfileAnswer {
 }
 
 const byEmail = (value: string) => gql<ProfileAnswer>(PROFILE, { kind: 'EMAIL', value });
+
+/** Tracks events and checks every one of them was applied before the answer. */
+const track = async (variables: { events: Record<string, unknown>[] }) => {
+  const { trackEvents } = await gql<{ trackEvents: { accepted: number; pending: number } }>(
+    TRACK,
+    variables,
+  );
+  expect(trackEvents).toEqual({ accepted: variables.events.length, pending: 0 });
+};
 
 const idle = () =>
   until('the job queues to drain', async () => {
@@ -129,7 +140,7 @@ describe('a person spread over every store', () => {
     });
     // A visitor on another device first (a profile of its own), then identified: the
     // identify call links the device to her email, which merges the two profiles.
-    await gql(TRACK, {
+    await track({
       events: [
         {
           type: 'PAGE',
@@ -141,7 +152,7 @@ describe('a person spread over every store', () => {
         },
       ],
     });
-    await gql(TRACK, {
+    await track({
       events: [
         {
           type: 'IDENTIFY',
@@ -249,6 +260,8 @@ describe('a person spread over every store', () => {
       'pg:match_block_keys',
       'pg:match_term_counts',
       'pg:orders',
+      // Every accepted event, as it arrived (kept after it is applied, for replay).
+      'pg:bronze_events',
     ])
       expect(Object.values(found).flat()).toContain(where);
     expect(
@@ -315,6 +328,7 @@ describe('a person spread over every store', () => {
     const counts = Object.fromEntries(erasePerson.counts.map((c) => [c.store, c.count]));
     expect(counts.identities).toBeGreaterThanOrEqual(6);
     expect(counts.event_log).toBe(3);
+    expect(counts.bronze_events).toBe(3);
     expect(counts.orders_detached).toBe(1);
     expect(counts.match_records).toBeGreaterThanOrEqual(2);
     expect(erasePerson.sweepAt).toEqual(expect.any(String));

@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 const CONTACT = `mutation($input: CrmContactInput!) { upsertCrmContact(input: $input) { id } }`;
-const TRACK = `mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted } }`;
+const TRACK = `mutation($events: [EventInput!]!) { trackEvents(events: $events, wait: true) { accepted pending } }`;
 const READ = `query($kind: IdentifierKind!, $value: String!) {
   profileByIdentifier(kind: $kind, value: $value) {
     id traits identifiers { kind value } mergedFrom computedTraits segments { id }

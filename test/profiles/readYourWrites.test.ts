@@ -8,7 +8,7 @@ import { dropRedisKeys } from '../support/redis';
 /**
  * Read-your-writes across replicas, with the hot tier in front of the stored gold
  * documents and with the stored ones alone: two gateways share one database and one Redis; per person a writer runs a generated sequence of writes (a CRM trait
- * update, a `/v1/track` call, a manual merge of the person's two contacts, an unmerge),
+ * update, a `/v1/track?sync=1` call, a manual merge of the person's two contacts, an unmerge),
  * each through either gateway, while readers read every person through either gateway.
  * A read may reflect any state from the one the person's last acknowledged write left
  * (as of the read's start) to the one the last write begun before the read ended would
@@ -74,7 +74,9 @@ const gql = <T>(via: number, query: string, variables: Record<string, unknown>) 
   queryGraphQL<T>(gateways[via]!.url, query, variables);
 
 async function segmentCall(via: number, path: string, body: Record<string, unknown>) {
-  const res = await fetch(`${gateways[via]!.url}/v1/${path}`, {
+  // `sync=1`: acknowledged once applied, which is what read-your-writes is promised for
+  // (a plain call is acknowledged once accepted, and applied behind the answer).
+  const res = await fetch(`${gateways[via]!.url}/v1/${path}?sync=1`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

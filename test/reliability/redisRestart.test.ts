@@ -4,7 +4,7 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gatewayProc
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 import { startOwnRedis, type OwnRedis } from '../support/redisServer';
 import { until } from '../support/wait';
-import { readyz, sendTrack } from '../support/faults';
+import { drainedVia, readyz, sendTrack } from '../support/faults';
 
 /**
  * Redis (pub/sub, job queues, the source cache, rate limits) is killed and restarted
@@ -70,8 +70,9 @@ test('no accepted event is lost or doubled across a Redis restart, and service c
   await until('readyz to recover', async () => (await readyz(gateway.url)).status === 200, 30_000);
   for (let i = 0; i < 20; i++) record(await send());
 
-  // Every accepted event is in the store exactly once: in the event logs (what profiles
-  // read), not only in the messageId claims.
+  // Every accepted event is in the store exactly once, once the pipeline has applied
+  // them: in the event logs (what profiles read), not only in the messageId claims.
+  await drainedVia(gateway.url);
   const logged = await mongo
     .db(database)
     .collection<{ data: { _id: string } }>('event_log')
@@ -82,7 +83,8 @@ test('no accepted event is lost or doubled across a Redis restart, and service c
   expect(accepted.filter((id) => times.get(id) !== 1)).toEqual([]);
   expect(logged.length).toBe(accepted.length);
   // What the client sees: every event accepted, through the outage too (Redis is not on
-  // the ingestion path); each write waits at most about a second for the job queue.
+  // the ingestion path: events land in PostgreSQL, and the pipeline's enrichment requests
+  // wait at most about a second for the job queue).
   expect(accepted.length).toBe(60);
   expect(refused).toEqual([]);
   expect(outageMs / 20).toBeLessThan(2_000);

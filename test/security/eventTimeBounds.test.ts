@@ -1,13 +1,16 @@
 import { ConfigError, loadConfig } from '../../src/config/env';
 import { startTestApp, type TestApp } from '../support/app';
 import { postGraphQL } from '../support/gatewayProcess';
+import { withPg } from '../support/postgres';
 
 /**
  * Event times are bounded at both ends, the same way on both entry points: the Segment
  * tracking API (`/v1/*`, where `sentAt` shifts the time, so the shifted time is what is
  * checked) and GraphQL `trackEvents`. Out of range is a client error naming the field and
- * the range, and nothing is stored. The bounds come from MOSAIC_EVENT_MAX_AGE_DAYS
- * (default 3650) and MOSAIC_EVENT_MAX_FUTURE_MS (default one day).
+ * the range, and nothing is stored (not even accepted into bronze). The bounds come from
+ * MOSAIC_EVENT_MAX_AGE_DAYS (default 3650) and MOSAIC_EVENT_MAX_FUTURE_MS (default one day).
+ * Accepted events are applied behind the answer by the resolution pipeline, so an accepted
+ * call here waits for it (`?sync=1`, `wait: true`) before its write is checked.
  */
 
 const DAY = 86_400_000;
@@ -35,6 +38,16 @@ const call = (extra: Record<string, unknown>) => {
   return { userId: `time-user-${seq}`, event: 'Clock Test', messageId: `time-${seq}`, ...extra };
 };
 
+/** Events accepted into bronze (applied or not) by this gateway. */
+function bronzeEvents(app: TestApp): Promise<number> {
+  return withPg(async (pool) => {
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${app.pgSchema}".bronze_events`,
+    );
+    return Number(rows[0]!.n);
+  });
+}
+
 async function post(app: TestApp, path: string, body: unknown) {
   const res = await fetch(`${app.url}${path}`, {
     method: 'POST',
@@ -55,14 +68,18 @@ async function refusedByTrackingApi(
   field: string,
 ): Promise<string> {
   const before = await app.counts();
+  const bronze = await bronzeEvents(app);
   const { status, body: answer } = await post(app, path, body);
   expect({ status, field: answer.field }).toEqual({ status: 400, field });
   expect(answer.message).toMatch(/must be between \S+ and \S+/);
   expect(await app.counts()).toEqual(before);
+  expect(await bronzeEvents(app)).toBe(bronze);
   return String(answer.message);
 }
 
-const TRACK = `mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted } }`;
+const TRACK = `mutation($events: [EventInput!]!) {
+  trackEvents(events: $events, wait: true) { accepted pending }
+}`;
 
 /** Sends it to `trackEvents`; it must be BAD_USER_INPUT naming `field`, and store nothing. */
 async function refusedByGraphQL(
@@ -71,23 +88,31 @@ async function refusedByGraphQL(
   field: string,
 ): Promise<string> {
   const before = await app.counts();
+  const bronze = await bronzeEvents(app);
   const { body } = await postGraphQL(app.url, TRACK, { events });
   const error = body.errors?.[0];
   expect(body.data?.trackEvents ?? null).toBeNull();
   expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
   expect(error?.message).toContain(field);
   expect(await app.counts()).toEqual(before);
+  expect(await bronzeEvents(app)).toBe(bronze);
   return error!.message;
 }
 
 const asGraphQL = (c: Record<string, unknown>) => ({ type: 'TRACK', ...c });
 
+/** Accepted and applied on both paths (each waits for its event to be applied). */
 async function accepted(app: TestApp, extra: Record<string, unknown>): Promise<void> {
-  const before = await app.counts();
-  const viaHttp = await post(app, '/v1/track', call(extra));
-  expect(viaHttp).toEqual({ status: 200, body: { success: true } });
+  let before = await app.counts();
+  const viaHttp = await post(app, '/v1/track?sync=1', call(extra));
+  expect(viaHttp).toEqual({
+    status: 200,
+    body: { success: true, accepted: 1, duplicates: 0, pending: 0 },
+  });
+  expect(await app.counts()).not.toEqual(before);
+  before = await app.counts();
   const viaGraphQL = await postGraphQL(app.url, TRACK, { events: [asGraphQL(call(extra))] });
-  expect(viaGraphQL.body).toEqual({ data: { trackEvents: { accepted: 1 } } });
+  expect(viaGraphQL.body).toEqual({ data: { trackEvents: { accepted: 1, pending: 0 } } });
   expect(await app.counts()).not.toEqual(before);
 }
 
@@ -177,10 +202,13 @@ describe('the tracking API', () => {
     const before = await t.counts();
     const res = await post(
       t,
-      '/v1/track',
+      '/v1/track?sync=1',
       call({ timestamp: '1970-01-01T00:10:00.000Z', sentAt: '1970-01-01T00:10:05.000Z' }),
     );
-    expect(res).toEqual({ status: 200, body: { success: true } });
+    expect(res).toEqual({
+      status: 200,
+      body: { success: true, accepted: 1, duplicates: 0, pending: 0 },
+    });
     expect(await t.counts()).not.toEqual(before);
   });
 });

@@ -3,6 +3,7 @@ import { collectionCounts } from './store';
 import { collections } from '../../src/store/mongo/collections';
 import { silentLogger, testConfig, uniqueDatabaseName } from './env';
 import { dropPgSchema, pgSchemaFor } from './postgres';
+import { pipelineDrained } from './pipeline';
 import { dropRedisKeys } from './redis';
 
 export interface TestApp {
@@ -11,7 +12,10 @@ export interface TestApp {
   database: string;
   /** The PostgreSQL schema holding this app's orders. */
   pgSchema: string;
+  /** Documents per collection, once every accepted event is applied. */
   counts(): Promise<Record<string, number>>;
+  /** Resolves once the pipeline has applied every accepted event. */
+  drained(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,11 @@ export async function startTestApp(
     url: `http://127.0.0.1:${port}`,
     database,
     pgSchema,
-    counts: () => collectionCounts(collections(db)),
+    async counts() {
+      await pipelineDrained(app.services);
+      return collectionCounts(collections(db));
+    },
+    drained: () => pipelineDrained(app.services),
     async close() {
       await db.dropDatabase().catch(() => undefined);
       await app.close();

@@ -11,6 +11,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     MOSAIC_WRITE_KEY: 'test-write-key',
     // Suites about other things run as an unchecked admin; test/auth/ switches it on.
     MOSAIC_AUTH: 'off',
+    // Every in-process gateway applies its own accepted events (a worker would too).
+    MOSAIC_PIPELINE: 'gateway',
+    MOSAIC_PIPELINE_POLL_MS: '20',
     ...overrides,
   });
 }

@@ -39,6 +39,10 @@ function startProcess(
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       MOSAIC_AUTH: 'off',
+      // A gateway applies the events it accepts, as in-process test gateways do (a test
+      // about workers running the pipeline sets MOSAIC_PIPELINE=worker).
+      MOSAIC_PIPELINE: 'gateway',
+      MOSAIC_PIPELINE_POLL_MS: '20',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

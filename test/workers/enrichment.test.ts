@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { SegmentSubjectDoc } from '../../src/store/models';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
@@ -6,9 +7,11 @@ import { postGraphQL } from '../support/gatewayProcess';
 import { until } from '../support/wait';
 
 /**
- * The gateway queues enrichment when a profile's data changes; a worker (in-process here,
- * `npm run worker` in production) computes its traits from the store, PostgreSQL and its
- * events. A burst of events for one profile is a handful of jobs, not one per event.
+ * The gateway queues enrichment when a profile's data changes (for events: the resolution
+ * pipeline, once it has applied them); a worker (in-process here, `npm run worker` in
+ * production) computes its traits from the store, PostgreSQL and its events. A burst of
+ * events for one profile is a handful of jobs, not one per event, and an import's jobs
+ * wait behind live ones.
  */
 
 let t: TestApp;
@@ -70,18 +73,23 @@ test('orders, events and identifiers become computed traits on the profile’s s
       },
     ],
   });
-  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
-    e: [
-      {
-        type: 'IDENTIFY',
-        userId: 'en-u1',
-        traits: { email: 'someone@gmail.com' },
-        messageId: 'en-e0',
-      },
-      { type: 'TRACK', userId: 'en-u1', event: 'Product Viewed', messageId: 'en-e1' },
-      { type: 'PAGE', userId: 'en-u1', name: 'Pricing', messageId: 'en-e2' },
-    ],
-  });
+  // Answered once applied, so their enrichment job is queued by the time `idle` looks.
+  const tracked = (await gql(
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted pending } }`,
+    {
+      e: [
+        {
+          type: 'IDENTIFY',
+          userId: 'en-u1',
+          traits: { email: 'someone@gmail.com' },
+          messageId: 'en-e0',
+        },
+        { type: 'TRACK', userId: 'en-u1', event: 'Product Viewed', messageId: 'en-e1' },
+        { type: 'PAGE', userId: 'en-u1', name: 'Pricing', messageId: 'en-e2' },
+      ],
+    },
+  )) as { trackEvents: { accepted: number; pending: number } };
+  expect(tracked.trackEvents).toEqual({ accepted: 3, pending: 0 });
   await idle();
   const subject = await until('computed traits', async () => {
     const doc = await t.app.db
@@ -113,12 +121,15 @@ test('a burst of 100 events for one profile costs a few recomputations, not 100'
       }),
     ),
   );
+  // The requests are answered once accepted; their jobs are queued as the pipeline applies them.
+  await t.drained();
   await idle();
   const jobs = worker.enrichment.processed - before;
   expect(jobs).toBeGreaterThanOrEqual(1);
-  // How many depends on how long the burst lasts (one job runs while one more waits per
-  // profile): 100 single-event requests to one profile take about 3 s here, each fencing
-  // the profile's gold documents, and jobs last about 100 ms, so about 30 of them.
+  // How many depends on how the burst is cut into pipeline batches: each batch asks once per
+  // profile, and one job runs while one more waits per profile. The pipeline applies what
+  // has landed in one batch, so usually one or a few; at worst, a batch per request as the
+  // requests trickle in over about 3 s, with jobs of about 100 ms, about 30 of them.
   expect(jobs).toBeLessThanOrEqual(40);
 });
 
@@ -150,4 +161,70 @@ test('a job for a profile merged away removes its subject and enriches the survi
   expect(survivor?.traits).toMatchObject({
     emails: expect.arrayContaining(['a@acme-corp.com', 'b@acme-corp.com']) as unknown,
   });
+});
+
+test("an import's enrichment waits behind a visitor's: bulk jobs carry a priority, live ones none", async () => {
+  const track = async (events: Record<string, unknown>[]) => {
+    const { trackEvents } = (await gql(
+      `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) {
+        accepted pending outcomes { profileId } } }`,
+      { e: events },
+    )) as { trackEvents: { accepted: number; pending: number; outcomes: { profileId: string }[] } };
+    expect(trackEvents).toMatchObject({ accepted: events.length, pending: 0 });
+    return trackEvents.outcomes[0]!.profileId;
+  };
+  // Both people are known first: a new profile's identifiers change its view, which is
+  // enriched in the live lane whatever the request. Here only their events are new.
+  const imported = await track([
+    { type: 'IDENTIFY', userId: 'en-importer', traits: { plan: 'pro' }, messageId: 'en-imp-0' },
+  ]);
+  const visitor = await track([
+    { type: 'IDENTIFY', userId: 'en-visitor', traits: { plan: 'free' }, messageId: 'en-vis-0' },
+  ]);
+  expect(visitor).not.toBe(imported);
+  await idle();
+
+  const queue = worker.queues.enrichment;
+  const processed: string[] = [];
+  const original = worker.enrichment.process.bind(worker.enrichment);
+  worker.enrichment.process = (profileId, reason) => {
+    processed.push(profileId);
+    return original(profileId, reason);
+  };
+  // Nothing runs until both are queued: then the order is the queue's, not the arrival's.
+  await queue.pause();
+  try {
+    // More than MOSAIC_INGEST_LIVE_MAX_EVENTS (20) events in one request is an import…
+    expect(
+      await track(
+        Array.from({ length: 25 }, (_, i) => ({
+          type: 'TRACK',
+          userId: 'en-importer',
+          event: 'Imported',
+          messageId: `en-imp-${i + 1}`,
+        })),
+      ),
+    ).toBe(imported);
+    // …and a visitor's single event, sent after it, is live.
+    expect(
+      await track([{ type: 'PAGE', userId: 'en-visitor', name: 'Home', messageId: 'en-vis-1' }]),
+    ).toBe(visitor);
+
+    const queued = (await queue.getJobs(['waiting', 'prioritized'])) as Job[];
+    const prioritiesOf = (profileId: string) =>
+      queued
+        .filter((j) => (j.data as { profileId: string }).profileId === profileId)
+        .map((j) => j.opts.priority ?? 0);
+    expect(prioritiesOf(imported)).toHaveLength(1);
+    expect(prioritiesOf(imported)[0]).toBeGreaterThan(0);
+    expect(prioritiesOf(visitor)).toEqual([0]);
+
+    await queue.resume();
+    await idle();
+    // The visitor's profile is enriched first, though its event came after the import.
+    expect(processed).toEqual([visitor, imported]);
+  } finally {
+    await queue.resume();
+    worker.enrichment.process = original;
+  }
 });
