@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { identityKey } from '../identity/kinds';
-import type { PreparedEvent } from './eventIngestionService';
+import { groupBySharedKeys, type PreparedEvent } from './eventIngestionService';
 import type { Lane } from './lanes';
 
 /**
@@ -82,12 +82,22 @@ export interface BronzeEvents {
 }
 
 /**
- * The partition of an event: its anonymous id when it has one (a browser's whole session,
- * before and after identify, stays in order), else its user id (server-side calls).
+ * The partition of each event of one request. An event goes by its anonymous id when it
+ * has one (a browser's whole session, before and after identify, stays in order), else
+ * its user id (server-side calls); events of the request that share an identifier all go
+ * where the first of them goes, so they are applied in request order (an identify before
+ * the user's track calls), as they were when requests were resolved synchronously.
  */
-export function partitionOf(event: PreparedEvent): number {
-  const key = event.input.anonymousId?.trim() || event.input.userId?.trim() || event.messageId;
-  return createHash('sha1').update(key).digest().readUInt32BE(0) % BRONZE_PARTITIONS;
+export function partitionsOf(events: readonly PreparedEvent[]): number[] {
+  const partitions: number[] = [];
+  const groups = groupBySharedKeys(events.map(erasureKeysOf));
+  for (const group of groups) {
+    const first = events[group[0]!]!;
+    const key = first.input.anonymousId?.trim() || first.input.userId?.trim() || first.messageId;
+    const partition = createHash('sha1').update(key).digest().readUInt32BE(0) % BRONZE_PARTITIONS;
+    for (const i of group) partitions[i] = partition;
+  }
+  return partitions;
 }
 
 /** The identity keys an erasure finds the event by: its identifiers and its previousId. */

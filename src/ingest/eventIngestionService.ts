@@ -454,7 +454,7 @@ export class EventIngestionService {
  * Groups events (by index) so that events sharing an identity key are in one group, in
  * request order; groups are independent of each other.
  */
-function groupBySharedKeys(keysOf: string[][]): number[][] {
+export function groupBySharedKeys(keysOf: string[][]): number[][] {
   const parent = keysOf.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;

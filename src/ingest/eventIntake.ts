@@ -1,6 +1,6 @@
 import { ErrorCode, MosaicError } from '../errors';
 import { setTimeout as delay } from 'node:timers/promises';
-import { partitionOf, type Backlog, type BronzeEvents } from './bronzeEvents';
+import { partitionsOf, type Backlog, type BronzeEvents } from './bronzeEvents';
 import type { EventIngestionService, EventInput, PreparedEvent } from './eventIngestionService';
 import { laneForSize, type Lane } from './lanes';
 
@@ -97,8 +97,10 @@ export class EventIntake {
     const lane = this.laneFor(unique.size);
     let stored: Set<string>;
     try {
+      const events = [...unique.values()];
+      const partitions = partitionsOf(events);
       stored = await this.bronze.land(
-        [...unique.values()].map((event) => ({ event, partition: partitionOf(event), lane })),
+        events.map((event, i) => ({ event, partition: partitions[i]!, lane })),
       );
     } catch (err) {
       throw new MosaicError(
