@@ -56,14 +56,22 @@ async function graphql<T>(query: string, variables: Record<string, unknown>): Pr
 }
 
 async function track(batch: readonly Record<string, unknown>[]): Promise<void> {
-  const res = await fetch(trackingUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-    },
-    body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
-  });
+  let res: Response;
+  // Like a Segment SDK: a 429 (the pipeline is behind) or 503 is retried after Retry-After.
+  for (;;) {
+    res = await fetch(trackingUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+    });
+    if (res.status !== 429 && res.status !== 503) break;
+    await res.arrayBuffer();
+    const wait = Number(res.headers.get('retry-after') ?? '1');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, wait) * 1000));
+  }
   if (res.ok) return;
   const text = await res.text();
   let message = text.slice(0, 500);
@@ -74,6 +82,19 @@ async function track(batch: readonly Record<string, unknown>[]): Promise<void> {
     // Not JSON (a proxy's error page, say): the raw text is the best message there is.
   }
   throw new Error(`${trackingUrl} answered ${res.status}: ${message}`);
+}
+
+/** Seconds until the pipeline has applied every accepted event. */
+async function pipelineDrained(): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { pipelineStatus } = await graphql<{ pipelineStatus: { backlog: number } }>(
+      '{ pipelineStatus { backlog } }',
+      {},
+    );
+    if (pipelineStatus.backlog === 0) return (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** Sends `items` in chunks, `CONCURRENCY` at a time; stops starting new ones after a failure. */
@@ -143,13 +164,15 @@ async function main(): Promise<void> {
   // Each chunk is in chronological order; chunks in flight together may land in any order,
   // which resolution does not depend on.
   const eventSeconds = await inChunks(segmentCalls, EVENT_CHUNK, track);
+  // Accepted is not yet applied: the worker's pipeline resolves the events behind.
+  const appliedSeconds = await pipelineDrained();
 
   const s = (seconds: number) => `${seconds.toFixed(1)} s`;
   console.log(
     `[demo] ${customers} customers (generated in ${s(generated)}): ` +
       `${crmContacts.length} CRM contacts (${crm.changed} changed, ${crm.unchanged} unchanged) in ${s(crmSeconds)}, ` +
       `${orders.length} orders (${recorded.written} written, ${recorded.unchanged} unchanged) in ${s(orderSeconds)}, ` +
-      `${segmentCalls.length} events in ${s(eventSeconds)}; ` +
+      `${segmentCalls.length} events accepted in ${s(eventSeconds)} and applied ${s(appliedSeconds)} later; ` +
       `total ${s((performance.now() - started) / 1000)}`,
   );
 }

@@ -62,9 +62,16 @@ export interface BronzeEvents {
   beginBatch(batchId: string, owner: string, leaseMs: number, events: number): Promise<void>;
   /** Marks the batch's events applied and drops the batch, in one transaction. */
   finishBatch(batchId: string, applied: { seq: number; profileId: string | null }[]): Promise<void>;
-  /** Batches whose lease ran out (their worker died): atomically taken by `owner`. */
+  /** Extends the leases of a worker's batches in flight (a long batch is not abandoned). */
+  renewBatches(owner: string, batchIds: string[], leaseMs: number): Promise<void>;
+  /**
+   * Batches of other workers whose lease ran out (the worker died): atomically taken by
+   * `owner`, so exactly one recoverer runs each.
+   */
   takeAbandonedBatches(owner: string, leaseMs: number, limit: number): Promise<string[]>;
   dropBatch(batchId: string): Promise<void>;
+  /** Gives a failed batch up to recovery at once (by any worker, its own included). */
+  abandonBatch(batchId: string): Promise<void>;
   /**
    * Keeps `worker` alive, renews its partitions, releases those beyond its fair share
    * (save `busy` ones, released next time) and takes free or expired ones up to it.

@@ -50,6 +50,8 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
 export class ResolutionPipeline {
   private partitions: number[] = [];
   private readonly busy = new Map<number, number>();
+  /** Batches this worker is applying: their leases are renewed with the partitions'. */
+  private readonly inFlight = new Set<string>();
   private stopped = false;
   private loops: Promise<void>[] = [];
   private lastPrune = 0;
@@ -97,6 +99,11 @@ export class ResolutionPipeline {
           this.options.worker,
           this.options.leaseMs,
           new Set(this.busy.keys()),
+        );
+        await this.bronze.renewBatches(
+          this.options.worker,
+          [...this.inFlight],
+          this.options.leaseMs,
         );
         renewedAt = Date.now();
         if (this.partitions.length !== before) {
@@ -220,6 +227,19 @@ export class ResolutionPipeline {
   private async applyRows(rows: BronzeRow[], counts: Counts): Promise<void> {
     const batchId = newId();
     await this.bronze.beginBatch(batchId, this.options.worker, this.options.leaseMs, rows.length);
+    this.inFlight.add(batchId);
+    try {
+      await this.applyRegistered(batchId, rows, counts);
+    } catch (err) {
+      // Whatever it wrote is finished by a recoverer (this worker's too) before long.
+      await this.bronze.abandonBatch(batchId).catch(() => undefined);
+      throw err;
+    } finally {
+      this.inFlight.delete(batchId);
+    }
+  }
+
+  private async applyRegistered(batchId: string, rows: BronzeRow[], counts: Counts): Promise<void> {
     const result = await this.events.apply(
       rows.map((r) => r.event),
       {

@@ -116,16 +116,32 @@ export class PostgresBronzeEvents implements BronzeEvents {
     });
   }
 
+  async renewBatches(owner: string, batchIds: string[], leaseMs: number) {
+    if (batchIds.length === 0) return;
+    await this.pg.query(
+      `UPDATE pipeline_batches SET lease_until = clock_timestamp() + make_interval(secs => $3)
+        WHERE owner = $1 AND batch_id = ANY($2::text[])`,
+      [owner, batchIds, leaseMs / 1000],
+    );
+  }
+
   async takeAbandonedBatches(owner: string, leaseMs: number, limit: number): Promise<string[]> {
     const { rows } = await this.pg.query<{ batch_id: string }>(
       `UPDATE pipeline_batches SET owner = $1, lease_until = clock_timestamp() + make_interval(secs => $2)
         WHERE batch_id IN (SELECT batch_id FROM pipeline_batches
-                            WHERE lease_until < clock_timestamp()
+                            WHERE lease_until < clock_timestamp() AND owner <> $1
                             ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING batch_id`,
       [owner, leaseMs / 1000, limit],
     );
     return rows.map((r) => r.batch_id);
+  }
+
+  async abandonBatch(batchId: string) {
+    await this.pg.query(
+      `UPDATE pipeline_batches SET owner = '', lease_until = '-infinity' WHERE batch_id = $1`,
+      [batchId],
+    );
   }
 
   async dropBatch(batchId: string) {
