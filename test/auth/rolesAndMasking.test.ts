@@ -105,7 +105,7 @@ beforeAll(async () => {
   }
   const { body } = await as(
     ADMIN,
-    `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`,
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`,
     {
       e: people.slice(0, 4).map((p, i) => ({
         type: 'IDENTIFY',
@@ -132,7 +132,7 @@ beforeAll(async () => {
   }
   const visitor = await as(
     ADMIN,
-    `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`,
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`,
     {
       e: [
         { type: 'TRACK', event: 'Viewed', anonymousId: `visitor-${p6.last}`, messageId: 'auth-v1' },

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await s.ok(admin, `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`, {
     i: { crmId: EMAIL, phones: [PHONE], consent: [{ purpose: 'analytics', granted: true }] },
   });
-  await s.ok(admin, `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+  await s.ok(admin, `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`, {
     e: ['signup', 'login'].map((what) => ({
       type: 'TRACK',
       event: what,
@@ -46,7 +46,7 @@ beforeAll(async () => {
       context: { traits: { phone: PHONE } },
     })),
   });
-  await s.ok(admin, `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+  await s.ok(admin, `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`, {
     e: [{ type: 'IDENTIFY', userId: 'u-alice', traits: { phone: PHONE }, messageId: 'idf-1' }],
   });
 }, 60_000);
@@ -129,7 +129,7 @@ test("a guessed statement sent as a messageId does not read back as the statemen
   });
   await s.ok(
     s.keys.admin,
-    `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`,
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`,
     {
       e: [{ type: 'TRACK', event: 'probe', userId: 'u-alice', messageId: statement }],
     },
