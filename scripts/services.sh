@@ -67,8 +67,34 @@ postgres_up() {
 ferretdb_build() {
   command -v go >/dev/null || { log "Go is needed to build FerretDB (tools/ferretdb); install Go 1.24+"; exit 1; }
   mkdir -p "$data/bin"
+  local modfile
+  modfile=$(ferretdb_patched_modfile) || exit 1
   # go build is incremental: a no-op when nothing changed.
-  (cd "$root/tools/ferretdb" && go build -o "$ferret_bin" .) >&2
+  (cd "$root/tools/ferretdb" && go build -modfile "$modfile" -o "$ferret_bin" .) >&2
+}
+
+# Fixes to FerretDB's own code (tools/ferretdb/patches/*.patch, each against the module's
+# root) are applied to a copy of the module under .data, and the build uses it through a
+# generated go.mod that replaces the module with that copy: the module cache stays
+# untouched (Go forbids overlays of it), and nothing of FerretDB's is vendored here.
+ferretdb_patched_modfile() {
+  local module src="$data/ferretdb-src" build="$data/ferretdb-build" patch
+  module=$(cd "$root/tools/ferretdb" && go mod download -json github.com/FerretDB/FerretDB |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || return 1
+  [ -n "$module" ] || { log "cannot find FerretDB's module directory"; return 1; }
+  rm -rf "$src" "$build" && mkdir -p "$build"
+  cp -R "$module" "$src" && chmod -R u+w "$src"
+  for patch in "$root"/tools/ferretdb/patches/*.patch; do
+    [ -e "$patch" ] || continue
+    patch --quiet --forward -p1 -d "$src" <"$patch" >&2 || {
+      log "$(basename "$patch") does not apply to $module"
+      return 1
+    }
+  done
+  cp "$root/tools/ferretdb/go.mod" "$build/go.mod"
+  cp "$root/tools/ferretdb/go.sum" "$build/go.sum"
+  printf '\nreplace github.com/FerretDB/FerretDB => %s\n' "$src" >>"$build/go.mod"
+  echo "$build/go.mod"
 }
 
 ferretdb_up() {

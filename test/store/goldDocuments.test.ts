@@ -163,3 +163,21 @@ test('after a fence returns, no read serves a state older than the write it fenc
     { numRuns: 60, seed: 20261206 },
   );
 }, 120_000);
+
+test('one fence of hundreds of profiles that were fenced before completes, and the store answers after it', async () => {
+  // The resolution pipeline fences every profile a batch touched in one bulk write. FerretDB
+  // 1.24 held a pooled SQLite connection per replace of an existing document until the
+  // whole command ended, so 100+ of them waited forever and wedged the database
+  // (tools/ferretdb/patches/0001-update-releases-each-statement.patch).
+  const ids = Array.from({ length: 300 }, (_, i) => `wide-${i}`);
+  await docsA.fence(ids);
+  for (const id of ids.slice(0, 3)) await docsA.fill(id, (await docsA.read(id)).token, gold(id, 1));
+  const answered = await Promise.race([
+    docsA.fence(ids).then(() => 'fenced'),
+    new Promise((resolve) => setTimeout(() => resolve('no answer in 15 s'), 15_000).unref()),
+  ]);
+  expect(answered).toBe('fenced');
+  // Each profile has its own, new token: a fill under it is read back, not an old one.
+  for (const id of ids.slice(0, 3)) expect((await docsA.read(id)).gold).toBeNull();
+  expect(await a.cols.goldProfiles.countDocuments({ _id: { $in: ids } })).toBe(ids.length);
+}, 30_000);
