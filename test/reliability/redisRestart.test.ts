@@ -4,11 +4,12 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gatewayProc
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 import { startOwnRedis, type OwnRedis } from '../support/redisServer';
 import { until } from '../support/wait';
-import { drainedVia, readyz, sendTrack } from '../support/faults';
+import { backlogVia, drainedVia, readyz, sendTrack } from '../support/faults';
 
 /**
  * Redis (pub/sub, job queues, the source cache, rate limits) is killed and restarted
- * empty while a client keeps sending events to a gateway process. What the client sees,
+ * empty while a client keeps sending events to a gateway process, and while its pipeline
+ * is applying a burst of /v1/batch calls. What the client sees,
  * what /readyz says, that the gateway recovers by itself, and that every event it
  * accepted is stored exactly once.
  */
@@ -43,6 +44,32 @@ afterAll(async () => {
 let sent = 0;
 const send = () => sendTrack(gateway.url, 'restart-write-key', `restart-${sent++}`, 10_000);
 
+const BURST_SENDERS = 8;
+const BURST_SIZE = 100;
+/** Concurrent /v1/batch calls, each visitor identifying part-way; returns the messageIds. */
+async function sendBurst(): Promise<string[]> {
+  const calls = Array.from({ length: BURST_SENDERS }, async (_, sender) => {
+    const batch = Array.from({ length: BURST_SIZE }, (_, i) => {
+      const messageId = `burst-${sender}-${i}`;
+      const visitor = `burst-v-${sender}-${i % 10}`;
+      return i % 10 === 5
+        ? { type: 'identify', anonymousId: visitor, userId: `u-${visitor}`, messageId }
+        : { type: 'track', anonymousId: visitor, event: `E${i}`, messageId };
+    });
+    const res = await fetch(`${gateway.url}/v1/batch`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from('restart-write-key:').toString('base64')}`,
+      },
+      body: JSON.stringify({ batch }),
+    });
+    expect(res.status).toBe(200);
+    return batch.map((e) => e.messageId);
+  });
+  return (await Promise.all(calls)).flat();
+}
+
 test('no accepted event is lost or doubled across a Redis restart, and service comes back by itself', async () => {
   const accepted: string[] = [];
   const refused: number[] = [];
@@ -52,6 +79,10 @@ test('no accepted event is lost or doubled across a Redis restart, and service c
   };
   for (let i = 0; i < 20; i++) record(await send());
   expect((await readyz(gateway.url)).status).toBe(200);
+  // A burst the pipeline is still applying when Redis dies: its batches meet the outage
+  // (enrichment requests, notifications) half-way.
+  accepted.push(...(await sendBurst()));
+  const backlogAtKill = await backlogVia(gateway.url);
 
   await redis.kill();
   // The gateway notices: /readyz names Redis as the failing check.
@@ -85,7 +116,8 @@ test('no accepted event is lost or doubled across a Redis restart, and service c
   // What the client sees: every event accepted, through the outage too (Redis is not on
   // the ingestion path: events land in PostgreSQL, and the pipeline's enrichment requests
   // wait at most about a second for the job queue).
-  expect(accepted.length).toBe(60);
+  expect(accepted.length).toBe(60 + BURST_SENDERS * BURST_SIZE);
   expect(refused).toEqual([]);
+  expect(backlogAtKill).toBeGreaterThan(0);
   expect(outageMs / 20).toBeLessThan(2_000);
 }, 120_000);

@@ -50,22 +50,26 @@ export async function killProcess(child: ChildProcess | null): Promise<void> {
   await exited;
 }
 
+/** A gateway process's pipeline backlog (`pipelineStatus.backlog`), or null if it did not answer. */
+export async function backlogVia(baseUrl: string): Promise<number | null> {
+  const res = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ pipelineStatus { backlog } }' }),
+  }).catch(() => null);
+  const body = (await res?.json().catch(() => null)) as {
+    data?: { pipelineStatus: { backlog: number } };
+  } | null;
+  return body?.data?.pipelineStatus.backlog ?? null;
+}
+
 /**
- * Waits until a gateway process's pipeline has applied every accepted event (asked over
- * GraphQL: `pipelineStatus.backlog`), e.g. before counting what the store holds.
+ * Waits until a gateway process's pipeline has applied every accepted event, e.g. before
+ * counting what the store holds.
  */
 export async function drainedVia(baseUrl: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await fetch(`${baseUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ pipelineStatus { backlog } }' }),
-    }).catch(() => null);
-    const body = (await res?.json().catch(() => null)) as {
-      data?: { pipelineStatus: { backlog: number } };
-    } | null;
-    if (body?.data?.pipelineStatus.backlog === 0) return;
+  while ((await backlogVia(baseUrl)) !== 0) {
     if (Date.now() > deadline) throw new Error(`the pipeline did not drain in ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
