@@ -17,9 +17,11 @@ describe('graceful shutdown', () => {
       anonymousId: `shutdown-${i % 10}`,
       messageId: `shutdown-${i}`,
     }));
+    // wait: true holds the request open until its events are applied to profiles (the
+    // `events` collection below), so it is still in flight when they start to appear.
     const inFlight = postGraphQL<{ trackEvents: { accepted: number } }>(
       t.url,
-      'mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }',
+      'mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }',
       { e: events },
     );
     // Stop only once the server is visibly working on the request (its first event is

@@ -330,18 +330,22 @@ beforeAll(async () => {
       { orderId: 'o-2', customerId: 'quennell-cust', email: BOB.email },
     ].map((o) => ({ ...o, total: 10, currency: 'USD', placedAt: new Date().toISOString() })),
   });
-  await ok(ADMIN, `mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
-    e: [
-      { type: 'TRACK', event: 'Viewed', anonymousId: 'dev-quennell-42', messageId: 'lk-1' },
-      {
-        type: 'IDENTIFY',
-        anonymousId: 'dev-quennell-42',
-        userId: 'bquennell',
-        traits: { email: BOB.email, name: 'Bob Quennell', mobile_phone: 4155550166 },
-        messageId: 'lk-2',
-      },
-    ],
-  });
+  await ok(
+    ADMIN,
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`,
+    {
+      e: [
+        { type: 'TRACK', event: 'Viewed', anonymousId: 'dev-quennell-42', messageId: 'lk-1' },
+        {
+          type: 'IDENTIFY',
+          anonymousId: 'dev-quennell-42',
+          userId: 'bquennell',
+          traits: { email: BOB.email, name: 'Bob Quennell', mobile_phone: 4155550166 },
+          messageId: 'lk-2',
+        },
+      ],
+    },
+  );
   // An operator merges the two by hand, with a note naming them.
   const idOf = async (email: string) =>
     (

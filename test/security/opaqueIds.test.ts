@@ -36,19 +36,27 @@ beforeAll(async () => {
   await s.ok(admin, `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`, {
     i: { crmId: EMAIL, phones: [PHONE], consent: [{ purpose: 'analytics', granted: true }] },
   });
-  await s.ok(admin, `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`, {
-    e: ['signup', 'login'].map((what) => ({
-      type: 'TRACK',
-      event: what,
-      userId: 'u-alice',
-      messageId: `${EMAIL}-${what}`,
-      traits: { phone: PHONE },
-      context: { traits: { phone: PHONE } },
-    })),
-  });
-  await s.ok(admin, `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`, {
-    e: [{ type: 'IDENTIFY', userId: 'u-alice', traits: { phone: PHONE }, messageId: 'idf-1' }],
-  });
+  await s.ok(
+    admin,
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`,
+    {
+      e: ['signup', 'login'].map((what) => ({
+        type: 'TRACK',
+        event: what,
+        userId: 'u-alice',
+        messageId: `${EMAIL}-${what}`,
+        traits: { phone: PHONE },
+        context: { traits: { phone: PHONE } },
+      })),
+    },
+  );
+  await s.ok(
+    admin,
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`,
+    {
+      e: [{ type: 'IDENTIFY', userId: 'u-alice', traits: { phone: PHONE }, messageId: 'idf-1' }],
+    },
+  );
 }, 60_000);
 afterAll(() => s.t.close());
 

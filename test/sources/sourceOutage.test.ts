@@ -53,7 +53,7 @@ async function seed(i: number): Promise<void> {
     `mutation($c: CrmContactInput!, $o: [OrderInput!]!, $e: [EventInput!]!) {
       upsertCrmContact(input: $c) { id }
       recordOrders(orders: $o) { written }
-      trackEvents(events: $e) { accepted }
+      trackEvents(events: $e, wait: true) { accepted }
     }`,
     {
       c: { crmId: `out-${i}`, emails: [email] },

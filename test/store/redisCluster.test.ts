@@ -111,7 +111,7 @@ async function runWorkload(): Promise<string[]> {
     ['c-2', 'grace@example.com'],
   ])
     await gql(CONTACT, { input: { crmId, emails: [email], attributes: { plan: 'pro' } } });
-  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }`, {
+  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`, {
     e: [
       {
         type: 'IDENTIFY',
