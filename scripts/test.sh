@@ -2,7 +2,7 @@
 # `npm test`: everything CI checks, from a fresh clone. Installs dependencies when the
 # lockfile changed, starts the services (scripts/services.sh), then typecheck, lint, the
 # Go tests of tools/ferretdb, the codegen freshness check, the docs' relative links and
-# the whole jest suite against the real services.
+# the whole jest suite against the real services (latency contracts last, on their own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +29,15 @@ node scripts/check-doc-links.mjs
 echo '[test] jest'
 mkdir -p .data
 status=0
-npx jest --ci --json --outputFile=.data/jest-results.json "$@" || status=$?
+npx jest --ci --json --outputFile=.data/jest-results.json \
+  --testPathIgnorePatterns '/node_modules/' '<rootDir>/test/performance/' "$@" || status=$?
+# Latency contracts (test/performance) run alone, one file at a time, once the rest is done:
+# beside another test file on this 2-core machine they would measure that file's load.
+echo '[test] jest: latency contracts, one at a time'
+npx jest --ci --runInBand --json --outputFile=.data/jest-performance-results.json \
+  test/performance "$@" || status=$?
 # One plain summary line, whatever reads this log.
-node -e 'const r = require("./.data/jest-results.json");
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);' || true
+node -e 'const rs = [require("./.data/jest-results.json"), require("./.data/jest-performance-results.json")];
+  const n = (k) => rs.reduce((s, r) => s + r[k], 0);
+  console.log(`${n("numPassedTests")} passed, ${n("numFailedTests")} failed, ${n("numPendingTests")} skipped`);' || true
 exit $status

@@ -5,6 +5,7 @@ import type { IdentifierPolicy, RawIdentifier } from '../identity/identifierPoli
 import type { IdentityResolver, ResolutionResult } from '../identity/resolver';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 import { assertNoConsentKeys, consentTraits } from '../consent/consent';
+import { yieldToLive } from '../ingest/lanes';
 
 export interface AddressInput {
   line1?: string | null;
@@ -94,6 +95,8 @@ export class CrmContactService {
     let next = 0;
     const worker = async () => {
       while (next < prepared.length) {
+        await yieldToLive();
+        if (next >= prepared.length) break; // another worker took the last one meanwhile
         const i = next++;
         const p = prepared[i]!;
         results[i] = { crmId: p.crmId, ...(await this.resolve(p)) };

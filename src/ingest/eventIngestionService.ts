@@ -10,7 +10,7 @@ import type { EventClaimDoc, EventDoc, EventType } from '../store/models';
 import { EventBatchWriter, eventLogName } from './eventBatchWriter';
 import { assertNoConsentKeys, segmentCategoryPreferences } from '../consent/consent';
 import { IngestionMemory } from './ingestionMemory';
-import type { Lane } from './lanes';
+import { yieldToLive, type Lane } from './lanes';
 import { DEFAULT_EVENT_TIME_BOUNDS, assertEventTime, type EventTimeBounds } from './eventTime';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 
@@ -171,6 +171,7 @@ export class EventIngestionService {
       timestamp: e.timestamp,
       receivedAt: options.acceptedAt?.get(e.messageId) ?? now,
     }));
+    await yieldToLive();
     const stored = await this.writer.write(
       docs,
       options.batchId === undefined ? undefined : { batchId: options.batchId },
@@ -227,6 +228,8 @@ export class EventIngestionService {
     let next = 0;
     const work = async () => {
       while (next < groups.length) {
+        await yieldToLive();
+        if (next >= groups.length) break; // another worker took the last one meanwhile
         const group = groups[next++]!;
         // Owners learnt while resolving this group (a new visitor's first event creates
         // the profile its next events join).

@@ -1,4 +1,5 @@
 import type { WebhookJob } from './webhookDelivery';
+import type { Lane } from '../ingest/lanes';
 
 /** Named queues, shared by the gateways (producers) and `npm run worker` (consumers). */
 export const QUEUES = {
@@ -26,6 +27,8 @@ export interface EnrichmentJob {
   profileId: string;
   /** Why, for the membership change log: `profile changed`, `scheduled refresh` … */
   reason?: string;
+  /** The lane of the work that asked (live when absent: jobs queued before lanes). */
+  lane?: Lane;
 }
 
 /** What a job of each queue carries. */

@@ -15,6 +15,7 @@ import { QUEUES, type IdentityJob } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
 import type { ResolutionPipeline } from './resolutionPipeline';
 import { WebhookDelivery } from './webhookDelivery';
+import { inLane, yieldToLive } from '../ingest/lanes';
 
 export interface WorkerApp {
   enrichment: EnrichmentProcessor;
@@ -124,7 +125,12 @@ function consumers(
 ): QueueConsumers {
   return {
     [QUEUES.enrichment]: {
-      run: (job) => enrichment.process(job.profileId, job.reason),
+      // A live job holds the import's work in this process back while it runs (see lanes).
+      run: (job) =>
+        inLane(job.lane ?? 'live', async () => {
+          await yieldToLive();
+          return enrichment.process(job.profileId, job.reason);
+        }),
       workerName: config.workers.name ?? `${hostname()}:${process.pid}`,
       concurrency: options.concurrency ?? 4,
       lockMs: config.workers.lockMs,

@@ -134,7 +134,7 @@ export class JobQueues implements JobQueue, QueuedJobs {
         ids.map((profileId) =>
           this.enrichment.add(
             'enrich',
-            { profileId, reason },
+            { profileId, reason, lane },
             {
               deduplication: { id: `${dedupPrefix}:${profileId}`, keepLastIfActive: true },
               ...(lane === 'bulk' ? { priority: BULK_PRIORITY } : {}),
