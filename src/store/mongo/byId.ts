@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
+import { currentLane, yieldToLive } from '../../ingest/lanes';
 import { DUPLICATE_KEY, isDuplicateKey } from './errors';
 
 /** Inserts, and reports a duplicate `_id` as `false` instead of an error. */
@@ -27,10 +28,33 @@ export async function getByIds<T extends { _id: string }>(
   const docs =
     batched && unique.length > 1
       ? await col.find({ _id: { $in: unique } } as never).toArray()
-      : await Promise.all(unique.map((id) => col.findOne({ _id: id } as never)));
+      : await findEach(col, unique);
   const out = new Map<string, T>();
-  for (const doc of docs) if (doc) out.set(doc._id, doc as T);
+  for (const doc of docs as (T | null)[]) if (doc) out.set(doc._id, doc);
   return out;
+}
+
+/** An import's look-ups in flight at once, per call, on the one-query-per-key path. */
+const BULK_LOOKUP_WINDOW = 32;
+
+/**
+ * One `findOne` per key. An import's batch looks up a thousand keys at once; issued
+ * together, they would queue in the connection pool ahead of a visitor's next query, so
+ * bulk-lane work sends them a window at a time and lets live work in between.
+ */
+async function findEach<T extends { _id: string }>(
+  col: Collection<T>,
+  ids: string[],
+): Promise<unknown[]> {
+  const findOne = (id: string) => col.findOne({ _id: id } as never);
+  if (currentLane() !== 'bulk' || ids.length <= BULK_LOOKUP_WINDOW)
+    return Promise.all(ids.map(findOne));
+  const docs: unknown[] = [];
+  for (let i = 0; i < ids.length; i += BULK_LOOKUP_WINDOW) {
+    await yieldToLive();
+    docs.push(...(await Promise.all(ids.slice(i, i + BULK_LOOKUP_WINDOW).map(findOne))));
+  }
+  return docs;
 }
 
 /** Inserts every document whose `_id` is free; returns the `_id`s that were taken. */
