@@ -78,10 +78,17 @@ ferretdb_build() {
 # generated go.mod that replaces the module with that copy: the module cache stays
 # untouched (Go forbids overlays of it), and nothing of FerretDB's is vendored here.
 ferretdb_patched_modfile() {
-  local module src="$data/ferretdb-src" build="$data/ferretdb-build" patch
+  local module src="$data/ferretdb-src" build="$data/ferretdb-build" patch stamp
   module=$(cd "$root/tools/ferretdb" && go mod download -json github.com/FerretDB/FerretDB |
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || return 1
   [ -n "$module" ] || { log "cannot find FerretDB's module directory"; return 1; }
+  # Every `npm test` and test run comes through here: the copy is remade only when the
+  # module or a patch changed.
+  stamp=$( (echo "$module"; cat "$root"/tools/ferretdb/patches/*.patch "$root"/tools/ferretdb/go.mod) 2>/dev/null | sha256sum)
+  if [ -f "$build/stamp" ] && [ "$(cat "$build/stamp")" = "$stamp" ]; then
+    echo "$build/go.mod"
+    return 0
+  fi
   rm -rf "$src" "$build" && mkdir -p "$build"
   cp -R "$module" "$src" && chmod -R u+w "$src"
   for patch in "$root"/tools/ferretdb/patches/*.patch; do
@@ -94,6 +101,7 @@ ferretdb_patched_modfile() {
   cp "$root/tools/ferretdb/go.mod" "$build/go.mod"
   cp "$root/tools/ferretdb/go.sum" "$build/go.sum"
   printf '\nreplace github.com/FerretDB/FerretDB => %s\n' "$src" >>"$build/go.mod"
+  echo "$stamp" >"$build/stamp"
   echo "$build/go.mod"
 }
 

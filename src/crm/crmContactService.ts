@@ -95,9 +95,8 @@ export class CrmContactService {
     let next = 0;
     const worker = async () => {
       while (next < prepared.length) {
-        await yieldToLive();
-        if (next >= prepared.length) break; // another worker took the last one meanwhile
         const i = next++;
+        await yieldToLive();
         const p = prepared[i]!;
         results[i] = { crmId: p.crmId, ...(await this.resolve(p)) };
       }

@@ -228,9 +228,8 @@ export class EventIngestionService {
     let next = 0;
     const work = async () => {
       while (next < groups.length) {
-        await yieldToLive();
-        if (next >= groups.length) break; // another worker took the last one meanwhile
         const group = groups[next++]!;
+        await yieldToLive();
         // Owners learnt while resolving this group (a new visitor's first event creates
         // the profile its next events join).
         const local = new Map<string, string>();

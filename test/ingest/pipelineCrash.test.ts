@@ -5,6 +5,7 @@ import { startWorkerProcess, type GatewayProcess } from '../support/gatewayProce
 import { pipelineDrained } from '../support/pipeline';
 import { withPg } from '../support/postgres';
 import { until } from '../support/wait';
+import { postBatch, visitorBatch } from '../support/faults';
 
 /**
  * Exactly-once under crashes: pipeline workers (real `npm run worker` processes) are
@@ -53,22 +54,8 @@ test('workers SIGKILLed mid-batch leave every accepted event applied exactly onc
   await Promise.all(
     Array.from({ length: 16 }, async (_, sender) => {
       for (let round = 0; round < 2; round++) {
-        const batch = Array.from({ length: 100 }, (_, i) => {
-          const messageId = `crash-${sender}-${round}-${i}`;
-          const visitor = `crash-v-${sender}-${round}-${i % 10}`;
-          return i % 10 === 9
-            ? { type: 'identify', anonymousId: visitor, userId: `u-${visitor}`, messageId }
-            : { type: 'track', anonymousId: visitor, event: `E${i}`, messageId };
-        });
-        const res = await fetch(`${t.url}/v1/batch`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
-          },
-          body: JSON.stringify({ batch }),
-        });
-        expect(res.status).toBe(200);
+        const batch = visitorBatch(`crash-${sender}-${round}`);
+        expect(await postBatch(t.url, WRITE_KEY, batch)).toBe(200);
         accepted.push(...batch.map((b) => b.messageId));
       }
     }),

@@ -4,7 +4,14 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gatewayProc
 import { dropPgSchema, pgSchemaFor } from '../support/postgres';
 import { startOwnRedis, type OwnRedis } from '../support/redisServer';
 import { until } from '../support/wait';
-import { backlogVia, drainedVia, readyz, sendTrack } from '../support/faults';
+import {
+  backlogVia,
+  drainedVia,
+  postBatch,
+  readyz,
+  sendTrack,
+  visitorBatch,
+} from '../support/faults';
 
 /**
  * Redis (pub/sub, job queues, the source cache, rate limits) is killed and restarted
@@ -46,25 +53,11 @@ const send = () => sendTrack(gateway.url, 'restart-write-key', `restart-${sent++
 
 const BURST_SENDERS = 8;
 const BURST_SIZE = 100;
-/** Concurrent /v1/batch calls, each visitor identifying part-way; returns the messageIds. */
+/** Concurrent /v1/batch calls of visitors identifying part-way; returns the messageIds. */
 async function sendBurst(): Promise<string[]> {
   const calls = Array.from({ length: BURST_SENDERS }, async (_, sender) => {
-    const batch = Array.from({ length: BURST_SIZE }, (_, i) => {
-      const messageId = `burst-${sender}-${i}`;
-      const visitor = `burst-v-${sender}-${i % 10}`;
-      return i % 10 === 5
-        ? { type: 'identify', anonymousId: visitor, userId: `u-${visitor}`, messageId }
-        : { type: 'track', anonymousId: visitor, event: `E${i}`, messageId };
-    });
-    const res = await fetch(`${gateway.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from('restart-write-key:').toString('base64')}`,
-      },
-      body: JSON.stringify({ batch }),
-    });
-    expect(res.status).toBe(200);
+    const batch = visitorBatch(`burst-${sender}`, BURST_SIZE);
+    expect(await postBatch(gateway.url, 'restart-write-key', batch)).toBe(200);
     return batch.map((e) => e.messageId);
   });
   return (await Promise.all(calls)).flat();

@@ -42,6 +42,38 @@ export async function sendTrack(
   };
 }
 
+/**
+ * One `/v1/batch` call's events: ten visitors' track calls, each visitor identifying
+ * (anonymous id → user id) at its last event. Message ids are `${prefix}-${i}`.
+ */
+export function visitorBatch(prefix: string, size = 100): { messageId: string }[] {
+  return Array.from({ length: size }, (_, i) => {
+    const messageId = `${prefix}-${i}`;
+    const visitor = `${prefix}-v-${i % 10}`;
+    return i % 10 === 9
+      ? { type: 'identify', anonymousId: visitor, userId: `u-${visitor}`, messageId }
+      : { type: 'track', anonymousId: visitor, event: `E${i}`, messageId };
+  });
+}
+
+/** Sends a `/v1/batch` call signed with the write key; returns the HTTP status. */
+export async function postBatch(
+  baseUrl: string,
+  writeKey: string,
+  batch: unknown[],
+): Promise<number> {
+  const res = await fetch(`${baseUrl}/v1/batch`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify({ batch }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 /** SIGKILLs a server process of a test's own and waits until it is gone. */
 export async function killProcess(child: ChildProcess | null): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
