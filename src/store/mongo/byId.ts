@@ -1,6 +1,6 @@
-import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { currentLane, yieldToLive } from '../../ingest/lanes';
-import { DUPLICATE_KEY, isDuplicateKey } from './errors';
+import { duplicateInserts, isDuplicateKey } from './errors';
 
 /** Inserts, and reports a duplicate `_id` as `false` instead of an error. */
 export async function insertUnlessExists(insert: () => Promise<unknown>): Promise<boolean> {
@@ -67,13 +67,8 @@ export async function insertManyUnlessExists<T extends { _id: string }>(
     await col.insertMany(docs as never[], { ordered: false });
     return { conflicts: [] };
   } catch (err) {
-    if (err instanceof MongoBulkWriteError) {
-      const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
-      const writeErrors = Array.isArray(raw) ? raw : [raw];
-      if (writeErrors.every((e) => e.code === DUPLICATE_KEY)) {
-        return { conflicts: writeErrors.map((e) => docs[e.index]!._id) };
-      }
-    }
+    const duplicates = duplicateInserts(err, docs.length);
+    if (duplicates !== null) return { conflicts: duplicates.map((i) => docs[i]!._id) };
     if (isDuplicateKey(err) && docs.length === 1) return { conflicts: [docs[0]!._id] };
     throw err;
   }

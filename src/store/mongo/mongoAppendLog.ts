@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import { MongoBulkWriteError, type Collection, type WriteError } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { AppendLog } from '../appendLog';
 import type { LogEntryDoc, LogTailDoc } from '../models';
 import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
-import { DUPLICATE_KEY, isDuplicateKey } from './errors';
+import { duplicateInserts, isDuplicateKey } from './errors';
 
 /** Parallel look-ups per round trip burst when reading a long stretch of a log. */
 const READ_CHUNK = 32;
@@ -113,11 +113,9 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     try {
       await this.entries.insertMany(docs, { ordered: false });
     } catch (err) {
-      if (!(err instanceof MongoBulkWriteError)) throw err;
-      const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
-      const writeErrors = Array.isArray(raw) ? raw : [raw];
-      if (!writeErrors.every((e) => e.code === DUPLICATE_KEY)) throw err;
-      retry = writeErrors.map((e) => items[e.index]!);
+      const taken = duplicateInserts(err, docs.length);
+      if (taken === null) throw err;
+      retry = taken.map((i) => items[i]!);
     }
     for (const log of logs) lengths.set(log, next.get(log)!);
     // Another writer got there first: start again from the log's real end, not from a

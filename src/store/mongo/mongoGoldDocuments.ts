@@ -1,11 +1,5 @@
 import { deserialize, serialize } from 'bson';
-import {
-  Binary,
-  MongoBulkWriteError,
-  type AnyBulkWriteOperation,
-  type Collection,
-  type WriteError,
-} from 'mongodb';
+import { Binary, type AnyBulkWriteOperation, type Collection } from 'mongodb';
 import {
   newFenceToken,
   type GoldProfile,
@@ -13,7 +7,7 @@ import {
   type StoredGoldDocuments,
 } from '../../profiles/goldDocuments';
 import { getByIds, insertUnlessExists } from './byId';
-import { DUPLICATE_KEY, isDuplicateKey } from './errors';
+import { DUPLICATE_KEY, isDuplicateKey, itemFailures } from './errors';
 
 /**
  * The collection holds two documents per profile, and only ever writes them whole
@@ -124,11 +118,10 @@ export class MongoGoldDocuments implements StoredGoldDocuments {
         await this.docs.bulkWrite([...replaces, ...deletes], { ordered: false });
         return;
       } catch (err) {
-        if (!(err instanceof MongoBulkWriteError) || attempt > 0) throw err;
-        const raw: WriteError | WriteError[] = err.writeErrors as WriteError | WriteError[];
-        const errors = Array.isArray(raw) ? raw : [raw];
+        const errors = itemFailures(err);
         // Only a token's upsert can collide (the replaces come first in the batch).
-        if (!errors.every((e) => e.code === DUPLICATE_KEY && e.index < pending.length)) throw err;
+        const raced = errors?.every((e) => e.code === DUPLICATE_KEY && e.index < pending.length);
+        if (errors === null || !raced || attempt > 0) throw err;
         pending = errors.map((e) => pending[e.index]!);
         deletes = [];
       }
