@@ -56,17 +56,29 @@ export interface BronzeEvents {
   states(messageIds: string[]): Promise<Map<string, EventState>>;
   backlog(): Promise<Backlog>;
   freshness(windowMs: number): Promise<Freshness>;
-  /** A lane's waiting events of the given partitions, oldest first. */
+  /**
+   * A lane's waiting events of the given partitions, oldest first; none of a partition
+   * held back by a failed or abandoned batch not yet recovered.
+   */
   waiting(partitions: number[], lane: Lane, limit: number): Promise<BronzeRow[]>;
-  /** Registers a batch under a lease before any of it is written (see pipeline recovery). */
-  beginBatch(batchId: string, owner: string, leaseMs: number, events: number): Promise<void>;
+  /**
+   * Registers a batch under a lease before any of it is written (see pipeline recovery),
+   * with the partitions its events come from: those stay held back from `waiting` if the
+   * batch fails or its worker dies, until it is recovered.
+   */
+  beginBatch(
+    batchId: string,
+    owner: string,
+    leaseMs: number,
+    events: { partition: number }[],
+  ): Promise<void>;
   /** Marks the batch's events applied and drops the batch, in one transaction. */
   finishBatch(batchId: string, applied: { seq: number; profileId: string | null }[]): Promise<void>;
   /** Extends the leases of a worker's batches in flight (a long batch is not abandoned). */
   renewBatches(owner: string, batchIds: string[], leaseMs: number): Promise<void>;
   /**
-   * Batches of other workers whose lease ran out (the worker died): atomically taken by
-   * `owner`, so exactly one recoverer runs each.
+   * Batches that failed or whose lease ran out (the worker died): atomically taken by
+   * `owner`, so exactly one recoverer runs each at a time.
    */
   takeAbandonedBatches(owner: string, leaseMs: number, limit: number): Promise<string[]>;
   dropBatch(batchId: string): Promise<void>;

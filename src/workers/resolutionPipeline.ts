@@ -40,9 +40,10 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
  * Exactly-once effect rests on three things: the messageId claims in the profile store
  * (an event is appended only by the writer that claimed it), a batch registered under a
  * lease before any of it is written (a dead worker's half-written batch is finished by
- * exactly one recoverer: the worker that takes the expired batch lease), and marking events
- * applied in one transaction with dropping the batch. An event applied twice (its worker
- * died after writing, before marking) finds its claim taken and changes nothing.
+ * exactly one recoverer: the worker that takes the expired batch lease; until then no
+ * worker applies more of the batch's partitions), and marking events applied in one
+ * transaction with dropping the batch. An event applied twice (its worker died after
+ * writing, before marking) finds its claim taken and changes nothing.
  *
  * Live and bulk events run in two loops, so an import's backlog never delays a visitor's
  * event by more than one live batch.
@@ -121,17 +122,29 @@ export class ResolutionPipeline {
     }
   }
 
-  /** Finishes the batches of workers that died mid-write (each taken by one recoverer). */
+  /**
+   * Finishes the batches that failed or whose worker died mid-write (each taken by one
+   * recoverer at a time); their partitions are held back from every worker until then.
+   */
   private async recoverAbandoned(): Promise<void> {
     const batches = await this.bronze.takeAbandonedBatches(
       this.options.worker,
       this.options.leaseMs,
       10,
     );
-    for (const batchId of batches) {
-      const appended = await this.events.writer.recoverBatch(batchId);
-      await this.bronze.dropBatch(batchId);
-      this.logger.warn({ batchId, appended }, 'recovered an abandoned pipeline batch');
+    for (const [i, batchId] of batches.entries()) {
+      try {
+        const appended = await this.events.writer.recoverBatch(batchId);
+        await this.bronze.dropBatch(batchId);
+        this.logger.warn({ batchId, appended }, 'recovered an abandoned pipeline batch');
+      } catch (err) {
+        // Hand this one and the rest taken with it back at once (to any worker, this one
+        // too) rather than let them wait out a lease: their partitions are held back
+        // until some recoverer finishes them.
+        for (const left of batches.slice(i))
+          await this.bronze.abandonBatch(left).catch(() => undefined);
+        throw err;
+      }
     }
   }
 
@@ -156,6 +169,11 @@ export class ResolutionPipeline {
       } catch (err) {
         this.logger.warn({ err, lane, events: rows.length }, 'pipeline batch failed; will retry');
         await this.sleep(RETRY_AFTER_FAILURE_MS);
+        // The failed batch holds its partitions back until it is finished: do it now
+        // rather than at the lease loop's next turn.
+        await this.recoverAbandoned().catch((e: unknown) =>
+          this.logger.warn({ err: e }, 'pipeline recovery failed; will retry'),
+        );
         continue;
       }
       if (rows.length === 0) await this.sleep(this.options.idlePollMs);
@@ -216,7 +234,7 @@ export class ResolutionPipeline {
 
   private async setAside(row: BronzeRow, err: unknown): Promise<void> {
     const batchId = newId();
-    await this.bronze.beginBatch(batchId, this.options.worker, this.options.leaseMs, 1);
+    await this.bronze.beginBatch(batchId, this.options.worker, this.options.leaseMs, [row]);
     await this.bronze.finishBatch(batchId, [{ seq: row.seq, profileId: null }]);
     this.logger.error(
       { err, messageId: row.event.messageId },
@@ -226,16 +244,32 @@ export class ResolutionPipeline {
 
   private async applyRows(rows: BronzeRow[], counts: Counts): Promise<void> {
     const batchId = newId();
-    await this.bronze.beginBatch(batchId, this.options.worker, this.options.leaseMs, rows.length);
+    await this.bronze.beginBatch(batchId, this.options.worker, this.options.leaseMs, rows);
     this.inFlight.add(batchId);
     try {
       await this.applyRegistered(batchId, rows, counts);
     } catch (err) {
-      // Whatever it wrote is finished by a recoverer (this worker's too) before long.
-      await this.bronze.abandonBatch(batchId).catch(() => undefined);
+      // What it wrote must be finished before any of its events is tried again: a retry
+      // would find them claimed by this batch and count them applied while their appends
+      // are still missing. Bad data is split up here and now, so it is finished here;
+      // otherwise (the store is away) a recoverer (this worker's too) does it, and holds
+      // the batch's partitions back until then. Should even abandoning fail, the batch's
+      // lease runs out, with the same effect.
+      if (isPermanent(err)) await this.finishFailed(batchId);
+      else await this.bronze.abandonBatch(batchId).catch(() => undefined);
       throw err;
     } finally {
       this.inFlight.delete(batchId);
+    }
+  }
+
+  private async finishFailed(batchId: string): Promise<void> {
+    try {
+      await this.events.writer.recoverBatch(batchId);
+      await this.bronze.dropBatch(batchId);
+    } catch (err) {
+      await this.bronze.abandonBatch(batchId).catch(() => undefined);
+      throw err; // not bad data: the lane loop waits for a recoverer, then retries
     }
   }
 

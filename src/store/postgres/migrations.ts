@@ -206,6 +206,21 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'a failed pipeline batch holds back its partitions until it is recovered',
+    // Without this a retry of the failed batch's events could find them claimed by the
+    // failed batch, count them as duplicates and mark them applied while the failed batch's
+    // log appends were still missing (visible only once a recoverer ran, seconds later).
+    // Now the partitions a batch touches are recorded with it, and a batch that failed
+    // (abandoned) or whose worker died (lease run out) keeps them out of \`waiting\` until a
+    // recoverer has finished and dropped it.
+    sql: `
+      ALTER TABLE pipeline_batches
+        ADD COLUMN partitions smallint[] NOT NULL DEFAULT '{}',
+        ADD COLUMN abandoned  boolean NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 /**

@@ -14,7 +14,14 @@ import type { PreparedEvent } from '../../ingest/eventIngestionService';
 import type { Lane } from '../../ingest/lanes';
 import { inTransaction } from './connection';
 
-/** Bronze events, partition leases and batch leases in PostgreSQL (migration 6). */
+/**
+ * The partitions of batches that failed or whose worker died: nothing more of them is
+ * applied until a recoverer has finished the batch (see migration 7).
+ */
+const HELD_BACK = `SELECT unnest(partitions) FROM pipeline_batches
+                    WHERE abandoned OR lease_until < clock_timestamp()`;
+
+/** Bronze events, partition leases and batch leases in PostgreSQL (migrations 6 and 7). */
 export class PostgresBronzeEvents implements BronzeEvents {
   constructor(private readonly pg: Pool) {}
 
@@ -84,6 +91,7 @@ export class PostgresBronzeEvents implements BronzeEvents {
     }>(
       `SELECT seq, event, partition, accepted_at FROM bronze_events
         WHERE applied_at IS NULL AND lane = $1 AND partition = ANY($2::smallint[])
+          AND partition <> ALL (${HELD_BACK})
         ORDER BY seq LIMIT $3`,
       [lane, partitions, limit],
     );
@@ -96,11 +104,16 @@ export class PostgresBronzeEvents implements BronzeEvents {
     }));
   }
 
-  async beginBatch(batchId: string, owner: string, leaseMs: number, events: number) {
+  async beginBatch(
+    batchId: string,
+    owner: string,
+    leaseMs: number,
+    events: { partition: number }[],
+  ) {
     await this.pg.query(
-      `INSERT INTO pipeline_batches (batch_id, owner, lease_until, events)
-       VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3), $4)`,
-      [batchId, owner, leaseMs / 1000, events],
+      `INSERT INTO pipeline_batches (batch_id, owner, lease_until, events, partitions)
+       VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3), $4, $5::smallint[])`,
+      [batchId, owner, leaseMs / 1000, events.length, [...new Set(events.map((e) => e.partition))]],
     );
   }
 
@@ -127,9 +140,10 @@ export class PostgresBronzeEvents implements BronzeEvents {
 
   async takeAbandonedBatches(owner: string, leaseMs: number, limit: number): Promise<string[]> {
     const { rows } = await this.pg.query<{ batch_id: string }>(
-      `UPDATE pipeline_batches SET owner = $1, lease_until = clock_timestamp() + make_interval(secs => $2)
+      `UPDATE pipeline_batches
+          SET owner = $1, abandoned = true, lease_until = clock_timestamp() + make_interval(secs => $2)
         WHERE batch_id IN (SELECT batch_id FROM pipeline_batches
-                            WHERE lease_until < clock_timestamp() AND owner <> $1
+                            WHERE lease_until < clock_timestamp()
                             ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING batch_id`,
       [owner, leaseMs / 1000, limit],
@@ -139,7 +153,8 @@ export class PostgresBronzeEvents implements BronzeEvents {
 
   async abandonBatch(batchId: string) {
     await this.pg.query(
-      `UPDATE pipeline_batches SET owner = '', lease_until = '-infinity' WHERE batch_id = $1`,
+      `UPDATE pipeline_batches SET owner = '', abandoned = true, lease_until = '-infinity'
+        WHERE batch_id = $1`,
       [batchId],
     );
   }
