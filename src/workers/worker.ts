@@ -14,6 +14,7 @@ import { EnrichmentProcessor } from './enrichmentProcessor';
 import { QUEUES, type IdentityJob } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
 import type { ResolutionPipeline } from './resolutionPipeline';
+import { SegmentChangeRelay } from './segmentChangeRelay';
 import { WebhookDelivery } from './webhookDelivery';
 import { inLane, yieldToLive } from '../ingest/lanes';
 
@@ -27,6 +28,8 @@ export interface WorkerApp {
   webhooks: WebhookDelivery;
   /** Applies accepted events to profiles (see resolutionPipeline.ts). */
   pipeline: ResolutionPipeline;
+  /** Announces the segment changes a job recorded but died before announcing. */
+  relay: SegmentChangeRelay;
   queues: JobQueues;
   metrics: ProcessMetrics;
   /** Where `/metrics` is served (MOSAIC_WORKER_METRICS_PORT); null: nowhere. */
@@ -79,6 +82,12 @@ export async function createWorkerApp(
     webhooks: new WebhookDelivery(services.segments),
   };
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
+  const relay = new SegmentChangeRelay({
+    membership: stores.segmentMembership,
+    pubsub: stores.pubsub,
+    logger,
+  });
+  relay.start();
   const runner = runJobs(
     config.redis.url,
     stores.redisKeys,
@@ -101,12 +110,14 @@ export async function createWorkerApp(
     graph: services.graph,
     matching: services.matching,
     pipeline: mosaic.pipeline!,
+    relay,
     queues,
     metrics,
     metricsServer,
     close() {
       closed ??= (async () => {
         await runner.close();
+        await relay.stop();
         await metricsServer?.close();
         await mosaic.close();
       })();

@@ -50,5 +50,6 @@ export const Segment: SegmentResolvers<SegmentContext> = {
 };
 
 export const SegmentMembershipChange: SegmentMembershipChangeResolvers = {
+  id: (c) => c._id,
   reason: (c) => c.reason,
 };

@@ -106,7 +106,9 @@ export class MongoPersonDataStore implements PersonDataStore {
     return blanked;
   }
 
-  deleteSegmentChanges(ids: string[]) {
+  async deleteSegmentChanges(ids: string[]) {
+    // Their pending announcements too (same ids): nothing is announced of an erased person.
+    await deleteByIds(asIdCollection(this.c.segmentChangeOutbox as never), ids);
     return deleteByIds(asIdCollection(this.c.segmentChanges as never), ids);
   }
 
