@@ -59,9 +59,13 @@ test('later records differ from the first the ways real data does', () => {
     return r.givenName !== '' && r.givenName === o.surname;
   });
   expect(swapped.length).toBeGreaterThan(100);
-  // Name frequency is skewed: the commonest surname is far above the median one.
+  // Name frequency is skewed as in real data: the commonest surname well above the median
+  // one, yet held by about 1.5 % of the people, not a sixth of them.
   const counts = new Map<string, number>();
-  for (const o of originals.values()) counts.set(o.surname, (counts.get(o.surname) ?? 0) + 1);
+  for (const o of originals.values())
+    if (o.surname !== '') counts.set(o.surname, (counts.get(o.surname) ?? 0) + 1);
   const sorted = [...counts.values()].sort((a, b) => b - a);
-  expect(sorted[0]!).toBeGreaterThan(10 * sorted[Math.floor(sorted.length / 2)]!);
+  expect(sorted[0]!).toBeGreaterThan(3 * sorted[Math.floor(sorted.length / 2)]!);
+  expect(sorted[0]! / originals.size).toBeGreaterThan(0.008);
+  expect(sorted[0]! / originals.size).toBeLessThan(0.03);
 });
