@@ -37,6 +37,16 @@ const gql = async <T>(query: string, variables: Record<string, unknown> = {}) =>
   return body.data!;
 };
 
+/** An identify with a plan, applied before the answer; returns the profile's id. */
+async function identify(userId: string, plan: string, messageId: string): Promise<string> {
+  const { trackEvents } = await gql<{ trackEvents: { outcomes: { profileId: string }[] } }>(
+    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) {
+       outcomes { profileId } } }`,
+    { e: [{ type: 'IDENTIFY', userId, traits: { plan }, messageId }] },
+  );
+  return trackEvents.outcomes[0]!.profileId;
+}
+
 function processor(pubsub: PubSub) {
   const { services } = t.app;
   return new EnrichmentProcessor({
@@ -56,14 +66,7 @@ test('a change whose announcement died with its worker is announced by the relay
     `mutation($rule: JSON!) { defineSegment(name: "Outbox pros", rule: $rule) { id } }`,
     { rule: { trait: 'plan', op: 'eq', value: 'pro' } },
   );
-  const { trackEvents } = await gql<{
-    trackEvents: { outcomes: { profileId: string }[] };
-  }>(
-    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) {
-       outcomes { profileId } } }`,
-    { e: [{ type: 'IDENTIFY', userId: 'outbox-1', traits: { plan: 'pro' }, messageId: 'ob-1' }] },
-  );
-  const profileId = trackEvents.outcomes[0]!.profileId;
+  const profileId = await identify('outbox-1', 'pro', 'ob-1');
 
   const heard: SegmentChangeMessage[] = [];
   const messages = t.app.services.pubsub.subscribe<SegmentChangeMessage>(
@@ -102,9 +105,7 @@ test('a change whose announcement died with its worker is announced by the relay
   expect(await membership.pendingAnnouncements(new Date(Date.now() + 60_000), 10)).toEqual([]);
 
   // A job that publishes drops its own entry: nothing is left for the relay to repeat.
-  await gql(`mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) { accepted } }`, {
-    e: [{ type: 'IDENTIFY', userId: 'outbox-1', traits: { plan: 'free' }, messageId: 'ob-2' }],
-  });
+  await identify('outbox-1', 'free', 'ob-2');
   await processor(t.app.services.pubsub).process(profileId);
   await until('the subscriber to hear the profile leave', () => Promise.resolve(heard.length > 1));
   expect(heard[1]).toMatchObject({ profileId, change: 'left' });
@@ -114,14 +115,7 @@ test('a change whose announcement died with its worker is announced by the relay
 });
 
 test('a change whose job died before its subject was written waits for the retry, not announced early', async () => {
-  const { trackEvents } = await gql<{
-    trackEvents: { outcomes: { profileId: string }[] };
-  }>(
-    `mutation($e: [EventInput!]!) { trackEvents(events: $e, wait: true) {
-       outcomes { profileId } } }`,
-    { e: [{ type: 'IDENTIFY', userId: 'outbox-2', traits: { plan: 'pro' }, messageId: 'ob-3' }] },
-  );
-  const profileId = trackEvents.outcomes[0]!.profileId;
+  const profileId = await identify('outbox-2', 'pro', 'ob-3');
   // Dies between recording the change and writing the subject.
   const dying = new MongoSegmentMembership(
     collections(t.app.db),
