@@ -134,17 +134,30 @@ export class ResolutionPipeline {
     );
     for (const [i, batchId] of batches.entries()) {
       try {
-        const appended = await this.events.writer.recoverBatch(batchId);
-        await this.bronze.dropBatch(batchId);
+        const appended = await this.finish(batchId);
         this.logger.warn({ batchId, appended }, 'recovered an abandoned pipeline batch');
       } catch (err) {
-        // Hand this one and the rest taken with it back at once (to any worker, this one
-        // too) rather than let them wait out a lease: their partitions are held back
-        // until some recoverer finishes them.
-        for (const left of batches.slice(i))
+        // The rest taken with it go back at once too (to any worker, this one included)
+        // rather than wait out a lease: their partitions are held back until recovered.
+        for (const left of batches.slice(i + 1))
           await this.bronze.abandonBatch(left).catch(() => undefined);
         throw err;
       }
+    }
+  }
+
+  /**
+   * Finishes what a failed or dead writer left of a batch and drops it; if that fails
+   * too, hands the batch back to recovery at once. Returns the events it appended.
+   */
+  private async finish(batchId: string): Promise<number | null> {
+    try {
+      const appended = await this.events.writer.recoverBatch(batchId);
+      await this.bronze.dropBatch(batchId);
+      return appended;
+    } catch (err) {
+      await this.bronze.abandonBatch(batchId).catch(() => undefined);
+      throw err;
     }
   }
 
@@ -254,22 +267,13 @@ export class ResolutionPipeline {
       // are still missing. Bad data is split up here and now, so it is finished here;
       // otherwise (the store is away) a recoverer (this worker's too) does it, and holds
       // the batch's partitions back until then. Should even abandoning fail, the batch's
-      // lease runs out, with the same effect.
-      if (isPermanent(err)) await this.finishFailed(batchId);
+      // lease runs out, with the same effect; should finishing fail, its error is not bad
+      // data, and the lane loop waits for a recoverer, then retries.
+      if (isPermanent(err)) await this.finish(batchId);
       else await this.bronze.abandonBatch(batchId).catch(() => undefined);
       throw err;
     } finally {
       this.inFlight.delete(batchId);
-    }
-  }
-
-  private async finishFailed(batchId: string): Promise<void> {
-    try {
-      await this.events.writer.recoverBatch(batchId);
-      await this.bronze.dropBatch(batchId);
-    } catch (err) {
-      await this.bronze.abandonBatch(batchId).catch(() => undefined);
-      throw err; // not bad data: the lane loop waits for a recoverer, then retries
     }
   }
 

@@ -1,4 +1,5 @@
 import type { PubSub } from '../../src/pubsub/pubSub';
+import type { SegmentMembership } from '../../src/segments/segmentMembership';
 import { segmentChannel, type SegmentChangeMessage } from '../../src/segments/segmentModels';
 import { detectCapabilities } from '../../src/store/mongo/capabilities';
 import { collections } from '../../src/store/mongo/collections';
@@ -47,13 +48,13 @@ async function identify(userId: string, plan: string, messageId: string): Promis
   return trackEvents.outcomes[0]!.profileId;
 }
 
-function processor(pubsub: PubSub) {
+function processor(pubsub: PubSub, jobMembership: SegmentMembership = membership) {
   const { services } = t.app;
   return new EnrichmentProcessor({
     store: services.store,
     orderStore: services.orderStore,
     policy: services.policy,
-    membership,
+    membership: jobMembership,
     rfm: new MongoRfmStore(collections(t.app.db)),
     segments: services.segments,
     pubsub,
@@ -122,9 +123,7 @@ test('a change whose job died before its subject was written waits for the retry
     await detectCapabilities(t.app.db),
   );
   dying.putSubject = () => Promise.reject(new Error('killed'));
-  const job = processor(t.app.services.pubsub) as unknown as { deps: { membership: unknown } };
-  job.deps.membership = dying;
-  await expect((job as unknown as EnrichmentProcessor).process(profileId)).rejects.toThrow(
+  await expect(processor(t.app.services.pubsub, dying).process(profileId)).rejects.toThrow(
     'killed',
   );
   const relay = new SegmentChangeRelay(
