@@ -1,6 +1,6 @@
 import type { SegmentSubjectDoc } from '../store/models';
 import type { Rule } from './rules/rule';
-import type { PendingAnnouncementDoc, SegmentChangeDoc } from './segmentModels';
+import type { SegmentChangeDoc } from './segmentModels';
 
 /**
  * Who is in which segment: the segment subjects (one per live profile, what rules run
@@ -26,15 +26,8 @@ export interface SegmentMembership {
   /** Ids of the subjects the rule selects at `now`, as evaluated by the store. */
   idsMatching(rule: Rule, now: Date): Promise<Set<string>>;
 
-  /**
-   * Stores each change unless stored already (a retried job computes the same ids), and an
-   * announcement pending for each (the outbox) until `announced` drops it.
-   */
-  recordChanges(changes: SegmentChangeDoc[], from: PendingAnnouncementDoc['from']): Promise<void>;
-  /** Announcements still pending that were recorded before `createdBefore`, oldest first. */
-  pendingAnnouncements(createdBefore: Date, limit: number): Promise<PendingAnnouncementDoc[]>;
-  /** Drops the pending announcements of these changes: they were published. */
-  announced(changeIds: string[]): Promise<void>;
+  /** Stores each change unless stored already: a retried job computes the same ids. */
+  recordChanges(changes: SegmentChangeDoc[]): Promise<void>;
   /** A segment's latest changes, newest first. */
   recentChanges(segmentId: string, limit: number): Promise<SegmentChangeDoc[]>;
 }

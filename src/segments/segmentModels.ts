@@ -54,27 +54,8 @@ export interface SegmentChangeDoc {
 
 export const segmentChannel = (segmentId: string): string => `segment-membership:${segmentId}`;
 
-/**
- * A change recorded but not yet announced to subscribers (the outbox): written with the
- * change, dropped once a publish of it succeeded. A worker that dies in between leaves it
- * for the relay (`src/workers/segmentChangeRelay.ts`), so each change is announced at
- * least once.
- */
-export interface PendingAnnouncementDoc extends SegmentChangeDoc {
-  /**
-   * What the subject shows once the change is in it: a version past `version`, or (a
-   * merged-away profile's) no subject at all.
-   */
-  from: { version: number; removesSubject: boolean };
-  createdAt: Date;
-}
-
-/**
- * What subscribers of a segment receive (ids only; they load what they may see). `id` is
- * the change's: announcements are at least once, and a repeat carries the same id.
- */
+/** What subscribers of a segment receive (ids only; they load what they may see). */
 export interface SegmentChangeMessage {
-  id: string;
   segmentId: string;
   profileId: string;
   change: 'entered' | 'left';

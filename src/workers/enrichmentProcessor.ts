@@ -13,7 +13,6 @@ import { MAX_EVENT_DAYS } from '../segments/rules/rule';
 import {
   segmentChannel,
   type SegmentChangeDoc,
-  type PendingAnnouncementDoc,
   type SegmentChangeMessage,
   type SegmentDoc,
 } from '../segments/segmentModels';
@@ -26,23 +25,6 @@ const ACTIVITY_TAIL = 500;
 const ACTIVITY_DAYS = MAX_EVENT_DAYS;
 const DAY_MS = 86_400_000;
 const NO_ORDERS: OrderStats = { count: 0, totals: [], firstOrderAt: null, lastOrderAt: null };
-
-/** Publishes each change to its segment's subscribers on every gateway (Redis pub/sub). */
-export async function announceChanges(changes: SegmentChangeDoc[], pubsub: PubSub): Promise<void> {
-  await Promise.all(
-    changes.map((c) => {
-      const message: SegmentChangeMessage = {
-        id: c._id,
-        segmentId: c.segmentId,
-        profileId: c.profileId,
-        change: c.change,
-        at: c.at.toISOString(),
-        reason: c.reason,
-      };
-      return pubsub.publish(segmentChannel(c.segmentId), message);
-    }),
-  );
-}
 
 export type EnrichmentOutcome = 'enriched' | 'merged' | 'gone';
 
@@ -84,7 +66,7 @@ export class EnrichmentProcessor {
         profileId,
         gone?.segments ?? [],
         [],
-        { version: gone?.version ?? 0, removesSubject: true },
+        gone?.version ?? 0,
         now,
         profile ? 'merged' : 'removed',
         segments,
@@ -139,7 +121,7 @@ export class EnrichmentProcessor {
       profileId,
       before,
       subject.segments,
-      { version, removesSubject: false },
+      version,
       now,
       reason,
       segments,
@@ -155,11 +137,8 @@ export class EnrichmentProcessor {
     profileId: string,
     before: string[],
     after: string[],
-    /**
-     * The subject version the changes start from (part of their ids), and whether they
-     * take the subject away (a merged-away profile's) rather than to its next version.
-     */
-    from: PendingAnnouncementDoc['from'],
+    /** The subject version the changes start from: part of their ids. */
+    fromVersion: number,
     at: Date,
     reason: string,
     segments: SegmentDoc[],
@@ -174,14 +153,14 @@ export class EnrichmentProcessor {
         .filter((id) => !after.includes(id))
         .map((segmentId) => ({ segmentId, change: 'left' as const })),
     ].map((c) => ({
-      _id: `${profileId}:${from.version}:${c.segmentId}`,
+      _id: `${profileId}:${fromVersion}:${c.segmentId}`,
       profileId,
       at,
       reason,
       ...c,
     }));
     if (changes.length === 0) return changes;
-    await this.deps.membership.recordChanges(changes, from);
+    await this.deps.membership.recordChanges(changes);
     const byId = new Map(segments.map((s) => [s._id, s]));
     await this.deps.queues.deliver(
       changes.flatMap((c) =>
@@ -208,12 +187,22 @@ export class EnrichmentProcessor {
 
   /**
    * Tells every gateway's subscribers, once the subject shows the change (a subscriber that
-   * reads the segment on hearing of it sees it), then drops the changes' pending
-   * announcements. A worker dying before that leaves them to the relay.
+   * reads the segment on hearing of it sees it). Redis pub/sub is fire-and-forget: the
+   * change log and the webhooks are the durable record.
    */
   private async announce(changes: SegmentChangeDoc[]): Promise<void> {
-    await announceChanges(changes, this.deps.pubsub);
-    await this.deps.membership.announced(changes.map((c) => c._id));
+    await Promise.all(
+      changes.map((c) => {
+        const message: SegmentChangeMessage = {
+          segmentId: c.segmentId,
+          profileId: c.profileId,
+          change: c.change,
+          at: c.at.toISOString(),
+          reason: c.reason,
+        };
+        return this.deps.pubsub.publish(segmentChannel(c.segmentId), message);
+      }),
+    );
   }
 
   private async activity(members: string[], now: Date): Promise<ActivitySummary> {

@@ -14,7 +14,6 @@ import { EnrichmentProcessor } from './enrichmentProcessor';
 import { QUEUES, type IdentityJob } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
 import type { ResolutionPipeline } from './resolutionPipeline';
-import { SegmentChangeRelay } from './segmentChangeRelay';
 import { WebhookDelivery } from './webhookDelivery';
 import { inLane, yieldToLive } from '../ingest/lanes';
 
@@ -28,8 +27,6 @@ export interface WorkerApp {
   webhooks: WebhookDelivery;
   /** Applies accepted events to profiles (see resolutionPipeline.ts). */
   pipeline: ResolutionPipeline;
-  /** Announces the segment changes a job recorded but died before announcing. */
-  relay: SegmentChangeRelay;
   queues: JobQueues;
   metrics: ProcessMetrics;
   /** Where `/metrics` is served (MOSAIC_WORKER_METRICS_PORT); null: nowhere. */
@@ -82,12 +79,6 @@ export async function createWorkerApp(
     webhooks: new WebhookDelivery(services.segments),
   };
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
-  const relay = new SegmentChangeRelay({
-    membership: stores.segmentMembership,
-    pubsub: stores.pubsub,
-    logger,
-  });
-  relay.start();
   const runner = runJobs(
     config.redis.url,
     stores.redisKeys,
@@ -110,14 +101,12 @@ export async function createWorkerApp(
     graph: services.graph,
     matching: services.matching,
     pipeline: mosaic.pipeline!,
-    relay,
     queues,
     metrics,
     metricsServer,
     close() {
       closed ??= (async () => {
         await runner.close();
-        await relay.stop();
         await metricsServer?.close();
         await mosaic.close();
       })();

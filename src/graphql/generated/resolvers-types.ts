@@ -1023,11 +1023,6 @@ export type SegmentMembershipChange = {
   __typename?: 'SegmentMembershipChange';
   at: Scalars['DateTime']['output'];
   change: MembershipChange;
-  /**
-   * The change's id. Subscribers hear of each change at least once (a worker that died
-   * before announcing it is covered by another): a repeat carries the same id, to drop.
-   */
-  id: Scalars['ID']['output'];
   profileId: Scalars['ID']['output'];
   /** What caused the evaluation: a profile change, a scheduled refresh, a merge … */
   reason?: Maybe<Scalars['String']['output']>;
@@ -1856,7 +1851,6 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
 export type SegmentMembershipChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentMembershipChange'] = ResolversParentTypes['SegmentMembershipChange']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   change?: Resolver<ResolversTypes['MembershipChange'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   profileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   segmentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

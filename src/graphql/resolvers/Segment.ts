@@ -50,6 +50,5 @@ export const Segment: SegmentResolvers<SegmentContext> = {
 };
 
 export const SegmentMembershipChange: SegmentMembershipChangeResolvers = {
-  id: (c) => c._id,
   reason: (c) => c.reason,
 };

@@ -110,7 +110,7 @@ function filtered<T>(
 
 function changeFromMessage(message: SegmentChangeMessage) {
   return {
-    _id: message.id,
+    _id: `${message.segmentId}:${message.profileId}:${message.at}`,
     segmentId: message.segmentId,
     profileId: message.profileId,
     change: message.change,

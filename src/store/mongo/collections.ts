@@ -3,11 +3,7 @@ import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import { isIndexNotFound } from './errors';
 import type { GoldProfileDoc } from './mongoGoldDocuments';
 import type { RfmThresholds } from '../../enrichment/rfm';
-import type {
-  PendingAnnouncementDoc,
-  SegmentChangeDoc,
-  SegmentDoc,
-} from '../../segments/segmentModels';
+import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
   ErasureDoc,
@@ -41,8 +37,6 @@ export interface Collections {
   segmentSubjects: Collection<SegmentSubjectDoc>;
   segments: Collection<SegmentDoc>;
   segmentChanges: Collection<SegmentChangeDoc>;
-  /** Segment changes not yet announced to subscribers (the outbox). */
-  segmentChangeOutbox: Collection<PendingAnnouncementDoc>;
   rfmThresholds: Collection<RfmThresholds & { _id: string }>;
   profiles: Collection<ProfileDoc>;
   erasures: Collection<ErasureDoc>;
@@ -68,7 +62,6 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   segmentSubjects: 'segment_subjects',
   segments: 'segments',
   segmentChanges: 'segment_changes',
-  segmentChangeOutbox: 'segment_change_outbox',
   rfmThresholds: 'rfm_thresholds',
   profiles: 'profiles',
   erasures: 'erasures',
@@ -93,7 +86,6 @@ export function collections(db: Db): Collections {
     segmentSubjects: c('segmentSubjects'),
     segments: c('segments'),
     segmentChanges: c('segmentChanges'),
-    segmentChangeOutbox: c('segmentChangeOutbox'),
     rfmThresholds: c('rfmThresholds'),
     profiles: c('profiles'),
     erasures: c('erasures'),
@@ -123,7 +115,6 @@ const QUERY_INDEXES: {
   { collection: 'segmentChanges', keys: { profileId: 1 }, name: 'by_profile' },
   { collection: 'segmentChanges', keys: { segmentId: 1, at: -1, _id: -1 }, name: 'recent' },
   { collection: 'pendingEventBatches', keys: { createdAt: 1 }, name: 'by_age' },
-  { collection: 'segmentChangeOutbox', keys: { createdAt: 1, _id: 1 }, name: 'by_age' },
 ];
 
 /**

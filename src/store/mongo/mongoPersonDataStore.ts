@@ -106,9 +106,7 @@ export class MongoPersonDataStore implements PersonDataStore {
     return blanked;
   }
 
-  async deleteSegmentChanges(ids: string[]) {
-    // Their pending announcements too (same ids): nothing is announced of an erased person.
-    await deleteByIds(asIdCollection(this.c.segmentChangeOutbox as never), ids);
+  deleteSegmentChanges(ids: string[]) {
     return deleteByIds(asIdCollection(this.c.segmentChanges as never), ids);
   }
 

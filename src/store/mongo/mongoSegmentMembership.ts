@@ -1,24 +1,17 @@
 import type { Filter } from 'mongodb';
 import type { Rule } from '../../segments/rules/rule';
 import type { SegmentMembership } from '../../segments/segmentMembership';
-import type { PendingAnnouncementDoc, SegmentChangeDoc } from '../../segments/segmentModels';
+import type { SegmentChangeDoc } from '../../segments/segmentModels';
 import type { SegmentSubjectDoc } from '../models';
 import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import { getByIds, insertManyUnlessExists } from './byId';
 import type { Collections } from './collections';
 import { toMongoFilter } from './segmentRuleFilter';
 
-/**
- * Segment subjects in `segment_subjects`, membership changes in `segment_changes`, and
- * their announcements still pending in `segment_change_outbox` (small: a change stays
- * there only between its write and its publish).
- */
+/** Segment subjects in `segment_subjects`, membership changes in `segment_changes`. */
 export class MongoSegmentMembership implements SegmentMembership {
   constructor(
-    private readonly c: Pick<
-      Collections,
-      'segmentSubjects' | 'segmentChanges' | 'segmentChangeOutbox'
-    >,
+    private readonly c: Pick<Collections, 'segmentSubjects' | 'segmentChanges'>,
     private readonly capabilities: StoreCapabilities = PER_KEY_LOOKUPS,
   ) {}
 
@@ -61,31 +54,8 @@ export class MongoSegmentMembership implements SegmentMembership {
     return this.ids(toMongoFilter<SegmentSubjectDoc>(rule, now));
   }
 
-  async recordChanges(
-    changes: SegmentChangeDoc[],
-    from: PendingAnnouncementDoc['from'],
-  ): Promise<void> {
-    if (changes.length === 0) return;
-    // The outbox first: a change stored is always either announced or pending.
-    const createdAt = new Date();
-    await insertManyUnlessExists(
-      this.c.segmentChangeOutbox,
-      changes.map((c) => ({ ...c, from, createdAt })),
-    );
+  async recordChanges(changes: SegmentChangeDoc[]): Promise<void> {
     await insertManyUnlessExists(this.c.segmentChanges, changes);
-  }
-
-  pendingAnnouncements(createdBefore: Date, limit: number): Promise<PendingAnnouncementDoc[]> {
-    return this.c.segmentChangeOutbox
-      .find({ createdAt: { $lt: createdBefore } })
-      .sort({ createdAt: 1, _id: 1 })
-      .limit(limit)
-      .toArray();
-  }
-
-  async announced(changeIds: string[]): Promise<void> {
-    if (changeIds.length === 0) return;
-    await this.c.segmentChangeOutbox.deleteMany({ _id: { $in: changeIds } });
   }
 
   recentChanges(segmentId: string, limit: number): Promise<SegmentChangeDoc[]> {
