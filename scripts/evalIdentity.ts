@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   let dropped = 0;
   let trainings = 0;
+  let lastTraining: { version: number; accepted: boolean; reasons: string[] } | null = null;
   try {
     for (const [i, row] of rows.entries()) {
       const contact = contactOf(row, i);
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
         trainingDue = false;
         // One process: its matcher shares the trainer's model store, so no record was
         // decided with the old model after the new one was stored; no second pass needed.
-        await services.matching.trainer.trainAndRematch(0);
+        const { training } = await services.matching.trainer.trainAndRematch(0);
+        const { trained, accepted, reasons } = training;
+        lastTraining = { version: trained.version, accepted, reasons };
         trainings++;
       }
     }
@@ -127,7 +130,8 @@ async function main(): Promise<void> {
         openReviews: reviews.length,
         modelVersion: model?.version ?? null,
         trainings,
-        prior: model ? round(model.prior) : null,
+        prior: model ? Number(model.prior.toPrecision(3)) : null,
+        lastTraining,
         droppedFields: dropped,
         recordsPerSecond: Math.round(rows.length / seconds),
       }),

@@ -9,6 +9,9 @@
  * - the same as matching reads blocks, rows arriving in file order and each key's block
  *   read as its latest `MAX_BLOCK_READ` members (a pair is found when the later record
  *   finds the earlier one);
+ * - reachable recall: the share of true pairs linked through a chain of found pairs of
+ *   the same person, which is what matching can join (a record joins a cluster through
+ *   any one of its members);
  * - candidates a record is compared with (distinct earlier records over its capped
  *   blocks): mean, p99 and max;
  * - per key kind: how many true pairs only it finds, and its largest block.
@@ -76,6 +79,20 @@ for (const members of byPerson.values()) {
   }
 }
 
+// Matching joins a record to a cluster through any one member, so two records of a person
+// that share no key still end up together when a chain of found pairs links them.
+const parent = rows.map((_, i) => i);
+const rootOf = (i: number): number => (parent[i] === i ? i : (parent[i] = rootOf(parent[i]!)));
+for (const pair of found) {
+  const [a, b] = pair.split(':').map(Number) as [number, number];
+  parent[rootOf(a)] = rootOf(b);
+}
+let reachable = 0;
+for (const members of byPerson.values())
+  for (let a = 0; a < members.length; a++)
+    for (let b = a + 1; b < members.length; b++)
+      if (rootOf(members[a]!) === rootOf(members[b]!)) reachable++;
+
 const largest = new Map<string, number>();
 for (const [key, members] of blocks)
   largest.set(kindOf(key), Math.max(largest.get(kindOf(key)) ?? 0, members.length));
@@ -87,6 +104,7 @@ const result = {
   truePairs,
   blockingRecall: round(truePairs === 0 ? 1 : shared / truePairs),
   cappedRecall: round(truePairs === 0 ? 1 : found.size / truePairs),
+  reachableRecall: round(truePairs === 0 ? 1 : reachable / truePairs),
   candidatesMean: round(candidateCounts.reduce((s, n) => s + n, 0) / rows.length),
   candidatesP99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
   candidatesMax: sorted.at(-1) ?? 0,

@@ -1,19 +1,28 @@
 import type { Logger } from 'pino';
 import { COMPARISONS, compareValues, type ComparisonVector } from './comparisons';
 import { MATCH_FIELDS, type MatchField } from './matchFields';
-import { estimateModel } from './estimate';
+import { blockingKeys, kindOfKey } from './blockingKeys';
+import { estimateModel, estimatePrior, type CandidatePair } from './estimate';
 import type { IndexedRecord, MatchIndex } from './matchIndex';
-import { scorePair, type MatchModel } from './matchModel';
+import { scorePair, scoreTotal, type MatchModel, type TermFrequency } from './matchModel';
 import type { Matcher } from './matcher';
 import { MODEL_REFRESH_MS, type ModelStore } from './modelStore';
+import { termKey } from './termCounts';
 
-/** Blocks sampled for EM, and the cap on candidate pairs drawn from them. */
-const SAMPLED_BLOCKS = 20_000;
-const MAX_CANDIDATE_PAIRS = 50_000;
 /** Random pairs for u: enough that a one-in-a-thousand agreement is seen a few dozen times. */
 const RANDOM_PAIRS = 20_000;
+/**
+ * Records whose candidates training reads (one blocking look-up each): the candidate
+ * pairs EM learns m from, and, with every pair of these records, the prior.
+ */
+const PROBE_RECORDS = 3_000;
+const PROBE_CONCURRENCY = 4;
 const REMATCH_PAGE = 500;
 const REMATCH_CONCURRENCY = 4;
+/** A field must be present in this share of records before its m and u are judged. */
+const JUDGED_PRESENCE = 0.05;
+/** A prior saying each record has more duplicates than this is a model that lost its way. */
+const MAX_DUPLICATES_PER_RECORD = 50;
 
 const at = (field: string) => COMPARISONS.findIndex((c) => c.field === field);
 const [GIVEN, SURNAME, BIRTH, ID, EMAIL, PHONE] = [
@@ -51,6 +60,23 @@ export function knownMatch(v: ComparisonVector): boolean {
 const MAX_RANDOM_PAIRS_FLAGGED = 0.001;
 const FLAGGED_PER_KNOWN_MATCH = 3;
 
+/** A record probed for training: its keys, its candidates and the counts of its values. */
+interface Probe {
+  record: IndexedRecord;
+  keys: string[];
+  candidates: IndexedRecord[];
+  counts: Map<string, number>;
+}
+
+/** What a training did: the model in force after it, and the one it trained and why it was kept out. */
+export interface TrainingOutcome {
+  model: MatchModel;
+  trained: MatchModel;
+  accepted: boolean;
+  /** Why the trained model was rejected (see `judge`); empty when it was not. */
+  reasons: string[];
+}
+
 /**
  * Retrains the match model from the store's own records (the `identity-training` job), then
  * matches again every record last decided by an older model, so records that arrived while
@@ -74,92 +100,98 @@ export class MatchTrainer {
    */
   async trainAndRematch(
     secondPassAfterMs = MODEL_REFRESH_MS + 1_000,
-  ): Promise<{ model: MatchModel; rematched: number }> {
-    const model = await this.train();
+  ): Promise<{ model: MatchModel; rematched: number; training: TrainingOutcome }> {
+    const training = await this.train();
+    const { model } = training;
     let rematched = await this.rematchOlderThan(model.version);
     if (model.version > 0 && secondPassAfterMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, secondPassAfterMs));
       rematched += await this.rematchOlderThan(model.version);
     }
-    return { model, rematched };
+    return { model, rematched, training };
   }
 
-  async train(): Promise<MatchModel> {
+  async train(): Promise<TrainingOutcome> {
     const { index, models, logger } = this.deps;
     const current = await models.latest();
     // Exact counts for the model's term frequencies, replacing the running ones.
     await index.terms.recount();
-    const [records, blocks, sample] = await Promise.all([
+    const seed = current.version + 1;
+    const [records, sample] = await Promise.all([
       index.size(),
-      index.sampleBlocks(SAMPLED_BLOCKS, current.version + 1),
-      index.sample(2 * RANDOM_PAIRS, current.version + 1),
+      index.sample(2 * RANDOM_PAIRS, seed),
     ]);
-    const pairs: [string, string][] = [];
-    const seen = new Set<string>();
-    for (const block of blocks) {
-      for (let i = 0; i < block.length && pairs.length < MAX_CANDIDATE_PAIRS; i++) {
-        for (let j = i + 1; j < block.length && pairs.length < MAX_CANDIDATE_PAIRS; j++) {
-          const [a, b] = block[i]! < block[j]! ? [block[i]!, block[j]!] : [block[j]!, block[i]!];
-          const key = `${a}\u0000${b}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          pairs.push([a, b]);
-        }
-      }
-    }
-    const values = await index.getMany([...new Set(pairs.flat())]);
-    const candidates: ComparisonVector[] = [];
-    for (const [a, b] of pairs) {
-      const va = values.get(a);
-      const vb = values.get(b);
-      if (va && vb) candidates.push(compareValues(va.values, vb.values));
-    }
     // Random pairs drawn from the sample (a small store has fewer records than pairs
     // wanted), with a generator seeded by the version, so a training is repeatable.
-    const pairsOfSample = randomPairs(sample, RANDOM_PAIRS, current.version + 1);
+    const pairsOfSample = randomPairs(sample, RANDOM_PAIRS, seed);
     const random = pairsOfSample.map(([a, b]) => compareValues(a.values, b.values));
-    const deterministic = candidates.filter(knownMatch).length;
     const presence: Partial<Record<MatchField, number>> = {};
     if (sample.length > 0)
       for (const f of MATCH_FIELDS)
         presence[f] = sample.filter((r) => r.values[f] !== undefined).length / sample.length;
+    // The sample is in random order: its head is a uniform sample of records to probe.
+    const probes = await this.probe(sample.slice(0, PROBE_RECORDS));
+    const candidates = candidatePairs(probes);
 
-    const model = estimateModel(
+    const learned = estimateModel(
       current,
       {
         candidates,
         random,
-        deterministicPairs: deterministic,
+        deterministicPairs: candidates.filter((p) => knownMatch(p.vector)).length,
         records,
         presence,
       },
-      current.version + 1,
+      seed,
     );
-    const flagged = flaggedShare(model, pairsOfSample, this.deps.reviewThreshold);
-    const knownAmongRandom =
-      random.length > 0 ? random.filter(knownMatch).length / random.length : 0;
-    if (flagged > Math.max(MAX_RANDOM_PAIRS_FLAGGED, FLAGGED_PER_KNOWN_MATCH * knownAmongRandom)) {
-      logger.warn(
-        {
-          version: model.version,
-          flagged,
-          knownAmongRandom,
-          prior: model.prior,
-          ...model.trainedOn,
-        },
-        'trained match model rejected: it would flag random pairs as matches; keeping the current one',
+    // Each probe's candidates weighed as the matcher weighs them (term frequencies in):
+    // the evidence the prior is estimated from.
+    const evidenceOnly = { ...learned, prior: 0.5 };
+    const weights = probes.map(({ record, candidates, counts }) => {
+      const frequencies = index.terms.frequencies(record.values, counts, records, presence);
+      const tf: TermFrequency = (field, value) => frequencies.get(termKey(field, value));
+      return Float64Array.from(candidates, (c) =>
+        scoreTotal(evidenceOnly, record.values, c.values, tf),
       );
-      return current;
+    });
+    const model = { ...learned, prior: estimatePrior(1 / Math.max(records, 2), weights, records) };
+    const reasons = judge(model, pairsOfSample, random, records, this.deps.reviewThreshold);
+    const summary = { version: model.version, prior: model.prior, ...model.trainedOn };
+    if (reasons.length > 0) {
+      logger.warn(
+        { ...summary, reasons },
+        `trained match model rejected (${reasons.join('; ')}); keeping the current one`,
+      );
+      return { model: current, trained: model, accepted: false, reasons };
     }
     if (!(await models.save(model))) {
       logger.info({ version: model.version }, 'another trainer stored this model version first');
-      return models.latest();
+      return { model: await models.latest(), trained: model, accepted: false, reasons: [] };
     }
-    logger.info(
-      { version: model.version, prior: model.prior, ...model.trainedOn },
-      'match model trained',
-    );
-    return model;
+    logger.info(summary, 'match model trained');
+    return { model, trained: model, accepted: true, reasons: [] };
+  }
+
+  /** Each record's candidates, as the matcher reads them, and the counts of its values. */
+  private async probe(records: IndexedRecord[]): Promise<Probe[]> {
+    const probes: Probe[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < records.length) {
+        const record = records[next++]!;
+        const keys = blockingKeys(record.values);
+        const { candidates, counts } = await this.deps.index.evidence(
+          keys,
+          record.recordId,
+          record.values,
+        );
+        probes.push({ record, keys, candidates, counts });
+      }
+    };
+    await Promise.all(Array.from({ length: PROBE_CONCURRENCY }, worker));
+    // Settled in sample order whatever the look-ups' timing: a training is repeatable.
+    const order = new Map(records.map((r, i) => [r.recordId, i]));
+    return probes.sort((a, b) => order.get(a.record.recordId)! - order.get(b.record.recordId)!);
   }
 
   /** Matches again every record whose last decision (other than a merge) came from an older model. */
@@ -205,6 +237,72 @@ function randomPairs(
   }
   return pairs;
 }
+
+/**
+ * Candidate pairs of the probed records, each pair once, with the kinds of key its two
+ * records share (a pair the look-up returned that shares none, from a re-keying still
+ * under way, is left out: no kind says which fields to leave out of its EM).
+ */
+function candidatePairs(probes: Probe[]): CandidatePair[] {
+  const pairs: CandidatePair[] = [];
+  const seen = new Set<string>();
+  for (const { record, keys, candidates } of probes) {
+    const own = new Set(keys);
+    for (const c of candidates) {
+      const id =
+        record.recordId < c.recordId
+          ? `${record.recordId}\u0000${c.recordId}`
+          : `${c.recordId}\u0000${record.recordId}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const kinds = [
+        ...new Set(
+          blockingKeys(c.values)
+            .filter((k) => own.has(k))
+            .map(kindOfKey),
+        ),
+      ];
+      if (kinds.length > 0) pairs.push({ vector: compareValues(record.values, c.values), kinds });
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Why a trained model must not be used; none when it may. Each reason names what was
+ * measured and the bound it broke, so a rejection in the log says what to look at.
+ */
+export function judge(
+  model: MatchModel,
+  pairs: [IndexedRecord, IndexedRecord][],
+  random: ComparisonVector[],
+  records: number,
+  reviewThreshold: number,
+): string[] {
+  const reasons: string[] = [];
+  const flagged = flaggedShare(model, pairs, reviewThreshold);
+  const knownAmongRandom = random.length > 0 ? random.filter(knownMatch).length / random.length : 0;
+  const allowed = Math.max(MAX_RANDOM_PAIRS_FLAGGED, FLAGGED_PER_KNOWN_MATCH * knownAmongRandom);
+  if (flagged > allowed)
+    reasons.push(
+      `it would flag ${percent(flagged)} of random pairs as matches (allowed: ${percent(allowed)})`,
+    );
+  for (const c of COMPARISONS) {
+    const exact = model.levels[c.field][0]!;
+    if ((model.presence?.[c.field] ?? 0) >= JUDGED_PRESENCE && exact.m <= exact.u)
+      reasons.push(
+        `an exact ${c.field} would count against a match (m ${exact.m.toPrecision(3)} ≤ u ${exact.u.toPrecision(3)})`,
+      );
+  }
+  const duplicates = model.prior * (records - 1);
+  if (duplicates > MAX_DUPLICATES_PER_RECORD)
+    reasons.push(
+      `its prior (${model.prior.toPrecision(3)}) gives each record ${duplicates.toFixed(0)} duplicates (allowed: ${MAX_DUPLICATES_PER_RECORD})`,
+    );
+  return reasons;
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Share of random pairs the model scores at or above `threshold`. */
 function flaggedShare(

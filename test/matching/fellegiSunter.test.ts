@@ -1,8 +1,6 @@
 import fc from 'fast-check';
-import { seededRandom } from '../../scripts/demo/random';
 import { blockingKeys } from '../../src/matching/blockingKeys';
-import { COMPARISONS, compareValues, type ComparisonVector } from '../../src/matching/comparisons';
-import { estimateModel, MIN_KNOWN_MATCHES } from '../../src/matching/estimate';
+import { COMPARISONS, compareValues } from '../../src/matching/comparisons';
 import { knownMatch } from '../../src/matching/trainer';
 import {
   MATCH_FIELDS,
@@ -19,8 +17,7 @@ import {
 
 /**
  * The scoring model, property by property: comparisons are symmetric, agreement scores
- * above disagreement, blocking survives typos, and EM recovers the parameters that
- * generated its data.
+ * above disagreement, blocking survives typos (training is in training.test.ts).
  */
 
 const SEED = 20261122;
@@ -284,106 +281,6 @@ test('match values are normalised: case, accents, punctuation and spacing never 
     postcode: '04512',
     email: 'jose@example.com',
   });
-});
-
-/** Deterministic pseudo-random numbers, so the EM tests are repeatable. */
-function rng(seed: number): () => number {
-  const random = seededRandom(seed);
-  return () => random.next();
-}
-
-function draw(probabilities: number[], r: number): number {
-  let acc = 0;
-  for (let i = 0; i < probabilities.length; i++) {
-    acc += probabilities[i]!;
-    if (r < acc) return i;
-  }
-  return probabilities.length - 1;
-}
-
-test('EM recovers the m probabilities and the prior that generated the candidate pairs', () => {
-  const random = rng(SEED);
-  // The truth: a prior of 0.3, m concentrated on agreement, u on disagreement.
-  const truth: MatchModel = defaultModel();
-  for (const c of COMPARISONS) {
-    const n = c.levels.length;
-    const m = Array.from({ length: n }, (_, l) => (l === 0 ? 0.7 : 0.3 / (n - 1)));
-    const u = Array.from({ length: n }, (_, l) => (l === n - 1 ? 0.9 : 0.1 / (n - 1)));
-    truth.levels[c.field] = m.map((mi, l) => ({ m: mi, u: u[l]! }));
-  }
-  truth.prior = 0.3;
-  const sample = (isMatch: boolean): ComparisonVector =>
-    COMPARISONS.map((c) => {
-      if (random() < 0.1) return null; // missing values, as in real data
-      const p = truth.levels[c.field].map((x) => (isMatch ? x.m : x.u));
-      return draw(p, random());
-    });
-  const candidates = Array.from({ length: 20_000 }, () => sample(random() < truth.prior));
-  const randomPairs = Array.from({ length: 20_000 }, () => sample(false));
-
-  const model = estimateModel(
-    defaultModel(),
-    { candidates, random: randomPairs, deterministicPairs: 2000, records: 1000, presence: {} },
-    1,
-  );
-  expect(model.version).toBe(1);
-  expect(model.prior).toBeCloseTo(truth.prior, 1);
-  for (const c of COMPARISONS) {
-    model.levels[c.field].forEach((p, l) => {
-      expect(Math.abs(p.m - truth.levels[c.field][l]!.m)).toBeLessThan(0.03);
-      expect(Math.abs(p.u - truth.levels[c.field][l]!.u)).toBeLessThan(0.02);
-    });
-  }
-});
-
-test('without enough known matches, EM keeps m, learns u, and takes the prior from the known matches', () => {
-  const previous = defaultModel();
-  const random = rng(SEED + 1);
-  // Candidates that are all different people who happen to share common names.
-  const candidates: ComparisonVector[] = Array.from({ length: 5_000 }, () =>
-    COMPARISONS.map((c) =>
-      c.field === 'givenName' ? 0 : draw([0.05, 0.95], random()) === 0 ? 0 : c.levels.length - 1,
-    ),
-  );
-  const model = estimateModel(
-    previous,
-    {
-      candidates,
-      random: candidates,
-      deterministicPairs: MIN_KNOWN_MATCHES - 1,
-      records: 5_000,
-      presence: {},
-    },
-    1,
-  );
-  expect(model.trainedOn.iterations).toBe(0);
-  // 19 known matches in 5,000 pairs, with 100 pseudo-pairs at the previous 0.01.
-  expect(model.prior).toBeCloseTo((MIN_KNOWN_MATCHES - 1 + 1) / 5_100, 12);
-  for (const c of COMPARISONS)
-    model.levels[c.field].forEach((p, l) => expect(p.m).toBe(previous.levels[c.field][l]!.m));
-  // u did move to what the random pairs show: everyone agrees on the given name.
-  expect(model.levels.givenName[0]!.u).toBeGreaterThan(0.99);
-});
-
-test('with few candidate pairs and no known match, the prior moves only part of the way down', () => {
-  const previous = defaultModel();
-  const candidates: ComparisonVector[] = Array.from({ length: 50 }, () =>
-    COMPARISONS.map((c) => c.levels.length - 1),
-  );
-  const data = { candidates, random: candidates, records: 60, presence: {} };
-  const few = estimateModel(previous, { ...data, deterministicPairs: 0 }, 1);
-  expect(few.prior).toBeCloseTo(1 / 150, 12);
-  // The more pairs show no match, the lower it goes, down to the floor.
-  const many = estimateModel(
-    previous,
-    {
-      ...data,
-      candidates: Array.from({ length: 100_000 }, () => candidates[0]!),
-      deterministicPairs: 0,
-    },
-    1,
-  );
-  expect(many.prior).toBe(1e-4);
 });
 
 test('a known match needs two independent exact agreements', () => {
