@@ -38,6 +38,20 @@ export interface MatchIndex {
   ): Promise<{ changed: boolean; seq: number; inserted: boolean }>;
 
   /**
+   * Gives up to `limit` records indexed with keys older than `keysVersion` the keys
+   * `keysOf` makes now, each record atomically with its key rows, and returns how many it
+   * re-keyed (0: none is left). A re-keyed record that was not merged becomes undecided, so
+   * the next rematch compares it with the candidates its new keys find.
+   */
+  rekey(
+    keysVersion: number,
+    keysOf: (values: MatchValues) => string[],
+    limit: number,
+  ): Promise<number>;
+  /** Whether any record still has blocking keys older than `keysVersion`. */
+  hasStaleKeys(keysVersion: number): Promise<boolean>;
+
+  /**
    * What a record is scored with, in one round trip: the records sharing any of `keys`
    * (the latest `MAX_BLOCK_READ` per key, except `recordId` itself) and the stored counts
    * of its term-frequency values (keyed by `termKey`).

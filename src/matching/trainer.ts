@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { COMPARISONS, compareValues, type ComparisonVector } from './comparisons';
 import { MATCH_FIELDS, type MatchField } from './matchFields';
-import { blockingKeys, kindOfKey } from './blockingKeys';
+import { BLOCKING_KEYS_VERSION, blockingKeys, kindOfKey } from './blockingKeys';
 import { estimateModel, estimatePrior, type CandidatePair } from './estimate';
 import type { IndexedRecord, MatchIndex } from './matchIndex';
 import { scorePair, scoreTotal, type MatchModel, type TermFrequency } from './matchModel';
@@ -18,6 +18,7 @@ const RANDOM_PAIRS = 20_000;
 const PROBE_RECORDS = 3_000;
 const PROBE_CONCURRENCY = 4;
 const REMATCH_PAGE = 500;
+const REKEY_PAGE = 500;
 const REMATCH_CONCURRENCY = 4;
 /** A field must be present in this share of records before its m and u are judged. */
 const JUDGED_PRESENCE = 0.05;
@@ -101,6 +102,8 @@ export class MatchTrainer {
   async trainAndRematch(
     secondPassAfterMs = MODEL_REFRESH_MS + 1_000,
   ): Promise<{ model: MatchModel; rematched: number; training: TrainingOutcome }> {
+    // Re-keyed records become undecided, and are matched again below with their new keys.
+    await this.rekeyStale();
     const training = await this.train();
     const { model } = training;
     let rematched = await this.rematchOlderThan(model.version);
@@ -170,6 +173,25 @@ export class MatchTrainer {
     }
     logger.info(summary, 'match model trained');
     return { model, trained: model, accepted: true, reasons: [] };
+  }
+
+  /**
+   * Gives every record indexed with an older version of the blocking keys the keys made
+   * now (see `BLOCKING_KEYS_VERSION`), a page at a time. Returns how many it re-keyed.
+   */
+  async rekeyStale(): Promise<number> {
+    let rekeyed = 0;
+    for (;;) {
+      const page = await this.deps.index.rekey(BLOCKING_KEYS_VERSION, blockingKeys, REKEY_PAGE);
+      if (page === 0) break;
+      rekeyed += page;
+    }
+    if (rekeyed > 0)
+      this.deps.logger.info(
+        { rekeyed, keysVersion: BLOCKING_KEYS_VERSION },
+        'match records re-keyed with the current blocking keys',
+      );
+    return rekeyed;
   }
 
   /** Each record's candidates, as the matcher reads them, and the counts of its values. */

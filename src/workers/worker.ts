@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { openMosaic } from '../compositionRoot';
 import type { Config } from '../config/env';
 import type { IdentityGraph } from '../identity/identityGraph';
+import { BLOCKING_KEYS_VERSION } from '../matching/blockingKeys';
 import type { MatchingService } from '../matching/matchingService';
 import { listenForScrapes, type MetricsServer } from '../observability/metricsEndpoint';
 import { ProcessMetrics } from '../observability/metrics';
@@ -79,6 +80,10 @@ export async function createWorkerApp(
     webhooks: new WebhookDelivery(services.segments),
   };
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
+  // Records indexed before the blocking keys last changed are re-keyed (and matched again)
+  // by the training job: asked for here, since a store that has stopped growing would not.
+  if (services.matching && (await services.matching.index.hasStaleKeys(BLOCKING_KEYS_VERSION)))
+    await queues.train();
   const runner = runJobs(
     config.redis.url,
     stores.redisKeys,

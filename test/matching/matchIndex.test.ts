@@ -157,3 +157,71 @@ test('a store indexed before key rows carried values is read the same after migr
     await v4.drop();
   }
 });
+
+test('records indexed with older blocking keys are re-keyed: found by the new keys only, and matched again unless merged', async () => {
+  const v7 = await migratedSchema('matchindex_v7', { through: 7 });
+  try {
+    const people: MatchValues[] = [
+      { givenName: 'anna', surname: 'brown', email: 'anna.brown+shop@x.com' },
+      { givenName: 'anna', surname: 'brown', email: 'annabrown@y.com' },
+      { givenName: 'o"neil', surname: 'back\\slash', city: 'york' },
+    ];
+    // As version 7 indexed them: one old-style key each, decided by model 3.
+    for (const [i, v] of people.entries()) {
+      await v7.pool.query(
+        `INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision)
+         VALUES ($1, $2, $3, ARRAY[$4], 3, $5)`,
+        [`r-${i}`, `p-${i}`, v, `old:${i}`, i === 0 ? 'merged' : 'none'],
+      );
+      await v7.pool.query(
+        `INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
+         SELECT $2, seq, record_id, profile_id, $3 FROM match_records WHERE record_id = $1`,
+        [`r-${i}`, `old:${i}`, packValues(v)],
+      );
+    }
+    await migrate(v7.pool, v7.schema);
+    const migrated = indexOn(v7.pool);
+    try {
+      expect(await migrated.hasStaleKeys(2)).toBe(true);
+      // Pages of two: the second page holds the last record.
+      expect(await migrated.rekey(2, blockingKeys, 2)).toBe(2);
+      expect(await migrated.rekey(2, blockingKeys, 2)).toBe(1);
+      expect(await migrated.rekey(2, blockingKeys, 2)).toBe(0);
+      expect(await migrated.hasStaleKeys(2)).toBe(false);
+
+      const probe: MatchValues = { givenName: 'probe' };
+      for (const i of [0, 1, 2])
+        expect((await migrated.evidence([`old:${i}`], 'nobody', probe)).candidates).toEqual([]);
+      // The two mailboxes differ only by dots, a +tag and the domain: one new key finds both.
+      const { candidates } = await migrated.evidence(['mailbox:annabrown'], 'nobody', probe);
+      expect(candidates.map((c) => [c.recordId, c.values]).sort()).toEqual([
+        ['r-0', people[0]],
+        ['r-1', people[1]],
+      ]);
+      const odd = blockingKeys(people[2]!);
+      const found = await migrated.evidence(odd, 'nobody', probe);
+      expect(found.candidates.map((c) => c.recordId)).toEqual(['r-2']);
+      const { rows } = await v7.pool.query<{
+        record_id: string;
+        block_keys: string[];
+        decided_version: number | null;
+        decision: string | null;
+      }>('SELECT record_id, block_keys, decided_version, decision FROM match_records ORDER BY seq');
+      expect(rows.map((r) => r.block_keys)).toEqual(people.map((v) => blockingKeys(v)));
+      // Merged stays merged; the others are undecided, so the next rematch takes them.
+      expect(rows.map((r) => [r.decided_version, r.decision])).toEqual([
+        [3, 'merged'],
+        [null, null],
+        [null, null],
+      ]);
+      expect((await migrated.decidedBefore(4, 0, 10)).map((r) => r.recordId)).toEqual([
+        'r-1',
+        'r-2',
+      ]);
+    } finally {
+      await migrated.terms.close();
+    }
+  } finally {
+    await v7.drop();
+  }
+});

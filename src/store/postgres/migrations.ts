@@ -221,6 +221,16 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         ADD COLUMN abandoned  boolean NOT NULL DEFAULT false;
     `,
   },
+  {
+    version: 8,
+    name: 'the version of the blocking keys each match record was indexed with',
+    // Keys are made in the application (phonetic codes), so a change of what keys are made
+    // cannot be migrated in SQL: records indexed before it keep version 1 and are re-keyed
+    // in the background by the identity-training job (see MatchTrainer.rekeyStale).
+    sql: `
+      ALTER TABLE match_records ADD COLUMN keys_version smallint NOT NULL DEFAULT 1;
+    `,
+  },
 ];
 
 /**

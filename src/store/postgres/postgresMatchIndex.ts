@@ -5,6 +5,7 @@ import {
   type MatchIndex,
   type MatchOutcome,
 } from '../../matching/matchIndex';
+import { BLOCKING_KEYS_VERSION } from '../../matching/blockingKeys';
 import { MATCH_FIELDS, type MatchField, type MatchValues } from '../../matching/matchFields';
 import { TermCounts, termKey } from '../../matching/termCounts';
 import { inTransaction } from './connection';
@@ -36,8 +37,8 @@ export class PostgresMatchIndex implements MatchIndex {
       // NOT EXISTS first: a conflicting insert would still draw a number from the
       // sequence, and re-sent contacts would inflate the count term frequencies rely on.
       text: `WITH rec AS (
-         INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision)
-         SELECT $1::text, $2::text, $3::jsonb, $4::text[], $5::integer, 'none'
+         INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision, keys_version)
+         SELECT $1::text, $2::text, $3::jsonb, $4::text[], $5::integer, 'none', $7::smallint
          WHERE NOT EXISTS (SELECT 1 FROM match_records WHERE record_id = $1)
          ON CONFLICT (record_id) DO NOTHING RETURNING seq
        ), block AS (
@@ -45,7 +46,15 @@ export class PostgresMatchIndex implements MatchIndex {
          SELECT k, rec.seq, $1, $2, $6 FROM rec, unnest($4::text[]) AS k ON CONFLICT DO NOTHING
        )
        SELECT seq FROM rec`,
-      values: [recordId, profileId, values, keys, version, packValues(values)],
+      values: [
+        recordId,
+        profileId,
+        values,
+        keys,
+        version,
+        packValues(values),
+        BLOCKING_KEYS_VERSION,
+      ],
     });
     // Stored as decided "no match" by `version`: the caller settles it otherwise.
     if (rows[0]) {
@@ -82,8 +91,8 @@ export class PostgresMatchIndex implements MatchIndex {
       ]);
       await db.query(
         `UPDATE match_records SET match_values = $2, block_keys = $3, decided_version = NULL,
-           decision = NULL, updated_at = now() WHERE record_id = $1`,
-        [recordId, values, keys],
+           decision = NULL, keys_version = $4, updated_at = now() WHERE record_id = $1`,
+        [recordId, values, keys, BLOCKING_KEYS_VERSION],
       );
       await db.query(
         `INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
@@ -97,6 +106,72 @@ export class PostgresMatchIndex implements MatchIndex {
       this.terms.add(values, +1);
     }
     return { changed: result.changed, seq: result.seq };
+  }
+
+  async rekey(
+    keysVersion: number,
+    keysOf: (values: MatchValues) => string[],
+    limit: number,
+  ): Promise<number> {
+    return inTransaction(this.pool, async (db) => {
+      // SKIP LOCKED: two trainers re-key different records, and a record being re-indexed
+      // by a writer is left for the next page (it gets the current keys from the writer).
+      const { rows } = await db.query<{
+        record_id: string;
+        profile_id: string;
+        seq: string;
+        match_values: MatchValues;
+        block_keys: string[];
+      }>(
+        `SELECT record_id, profile_id, seq, match_values, block_keys FROM match_records
+         WHERE keys_version < $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [keysVersion, limit],
+      );
+      if (rows.length === 0) return 0;
+      const old = rows.flatMap((r) => r.block_keys.map((k) => [r.record_id, k] as const));
+      await db.query(
+        `DELETE FROM match_block_keys k USING unnest($1::text[], $2::text[]) AS o(record_id, block_key)
+         WHERE k.block_key = o.block_key AND k.record_id = o.record_id`,
+        [old.map(([id]) => id), old.map(([, k]) => k)],
+      );
+      const keys = rows.map((r) => keysOf(r.match_values));
+      const fresh = rows.flatMap((r, i) => keys[i]!.map((k) => [r, k] as const));
+      await db.query(
+        `INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+         ON CONFLICT DO NOTHING`,
+        [
+          fresh.map(([, k]) => k),
+          fresh.map(([r]) => r.seq),
+          fresh.map(([r]) => r.record_id),
+          fresh.map(([r]) => r.profile_id),
+          fresh.map(([r]) => packValues(r.match_values)),
+        ],
+      );
+      // Merged stays merged (a rematch would find its own cluster); any other decision was
+      // taken without the candidates the new keys find, so it is taken again.
+      await db.query(
+        `UPDATE match_records r SET block_keys = n.keys::text[], keys_version = $3,
+           decided_version = CASE WHEN r.decision = 'merged' THEN r.decided_version END,
+           decision = CASE WHEN r.decision = 'merged' THEN r.decision END, updated_at = now()
+         FROM unnest($1::text[], $2::text[]) AS n(record_id, keys)
+         WHERE r.record_id = n.record_id`,
+        [
+          rows.map((r) => r.record_id),
+          keys.map((k) => `{${k.map(arrayElement).join(',')}}`),
+          keysVersion,
+        ],
+      );
+      return rows.length;
+    });
+  }
+
+  async hasStaleKeys(keysVersion: number): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      'SELECT 1 FROM match_records WHERE keys_version < $1 LIMIT 1',
+      [keysVersion],
+    );
+    return rows.length > 0;
   }
 
   /**
@@ -264,6 +339,9 @@ export class PostgresMatchIndex implements MatchIndex {
     });
   }
 }
+
+/** A text[] literal element: quoted, with quotes and backslashes escaped. */
+const arrayElement = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
 interface RecordRow {
   record_id: string;
