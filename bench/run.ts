@@ -5,6 +5,7 @@ import { round } from './lib/latency';
 import type { BenchContext, Scenario, ScenarioReport } from './lib/scenario';
 import { formatTable } from './lib/table';
 import { bronze } from './scenarios/bronze';
+import { crmSync } from './scenarios/crmSync';
 import { dataLoader } from './scenarios/dataLoader';
 import { ingestion } from './scenarios/ingestion';
 import { matching } from './scenarios/matching';
@@ -21,7 +22,15 @@ import { segments } from './scenarios/segments';
  * path); a missed target is reported, not failed: these are measurements, and machines
  * are noisy.
  */
-const SCENARIOS: Scenario[] = [profileRead, dataLoader, ingestion, bronze, segments, matching];
+const SCENARIOS: Scenario[] = [
+  profileRead,
+  dataLoader,
+  ingestion,
+  bronze,
+  segments,
+  matching,
+  crmSync,
+];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);
