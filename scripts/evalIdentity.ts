@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config/env';
 import { MosaicError } from '../src/errors';
 import { blockingKeys } from '../src/matching/blockingKeys';
 import type { IndexedRecord } from '../src/matching/matchIndex';
+import type { Matcher } from '../src/matching/matcher';
 import { openScratchStack } from '../src/scratchStack';
 import { contactOf, personOf, readRows } from './eval/febrlCsv';
 
@@ -30,6 +31,50 @@ function groupBy<T>(items: T[], key: (t: T, i: number) => string): Map<string, n
     m.set(k, [...(m.get(k) ?? []), i]);
   });
   return m;
+}
+
+/**
+ * Why true pairs ended in different profiles, by the pair of profiles they ended in (up to
+ * `MISSED_SAMPLE` of them): their records shared no blocking key, or the best pair of
+ * records across the two scored below the review threshold, in the review band, or at
+ * the merge threshold (a rejection, or a merge still to come).
+ */
+const MISSED_SAMPLE = 500;
+
+async function missedPairs(
+  matcher: Matcher,
+  truth: Map<string, number[]>,
+  clusterOf: string[],
+  homes: string[],
+  keys: Set<string>[],
+): Promise<Record<string, number>> {
+  const splits = new Map<string, { a: string; b: string; blocked: boolean }>();
+  for (const members of truth.values())
+    for (const x of members)
+      for (const y of members) {
+        const [a, b] = [clusterOf[x]!, clusterOf[y]!];
+        if (a >= b) continue;
+        const split = splits.get(`${a} ${b}`) ?? { a, b, blocked: false };
+        split.blocked ||= [...keys[x]!].some((k) => keys[y]!.has(k));
+        splits.set(`${a} ${b}`, split);
+      }
+  const profilesOf = new Map<string, Set<string>>();
+  clusterOf.forEach((c, i) => profilesOf.set(c, (profilesOf.get(c) ?? new Set()).add(homes[i]!)));
+  const { merge, review } = matcher.thresholds;
+  const counts: Record<string, number> = { splits: splits.size };
+  for (const split of [...splits.values()].slice(0, MISSED_SAMPLE)) {
+    let bucket = 'no shared key';
+    if (split.blocked) {
+      const best = await matcher.bestPair(
+        [...profilesOf.get(split.a)!],
+        [...profilesOf.get(split.b)!],
+      );
+      const p = best?.score.probability ?? 0;
+      bucket = p >= merge ? 'at merge' : p >= review ? 'review band' : 'below review';
+    }
+    counts[bucket] = (counts[bucket] ?? 0) + 1;
+  }
+  return counts;
 }
 
 async function main(): Promise<void> {
@@ -113,6 +158,9 @@ async function main(): Promise<void> {
         }
       }
     }
+    const missed = services.matching
+      ? await missedPairs(services.matching.matcher, truth, clusterOf, homes, keys)
+      : null;
     const precision = predictedPairs === 0 ? 1 : correct / predictedPairs;
     const recall = truePairs === 0 ? 1 : correct / truePairs;
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
@@ -133,6 +181,7 @@ async function main(): Promise<void> {
         prior: model ? Number(model.prior.toPrecision(3)) : null,
         lastTraining,
         droppedFields: dropped,
+        missed,
         recordsPerSecond: Math.round(rows.length / seconds),
       }),
     );

@@ -1,5 +1,5 @@
 import doubleMetaphone from 'talisman/phonetics/double-metaphone';
-import type { MatchField, MatchValues } from './matchFields';
+import { mailboxName, type MatchField, type MatchValues } from './matchFields';
 
 /**
  * Blocking: which stored records a new record is compared with at all. Each key is a
@@ -45,15 +45,6 @@ export const kindOfKey = (key: string): BlockingKeyKind =>
   key.slice(0, key.indexOf(':')) as BlockingKeyKind;
 
 const phonetic = (name: string): string => doubleMetaphone(name.replace(/\s+/g, ''))[0] || name;
-
-/**
- * An email's mailbox name as people vary it: lower case, without a `+tag` and without
- * the dots, dashes and underscores that separate names (`Anna.Brown+shop` → `annabrown`).
- */
-export function mailboxName(email: string): string {
-  const local = email.split('@')[0]!;
-  return local.replace(/\+.*$/, '').replace(/[._-]/g, '');
-}
 
 export function blockingKeys(v: MatchValues): string[] {
   const keys = new Set<string>();

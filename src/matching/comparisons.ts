@@ -1,4 +1,4 @@
-import type { MatchField, MatchValues } from './matchFields';
+import { mailboxName, type MatchField, type MatchValues } from './matchFields';
 import { editsUpTo, jaroWinklerFrom } from './stringBounds';
 
 /**
@@ -16,6 +16,8 @@ export interface FieldComparison {
   compare(a: MatchValues, b: MatchValues): number | null;
   /** Whether an exact agreement is weighed by how common the value is. */
   termFrequency: boolean;
+  /** Whether two present values can be at no level (no evidence either way). */
+  abstains?: boolean;
 }
 
 /** A name: exact, close spelling, swapped with the other name field, loosely similar, different. */
@@ -113,16 +115,43 @@ const birthDateComparison = comparison(
 );
 
 /**
- * Emails: exact, same mailbox name at another domain, different. No "one edit" level:
- * `anna1@x.com` and `anna2@x.com` are usually two people, and typed emails that fail
- * validation never get this far.
+ * Emails: exact (the same address, up to the dots and `+tag` people vary), same mailbox
+ * name at another domain, different. A mailbox name made of the person's names
+ * (`annabrown`, `abrown`, `anna`) at another domain is no evidence at all: strangers called
+ * Anna Brown share it, and their names are weighed already (counted again, it merged
+ * namesakes whose other fields were missing). No "one edit" level: `anna1@x.com` and
+ * `anna2@x.com` are usually two people, and typed emails that fail validation never get
+ * this far.
  */
-const emailComparison = comparison(
-  'email',
-  ['exact', 'same local part', 'different'],
-  false,
-  (x, y) => (x.split('@')[0] === y.split('@')[0] ? 1 : 2),
-);
+const emailComparison: FieldComparison = {
+  field: 'email',
+  levels: ['exact', 'same mailbox name', 'different'],
+  termFrequency: false,
+  abstains: true,
+  compare(a, b) {
+    const x = a.email;
+    const y = b.email;
+    if (x === undefined || y === undefined) return null;
+    if (x === y) return 0;
+    const mailbox = mailboxName(x);
+    if (mailbox !== mailboxName(y)) return 2;
+    if (domainOf(x) === domainOf(y)) return 0;
+    return madeOfNames(mailbox, a) || madeOfNames(mailbox, b) ? null : 1;
+  },
+};
+
+const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1);
+
+/** Whether a mailbox name, digits aside, is the record's names (whole, or one as an initial). */
+function madeOfNames(mailbox: string, r: MatchValues): boolean {
+  const letters = mailbox.replace(/[^\p{L}]/gu, '');
+  const given = r.givenName?.replace(/\s+/g, '');
+  const surname = r.surname?.replace(/\s+/g, '');
+  const forms = [given, surname];
+  if (given && surname)
+    forms.push(given + surname, surname + given, given[0]! + surname, given + surname[0]!);
+  return forms.includes(letters);
+}
 
 /** Every comparison, in the order explanations list them. */
 export const COMPARISONS: readonly FieldComparison[] = [

@@ -98,6 +98,15 @@ export function matchValuesFromTraits(traits: Record<string, unknown>): MatchVal
   return values;
 }
 
+/**
+ * An email's mailbox name as people vary it: lower case, without a `+tag` and without
+ * the dots, dashes and underscores that separate names (`Anna.Brown+shop` → `annabrown`).
+ */
+export function mailboxName(email: string): string {
+  const local = email.split('@')[0]!;
+  return local.replace(/\+.*$/, '').replace(/[._-]/g, '');
+}
+
 /** How many match fields a record has: a record with almost none cannot be matched safely. */
 export function presentFields(values: MatchValues): number {
   return MATCH_FIELDS.filter((f) => values[f] !== undefined).length;

@@ -226,7 +226,7 @@ function boundsOf(model: MatchModel): { best: Float64Array; order: Uint8Array } 
     const best = new Float64Array(COMPARISONS.length);
     COMPARISONS.forEach((c, i) => {
       const weights = model.levels[c.field].slice(1).map((p) => log2(p.m / p.u));
-      best[i] = Math.max(...weights);
+      best[i] = Math.max(...weights, ...(c.abstains ? [0] : []));
     });
     const order = Uint8Array.from(COMPARISONS.map((_, i) => i).sort((x, y) => best[y]! - best[x]!));
     bounds = { best, order };
@@ -303,9 +303,10 @@ export class RecordScorer {
     if (placed + optimistic < below) return null;
     for (const i of order) {
       if ((open & (1 << i)) === 0) continue;
-      const level = COMPARISONS[i]!.compare(a, b)!;
-      levels[i] = level;
-      placed += weights[i]![level]!;
+      // Null: two present values that are no evidence either way (see the email comparison).
+      const level = COMPARISONS[i]!.compare(a, b);
+      levels[i] = level ?? -1;
+      if (level !== null) placed += weights[i]![level]!;
       optimistic -= best[i]!;
       if (placed + optimistic < below) return null;
     }

@@ -298,3 +298,28 @@ test('a known match needs two independent exact agreements', () => {
   expect(knownMatch(v({ email: 'a@x.com', givenName: 'bob', surname: 'lee' }))).toBe(false);
   expect(knownMatch(v({ givenName: 'ann', surname: 'lee', birthDate: '19900101' }))).toBe(false);
 });
+
+test('emails agree by mailbox; a mailbox made of the names, at another domain, is no evidence', () => {
+  const email = COMPARISONS.find((c) => c.field === 'email')!;
+  const level = (a: MatchValues, b: MatchValues) => {
+    expect(email.compare(b, a)).toBe(email.compare(a, b));
+    return email.compare(a, b);
+  };
+  const anna = { givenName: 'anna', surname: 'brown' };
+  // The same address, up to dots and a +tag.
+  expect(level({ email: 'anna.brown+shop@x.com' }, { email: 'annabrown@x.com' })).toBe(0);
+  // A mailbox nobody else would pick, at another provider.
+  expect(level({ ...anna, email: 'zebra77@x.com' }, { email: 'zebra77@y.com' })).toBe(1);
+  // Any Anna Brown could hold these at another provider: the names already say it.
+  for (const mailbox of ['anna.brown', 'brown_anna', 'abrown', 'annab', 'anna', 'brown'])
+    expect(level({ ...anna, email: `${mailbox}@x.com` }, { email: `${mailbox}@y.com` })).toBeNull();
+  expect(level({ email: 'annabrown@x.com' }, { email: 'annabrown@y.com' })).toBe(1);
+  expect(level({ email: 'anna@x.com' }, { email: 'bob@x.com' })).toBe(2);
+  // No evidence scores as a missing value does.
+  const model = defaultModel();
+  const tf = () => undefined;
+  const a = { ...anna, email: 'annabrown@x.com' };
+  const b = { ...anna, email: 'annabrown@y.com' };
+  const { email: _, ...withoutEmail } = b;
+  expect(scoreTotal(model, a, b, tf)).toBe(scoreTotal(model, a, withoutEmail, tf));
+});
