@@ -77,6 +77,47 @@ async function missedPairs(
   return counts;
 }
 
+/**
+ * With EVAL_EXAMPLES=N, up to N profiles that hold two people, each shown by the best pair
+ * of records across the two (their values and the score's strongest fields), on stderr.
+ */
+async function showWrongMerges(
+  matcher: Matcher,
+  count: number,
+  personOfRow: string[],
+  clusterOf: string[],
+  homes: string[],
+): Promise<void> {
+  const people = new Map<string, Map<string, Set<string>>>(); // cluster → person → profiles
+  clusterOf.forEach((c, i) => {
+    const byPerson = people.get(c) ?? new Map<string, Set<string>>();
+    byPerson.set(personOfRow[i]!, (byPerson.get(personOfRow[i]!) ?? new Set()).add(homes[i]!));
+    people.set(c, byPerson);
+  });
+  let shown = 0;
+  for (const byPerson of people.values()) {
+    if (byPerson.size < 2 || shown >= count) continue;
+    const [a, b] = [...byPerson.values()] as [Set<string>, Set<string>];
+    shown++;
+    // A profile holding both people's records from arrival: an identifier linked them.
+    if ([...a].some((p) => b.has(p))) {
+      process.stderr.write(
+        `wrong merge by a shared identifier, profile ${[...a].find((p) => b.has(p))}\n`,
+      );
+      continue;
+    }
+    const best = await matcher.bestPair([...a], [...b]);
+    if (best === null) continue;
+    const fields = best.score.fields
+      .filter((f) => f.weight !== 0)
+      .map((f) => `${f.field} ${f.level} ${f.weight.toFixed(1)}`);
+    process.stderr.write(
+      `wrong merge p=${best.score.probability.toFixed(4)} prior ${best.score.priorWeight.toFixed(1)}: ` +
+        `${JSON.stringify(best.a.values)} ~ ${JSON.stringify(best.b.values)}: ${fields.join(', ')}\n`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) {
@@ -161,6 +202,15 @@ async function main(): Promise<void> {
     const missed = services.matching
       ? await missedPairs(services.matching.matcher, truth, clusterOf, homes, keys)
       : null;
+    const examples = Number(process.env.EVAL_EXAMPLES ?? 0);
+    if (services.matching && examples > 0)
+      await showWrongMerges(
+        services.matching.matcher,
+        examples,
+        rows.map((r) => personOf(r.recId)),
+        clusterOf,
+        homes,
+      );
     const precision = predictedPairs === 0 ? 1 : correct / predictedPairs;
     const recall = truePairs === 0 ? 1 : correct / truePairs;
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);

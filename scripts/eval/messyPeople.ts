@@ -194,8 +194,9 @@ export function messyPeople(options: MessyOptions): MessyRecord[] {
   const rand = seededRandom(options.seed);
   const missing = options.missing ?? 0.2;
   const out: MessyRecord[] = [];
+  const addresses = new Set<string>();
   for (let p = 0; out.length < options.records; p++) {
-    const person = newPerson(rand);
+    const person = newPerson(rand, addresses);
     const size = Math.min(1 + rand.weighted(CLUSTER_WEIGHTS), options.records - out.length);
     for (let k = 0; k < size; k++) {
       const fields = k === 0 ? exact(person) : perturbed(person, rand);
@@ -228,7 +229,13 @@ export function toCsv(records: MessyRecord[]): string {
   return `${[header, ...lines].join('\n')}\n`;
 }
 
-function newPerson(rand: Random): Person {
+/**
+ * A new person. Their email address is theirs alone, as a mailbox is: a provider refuses
+ * an address already taken, and people pick another (`jjones7`). Two people sharing one
+ * would be linked by it deterministically, whatever matching does (in the first version,
+ * 59 such collisions made 860 of the 20k set's pairs wrong).
+ */
+function newPerson(rand: Random, taken: Set<string>): Person {
   const first = FIRST_NAMES[rand.weighted(FIRST_WEIGHTS)]!;
   const last = SURNAMES[rand.weighted(SURNAME_WEIGHTS)]!;
   const born = { y: rand.int(1940, 2005), m: rand.int(1, 12), d: rand.int(1, 28) };
@@ -240,13 +247,11 @@ function newPerson(rand: Random): Person {
     `${last}.${first}`,
     `${first}${rand.int(1, 999)}`,
   ]);
-  return {
-    first,
-    last,
-    city: CITIES[rand.weighted(CITY_WEIGHTS)]!,
-    born,
-    email: `${local}@${rand.pick(MAIL_DOMAINS)}`,
-  };
+  const domain = rand.pick(MAIL_DOMAINS);
+  let email = `${local}@${domain}`;
+  while (taken.has(email)) email = `${local}${rand.int(1, 99)}@${domain}`;
+  taken.add(email);
+  return { first, last, city: CITIES[rand.weighted(CITY_WEIGHTS)]!, born, email };
 }
 
 type Fields = Omit<MessyRecord, 'recId'>;

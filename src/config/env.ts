@@ -208,7 +208,7 @@ const envSchema = z.object({
       '*:-',
     ].join(','),
   ),
-  MOSAIC_MATCH_MERGE_THRESHOLD: z.coerce.number().gt(0.5).max(1).default(0.995),
+  MOSAIC_MATCH_MERGE_THRESHOLD: z.coerce.number().gt(0.5).max(1).default(0.95),
   MOSAIC_MATCH_REVIEW_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.8),
   MOSAIC_MATCHING: z.enum(['on', 'off']).default('on'),
   MOSAIC_HOT_TIER: z.enum(['on', 'off']).default('on'),

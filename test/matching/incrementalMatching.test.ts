@@ -133,7 +133,7 @@ test('a near-duplicate from another CRM, with a typo and a new email, joins the 
     survivorId: ids[3],
     recordId: 'crm:other-crm-3',
   });
-  expect(merge!.match!.probability).toBeGreaterThanOrEqual(0.995);
+  expect(merge!.match!.probability).toBeGreaterThanOrEqual(0.95);
   expect(merge!.match!.modelVersion).toBe(0);
   expect(merge!.match!.fields).toEqual(
     expect.arrayContaining([
@@ -185,7 +185,7 @@ test('matchExplanation gives every field its level and weight, and a waterfall t
     decision: 'NO_MATCH',
     rejected: false,
   });
-  expect(e.thresholds).toEqual({ merge: 0.995, review: 0.8 });
+  expect(e.thresholds).toEqual({ merge: 0.95, review: 0.8 });
   expect(e.fields.find((f) => f.field === 'givenName')).toMatchObject({
     level: 'different',
     valueA: FIRST[1],
@@ -218,7 +218,7 @@ test('a weaker match waits for review; a rejection sticks, an acceptance merges'
     candidateProfile: { id: ids[5] },
   });
   expect(review!.probability).toBeGreaterThanOrEqual(0.8);
-  expect(review!.probability).toBeLessThan(0.995);
+  expect(review!.probability).toBeLessThan(0.95);
 
   const rejected = await gql<{ resolveReview: { status: string } }>(
     `mutation($id: ID!) { resolveReview(id: $id, decision: REJECT) { status } }`,

@@ -69,3 +69,12 @@ test('later records differ from the first the ways real data does', () => {
   expect(sorted[0]! / originals.size).toBeGreaterThan(0.008);
   expect(sorted[0]! / originals.size).toBeLessThan(0.03);
 });
+
+test("an original's email address belongs to its person alone, as a mailbox does", () => {
+  const owner = new Map<string, string>();
+  for (const r of records.filter((x) => x.recId.endsWith('-org') && x.email !== '')) {
+    expect(owner.get(r.email) ?? personOf(r)).toBe(personOf(r));
+    owner.set(r.email, personOf(r));
+  }
+  expect(owner.size).toBeGreaterThan(4_000);
+});
