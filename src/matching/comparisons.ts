@@ -115,13 +115,14 @@ const birthDateComparison = comparison(
 );
 
 /**
- * Emails: exact (the same address, up to the dots and `+tag` people vary), same mailbox
- * name at another domain, different. A mailbox name made of the person's names
- * (`annabrown`, `abrown`, `anna`) at another domain is no evidence at all: strangers called
- * Anna Brown share it, and their names are weighed already (counted again, it merged
- * namesakes whose other fields were missing). No "one edit" level: `anna1@x.com` and
- * `anna2@x.com` are usually two people, and typed emails that fail validation never get
- * this far.
+ * Emails: exact (the same address, up to a `+tag`, which delivers to the same mailbox),
+ * same mailbox name (the local part without dots, dashes and underscores, at the same or
+ * another domain), different. A mailbox name made of the person's names (`annabrown`,
+ * `a.brown`, `anna`) is no evidence unless the address is the same: namesakes hold
+ * `anna.brown@x` and `annabrown@x`, or the same name at two providers, and their names are
+ * weighed already (counted again, it merged namesakes whose other fields were missing).
+ * No "one edit" level: `anna1@x.com` and `anna2@x.com` are usually two people, and typed
+ * emails that fail validation never get this far.
  */
 const emailComparison: FieldComparison = {
   field: 'email',
@@ -132,15 +133,15 @@ const emailComparison: FieldComparison = {
     const x = a.email;
     const y = b.email;
     if (x === undefined || y === undefined) return null;
-    if (x === y) return 0;
+    if (x === y || withoutTag(x) === withoutTag(y)) return 0;
     const mailbox = mailboxName(x);
     if (mailbox !== mailboxName(y)) return 2;
-    if (domainOf(x) === domainOf(y)) return 0;
     return madeOfNames(mailbox, a) || madeOfNames(mailbox, b) ? null : 1;
   },
 };
 
-const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1);
+/** `anna+shop@x.com` → `anna@x.com`. */
+const withoutTag = (email: string): string => email.replace(/\+[^@]*@/, '@');
 
 /** Whether a mailbox name, digits aside, is the record's names (whole, or one as an initial). */
 function madeOfNames(mailbox: string, r: MatchValues): boolean {
