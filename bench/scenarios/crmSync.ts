@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { MongoClient, type Collection } from 'mongodb';
 import pg from 'pg';
 import { createApp } from '../../src/app';
 import type { Config } from '../../src/config/env';
 import { createLogger } from '../../src/observability/logger';
-import { scanKeys } from '../../src/store/redis/scanKeys';
+import { dropSchemaAndKeys } from '../lib/dropScratch';
 import { BENCH_AUTHORIZATION } from '../lib/gatewayAuth';
 import { intFromEnv } from '../lib/env';
 import { combine, runLoad, type LoadResult, type LoadRun } from '../lib/load';
@@ -296,14 +295,4 @@ function countSqlStatements(): { count(): number; stop(): void } {
       proto.query = original;
     },
   };
-}
-
-async function dropSchemaAndKeys(base: Config, database: string, schema: string) {
-  const pool = new pg.Pool({ connectionString: base.postgres.url, max: 1 });
-  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-  await pool.end();
-  const redis = new Redis(base.redis.url);
-  for await (const found of scanKeys(redis, `mosaic:${database}:*`, 1000))
-    await redis.unlink(...found);
-  redis.disconnect();
 }

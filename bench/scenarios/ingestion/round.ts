@@ -1,12 +1,10 @@
-import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { Pool } from 'pg';
 import { createApp, type App } from '../../../src/app';
 import type { Config } from '../../../src/config/env';
 import { createLogger } from '../../../src/observability/logger';
 import { JobQueues } from '../../../src/store/queues/jobQueues';
 import { redisKeys } from '../../../src/store/redis/keys';
-import { scanKeys } from '../../../src/store/redis/scanKeys';
+import { dropSchemaAndKeys } from '../../lib/dropScratch';
 import type { LoadRun } from '../../lib/load';
 import { mongoUriOf } from './appliers';
 import { BronzeProbe } from './bronzeProbe';
@@ -100,14 +98,4 @@ export async function openRound(
       await mongo.close();
     },
   };
-}
-
-async function dropSchemaAndKeys(base: Config, database: string, schema: string) {
-  const pg = new Pool({ connectionString: base.postgres.url, max: 1 });
-  await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-  await pg.end();
-  const redis = new Redis(base.redis.url);
-  for await (const found of scanKeys(redis, `mosaic:${database}:*`, 1000))
-    await redis.unlink(...found);
-  redis.disconnect();
 }
