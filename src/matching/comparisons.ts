@@ -20,6 +20,19 @@ export interface FieldComparison {
   abstains?: boolean;
 }
 
+/**
+ * Names entered in each other's field: one record's given name is the other's surname
+ * (`given`), and the other way round (`surname`). Each coincidence is one piece of
+ * evidence: a single name found across fields counts at the given name's comparison only,
+ * and the surname's counts it as swapped only when both names are (counted at both, one
+ * shared "linda" weighed twice and merged Linda Collins with Linda Evans).
+ */
+function crossedNames(a: MatchValues, b: MatchValues): { given: boolean; surname: boolean } {
+  const one = a.givenName !== undefined && a.givenName === b.surname;
+  const other = a.surname !== undefined && a.surname === b.givenName;
+  return { given: one || other, surname: one && other };
+}
+
 /** A name: exact, close spelling, swapped with the other name field, loosely similar, different. */
 function nameComparison(field: 'givenName' | 'surname', other: MatchField): FieldComparison {
   return {
@@ -35,17 +48,14 @@ function nameComparison(field: 'givenName' | 'surname', other: MatchField): Fiel
     compare(a, b) {
       const x = a[field];
       const y = b[field];
-      if (x === undefined || y === undefined) {
-        // A name moved to the other field (given name entered as surname) still agrees.
-        if (x !== undefined && x === b[other]) return 2;
-        if (y !== undefined && y === a[other]) return 2;
-        return null;
-      }
+      const crossed = () => crossedNames(a, b)[field === 'givenName' ? 'given' : 'surname'];
+      // A name moved to the other field (given name entered as surname) still agrees.
+      if (x === undefined || y === undefined) return crossed() ? 2 : null;
       if (x === y) return 0;
       // null: surely below 0.80, the lowest band.
       const s = jaroWinklerFrom(x, y, 0.8);
       if (s !== null && s >= 0.92) return 1;
-      if (x === b[other] || y === a[other]) return 2;
+      if (crossed()) return 2;
       return s !== null && s >= 0.8 ? 3 : 4;
     },
   };

@@ -326,3 +326,28 @@ test('emails agree by mailbox; a mailbox made of the names, at another domain, i
   const withoutEmail = { ...anna };
   expect(scoreTotal(model, a, b, tf)).toBe(scoreTotal(model, a, withoutEmail, tf));
 });
+
+test('a name found in the other field counts once; both names swapped count twice', () => {
+  const [given, surname] = [0, 1].map((i) => COMPARISONS[i]!);
+  const levels = (a: MatchValues, b: MatchValues) => {
+    const forward = [given!.compare(a, b), surname!.compare(a, b)];
+    expect([given!.compare(b, a), surname!.compare(b, a)]).toEqual(forward);
+    return forward;
+  };
+  // Linda Collins entered surname-first, against Linda Evans: one shared name.
+  expect(
+    levels({ givenName: 'collins', surname: 'linda' }, { givenName: 'linda', surname: 'evans' }),
+  ).toEqual([2, 4]);
+  expect(levels({ givenName: 'collins', surname: 'linda' }, { givenName: 'linda' })).toEqual([
+    2,
+    null,
+  ]);
+  // The surnames are both there and differ: the crossed name is still counted once.
+  expect(levels({ givenName: 'collins', surname: 'linda' }, { surname: 'collins' })).toEqual([
+    2, 4,
+  ]);
+  // Both swapped: two names agree, each counted at its own field.
+  expect(
+    levels({ givenName: 'collins', surname: 'linda' }, { givenName: 'linda', surname: 'collins' }),
+  ).toEqual([2, 2]);
+});
