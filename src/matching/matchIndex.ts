@@ -80,9 +80,4 @@ export interface MatchIndex {
   decidedBefore(version: number, afterSeq: number, limit: number): Promise<IndexedRecord[]>;
   /** A uniform sample of records (training: random pairs estimate u), repeatable for a given seed and data. */
   sample(limit: number, seed: number): Promise<IndexedRecord[]>;
-  /**
-   * Blocks of at least two records, sampled (repeatably for a seed), each cut to its
-   * latest `MAX_BLOCK_READ` members: the pairs matching actually scores, which EM learns m from.
-   */
-  sampleBlocks(limit: number, seed: number): Promise<string[][]>;
 }

@@ -196,24 +196,25 @@ export class MatchTrainer {
 
   /** Each record's candidates, as the matcher reads them, and the counts of its values. */
   private async probe(records: IndexedRecord[]): Promise<Probe[]> {
-    const probes: Probe[] = [];
+    // Each probe lands at its record's place in the sample, whatever the look-ups' timing:
+    // a training is repeatable.
+    const probes = new Array<Probe>(records.length);
     let next = 0;
     const worker = async () => {
       while (next < records.length) {
-        const record = records[next++]!;
+        const i = next++;
+        const record = records[i]!;
         const keys = blockingKeys(record.values);
         const { candidates, counts } = await this.deps.index.evidence(
           keys,
           record.recordId,
           record.values,
         );
-        probes.push({ record, keys, candidates, counts });
+        probes[i] = { record, keys, candidates, counts };
       }
     };
     await Promise.all(Array.from({ length: PROBE_CONCURRENCY }, worker));
-    // Settled in sample order whatever the look-ups' timing: a training is repeatable.
-    const order = new Map(records.map((r, i) => [r.recordId, i]));
-    return probes.sort((a, b) => order.get(a.record.recordId)! - order.get(b.record.recordId)!);
+    return probes;
   }
 
   /** Matches again every record whose last decision (other than a merge) came from an older model. */

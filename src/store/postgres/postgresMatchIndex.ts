@@ -308,21 +308,6 @@ export class PostgresMatchIndex implements MatchIndex {
     });
   }
 
-  /**
-   * Blocks of at least two records, sampled, each cut to its latest `MAX_BLOCK_READ`
-   * members: the pairs matching actually scores, which EM learns m from.
-   */
-  async sampleBlocks(limit: number, seed: number): Promise<string[][]> {
-    const { rows } = await this.seeded(seed, (db) =>
-      db.query<{ members: string[] }>(
-        `SELECT (array_agg(record_id ORDER BY seq DESC))[1:$2] AS members FROM match_block_keys
-       GROUP BY block_key HAVING count(*) > 1 ORDER BY random() LIMIT $1`,
-        [limit, MAX_BLOCK_READ],
-      ),
-    );
-    return rows.map((r) => r.members);
-  }
-
   async getMany(recordIds: string[]): Promise<Map<string, IndexedRecord>> {
     const { rows } = await this.pool.query<RecordRow>(
       'SELECT record_id, profile_id, seq, match_values FROM match_records WHERE record_id = ANY($1)',
