@@ -15,6 +15,7 @@ import { MosaicError } from '../src/errors';
 import { blockingKeys } from '../src/matching/blockingKeys';
 import type { IndexedRecord } from '../src/matching/matchIndex';
 import type { Matcher } from '../src/matching/matcher';
+import type { IdentityGraphStore } from '../src/store/identityGraphStore';
 import { openScratchStack } from '../src/scratchStack';
 import { contactOf, personOf, readRows } from './eval/febrlCsv';
 
@@ -37,7 +38,8 @@ function groupBy<T>(items: T[], key: (t: T, i: number) => string): Map<string, n
  * Why true pairs ended in different profiles, by the pair of profiles they ended in (up to
  * `MISSED_SAMPLE` of them): their records shared no blocking key, or the best pair of
  * records across the two scored below the review threshold, in the review band, or at
- * the merge threshold (a rejection, or a merge still to come).
+ * the merge threshold (a rejection, or a merge still to come). EVAL_MISSED=N prints the
+ * best pair of N of those that shared a key, on stderr.
  */
 const MISSED_SAMPLE = 500;
 
@@ -47,6 +49,8 @@ async function missedPairs(
   clusterOf: string[],
   homes: string[],
   keys: Set<string>[],
+  /** How many of the missed pairs that shared a key to print (EVAL_MISSED). */
+  show = 0,
 ): Promise<Record<string, number>> {
   const splits = new Map<string, { a: string; b: string; blocked: boolean }>();
   for (const members of truth.values())
@@ -71,6 +75,7 @@ async function missedPairs(
       );
       const p = best?.score.probability ?? 0;
       bucket = p >= merge ? 'at merge' : p >= review ? 'review band' : 'below review';
+      if (best !== null && show-- > 0) process.stderr.write(`missed ${bucket} ${describe(best)}\n`);
     }
     counts[bucket] = (counts[bucket] ?? 0) + 1;
   }
@@ -83,6 +88,7 @@ async function missedPairs(
  */
 async function showWrongMerges(
   matcher: Matcher,
+  store: IdentityGraphStore,
   count: number,
   personOfRow: string[],
   clusterOf: string[],
@@ -107,15 +113,29 @@ async function showWrongMerges(
       continue;
     }
     const best = await matcher.bestPair([...a], [...b]);
-    if (best === null) continue;
-    const fields = best.score.fields
-      .filter((f) => f.weight !== 0)
-      .map((f) => `${f.field} ${f.level} ${f.weight.toFixed(1)}`);
-    process.stderr.write(
-      `wrong merge p=${best.score.probability.toFixed(4)} prior ${best.score.priorWeight.toFixed(1)}: ` +
-        `${JSON.stringify(best.a.values)} ~ ${JSON.stringify(best.b.values)}: ${fields.join(', ')}\n`,
-    );
+    if (best !== null) process.stderr.write(`wrong merge ${describe(best)}\n`);
+    // The merges that joined the two people, as their log explains them (each record's
+    // person read back from its row number in `crm:eval-N`).
+    const personOfRecord = (id: string | undefined) =>
+      id === undefined ? undefined : personOfRow[Number(id.replace('crm:eval-', ''))];
+    const pointers = await store.getMergePointers([...a, ...b]);
+    for (const pointer of pointers.values()) {
+      const { match } = pointer;
+      if (match && personOfRecord(match.recordId) !== personOfRecord(match.otherRecordId))
+        process.stderr.write(`  joined by: ${pointer.explanation}\n`);
+    }
   }
+}
+
+/** A best pair across two profiles: its probability, both records' values, its weights. */
+function describe(best: NonNullable<Awaited<ReturnType<Matcher['bestPair']>>>): string {
+  const fields = best.score.fields
+    .filter((f) => f.weight !== 0)
+    .map((f) => `${f.field} ${f.level} ${f.weight.toFixed(1)}`);
+  return (
+    `p=${best.score.probability.toFixed(4)} prior ${best.score.priorWeight.toFixed(1)}: ` +
+    `${JSON.stringify(best.a.values)} ~ ${JSON.stringify(best.b.values)}: ${fields.join(', ')}`
+  );
 }
 
 async function main(): Promise<void> {
@@ -200,12 +220,20 @@ async function main(): Promise<void> {
       }
     }
     const missed = services.matching
-      ? await missedPairs(services.matching.matcher, truth, clusterOf, homes, keys)
+      ? await missedPairs(
+          services.matching.matcher,
+          truth,
+          clusterOf,
+          homes,
+          keys,
+          Number(process.env.EVAL_MISSED ?? 0),
+        )
       : null;
     const examples = Number(process.env.EVAL_EXAMPLES ?? 0);
     if (services.matching && examples > 0)
       await showWrongMerges(
         services.matching.matcher,
+        store,
         examples,
         rows.map((r) => personOf(r.recId)),
         clusterOf,

@@ -21,45 +21,89 @@ export interface FieldComparison {
 }
 
 /**
- * Names entered in each other's field: one record's given name is the other's surname
- * (`given`), and the other way round (`surname`). Each coincidence is one piece of
- * evidence: a single name found across fields counts at the given name's comparison only,
- * and the surname's counts it as swapped only when both names are (counted at both, one
- * shared "linda" weighed twice and merged Linda Collins with Linda Evans).
+ * Names entered in each other's field: `aGiven`, one record's given name is the other's
+ * surname; `aSurname`, one record's surname is the other's given name. A single crossing
+ * counts once, at the given name's comparison (counted at both, one shared "linda"
+ * weighed twice and merged Linda Collins with Linda Evans); the surname's comparison then
+ * compares the names left over by the swap, which is what a swapped record's surname is.
  */
-function crossedNames(a: MatchValues, b: MatchValues): { given: boolean; surname: boolean } {
-  const one = a.givenName !== undefined && a.givenName === b.surname;
-  const other = a.surname !== undefined && a.surname === b.givenName;
-  return { given: one || other, surname: one && other };
-}
-
-/** A name: exact, close spelling, swapped with the other name field, loosely similar, different. */
-function nameComparison(field: 'givenName' | 'surname', other: MatchField): FieldComparison {
+function crossedNames(a: MatchValues, b: MatchValues): { aGiven: boolean; aSurname: boolean } {
   return {
-    field,
-    levels: [
-      'exact',
-      'jaro-winkler ≥ 0.92',
-      'swapped with ' + other,
-      'jaro-winkler ≥ 0.80',
-      'different',
-    ],
-    termFrequency: true,
-    compare(a, b) {
-      const x = a[field];
-      const y = b[field];
-      const crossed = () => crossedNames(a, b)[field === 'givenName' ? 'given' : 'surname'];
-      // A name moved to the other field (given name entered as surname) still agrees.
-      if (x === undefined || y === undefined) return crossed() ? 2 : null;
-      if (x === y) return 0;
-      // null: surely below 0.80, the lowest band.
-      const s = jaroWinklerFrom(x, y, 0.8);
-      if (s !== null && s >= 0.92) return 1;
-      if (crossed()) return 2;
-      return s !== null && s >= 0.8 ? 3 : 4;
-    },
+    aGiven: a.givenName !== undefined && a.givenName === b.surname,
+    aSurname: a.surname !== undefined && a.surname === b.givenName,
   };
 }
+
+const NAME_LEVELS = (other: MatchField) =>
+  [
+    'exact',
+    'jaro-winkler ≥ 0.92',
+    'swapped with ' + other,
+    'jaro-winkler ≥ 0.80',
+    'different',
+  ] as const;
+
+/** Two present, different names: close spelling (1), loosely similar (3), different (4). */
+function spelling(x: string, y: string): number {
+  // null: surely below 0.80, the lowest band.
+  const s = jaroWinklerFrom(x, y, 0.8);
+  if (s !== null && s >= 0.92) return 1;
+  return s !== null && s >= 0.8 ? 3 : 4;
+}
+
+/** The given name: exact, close spelling, swapped with the surname, loosely similar, different. */
+function givenLevel(a: MatchValues, b: MatchValues): number | null {
+  const x = a.givenName;
+  const y = b.givenName;
+  if (x !== undefined && y !== undefined) {
+    if (x === y) return 0;
+    const level = spelling(x, y);
+    if (level === 1) return 1;
+    const { aGiven, aSurname } = crossedNames(a, b);
+    return aGiven || aSurname ? 2 : level;
+  }
+  const { aGiven, aSurname } = crossedNames(a, b);
+  return aGiven || aSurname ? 2 : null;
+}
+
+/**
+ * The surname: as the given name, except that when the given name's comparison found a
+ * swap, the surname compares what the swap leaves over (Wallace Isabella against a bare
+ * surname Wallace: Isabella is a given name, with none to compare it to, so no evidence).
+ * Both names swapped is the swapped level.
+ */
+function surnameLevel(a: MatchValues, b: MatchValues): number | null {
+  const x = a.surname;
+  const y = b.surname;
+  if (x !== undefined && x === y) return 0;
+  if (x !== undefined && y !== undefined && spelling(x, y) === 1) return 1;
+  if (givenLevel(a, b) === 2) {
+    const { aGiven, aSurname } = crossedNames(a, b);
+    if (aGiven && aSurname) return 2;
+    const [u, v] = aGiven ? [a.surname, b.givenName] : [a.givenName, b.surname];
+    if (u === undefined || v === undefined) return null;
+    const left = spelling(u, v);
+    return left === 1 ? 2 : left;
+  }
+  if (x === undefined || y === undefined) return null;
+  return spelling(x, y);
+}
+
+const givenNameComparison: FieldComparison = {
+  field: 'givenName',
+  levels: NAME_LEVELS('surname'),
+  termFrequency: true,
+  compare: givenLevel,
+};
+
+const surnameComparison: FieldComparison = {
+  field: 'surname',
+  levels: NAME_LEVELS('givenName'),
+  termFrequency: true,
+  // Two present surnames are no evidence when a swap leaves one of them unpaired.
+  abstains: true,
+  compare: surnameLevel,
+};
 
 /**
  * A comparison of one field whose level 0 is "exact" and whose missing values weigh
@@ -127,16 +171,15 @@ const birthDateComparison = comparison(
 /**
  * Emails: exact (the same address, up to a `+tag`, which delivers to the same mailbox),
  * same mailbox name (the local part without dots, dashes and underscores, at the same or
- * another domain), different. A mailbox name made of the person's names (`annabrown`,
- * `a.brown`, `anna`) is no evidence unless the address is the same: namesakes hold
- * `anna.brown@x` and `annabrown@x`, or the same name at two providers, and their names are
- * weighed already (counted again, it merged namesakes whose other fields were missing).
- * No "one edit" level: `anna1@x.com` and `anna2@x.com` are usually two people, and typed
- * emails that fail validation never get this far.
+ * another domain), a mistyped mailbox name, different. A mailbox name that holds one of
+ * the pair's names (`annabrown`, `a.brown`, `anna77`, `danderson`) is no evidence unless
+ * the address is the same: namesakes hold `anna.brown@x` and `annabrown@x`, or the same
+ * name at two providers, and their names are weighed already (counted again, it merged
+ * namesakes whose other fields were missing).
  */
 const emailComparison: FieldComparison = {
   field: 'email',
-  levels: ['exact', 'same mailbox name', 'different'],
+  levels: ['exact', 'same mailbox name', 'mailbox name mistyped', 'different'],
   termFrequency: false,
   abstains: true,
   compare(a, b) {
@@ -145,29 +188,61 @@ const emailComparison: FieldComparison = {
     if (x === undefined || y === undefined) return null;
     if (x === y || withoutTag(x) === withoutTag(y)) return 0;
     const mailbox = mailboxName(x);
-    if (mailbox !== mailboxName(y)) return 2;
-    return madeOfNames(mailbox, a) || madeOfNames(mailbox, b) ? null : 1;
+    const other = mailboxName(y);
+    const level = mailbox === other ? 1 : mistyped(mailbox, other) ? 2 : 3;
+    if (level === 3) return 3;
+    return holdsName(mailbox, a, b) || holdsName(other, a, b) ? null : level;
   },
 };
+
+/**
+ * Whether two mailbox names are one typed with a slip or two (`barbara84` / `birara84`):
+ * long enough that two edits leave most of it standing, and the same digits, since a
+ * provider hands namesakes `jjones7` and `jjones12`, and `anna1`/`anna2` are two people.
+ */
+function mistyped(x: string, y: string): boolean {
+  if (Math.min(x.length, y.length) < 6) return false;
+  if (x.replace(/\D/g, '') !== y.replace(/\D/g, '')) return false;
+  return editsUpTo(x, y, 3) <= 2;
+}
 
 /** `anna+shop@x.com` → `anna@x.com`. */
 const withoutTag = (email: string): string => email.replace(/\+[^@]*@/, '@');
 
-/** Whether a mailbox name, digits aside, is the record's names (whole, or one as an initial). */
-function madeOfNames(mailbox: string, r: MatchValues): boolean {
+/**
+ * Whether a mailbox name holds one of the pair's names, as written or one slip away
+ * (`danderson`, `lopez.linda` against a Limda Lopez, `kbrown` against a Brownn). Such a
+ * mailbox is the names again, which are weighed already, and namesakes share it: two
+ * D. Andersons each have `danderson` somewhere. The names of both records count, since
+ * either may lack the one the mailbox spells.
+ */
+function holdsName(mailbox: string, a: MatchValues, b: MatchValues): boolean {
   const letters = mailbox.replace(/[^\p{L}]/gu, '');
-  const given = r.givenName?.replace(/\s+/g, '');
-  const surname = r.surname?.replace(/\s+/g, '');
-  const forms = [given, surname];
-  if (given && surname)
-    forms.push(given + surname, surname + given, given[0]! + surname, given + surname[0]!);
-  return forms.includes(letters);
+  for (const value of [a.givenName, a.surname, b.givenName, b.surname]) {
+    if (value === undefined) continue;
+    const name = value.replace(/[^\p{L}]/gu, '');
+    if (name.length < 3) {
+      if (name !== '' && letters === name) return true;
+      continue;
+    }
+    if (letters.includes(name)) return true;
+    if (name.length >= 4 && withinOneEdit(letters, name)) return true;
+  }
+  return false;
+}
+
+/** Whether some run of `letters` is `name` with one letter changed, added, dropped or swapped. */
+function withinOneEdit(letters: string, name: string): boolean {
+  for (let length = name.length - 1; length <= name.length + 1; length++)
+    for (let start = 0; start + length <= letters.length; start++)
+      if (editsUpTo(letters.slice(start, start + length), name, 2) <= 1) return true;
+  return false;
 }
 
 /** Every comparison, in the order explanations list them. */
 export const COMPARISONS: readonly FieldComparison[] = [
-  nameComparison('givenName', 'surname'),
-  nameComparison('surname', 'givenName'),
+  givenNameComparison,
+  surnameComparison,
   birthDateComparison,
   codeComparison('nationalId', 2),
   exactComparison('streetNumber', false),

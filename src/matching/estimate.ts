@@ -36,6 +36,8 @@ export const MIN_KNOWN_MATCHES = 20;
  * odd pairs cannot swing a level, and m moves only as far as the data insists.
  */
 const M_PRIOR_WEIGHT = 20;
+/** Pseudo-pairs of the previous model's u added to the random pairs' counts (see `uFromRandom`). */
+export const U_PRIOR_PAIRS = 2_000;
 /** The prior is a chance per pair of records: at a million records, one in 10^12 pairs. */
 export const MIN_PRIOR = 1e-12;
 const MAX_PRIOR = 0.5;
@@ -64,17 +66,11 @@ export function estimateModel(
   data: TrainingData,
   version: number,
 ): MatchModel {
-  const levels = {} as MatchModel['levels'];
-  COMPARISONS.forEach((c, i) => {
-    const counts = new Array<number>(c.levels.length).fill(1); // Laplace smoothing
-    for (const v of data.random) {
-      const level = v[i];
-      if (level !== null && level !== undefined) counts[level]!++;
-    }
-    const n = counts.reduce((s, x) => s + x, 0);
-    levels[c.field] = counts.map((k, l) => ({
+  const levels = uFromRandom(previous.levels, data.random, () => 1);
+  COMPARISONS.forEach((c) => {
+    levels[c.field] = levels[c.field].map((p, l) => ({
       m: previous.levels[c.field][l]?.m ?? 1 / c.levels.length,
-      u: Math.max(k / n, FLOOR),
+      u: p.u,
     }));
   });
 
@@ -112,6 +108,61 @@ export function estimateModel(
     presence: data.presence,
     levels,
   };
+}
+
+/**
+ * u per level again, from the random pairs each weighted by its chance of not being a
+ * match under `model` (prior included): a store of people with three records each has a
+ * true match in every few thousand random pairs, and those agree exactly on birth date
+ * or email far more often than strangers do, so counted as strangers they made such an
+ * agreement look a few times commoner among strangers than it is (an exact birth date
+ * weighed 11 bits instead of 14 on the messy set). m is kept.
+ */
+export function decontaminatedU(
+  model: MatchModel,
+  random: ComparisonVector[],
+): MatchModel['levels'] {
+  const weights = COMPARISONS.map((c) => model.levels[c.field].map((p) => Math.log2(p.m / p.u)));
+  const priorWeight = Math.log2(model.prior / (1 - model.prior));
+  return uFromRandom(model.levels, random, (v) => {
+    let total = priorWeight;
+    for (let i = 0; i < v.length; i++) {
+      const level = v[i];
+      if (level !== null && level !== undefined) total += weights[i]![level]!;
+    }
+    return 1 - 1 / (1 + 2 ** -total);
+  });
+}
+
+/**
+ * u per level: the share of random pairs at each level, each pair counted `weight(v)`
+ * (its chance of being a stranger), plus `U_PRIOR_PAIRS` pseudo-pairs spread as `start`'s
+ * u (a Dirichlet prior): a small store's few hundred pairs that never happen to agree
+ * on a birth date one digit off do not make that agreement a 12-bit certainty, and at
+ * scale the data outweighs it. m is taken from `start`.
+ */
+function uFromRandom(
+  start: MatchModel['levels'],
+  random: ComparisonVector[],
+  weight: (v: ComparisonVector) => number,
+): MatchModel['levels'] {
+  const counts = COMPARISONS.map((c) => start[c.field].map((p) => U_PRIOR_PAIRS * p.u));
+  for (const v of random) {
+    const w = weight(v);
+    for (let i = 0; i < v.length; i++) {
+      const level = v[i];
+      if (level !== null && level !== undefined) counts[i]![level]! += w;
+    }
+  }
+  const levels = {} as MatchModel['levels'];
+  COMPARISONS.forEach((c, i) => {
+    const n = counts[i]!.reduce((s, x) => s + x, 0);
+    levels[c.field] = start[c.field].map((p, l) => ({
+      m: p.m,
+      u: Math.max(counts[i]![l]! / n, FLOOR),
+    }));
+  });
+  return levels;
 }
 
 function pairsByKind(candidates: CandidatePair[]): Map<BlockingKeyKind, ComparisonVector[]> {

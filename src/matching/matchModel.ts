@@ -122,8 +122,9 @@ const DEFAULT_LEVELS: Record<MatchField, [number, number][]> = {
   ],
   email: [
     [0.85, 0.0001],
-    [0.1, 0.0005],
-    [0.05, 0.9994],
+    [0.08, 0.0005],
+    [0.03, 0.0005],
+    [0.04, 0.9989],
   ],
   phone: [
     [0.85, 0.0001],
@@ -143,6 +144,23 @@ export function defaultModel(): MatchModel {
     prior: 0.01,
     levels,
   };
+}
+
+/**
+ * A stored model as the comparisons of this code can use it. A model trained before a
+ * field's levels changed (a level added, say) cannot weigh that field: the field takes the
+ * default levels, and the model counts as trained on no records, so the next record asks
+ * for a training that replaces it. Fields whose levels are unchanged keep their estimates.
+ */
+export function fittedToComparisons(model: MatchModel): MatchModel {
+  const defaults = defaultModel();
+  const stale = COMPARISONS.filter((c) => model.levels[c.field]?.length !== c.levels.length).map(
+    (c) => c.field,
+  );
+  if (stale.length === 0) return model;
+  const levels = { ...model.levels };
+  for (const field of stale) levels[field] = defaults.levels[field];
+  return { ...model, levels, trainedOn: { ...model.trainedOn, records: 0 } };
 }
 
 const log2 = Math.log2;
@@ -171,9 +189,10 @@ export function scorePair(
       return { field: c.field, level: null, weight: 0, m: null, u: null, termFrequency: null };
     const p = model.levels[c.field][level]!;
     const f = exactTermFrequency(c, level, a, tf);
-    const u = f === undefined ? p.u : Math.max(f, MIN_TF_U);
-    const weight = log2(p.m / u);
+    const weight = levelWeight(model, c, level, a, tf);
     total += weight;
+    // u as weighed: a level held to the exact agreement's weight shows the u that gives it.
+    const u = p.m / 2 ** weight;
     return { field: c.field, level: c.levels[level]!, weight, m: p.m, u, termFrequency: f ?? null };
   });
   return { priorWeight, fields, total, probability: probabilityOf(total) };
@@ -193,12 +212,40 @@ export function scoreTotal(
   let total = priorWeightOf(model);
   for (const c of COMPARISONS) {
     const level = c.compare(a, b);
-    if (level === null) continue;
-    const p = model.levels[c.field][level]!;
-    const f = exactTermFrequency(c, level, a, tf);
-    total += log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
+    if (level !== null) total += levelWeight(model, c, level, a, tf);
   }
   return total;
+}
+
+/**
+ * log2(m/u) of a pair at `level` of comparison `c`, for record `a`: an exact agreement is
+ * weighed by how common a's value is; any other level never weighs more than that exact
+ * agreement would (a name found in the other field, or spelled a little differently, is
+ * not stronger evidence than the name itself: a rare level's u, measured on strangers,
+ * once made a swapped "lee" weigh 15 bits where an exact "lee" weighs 6).
+ */
+function levelWeight(
+  model: MatchModel,
+  c: FieldComparison,
+  level: number,
+  a: MatchValues,
+  tf: TermFrequency,
+): number {
+  const exact = weightAt(model, c, 0, a, tf);
+  return level === 0 ? exact : Math.min(weightAt(model, c, level, a, tf), exact);
+}
+
+function weightAt(
+  model: MatchModel,
+  c: FieldComparison,
+  level: number,
+  a: MatchValues,
+  tf: TermFrequency,
+): number {
+  const p = model.levels[c.field][level]!;
+  // Without a value of its own the record never agrees exactly: no frequency to ask.
+  const f = a[c.field] === undefined ? undefined : exactTermFrequency(c, level, a, tf);
+  return log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
 }
 
 const priorWeightOf = (model: MatchModel): number => log2(model.prior / (1 - model.prior));
@@ -259,11 +306,7 @@ export class RecordScorer {
     this.bounds = boundsOf(model);
     // The same expression as `scoreTotal`'s, so that sums of these are bit-for-bit its total.
     this.weights = COMPARISONS.map((c) =>
-      Float64Array.from(model.levels[c.field], (p, level) => {
-        // Without a value of its own the record never agrees exactly: no frequency to ask.
-        const f = a[c.field] === undefined ? undefined : exactTermFrequency(c, level, a, tf);
-        return log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
-      }),
+      Float64Array.from(model.levels[c.field], (_, level) => levelWeight(model, c, level, a, tf)),
     );
   }
 

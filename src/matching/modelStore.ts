@@ -1,4 +1,4 @@
-import { defaultModel, type MatchModel } from './matchModel';
+import { defaultModel, fittedToComparisons, type MatchModel } from './matchModel';
 
 /** How long a process keeps using the model it read before looking for a newer version. */
 export const MODEL_REFRESH_MS = 5_000;
@@ -23,7 +23,8 @@ export class ModelStore {
   async latest(): Promise<MatchModel> {
     if (this.current && Date.now() - this.current.readAt < MODEL_REFRESH_MS)
       return this.current.model;
-    const model = (await this.versions.newest()) ?? defaultModel();
+    const newest = await this.versions.newest();
+    const model = newest ? fittedToComparisons(newest) : defaultModel();
     this.current = { model, readAt: Date.now() };
     return model;
   }

@@ -2,15 +2,20 @@ import type { Logger } from 'pino';
 import { COMPARISONS, compareValues, type ComparisonVector } from './comparisons';
 import { MATCH_FIELDS, type MatchField } from './matchFields';
 import { BLOCKING_KEYS_VERSION, blockingKeys, kindOfKey } from './blockingKeys';
-import { estimateModel, estimatePrior, type CandidatePair } from './estimate';
+import { decontaminatedU, estimateModel, estimatePrior, type CandidatePair } from './estimate';
 import type { IndexedRecord, MatchIndex } from './matchIndex';
-import { scorePair, scoreTotal, type MatchModel, type TermFrequency } from './matchModel';
+import { scoreTotal, weightOf, type MatchModel, type TermFrequency } from './matchModel';
 import type { Matcher } from './matcher';
 import { MODEL_REFRESH_MS, type ModelStore } from './modelStore';
 import { termKey } from './termCounts';
 
-/** Random pairs for u: enough that a one-in-a-thousand agreement is seen a few dozen times. */
-const RANDOM_PAIRS = 20_000;
+/**
+ * Random pairs for u: enough that a one-in-twenty-thousand agreement (an exact birth date)
+ * is seen a dozen times rather than guessed from one or two (as Splink samples millions).
+ */
+const RANDOM_PAIRS = 300_000;
+/** Records the random pairs are drawn from (and whose field presence is measured). */
+const SAMPLE_RECORDS = 40_000;
 /**
  * Records whose candidates training reads (one blocking look-up each): the candidate
  * pairs EM learns m from, and, with every pair of these records, the prior.
@@ -120,10 +125,7 @@ export class MatchTrainer {
     // Exact counts for the model's term frequencies, replacing the running ones.
     await index.terms.recount();
     const seed = current.version + 1;
-    const [records, sample] = await Promise.all([
-      index.size(),
-      index.sample(2 * RANDOM_PAIRS, seed),
-    ]);
+    const [records, sample] = await Promise.all([index.size(), index.sample(SAMPLE_RECORDS, seed)]);
     // Random pairs drawn from the sample (a small store has fewer records than pairs
     // wanted), with a generator seeded by the version, so a training is repeatable.
     const pairsOfSample = randomPairs(sample, RANDOM_PAIRS, seed);
@@ -147,17 +149,12 @@ export class MatchTrainer {
       },
       seed,
     );
-    // Each probe's candidates weighed as the matcher weighs them (term frequencies in):
-    // the evidence the prior is estimated from.
-    const evidenceOnly = { ...learned, prior: 0.5 };
-    const weights = probes.map(({ record, candidates, counts }) => {
-      const frequencies = index.terms.frequencies(record.values, counts, records, presence);
-      const tf: TermFrequency = (field, value) => frequencies.get(termKey(field, value));
-      return Float64Array.from(candidates, (c) =>
-        scoreTotal(evidenceOnly, record.values, c.values, tf),
-      );
-    });
-    const model = { ...learned, prior: estimatePrior(1 / Math.max(records, 2), weights, records) };
+    const first = { ...learned, prior: this.priorFrom(probes, learned, records, presence) };
+    // Random pairs hold a few true matches, which agree on what strangers rarely do: u
+    // counted again without them (each pair weighted by its chance of not being one).
+    const levels = decontaminatedU(first, random);
+    const refined = { ...learned, levels };
+    const model = { ...refined, prior: this.priorFrom(probes, refined, records, presence) };
     const reasons = judge(model, pairsOfSample, random, records, this.deps.reviewThreshold);
     const summary = { version: model.version, prior: model.prior, ...model.trainedOn };
     if (reasons.length > 0) {
@@ -192,6 +189,32 @@ export class MatchTrainer {
         'match records re-keyed with the current blocking keys',
       );
     return rekeyed;
+  }
+
+  /**
+   * The prior under `model`'s m and u: each probe's candidates weighed as the matcher
+   * weighs them (term frequencies in) are the evidence it is estimated from.
+   */
+  private priorFrom(
+    probes: Probe[],
+    model: MatchModel,
+    records: number,
+    presence: Partial<Record<MatchField, number>>,
+  ): number {
+    const evidenceOnly = { ...model, prior: 0.5 };
+    const weights = probes.map(({ record, candidates, counts }) => {
+      const frequencies = this.deps.index.terms.frequencies(
+        record.values,
+        counts,
+        records,
+        presence,
+      );
+      const tf: TermFrequency = (field, value) => frequencies.get(termKey(field, value));
+      return Float64Array.from(candidates, (c) =>
+        scoreTotal(evidenceOnly, record.values, c.values, tf),
+      );
+    });
+    return estimatePrior(1 / Math.max(records, 2), weights, records);
   }
 
   /** Each record's candidates, as the matcher reads them, and the counts of its values. */
@@ -235,13 +258,22 @@ export class MatchTrainer {
   }
 }
 
-/** `count` pairs of distinct records from `sample`, chosen by a generator seeded with `seed`. */
+/**
+ * `count` pairs of distinct records from `sample`, chosen by a generator seeded with
+ * `seed`; every pair once when the sample has no more than `count` of them (a small
+ * store's pairs drawn at random would repeat, and count as evidence many times over).
+ */
 function randomPairs(
   sample: IndexedRecord[],
   count: number,
   seed: number,
 ): [IndexedRecord, IndexedRecord][] {
-  if (sample.length < 2) return [];
+  const pairs: [IndexedRecord, IndexedRecord][] = [];
+  if ((sample.length * (sample.length - 1)) / 2 <= count) {
+    for (let i = 0; i < sample.length; i++)
+      for (let j = i + 1; j < sample.length; j++) pairs.push([sample[i]!, sample[j]!]);
+    return pairs;
+  }
   let s = (seed * 2_654_435_761) >>> 0;
   const next = () => {
     // xorshift32: small and good enough to pick indices.
@@ -252,7 +284,6 @@ function randomPairs(
     s >>>= 0;
     return s / 4_294_967_296;
   };
-  const pairs: [IndexedRecord, IndexedRecord][] = [];
   while (pairs.length < count) {
     const i = Math.floor(next() * sample.length);
     const j = Math.floor(next() * sample.length);
@@ -334,9 +365,10 @@ function flaggedShare(
   threshold: number,
 ): number {
   let flagged = 0;
+  const cutoff = weightOf(threshold);
   for (const [a, b] of pairs) {
     // Frequencies are not at hand here; the level's own u is the cautious side of them.
-    if (scorePair(model, a.values, b.values, () => undefined).probability >= threshold) flagged++;
+    if (scoreTotal(model, a.values, b.values, () => undefined) >= cutoff) flagged++;
   }
   return pairs.length === 0 ? 0 : flagged / pairs.length;
 }

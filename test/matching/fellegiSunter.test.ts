@@ -9,6 +9,7 @@ import {
 } from '../../src/matching/matchFields';
 import {
   defaultModel,
+  fittedToComparisons,
   RecordScorer,
   scorePair,
   scoreTotal,
@@ -299,7 +300,7 @@ test('a known match needs two independent exact agreements', () => {
   expect(knownMatch(v({ givenName: 'ann', surname: 'lee', birthDate: '19900101' }))).toBe(false);
 });
 
-test('emails agree by mailbox; a mailbox made of the names, at another domain, is no evidence', () => {
+test('emails agree by mailbox; a mailbox holding a name of the pair is no evidence', () => {
   const email = COMPARISONS.find((c) => c.field === 'email')!;
   const level = (a: MatchValues, b: MatchValues) => {
     expect(email.compare(b, a)).toBe(email.compare(a, b));
@@ -317,7 +318,41 @@ test('emails agree by mailbox; a mailbox made of the names, at another domain, i
   for (const mailbox of ['anna.brown', 'brown_anna', 'abrown', 'annab', 'anna', 'brown'])
     expect(level({ ...anna, email: `${mailbox}@x.com` }, { email: `${mailbox}@y.com` })).toBeNull();
   expect(level({ email: 'annabrown@x.com' }, { email: 'annabrown@y.com' })).toBe(1);
-  expect(level({ email: 'anna@x.com' }, { email: 'bob@x.com' })).toBe(2);
+  expect(level({ email: 'anna@x.com' }, { email: 'bob@x.com' })).toBe(3);
+  // A mailbox name typed with a slip or two, at the same or another provider.
+  expect(level({ email: 'barbara84@robbins.biz' }, { email: 'birara84@robbins.baz' })).toBe(2);
+  expect(level({ email: 'eaul44@bpntly.com' }, { email: 'paul44@bentley.com' })).toBe(2);
+  // Not when the digits differ (a provider hands namesakes jjones7 and jjones12), the names
+  // are short (anna/anne), or the mailbox is made of the record's names.
+  expect(level({ email: 'jjones7@x.com' }, { email: 'jjones12@x.com' })).toBe(3);
+  expect(level({ email: 'jjones@x.com' }, { email: 'jjones7@x.com' })).toBe(3);
+  expect(level({ email: 'anna@x.com' }, { email: 'anne@x.com' })).toBe(3);
+  expect(level({ ...anna, email: 'annabrown@x.com' }, { email: 'annabrwn@x.com' })).toBeNull();
+  // The names of either record count, and an initial may be of a name neither holds: two
+  // D. Andersons share danderson@, and P. and M. Santos are one slip apart.
+  expect(
+    level(
+      { surname: 'anderson', email: 'danderson@x.com' },
+      { givenName: 'daniel', surname: 'adnerson', email: 'danderson@y.com' },
+    ),
+  ).toBeNull();
+  expect(
+    level({ surname: 'santos', email: 'psantos@x.com' }, { email: 'msantos@x.com' }),
+  ).toBeNull();
+  // A mailbox holding a name, even one slip away, is the names again.
+  expect(
+    level(
+      { givenName: 'brandon', email: 'brandonanderson@x.com' },
+      { email: 'brandon.anderson@y.com' },
+    ),
+  ).toBeNull();
+  expect(
+    level(
+      { givenName: 'limda', surname: 'lopez', email: 'lopez.linda@x.com' },
+      { email: 'lopez.linda@y.com' },
+    ),
+  ).toBeNull();
+  expect(level({ ...anna, email: 'anna77@x.com' }, { email: 'anna77@y.com' })).toBeNull();
   // No evidence scores as a missing value does.
   const model = defaultModel();
   const tf = () => undefined;
@@ -325,6 +360,43 @@ test('emails agree by mailbox; a mailbox made of the names, at another domain, i
   const b = { ...anna, email: 'annabrown@y.com' };
   const withoutEmail = { ...anna };
   expect(scoreTotal(model, a, b, tf)).toBe(scoreTotal(model, a, withoutEmail, tf));
+});
+
+test("no level below exact weighs more than an exact agreement on the record's own value", () => {
+  const model = defaultModel();
+  // Strangers almost never have both names swapped: that level's own weight is huge.
+  model.levels.surname[2] = { m: 0.05, u: 1e-9 };
+  const tf = (_field: string, value: string) => (value === 'lee' ? 0.01 : undefined);
+  const a = { givenName: 'jon', surname: 'lee' };
+  const swapped = { givenName: 'lee', surname: 'jon' };
+  const surname = scorePair(model, a, swapped, tf).fields.find((f) => f.field === 'surname')!;
+  expect(surname.level).toBe('swapped with givenName');
+  expect(surname.weight).toBeCloseTo(Math.log2(model.levels.surname[0]!.m / 0.01), 10);
+  // The ranking scorer weighs it the same, to the bit.
+  const scorer = new RecordScorer(model, a, tf);
+  expect(scorer.totalIfAtLeast(swapped, -Infinity)).toBe(scoreTotal(model, a, swapped, tf));
+  expect(scoreTotal(model, a, swapped, tf)).toBe(scorePair(model, a, swapped, tf).total);
+});
+
+test('a model stored before a field gained a level keeps its other estimates and asks to be retrained', () => {
+  const trained = defaultModel();
+  trained.version = 7;
+  trained.trainedOn = { records: 5000, candidatePairs: 1, randomPairs: 1, iterations: 1 };
+  trained.levels.surname = trained.levels.surname.map((p) => ({ ...p, m: p.m / 2 }));
+  trained.levels.email = [
+    { m: 0.9, u: 0.0001 },
+    { m: 0.05, u: 0.0005 },
+    { m: 0.05, u: 0.9994 },
+  ];
+  const fitted = fittedToComparisons(trained);
+  for (const c of COMPARISONS) expect(fitted.levels[c.field]).toHaveLength(c.levels.length);
+  expect(fitted.levels.email).toEqual(defaultModel().levels.email);
+  expect(fitted.levels.surname).toEqual(trained.levels.surname);
+  expect(fitted.version).toBe(7);
+  // Trained on no records: the matcher asks for a training at its next record.
+  expect(fitted.trainedOn.records).toBe(0);
+  // A model that fits is used as it is.
+  expect(fittedToComparisons(fitted)).toBe(fitted);
 });
 
 test('a name found in the other field counts once; both names swapped count twice', () => {
@@ -342,10 +414,25 @@ test('a name found in the other field counts once; both names swapped count twic
     2,
     null,
   ]);
-  // The surnames are both there and differ: the crossed name is still counted once.
+  // The surnames are both there and differ, but the swap leaves "linda" with no given name
+  // to compare to: the crossed name counts once and the surnames are no evidence.
   expect(levels({ givenName: 'collins', surname: 'linda' }, { surname: 'collins' })).toEqual([
-    2, 4,
+    2,
+    null,
   ]);
+  // What the swap leaves over is compared: a different given name counts against.
+  expect(
+    levels(
+      { givenName: 'wallace', surname: 'isabella' },
+      { givenName: 'anne', surname: 'wallace' },
+    ),
+  ).toEqual([2, 4]);
+  expect(
+    levels(
+      { givenName: 'wallace', surname: 'isabella' },
+      { givenName: 'isabela', surname: 'wallace' },
+    ),
+  ).toEqual([2, 2]);
   // Both swapped: two names agree, each counted at its own field.
   expect(
     levels({ givenName: 'collins', surname: 'linda' }, { givenName: 'linda', surname: 'collins' }),

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { seededRandom } from '../../scripts/demo/random';
 import { COMPARISONS, type ComparisonVector } from '../../src/matching/comparisons';
 import {
+  decontaminatedU,
   estimateModel,
   estimatePrior,
   MIN_KNOWN_MATCHES,
+  U_PRIOR_PAIRS,
   type CandidatePair,
 } from '../../src/matching/estimate';
 import type { IndexedRecord } from '../../src/matching/matchIndex';
@@ -182,8 +184,45 @@ test('without enough known matches, EM keeps m and the prior, and learns u', () 
   expect(model.prior).toBe(previous.prior);
   for (const c of COMPARISONS)
     model.levels[c.field].forEach((p, l) => expect(p.m).toBe(previous.levels[c.field][l]!.m));
-  // u did move to what the random pairs show: everyone agrees on the given name.
-  expect(model.levels.givenName[0]!.u).toBeGreaterThan(0.99);
+  // u did move to what the random pairs show (everyone agrees on the given name), held back
+  // only by the previous model's pseudo-pairs.
+  const previousU = previous.levels.givenName[0]!.u;
+  expect(model.levels.givenName[0]!.u).toBeCloseTo(
+    (5_000 + U_PRIOR_PAIRS * previousU) / (5_000 + U_PRIOR_PAIRS),
+    6,
+  );
+});
+
+test('u learned from random pairs holding a few true matches is near the strangers-only u once they are weighed out', () => {
+  const random = rng(SEED + 7);
+  const truth = truthModel();
+  // A rare exact agreement, as an exact birth date is among strangers.
+  const b = at('birthDate');
+  const rare = [0.0001, 0.05, 0.05, 0.1, 0.7999];
+  truth.levels.birthDate = truth.levels.birthDate.map((p, l) => ({ ...p, u: rare[l]! }));
+  const strangers = randomPairsOf(truth, random, 200_000);
+  // One pair in 2,000 is a true match (a store of people with a few records each).
+  const matches = Array.from({ length: 100 }, () =>
+    COMPARISONS.map((c) =>
+      draw(
+        truth.levels[c.field].map((x) => x.m),
+        random(),
+      ),
+    ),
+  );
+  const pairs = [...strangers, ...matches];
+  const raw = (level: number) => pairs.filter((v) => v[b] === level).length / pairs.length;
+  // Counted as strangers, the matches make an exact birth date look several times commoner.
+  expect(raw(0)).toBeGreaterThan(3 * 0.0001);
+  const model = { ...truth, prior: 100 / pairs.length };
+  const u = decontaminatedU(model, pairs).birthDate.map((p) => p.u);
+  expect(u[0]).toBeLessThan(1.6 * 0.0001);
+  expect(u[0]).toBeGreaterThan(0.5 * 0.0001);
+  // Common levels barely move; m is kept.
+  expect(Math.abs(u[4]! - rare[4]!)).toBeLessThan(0.01);
+  expect(decontaminatedU(model, pairs).birthDate.map((p) => p.m)).toEqual(
+    truth.levels.birthDate.map((p) => p.m),
+  );
 });
 
 test('the prior is the chance that two records of the store are one person', () => {
