@@ -171,9 +171,9 @@ const birthDateComparison = comparison(
 /**
  * Emails: exact (the same address, up to a `+tag`, which delivers to the same mailbox),
  * same mailbox name (the local part without dots, dashes and underscores, at the same or
- * another domain), a mistyped mailbox name, different. A mailbox name that holds one of
- * the pair's names (`annabrown`, `a.brown`, `anna77`, `danderson`) is no evidence unless
- * the address is the same: namesakes hold `anna.brown@x` and `annabrown@x`, or the same
+ * another domain), a mistyped mailbox name, different. A mailbox name that holds a name
+ * the pair's comparisons weigh (`annabrown`, `a.brown`, `anna77`, `danderson`) is no
+ * evidence unless the address is the same: namesakes hold `anna.brown@x` and `annabrown@x`, or the same
  * name at two providers, and their names are weighed already (counted again, it merged
  * namesakes whose other fields were missing).
  */
@@ -210,16 +210,16 @@ function mistyped(x: string, y: string): boolean {
 const withoutTag = (email: string): string => email.replace(/\+[^@]*@/, '@');
 
 /**
- * Whether a mailbox name holds one of the pair's names, as written or one slip away
- * (`danderson`, `lopez.linda` against a Limda Lopez, `kbrown` against a Brownn). Such a
- * mailbox is the names again, which are weighed already, and namesakes share it: two
- * D. Andersons each have `danderson` somewhere. The names of both records count, since
- * either may lack the one the mailbox spells.
+ * Whether a mailbox name holds a name the pair's name comparisons weigh, as written or
+ * one slip away (`danderson` when both records have a surname and one is Anderson;
+ * `lopez.linda` against a Limda Lopez; `kbrown` against a Brownn). Such a mailbox is the
+ * names again, and namesakes share it: two D. Andersons each have `danderson` somewhere.
+ * A name only one record has is not weighed, and the mailbox is then the one place the
+ * other record says it (`davidperez@` against a record with no names): it counts.
  */
 function holdsName(mailbox: string, a: MatchValues, b: MatchValues): boolean {
   const letters = mailbox.replace(/[^\p{L}]/gu, '');
-  for (const value of [a.givenName, a.surname, b.givenName, b.surname]) {
-    if (value === undefined) continue;
+  for (const value of weighedNames(a, b)) {
     const name = value.replace(/[^\p{L}]/gu, '');
     if (name.length < 3) {
       if (name !== '' && letters === name) return true;
@@ -229,6 +229,17 @@ function holdsName(mailbox: string, a: MatchValues, b: MatchValues): boolean {
     if (name.length >= 4 && withinOneEdit(letters, name)) return true;
   }
   return false;
+}
+
+/** The names a name comparison of the pair weighs: both sides of a field, or one found across. */
+function weighedNames(a: MatchValues, b: MatchValues): string[] {
+  const names: string[] = [];
+  if (a.givenName !== undefined && b.givenName !== undefined) names.push(a.givenName, b.givenName);
+  if (a.surname !== undefined && b.surname !== undefined) names.push(a.surname, b.surname);
+  const { aGiven, aSurname } = crossedNames(a, b);
+  if (aGiven) names.push(a.givenName!);
+  if (aSurname) names.push(a.surname!);
+  return names;
 }
 
 /** Whether some run of `letters` is `name` with one letter changed, added, dropped or swapped. */
