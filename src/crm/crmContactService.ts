@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { badInput } from '../errors';
 import type { KnownState } from '../identity/identityGraph';
 import type { IdentifierPolicy, RawIdentifier } from '../identity/identifierPolicy';
-import type { IdentityResolver, ResolutionResult } from '../identity/resolver';
+import type { IdentityResolver, RecordToResolve, ResolutionResult } from '../identity/resolver';
 import { assertJsonObject, canonicalJson } from '../validation/json';
 import { assertNoConsentKeys, consentTraits } from '../consent/consent';
 import { yieldToLive } from '../ingest/lanes';
@@ -37,6 +37,8 @@ const MAX_PHONES = 20;
 const MAX_NAME_LENGTH = 200;
 const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
 const CORE_TRAITS = ['firstName', 'lastName', 'birthDate', 'address', 'emails', 'phones'];
+
+type PreparedContact = ReturnType<CrmContactService['prepare']>;
 
 /**
  * Takes contacts pushed by CRM systems: validates everything before writing anything,
@@ -91,6 +93,11 @@ export class CrmContactService {
         );
       first.set(p.crmId, i);
     });
+    // Resolved together (new contacts a write per step for all), then matched a few at a time.
+    const resolved = await this.resolver.resolveMany(
+      prepared.map((p) => this.recordOf(p)),
+      BULK_CONCURRENCY,
+    );
     const results = new Array<ResolutionResult & { crmId: string }>(prepared.length);
     let next = 0;
     const worker = async () => {
@@ -98,21 +105,25 @@ export class CrmContactService {
         const i = next++;
         await yieldToLive();
         const p = prepared[i]!;
-        results[i] = { crmId: p.crmId, ...(await this.resolve(p)) };
+        results[i] = { crmId: p.crmId, ...(await this.matched(p, resolved[i]!)) };
       }
     };
     await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, prepared.length) }, worker));
     return results;
   }
 
-  private async resolve(
-    prepared: ReturnType<CrmContactService['prepare']>,
+  private async resolve(prepared: PreparedContact): Promise<ResolutionResult> {
+    return this.matched(prepared, await this.resolver.resolve(this.recordOf(prepared)));
+  }
+
+  /** After deterministic resolution, probabilistic matching, which may merge the profile on. */
+  private async matched(
+    prepared: PreparedContact,
+    result: ResolutionResult,
   ): Promise<ResolutionResult> {
-    const recordId = `crm:${prepared.crmId}`;
-    const result = await this.resolveDeterministically(recordId, prepared);
     if (this.afterResolved === null || result.recordOwner === null) return result;
     const profileId = await this.afterResolved(
-      recordId,
+      `crm:${prepared.crmId}`,
       result.recordOwner,
       prepared.traits,
       result.profileId,
@@ -121,12 +132,9 @@ export class CrmContactService {
     return profileId === result.profileId ? result : { ...result, profileId, changed: true };
   }
 
-  private resolveDeterministically(
-    recordId: string,
-    prepared: ReturnType<CrmContactService['prepare']>,
-  ): Promise<ResolutionResult> {
-    return this.resolver.resolve({
-      recordId,
+  private recordOf(prepared: PreparedContact): RecordToResolve {
+    return {
+      recordId: `crm:${prepared.crmId}`,
       source: 'crm',
       identifiers: prepared.identifiers.usable,
       traitRecord: {
@@ -140,7 +148,7 @@ export class CrmContactService {
         payload: prepared.payload,
       },
       reason: 'SHARED_IDENTIFIER',
-    });
+    };
   }
 
   private prepare(input: CrmContactInput, field: string) {

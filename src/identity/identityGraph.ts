@@ -100,6 +100,15 @@ export interface AppendedEntry {
  *    current after writing it; if not, it folds again. So the last view written is never
  *    older than the last change.
  */
+/** A new profile's one contribution, as its first view is built from it (see `createView`). */
+export interface FirstContribution {
+  keys: string[];
+  source: SourceName;
+  at: Date;
+  recordHash: string | null;
+  record: RawRecordDoc | null;
+}
+
 export class IdentityGraph {
   constructor(
     private readonly store: IdentityGraphStore,
@@ -121,37 +130,63 @@ export class IdentityGraph {
   }
 
   /**
+   * Begins the logs of new profiles, one entry each, in one write. Returns the profiles
+   * whose entry is known to have taken slot 0 (the others' logs were written to by a
+   * concurrent writer first: their views must be folded, not created).
+   */
+  async beginLogs(items: { profileId: string; entry: ProfileLogEntry }[], at: Date) {
+    if (items.length === 0) return new Set<string>();
+    const log = this.store.profileLog;
+    for (const { profileId } of items) log.noteLength(profileLogName(profileId), 0);
+    const lengths = await log.appendMany(
+      items.map(({ profileId, entry }) => ({ log: profileLogName(profileId), data: entry })),
+      at,
+    );
+    return new Set(
+      items.filter((i) => lengths.get(profileLogName(i.profileId)) === 1).map((i) => i.profileId),
+    );
+  }
+
+  /**
    * Writes the first view of a new profile whose log holds exactly one contribution
    * (slot 0, appended at `at`): the same document a fold of that log produces. Insert
    * only: null when a view exists already (a concurrent writer got there; rebuild).
    * A contribution carrying a record version needs that version as stored (`record`, when
    * this writer stored it); without it the fold reads it.
    */
-  async createView(
-    profileId: string,
-    first: {
-      keys: string[];
-      source: SourceName;
-      at: Date;
-      recordHash: string | null;
-      record: RawRecordDoc | null;
-    },
-  ): Promise<ProfileDoc | null> {
-    if (first.recordHash !== null && first.record?.hash !== first.recordHash) return null;
+  async createView(profileId: string, first: FirstContribution): Promise<ProfileDoc | null> {
+    return (await this.createViews([{ profileId, first }]))[0]!;
+  }
+
+  /** `createView` for many new profiles, with one insert and one pointer look-up for all. */
+  async createViews(
+    items: { profileId: string; first: FirstContribution }[],
+  ): Promise<(ProfileDoc | null)[]> {
     const now = this.now();
-    const view = emptyView(profileId, now);
-    addIdentifiers(view, first.keys);
-    countContribution(view, first.source, first.at);
-    if (first.recordHash !== null && first.record !== null) applyRecord(view, first.record);
-    view.build.logLengths[profileId] = 1;
-    view.updatedAt = now;
-    if (!(await this.store.insertProfile(view))) return null;
+    const views = items.map(({ profileId, first }) => {
+      if (first.recordHash !== null && first.record?.hash !== first.recordHash) return null;
+      const view = emptyView(profileId, now);
+      addIdentifiers(view, first.keys);
+      countContribution(view, first.source, first.at);
+      if (first.recordHash !== null && first.record !== null) applyRecord(view, first.record);
+      view.build.logLengths[profileId] = 1;
+      view.updatedAt = now;
+      return view;
+    });
+    const written = views.filter((v): v is ProfileDoc => v !== null);
+    if (written.length === 0) return views;
+    const { conflicts } = await this.store.insertProfiles(written);
+    const taken = new Set(conflicts);
+    const inserted = written.filter((v) => !taken.has(v._id));
     // Checked after writing, like every view (rule 4): a writer that found identifiers
     // this profile had claimed may have merged it away before its log entry existed, and
     // folded the survivor without it; the general rebuild then folds it in.
-    if ((await this.store.getMergePointers([profileId])).size > 0) return null;
-    this.listener.profileChanged?.(view, [profileId]);
-    return view;
+    const pointers = await this.store.getMergePointers(inserted.map((v) => v._id));
+    return views.map((view) => {
+      if (view === null || taken.has(view._id) || pointers.has(view._id)) return null;
+      this.listener.profileChanged?.(view, [view._id]);
+      return view;
+    });
   }
 
   /** Follows merge pointers to each id's live root. */

@@ -1,12 +1,14 @@
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type {
-  IdentityDoc,
   MergePointerDoc,
   MergeReason,
   ProfileDoc,
   ProfileLogEntry,
   RawRecordDoc,
-  SourceName,
+  SourceName} from '../store/models';
+import {
+  recordVersionId,
+  type IdentityDoc
 } from '../store/models';
 import type { AppendedEntry, IdentityGraph, KnownState } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
@@ -17,7 +19,9 @@ import {
   planLinks,
   type SkippedIdentifier,
 } from './linkPlan';
+import { resolveNewRecords } from './newRecordBatch';
 import { parseIdentityKey } from './profileView';
+import { yieldToLive } from '../ingest/lanes';
 
 /** Attempts before giving up on a record; each retry means a concurrent writer claimed one of its identifiers. */
 const MAX_ATTEMPTS = 32;
@@ -88,16 +92,81 @@ export class IdentityResolver {
   ) {}
 
   async resolve(record: RecordToResolve): Promise<ResolutionResult> {
-    if (record.identifiers.length === 0) {
-      throw new Error(`Record ${record.recordId} has no identifiers to resolve`);
-    }
-    // Before anything is stored: a personal-looking value is never in the store before
-    // its key is known to hold one.
-    if (record.traitRecord && this.traitObserver)
-      await this.traitObserver.observe(record.traitRecord.traits);
-    const keys = record.identifiers.map(identityKey);
-    const progress: Progress = { newProfileId: null, claimedFor: new Map(), claimedDocs: [] };
+    assertIdentifiers(record);
+    await this.observe([record]);
+    return this.resolveFrom(record, { newProfileId: null, claimedFor: new Map(), claimedDocs: [] });
+  }
 
+  /**
+   * Resolves many records, as `resolve` resolves each: those new to the store (no
+   * identifier claimed, none shared with another record of the batch) together, a write
+   * per step for all of them (`newRecordBatch.ts`), and the rest one at a time,
+   * `concurrency` at once, as do new ones that lost a race on the way. Results in order.
+   */
+  async resolveMany(records: RecordToResolve[], concurrency: number): Promise<ResolutionResult[]> {
+    for (const r of records) assertIdentifiers(r);
+    await this.observe(records);
+    const keys = records.map((r) => r.identifiers.map(identityKey));
+    const owned = await this.store.getIdentities([...new Set(keys.flat())]);
+    const seen = new Map<string, number>();
+    for (const k of keys.flat()) seen.set(k, (seen.get(k) ?? 0) + 1);
+    const isNew = (i: number) => keys[i]!.every((k) => !owned.has(k) && seen.get(k) === 1);
+    const fresh = records.flatMap((_, i) => (isNew(i) ? [i] : []));
+    const outcomes = await resolveNewRecords(
+      { store: this.store, graph: this.graph },
+      fresh.map((i) => ({
+        record: records[i]!,
+        plan: planLinks({
+          identifiers: records[i]!.identifiers,
+          ownerRoot: new Map(),
+          clusterIdentifiers: new Map(),
+          limits: this.limits,
+        }),
+      })),
+    );
+    const results = new Array<ResolutionResult>(records.length);
+    const rest: { index: number; progress: ResolutionProgress }[] = [];
+    const blank = (): ResolutionProgress => ({
+      newProfileId: null,
+      claimedFor: new Map(),
+      claimedDocs: [],
+    });
+    records.forEach((_, i) => {
+      if (!isNew(i)) rest.push({ index: i, progress: blank() });
+    });
+    fresh.forEach((index, k) => {
+      const outcome = outcomes[k]!;
+      if (outcome.done) results[index] = outcome.result;
+      else rest.push({ index, progress: outcome.progress });
+    });
+    rest.sort((a, b) => a.index - b.index);
+    let next = 0;
+    const worker = async () => {
+      while (next < rest.length) {
+        const { index, progress } = rest[next++]!;
+        await yieldToLive();
+        results[index] = await this.resolveFrom(records[index]!, progress);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, rest.length) }, worker));
+    return results;
+  }
+
+  /** Before anything is stored: a personal-looking value is never in the store before its key is known to hold one. */
+  private async observe(records: RecordToResolve[]): Promise<void> {
+    const observer = this.traitObserver;
+    if (observer === null) return;
+    await Promise.all(
+      records.flatMap((r) => (r.traitRecord ? [observer.observe(r.traitRecord.traits)] : [])),
+    );
+  }
+
+  /** `resolve`, continuing from what earlier attempts (this call's, or a batch's) did. */
+  private async resolveFrom(
+    record: RecordToResolve,
+    progress: ResolutionProgress,
+  ): Promise<ResolutionResult> {
+    const keys = record.identifiers.map(identityKey);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const found = await this.lookUp(record, keys, progress.claimedFor);
       // Joining the oldest linked cluster keeps the surviving id stable; a new profile's
@@ -153,7 +222,7 @@ export class IdentityResolver {
     record: RecordToResolve,
     plan: LinkPlan,
     claimFor: string,
-    progress: Progress,
+    progress: ResolutionProgress,
   ): Promise<boolean> {
     const claims: IdentityDoc[] = plan.claims.map((id) => ({
       _id: identityKey(id),
@@ -183,7 +252,7 @@ export class IdentityResolver {
     found: Lookup,
     target: string,
     claimFor: string,
-    progress: Progress,
+    progress: ResolutionProgress,
   ): Promise<Written> {
     const { plan, views } = found;
     const { root, merged, pointers, intents } = await this.mergeLinkedClusters(
@@ -291,7 +360,7 @@ export class IdentityResolver {
     record: RecordToResolve,
     found: Lookup,
     target: string,
-    progress: Progress,
+    progress: ResolutionProgress,
     written: Written,
   ): Promise<ResolutionResult> {
     const { plan, views } = found;
@@ -347,7 +416,7 @@ export class IdentityResolver {
     record: RecordToResolve,
     plan: LinkPlan,
     target: string,
-    progress: Progress,
+    progress: ResolutionProgress,
     written: Written,
   ): Promise<ProfileDoc | null> {
     const { contributions, merged, slots } = written;
@@ -443,8 +512,13 @@ export class IdentityResolver {
   }
 }
 
+function assertIdentifiers(record: RecordToResolve): void {
+  if (record.identifiers.length === 0)
+    throw new Error(`Record ${record.recordId} has no identifiers to resolve`);
+}
+
 /** What one resolution has done so far, across its attempts. */
-interface Progress {
+export interface ResolutionProgress {
   /** Chosen once, by the first attempt that links no existing cluster. */
   newProfileId: string | null;
   /**
@@ -568,8 +642,6 @@ function claimingProfile(
 ): string {
   return owned.get(firstKey)?.profileId ?? target;
 }
-
-export const recordVersionId = (recordId: string, hash: string): string => `${recordId}#${hash}`;
 
 /** Identifiers per kind of each cluster involved, for the limit checks. */
 function clusterIdentifiers(

@@ -1,7 +1,7 @@
 import { profileLogName } from '../identity/identityGraph';
 import { IDENTIFIER_KINDS, identityKey, type Identifier } from '../identity/kinds';
 import { parseIdentityKey } from '../identity/profileView';
-import { recordVersionId } from '../identity/resolver';
+import { recordVersionId } from '../store/models';
 import { eventLogName } from '../ingest/eventBatchWriter';
 import type { SegmentChangeDoc } from '../segments/segmentModels';
 import type { IdentityGraphStore } from '../store/identityGraphStore';

@@ -103,6 +103,12 @@ export function fencedIdentityGraphStore(
       if (inserted) await fences.fence([doc._id]);
       return inserted;
     },
+    async insertProfiles(docs) {
+      const { conflicts } = await store.insertProfiles(docs);
+      const taken = new Set(conflicts);
+      await fences.fence(docs.filter((d) => !taken.has(d._id)).map((d) => d._id));
+      return { conflicts };
+    },
     async replaceProfile(doc) {
       await store.replaceProfile(doc);
       await fences.fence([doc._id]);
@@ -143,8 +149,8 @@ function fencedEventLog(store: IdentityGraphStore, fences: GoldFences): AppendLo
       await fenceClusters([data.profileId]);
       return seq;
     },
-    async appendMany(items) {
-      const lengths = await log.appendMany(items);
+    async appendMany(items, at) {
+      const lengths = await log.appendMany(items, at);
       await fenceClusters([...new Set(items.map((i) => i.data.profileId))]);
       return lengths;
     },

@@ -1,7 +1,7 @@
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { Identifier } from '../identity/kinds';
 import type { RawRecordDoc } from '../store/models';
-import { recordVersionId } from '../identity/resolver';
+import { recordVersionId } from '../store/models';
 import type { SourceAdapter } from './sourceAdapter';
 
 export interface CrmRequest {

@@ -13,9 +13,10 @@ export interface AppendLog<T> {
   /**
    * Appends many entries to many logs in one round trip in the common case (each log's
    * entries in the order given), starting from the lengths it knows and looking up the
-   * others. Returns a lower bound of each touched log's length.
+   * others. Returns a lower bound of each touched log's length. `at` stamps the entries
+   * (default: now).
    */
-  appendMany(items: { log: string; data: T }[]): Promise<Map<string, number>>;
+  appendMany(items: { log: string; data: T }[], at?: Date): Promise<Map<string, number>>;
   /**
    * A lower bound of the log's length known without I/O (from this process's own appends
    * and reads), or undefined.

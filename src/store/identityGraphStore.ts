@@ -50,18 +50,24 @@ export interface IdentityGraphStore {
   getRecords(ids: string[]): Promise<Map<string, TraitRecordDoc>>;
   /** False when a record with that `_id` appeared concurrently. */
   insertRecord(doc: TraitRecordDoc): Promise<boolean>;
+  /** `insertRecord` for many records in one round trip; returns the `_id`s that existed. */
+  insertRecords(docs: TraitRecordDoc[]): Promise<{ conflicts: string[] }>;
   updateRecordContent(
     id: string,
     content: Pick<TraitRecordDoc, 'traits' | 'identifiers' | 'hash' | 'observedAt' | 'receivedAt'>,
   ): Promise<void>;
   /** Stores a record version as received; false when that version was stored already. */
   putRawRecord(doc: RawRecordDoc): Promise<boolean>;
+  /** `putRawRecord` for many versions in one round trip; returns the `_id`s stored before. */
+  putRawRecords(docs: RawRecordDoc[]): Promise<{ conflicts: string[] }>;
   getRawRecords(ids: string[]): Promise<Map<string, RawRecordDoc>>;
 
   getProfiles(ids: string[]): Promise<Map<string, ProfileDoc>>;
   replaceProfile(doc: ProfileDoc): Promise<void>;
   /** False when the profile already has a view. */
   insertProfile(doc: ProfileDoc): Promise<boolean>;
+  /** `insertProfile` for many new profiles in one round trip; returns the `_id`s that had a view. */
+  insertProfiles(docs: ProfileDoc[]): Promise<{ conflicts: string[] }>;
   /**
    * Live profiles in id order after `afterId`. Served by the `{mergedInto, _id}` index on
    * MongoDB; FerretDB's SQLite backend scans, so keep this off hot paths.

@@ -148,6 +148,9 @@ export interface RawRecordDoc {
   receivedAt: Date;
 }
 
+/** A record version's `_id`: `<recordId>#<hash>` (see `RawRecordDoc`). */
+export const recordVersionId = (recordId: string, hash: string): string => `${recordId}#${hash}`;
+
 export type EventType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias';
 
 /**

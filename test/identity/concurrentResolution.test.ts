@@ -59,6 +59,27 @@ async function runConcurrently(stacks: TestStack[], run: number, records: Genera
   );
 }
 
+/**
+ * The same records as CRM bulk syncs: chunks of up to 8 contacts per `upsertMany` call,
+ * the calls spread over the writers and all in flight at once, so a chunk's new contacts
+ * (resolved together) race other chunks' contacts that share their emails.
+ */
+async function runInBulk(stacks: TestStack[], run: number, records: GeneratedRecord[]) {
+  const chunks: GeneratedRecord[][] = [];
+  for (let i = 0; i < records.length; i += 8) chunks.push(records.slice(i, i + 8));
+  await Promise.all(
+    chunks.map((chunk, i) =>
+      stacks[i % stacks.length]!.crm.upsertMany(
+        chunk.map((r) => ({
+          crmId: crmIdOf(run, r),
+          emails: r.emails.map(emailOf),
+          attributes: { [`trait${r.index}`]: r.index },
+        })),
+      ),
+    ),
+  );
+}
+
 async function assertConverged(stack: TestStack, run: number, records: GeneratedRecord[]) {
   const groups = expectedGroups(records);
   const reader = stack.reader();
@@ -114,6 +135,29 @@ describe('concurrent identity resolution', () => {
         }
       }),
       { numRuns: 12, seed: Number(process.env.MOSAIC_TEST_SEED ?? 20261121) },
+    );
+  }, 240_000);
+
+  it('bulk syncs racing each other end the same way, and a re-sent sync changes nothing', async () => {
+    let run = 100;
+    await fc.assert(
+      fc.asyncProperty(recordsArb, async (records) => {
+        run++;
+        const stack = await openTestStack(`bulk${run}`, { MOSAIC_IDENTIFIER_LIMITS: NO_LIMITS });
+        try {
+          const stacks = [stack];
+          for (let i = 1; i < CONNECTIONS; i++) stacks.push(await stack.connectAnother());
+          await runInBulk(stacks, run, records);
+          await assertConverged(stack, run, records);
+          const views = await stack.cols.profiles.countDocuments({});
+          await runInBulk(stacks, run, records);
+          await assertConverged(stack, run, records);
+          expect(await stack.cols.profiles.countDocuments({})).toBe(views);
+        } finally {
+          await stack.close();
+        }
+      }),
+      { numRuns: 12, seed: Number(process.env.MOSAIC_TEST_SEED ?? 20261206) },
     );
   }, 240_000);
 

@@ -86,7 +86,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     for (const log of logs) this.seen.delete(log);
   }
 
-  async appendMany(items: { log: string; data: T }[]) {
+  async appendMany(items: { log: string; data: T }[], at = new Date()) {
     const logs = [...new Set(items.map((i) => i.log))];
     const next = new Map<string, number>();
     const unknown: string[] = [];
@@ -103,7 +103,6 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     // Each log's entries go to the slots after its known end. A slot taken meanwhile by
     // another writer is simply skipped (it exists, so the log has no gap) and that entry
     // is appended again after the end.
-    const at = new Date();
     const docs: LogEntryDoc<T>[] = items.map(({ log, data }) => {
       const seq = next.get(log)!;
       next.set(log, seq + 1);
@@ -123,7 +122,7 @@ export class MongoAppendLog<T> implements AppendLog<T> {
     const fresh = new Map<string, number>();
     for (const { log, data } of retry) {
       if (!fresh.has(log)) fresh.set(log, await this.length(log));
-      const seq = await this.append(log, data, fresh.get(log));
+      const seq = await this.append(log, data, fresh.get(log), at);
       fresh.set(log, seq + 1);
       lengths.set(log, Math.max(lengths.get(log)!, seq + 1));
     }

@@ -64,6 +64,10 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     return insertUnlessExists(() => this.c.records.insertOne(doc));
   }
 
+  insertRecords(docs: Parameters<IdentityGraphStore['insertRecords']>[0]) {
+    return insertManyUnlessExists(this.c.records, docs);
+  }
+
   async updateRecordContent(
     id: string,
     content: Parameters<IdentityGraphStore['updateRecordContent']>[1],
@@ -73,6 +77,10 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
 
   putRawRecord(doc: Parameters<IdentityGraphStore['putRawRecord']>[0]) {
     return insertUnlessExists(() => this.c.rawRecords.insertOne(doc));
+  }
+
+  putRawRecords(docs: Parameters<IdentityGraphStore['putRawRecords']>[0]) {
+    return insertManyUnlessExists(this.c.rawRecords, docs);
   }
 
   getRawRecords(ids: string[]) {
@@ -98,6 +106,10 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
 
   insertProfile(doc: ProfileDoc) {
     return insertUnlessExists(() => this.c.profiles.insertOne(doc));
+  }
+
+  insertProfiles(docs: ProfileDoc[]) {
+    return insertManyUnlessExists(this.c.profiles, docs);
   }
 
   listLiveProfiles(afterId: string | null, limit: number) {
