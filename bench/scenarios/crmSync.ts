@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createApp } from '../../src/app';
 import type { Config } from '../../src/config/env';
 import { createLogger } from '../../src/observability/logger';
+import { profiled } from '../lib/cpuProfile';
 import { dropSchemaAndKeys } from '../lib/dropScratch';
 import { BENCH_AUTHORIZATION } from '../lib/gatewayAuth';
 import { intFromEnv } from '../lib/env';
@@ -101,7 +102,7 @@ async function run(ctx: BenchContext): Promise<ScenarioReport> {
       ctx.progress(`${NAME}: ${window} contacts up to ${size} stored`);
       const commandsBefore = app.storeCommands();
       const sqlBefore = statements.count();
-      const result = combine([await sync(window)]);
+      const result = combine([await profiled(`${NAME}-${size}`, () => sync(window))]);
       const storeCommands = app.storeCommands() - commandsBefore;
       const sql = statements.count() - sqlBefore;
       const baseline = combine([await insertRaw(raw, contacts.replay(window, batch), concurrency)]);

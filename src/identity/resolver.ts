@@ -5,11 +5,9 @@ import type {
   ProfileDoc,
   ProfileLogEntry,
   RawRecordDoc,
-  SourceName} from '../store/models';
-import {
-  recordVersionId,
-  type IdentityDoc
+  SourceName,
 } from '../store/models';
+import { recordVersionId, type IdentityDoc } from '../store/models';
 import type { AppendedEntry, IdentityGraph, KnownState } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
 import {

@@ -99,6 +99,34 @@ test('a record whose values change is found by its new keys only, with its new v
   }
 });
 
+test('records indexed and looked up all at once (one statement each way) come back as one by one', async () => {
+  const stored = fc.sample(values, { seed: 20261206, numRuns: 40 });
+  const keysOf = (i: number) => [`batch-${i % 5}`, ...blockingKeys(stored[i]!)];
+  // All in flight together: the calls queued behind the first go as one statement.
+  const indexed = await Promise.all(
+    stored.map((v, i) => index.index(`b-${i}`, `pb-${i}`, v, keysOf(i), 0)),
+  );
+  expect(indexed.every((r) => r.inserted && r.changed)).toBe(true);
+  expect(new Set(indexed.map((r) => r.seq)).size).toBe(stored.length);
+  // The same record twice at once (a contact in two concurrent calls) is new only once.
+  const twice = await Promise.all([
+    index.index('b-twice', 'pb-twice', { givenName: 'ann' }, ['twice'], 0),
+    index.index('b-twice', 'pb-twice', { givenName: 'ann' }, ['twice'], 0),
+  ]);
+  expect(twice.filter((r) => r.inserted)).toHaveLength(1);
+  const looked = await Promise.all(stored.map((v, i) => index.evidence(keysOf(i), `b-${i}`, v)));
+  for (const [i, { candidates }] of looked.entries()) {
+    const alone = await index.evidence(keysOf(i), `b-${i}`, stored[i]!);
+    const ids = (c: { recordId: string }[]) => c.map((x) => x.recordId).sort();
+    expect(ids(candidates)).toEqual(ids(alone.candidates));
+    expect(ids(candidates)).not.toContain(`b-${i}`);
+    // Everyone sharing its batch key is a candidate, with its values as stored.
+    for (let j = i % 5; j < stored.length; j += 5)
+      if (j !== i)
+        expect(candidates.find((c) => c.recordId === `b-${j}`)?.values).toEqual(stored[j]);
+  }
+});
+
 test('a candidate sharing several keys with the record is returned once', async () => {
   await index.index(
     'r-many',

@@ -9,7 +9,26 @@ import { BLOCKING_KEYS_VERSION } from '../../matching/blockingKeys';
 import { MATCH_FIELDS, type MatchField, type MatchValues } from '../../matching/matchFields';
 import { TermCounts, termKey } from '../../matching/termCounts';
 import { inTransaction } from './connection';
+import { CoalescedCalls } from './coalescedCalls';
 import { packValues, unpackValues } from './packedMatchValues';
+
+interface NewMatchRecord {
+  recordId: string;
+  profileId: string;
+  values: MatchValues;
+  keys: string[];
+  version: number;
+}
+
+interface EvidenceRequest {
+  keys: string[];
+  recordId: string;
+  values: MatchValues;
+}
+
+type Evidence = { candidates: IndexedRecord[]; counts: Map<string, number> };
+/** Evidence as read, with the candidates whose packed values could not be read (older rows). */
+type RawEvidence = Evidence & { unpackable: string[] };
 
 /**
  * The blocking index in PostgreSQL (`match_records`, and `match_block_keys` with each
@@ -30,6 +49,24 @@ export class PostgresMatchIndex implements MatchIndex {
     keys: string[],
     version: number,
   ): Promise<{ changed: boolean; seq: number; inserted: boolean }> {
+    const seq = await this.inserts.call({ recordId, profileId, values, keys, version });
+    // Stored as decided "no match" by `version`: the caller settles it otherwise.
+    if (seq !== null) {
+      this.terms.add(values, +1);
+      return { changed: true, seq, inserted: true };
+    }
+    return { ...(await this.reindex(recordId, values, keys)), inserted: false };
+  }
+
+  /** New records' inserts, coalesced: one statement per round trip, however many records. */
+  private readonly inserts = new CoalescedCalls<NewMatchRecord, number | null>((records) =>
+    records.length === 1
+      ? this.insertOne(records[0]!).then((seq) => [seq])
+      : this.insertMany(records),
+  );
+
+  /** Stores a new record and its keys; its arrival number, or null when it was indexed before. */
+  private async insertOne(r: NewMatchRecord): Promise<number | null> {
     // Most records are new: one statement stores the record and its keys (a prepared
     // statement, like the other per-record ones: parsed and planned once per connection).
     const { rows } = await this.pool.query<{ seq: string }>({
@@ -47,21 +84,66 @@ export class PostgresMatchIndex implements MatchIndex {
        )
        SELECT seq FROM rec`,
       values: [
-        recordId,
-        profileId,
-        values,
-        keys,
-        version,
-        packValues(values),
+        r.recordId,
+        r.profileId,
+        r.values,
+        r.keys,
+        r.version,
+        packValues(r.values),
         BLOCKING_KEYS_VERSION,
       ],
     });
-    // Stored as decided "no match" by `version`: the caller settles it otherwise.
-    if (rows[0]) {
-      this.terms.add(values, +1);
-      return { changed: true, seq: Number(rows[0].seq), inserted: true };
-    }
-    return { ...(await this.reindex(recordId, values, keys)), inserted: false };
+    return rows[0] ? Number(rows[0].seq) : null;
+  }
+
+  /**
+   * `insertOne` for many records in one statement: the records as parallel arrays, their
+   * keys flattened beside each one's position (a record's keys are a ragged list).
+   */
+  private async insertMany(records: NewMatchRecord[]): Promise<(number | null)[]> {
+    const position = records.flatMap((r, n) => r.keys.map(() => n + 1));
+    const { rows } = await this.pool.query<{ record_id: string; seq: string }>({
+      name: 'match-index-records',
+      text: `WITH i AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::integer[], $5::text[])
+           WITH ORDINALITY AS i(record_id, profile_id, match_values, version, packed, n)
+       ), k AS (
+         SELECT * FROM unnest($6::bigint[], $7::text[]) AS k(n, block_key)
+       ), rec AS (
+         INSERT INTO match_records (record_id, profile_id, match_values, block_keys, decided_version, decision, keys_version)
+         SELECT i.record_id, i.profile_id, i.match_values,
+           COALESCE((SELECT array_agg(k.block_key) FROM k WHERE k.n = i.n), '{}'::text[]),
+           i.version, 'none', $8::smallint
+         FROM i WHERE NOT EXISTS (SELECT 1 FROM match_records m WHERE m.record_id = i.record_id)
+         ORDER BY i.n
+         ON CONFLICT (record_id) DO NOTHING RETURNING record_id, seq
+       ), block AS (
+         INSERT INTO match_block_keys (block_key, seq, record_id, profile_id, packed_values)
+         SELECT k.block_key, rec.seq, i.record_id, i.profile_id, i.packed
+         FROM rec JOIN i ON i.record_id = rec.record_id JOIN k ON k.n = i.n
+         ON CONFLICT DO NOTHING
+       )
+       SELECT record_id, seq FROM rec`,
+      values: [
+        records.map((r) => r.recordId),
+        records.map((r) => r.profileId),
+        records.map((r) => JSON.stringify(r.values)),
+        records.map((r) => r.version),
+        records.map((r) => packValues(r.values)),
+        position,
+        records.flatMap((r) => r.keys),
+        BLOCKING_KEYS_VERSION,
+      ],
+    });
+    const seqOf = new Map(rows.map((r) => [r.record_id, Number(r.seq)]));
+    // A record twice in one batch (two calls re-sending one contact) is new only once.
+    const taken = new Set<string>();
+    return records.map((r) => {
+      const seq = seqOf.get(r.recordId);
+      if (seq === undefined || taken.has(r.recordId)) return null;
+      taken.add(r.recordId);
+      return seq;
+    });
   }
 
   /** A record indexed before: its keys move from the old values to the new, and so do its counts. */
@@ -180,58 +262,82 @@ export class PostgresMatchIndex implements MatchIndex {
    * of its term-frequency values. One round trip instead of two is most of what matching
    * costs per record once the store is large.
    */
-  async evidence(
-    keys: string[],
-    recordId: string,
-    values: MatchValues,
-  ): Promise<{ candidates: IndexedRecord[]; counts: Map<string, number> }> {
-    const terms = TermCounts.terms(values);
+  async evidence(keys: string[], recordId: string, values: MatchValues): Promise<Evidence> {
+    const evidence = await this.lookUps.call({ keys, recordId, values });
+    const unpackable = evidence.unpackable;
+    if (unpackable.length > 0)
+      evidence.candidates.push(...(await this.getMany(unpackable)).values());
+    return { candidates: evidence.candidates, counts: evidence.counts };
+  }
+
+  /** Records' blocking look-ups, coalesced like `inserts`. */
+  private readonly lookUps = new CoalescedCalls<EvidenceRequest, RawEvidence>((requests) =>
+    this.evidenceOf(requests),
+  );
+
+  /**
+   * What each request's record is scored with, in one statement for all of them: per
+   * request, the records sharing any of its keys (the latest `MAX_BLOCK_READ` per key, the
+   * record itself left out), each once, and the stored counts of its term values.
+   */
+  private async evidenceOf(requests: EvidenceRequest[]): Promise<RawEvidence[]> {
+    const terms = requests.map((r) => TermCounts.terms(r.values));
     const { rows } = await this.pool.query<{
+      n: number;
       record_id: string | null;
       profile_id: string;
       seq: string;
       packed: string | null;
-      n: string | null;
+      count: string | null;
       field: string | null;
       value: string | null;
     }>({
-      name: 'match-evidence',
-      // Each candidate comes from its key rows alone; one sharing several keys with the
-      // record is returned once.
-      text: `SELECT DISTINCT ON (b.record_id) b.record_id, b.profile_id, b.seq, b.packed_values AS packed,
-         NULL AS field, NULL AS value, NULL::bigint AS n
-       FROM unnest($1::text[]) AS q(block_key)
+      name: 'match-evidence-many',
+      text: `SELECT DISTINCT ON (q.n, b.record_id) q.n::integer AS n, b.record_id, b.profile_id, b.seq,
+         b.packed_values AS packed, NULL AS field, NULL AS value, NULL::bigint AS count
+       FROM unnest($1::integer[], $2::text[]) AS q(n, block_key)
        CROSS JOIN LATERAL (
          SELECT record_id, profile_id, seq, packed_values FROM match_block_keys k
-         WHERE k.block_key = q.block_key ORDER BY seq DESC LIMIT $2
+         WHERE k.block_key = q.block_key ORDER BY seq DESC LIMIT $3
        ) b
-       WHERE b.record_id <> $3
+       JOIN unnest($4::text[]) WITH ORDINALITY AS r(record_id, n) ON r.n = q.n
+       WHERE b.record_id <> r.record_id
        UNION ALL
-       SELECT NULL, NULL, NULL, NULL, c.field, c.value, c.n
-       FROM unnest($4::text[], $5::text[]) AS t(field, value)
+       SELECT t.n::integer, NULL, NULL, NULL, NULL, c.field, c.value, c.n
+       FROM unnest($5::integer[], $6::text[], $7::text[]) AS t(n, field, value)
        JOIN match_term_counts c ON c.field = t.field AND c.value = t.value`,
-      values: [keys, MAX_BLOCK_READ, recordId, terms.fields, terms.values],
+      values: [
+        requests.flatMap((r, n) => r.keys.map(() => n + 1)),
+        requests.flatMap((r) => r.keys),
+        MAX_BLOCK_READ,
+        requests.map((r) => r.recordId),
+        terms.flatMap((t, n) => t.fields.map(() => n + 1)),
+        terms.flatMap((t) => t.fields),
+        terms.flatMap((t) => t.values),
+      ],
     });
-    const candidates: IndexedRecord[] = [];
-    const unpackable: string[] = [];
-    const counts = new Map<string, number>();
+    const out = requests.map((): RawEvidence => ({
+      candidates: [],
+      counts: new Map(),
+      unpackable: [],
+    }));
     for (const row of rows) {
+      const evidence = out[row.n - 1]!;
       if (row.record_id === null) {
-        counts.set(termKey(row.field!, row.value!), Number(row.n));
+        evidence.counts.set(termKey(row.field!, row.value!), Number(row.count));
         continue;
       }
       const values = row.packed === null ? null : unpackValues(row.packed);
-      if (values === null) unpackable.push(row.record_id);
+      if (values === null) evidence.unpackable.push(row.record_id);
       else
-        candidates.push({
+        evidence.candidates.push({
           recordId: row.record_id,
           profileId: row.profile_id,
           seq: Number(row.seq),
           values,
         });
     }
-    if (unpackable.length > 0) candidates.push(...(await this.getMany(unpackable)).values());
-    return { candidates, counts };
+    return out;
   }
 
   async get(recordId: string): Promise<IndexedRecord | null> {
