@@ -1,13 +1,9 @@
 import type { IdentityGraphStore } from '../store/identityGraphStore';
-import {
-  recordVersionId,
-  type IdentityDoc,
-  type ProfileLogEntry,
-  type RawRecordDoc,
-} from '../store/models';
+import type { IdentityDoc, ProfileLogEntry, RawRecordDoc } from '../store/models';
 import type { IdentityGraph } from './identityGraph';
 import { identityKey } from './kinds';
 import type { LinkPlan } from './linkPlan';
+import { recordContentOf, recordVersionOf } from './recordVersions';
 import type { RecordToResolve, ResolutionProgress, ResolutionResult } from './resolver';
 
 /** A record of the batch that is new to the store, with its plan (claims only, no links). */
@@ -166,35 +162,16 @@ async function storeRecords(
 ): Promise<(RawRecordDoc | null | undefined)[]> {
   const withTraits = items.filter((i) => i.record.traitRecord !== undefined);
   const receivedAt = new Date();
-  const versions = withTraits.map(({ record }): RawRecordDoc => {
-    const t = record.traitRecord!;
-    return {
-      _id: recordVersionId(record.recordId, t.hash),
-      recordId: record.recordId,
-      source: record.source,
-      payload: t.payload,
-      traits: t.traits,
-      hash: t.hash,
-      observedAt: t.observedAt,
-      receivedAt,
-    };
-  });
+  const versions = withTraits.map(({ record }) => recordVersionOf(record, receivedAt));
   const [raw, records] = await Promise.all([
     store.putRawRecords(versions),
     store.insertRecords(
-      withTraits.map(({ record, profileId }) => {
-        const t = record.traitRecord!;
-        return {
-          _id: record.recordId,
-          source: record.source,
-          profileId,
-          traits: t.traits,
-          identifiers: record.identifiers,
-          hash: t.hash,
-          observedAt: t.observedAt,
-          receivedAt,
-        };
-      }),
+      withTraits.map(({ record, profileId }) => ({
+        _id: record.recordId,
+        source: record.source,
+        profileId,
+        ...recordContentOf(record, receivedAt),
+      })),
     ),
   ]);
   const rawBefore = new Set(raw.conflicts);

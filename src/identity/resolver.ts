@@ -1,5 +1,6 @@
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type {
+  IdentityDoc,
   MergePointerDoc,
   MergeReason,
   ProfileDoc,
@@ -7,7 +8,6 @@ import type {
   RawRecordDoc,
   SourceName,
 } from '../store/models';
-import { recordVersionId, type IdentityDoc } from '../store/models';
 import type { AppendedEntry, IdentityGraph, KnownState } from './identityGraph';
 import { type Identifier, type IdentifierKind, identityKey } from './kinds';
 import {
@@ -18,6 +18,7 @@ import {
   type SkippedIdentifier,
 } from './linkPlan';
 import { resolveNewRecords } from './newRecordBatch';
+import { recordContentOf, recordVersionOf } from './recordVersions';
 import { parseIdentityKey } from './profileView';
 import { yieldToLive } from '../ingest/lanes';
 
@@ -461,23 +462,8 @@ export class IdentityResolver {
   ): Promise<RecordWrite> {
     const t = record.traitRecord!;
     const receivedAt = new Date();
-    const content = {
-      traits: t.traits,
-      identifiers: record.identifiers,
-      hash: t.hash,
-      observedAt: t.observedAt,
-      receivedAt,
-    };
-    const version: RawRecordDoc = {
-      _id: recordVersionId(record.recordId, t.hash),
-      recordId: record.recordId,
-      source: record.source,
-      payload: t.payload,
-      traits: t.traits,
-      hash: t.hash,
-      observedAt: t.observedAt,
-      receivedAt,
-    };
+    const content = recordContentOf(record, receivedAt);
+    const version = recordVersionOf(record, receivedAt);
     const raw = this.store.putRawRecord(version);
     const stored = async () => ((await raw) ? version : null);
     try {

@@ -231,21 +231,14 @@ function levelWeight(
   a: MatchValues,
   tf: TermFrequency,
 ): number {
-  const exact = weightAt(model, c, 0, a, tf);
-  return level === 0 ? exact : Math.min(weightAt(model, c, level, a, tf), exact);
-}
-
-function weightAt(
-  model: MatchModel,
-  c: FieldComparison,
-  level: number,
-  a: MatchValues,
-  tf: TermFrequency,
-): number {
-  const p = model.levels[c.field][level]!;
-  // Without a value of its own the record never agrees exactly: no frequency to ask.
-  const f = a[c.field] === undefined ? undefined : exactTermFrequency(c, level, a, tf);
-  return log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
+  const weightAt = (l: number) => {
+    const p = model.levels[c.field][l]!;
+    // Without a value of its own the record never agrees exactly: no frequency to ask.
+    const f = a[c.field] === undefined ? undefined : exactTermFrequency(c, l, a, tf);
+    return log2(p.m / (f === undefined ? p.u : Math.max(f, MIN_TF_U)));
+  };
+  const exact = weightAt(0);
+  return level === 0 ? exact : Math.min(weightAt(level), exact);
 }
 
 const priorWeightOf = (model: MatchModel): number => log2(model.prior / (1 - model.prior));
