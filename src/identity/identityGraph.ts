@@ -79,6 +79,15 @@ export interface AppendedEntry {
   at: Date;
 }
 
+/** A new profile's one contribution, as its first view is built from it (see `createView`). */
+export interface FirstContribution {
+  keys: string[];
+  source: SourceName;
+  at: Date;
+  recordHash: string | null;
+  record: RawRecordDoc | null;
+}
+
 /**
  * The profile cluster graph: which profile was merged into which, and the merged view of
  * each live profile.
@@ -100,15 +109,6 @@ export interface AppendedEntry {
  *    current after writing it; if not, it folds again. So the last view written is never
  *    older than the last change.
  */
-/** A new profile's one contribution, as its first view is built from it (see `createView`). */
-export interface FirstContribution {
-  keys: string[];
-  source: SourceName;
-  at: Date;
-  recordHash: string | null;
-  record: RawRecordDoc | null;
-}
-
 export class IdentityGraph {
   constructor(
     private readonly store: IdentityGraphStore,

@@ -1,9 +1,8 @@
 import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { IdentityDoc, ProfileLogEntry, RawRecordDoc } from '../store/models';
 import type { IdentityGraph } from './identityGraph';
-import { identityKey } from './kinds';
 import type { LinkPlan } from './linkPlan';
-import { recordContentOf, recordVersionOf } from './recordVersions';
+import { claimOf, recordContentOf, recordVersionOf } from './recordDocs';
 import type { RecordToResolve, ResolutionProgress, ResolutionResult } from './resolver';
 
 /** A record of the batch that is new to the store, with its plan (claims only, no links). */
@@ -36,15 +35,7 @@ export async function resolveNewRecords(
   const { store, graph } = deps;
   const profileIds = batch.map(() => graph.newProfileId());
   const claims = batch.map(({ record, plan }, i) =>
-    plan.claims.map((id): IdentityDoc => ({
-      _id: identityKey(id),
-      kind: id.kind,
-      value: id.value,
-      profileId: profileIds[i]!,
-      source: record.source,
-      recordId: record.recordId,
-      createdAt: new Date(),
-    })),
+    plan.claims.map((id) => claimOf(id, profileIds[i]!, record)),
   );
   const { conflicts } = await store.claimIdentities(claims.flat());
   const lost = new Set(conflicts);
@@ -68,22 +59,23 @@ export async function resolveNewRecords(
     store,
     going.map((i) => ({ ...batch[i]!, profileId: profileIds[i]! })),
   );
-  const logged: number[] = [];
+  const logged: { i: number; raw: RawRecordDoc | null }[] = [];
   going.forEach((i, k) => {
-    if (stored[k] === undefined) outcomes[i] = { done: false, progress: progressOf(i) };
-    else logged.push(i);
+    const raw = stored[k];
+    if (raw === undefined) outcomes[i] = { done: false, progress: progressOf(i) };
+    else logged.push({ i, raw });
   });
 
   const results = await logAndView(
     graph,
-    logged.map((i) => ({
+    logged.map(({ i, raw }) => ({
       ...batch[i]!,
       profileId: profileIds[i]!,
       claims: claims[i]!,
-      raw: stored[going.indexOf(i)] ?? null,
+      raw,
     })),
   );
-  logged.forEach((i, k) => (outcomes[i] = { done: true, result: results[k]! }));
+  logged.forEach(({ i }, k) => (outcomes[i] = { done: true, result: results[k]! }));
   return outcomes;
 }
 

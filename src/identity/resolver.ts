@@ -18,7 +18,7 @@ import {
   type SkippedIdentifier,
 } from './linkPlan';
 import { resolveNewRecords } from './newRecordBatch';
-import { recordContentOf, recordVersionOf } from './recordVersions';
+import { claimOf, recordContentOf, recordVersionOf } from './recordDocs';
 import { parseIdentityKey } from './profileView';
 import { yieldToLive } from '../ingest/lanes';
 
@@ -93,7 +93,7 @@ export class IdentityResolver {
   async resolve(record: RecordToResolve): Promise<ResolutionResult> {
     assertIdentifiers(record);
     await this.observe([record]);
-    return this.resolveFrom(record, { newProfileId: null, claimedFor: new Map(), claimedDocs: [] });
+    return this.resolveFrom(record, newProgress());
   }
 
   /**
@@ -124,14 +124,11 @@ export class IdentityResolver {
       })),
     );
     const results = new Array<ResolutionResult>(records.length);
-    const rest: { index: number; progress: ResolutionProgress }[] = [];
-    const blank = (): ResolutionProgress => ({
-      newProfileId: null,
-      claimedFor: new Map(),
-      claimedDocs: [],
-    });
+    // The others start from the identities read above: their first attempt need not read
+    // them again (a claim lost since is caught as any lost race is).
+    const rest: { index: number; progress: ResolutionProgress; owned?: typeof owned }[] = [];
     records.forEach((_, i) => {
-      if (!isNew(i)) rest.push({ index: i, progress: blank() });
+      if (!isNew(i)) rest.push({ index: i, progress: newProgress(), owned });
     });
     fresh.forEach((index, k) => {
       const outcome = outcomes[k]!;
@@ -142,9 +139,9 @@ export class IdentityResolver {
     let next = 0;
     const worker = async () => {
       while (next < rest.length) {
-        const { index, progress } = rest[next++]!;
+        const { index, progress, owned: known } = rest[next++]!;
         await yieldToLive();
-        results[index] = await this.resolveFrom(records[index]!, progress);
+        results[index] = await this.resolveFrom(records[index]!, progress, known);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, rest.length) }, worker));
@@ -164,10 +161,17 @@ export class IdentityResolver {
   private async resolveFrom(
     record: RecordToResolve,
     progress: ResolutionProgress,
+    /** Owners of identifiers read just before (a batch's): the first attempt starts from them. */
+    owned?: Map<string, IdentityDoc>,
   ): Promise<ResolutionResult> {
     const keys = record.identifiers.map(identityKey);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const found = await this.lookUp(record, keys, progress.claimedFor);
+      const found = await this.lookUp(
+        record,
+        keys,
+        progress.claimedFor,
+        attempt === 0 ? owned : undefined,
+      );
       // Joining the oldest linked cluster keeps the surviving id stable; a new profile's
       // id is chosen once, so identifiers claimed in an attempt that lost a race stay
       // together with the ones claimed in the next.
@@ -193,8 +197,11 @@ export class IdentityResolver {
     record: RecordToResolve,
     keys: string[],
     claimedFor: Map<string, string[]>,
+    known?: Map<string, IdentityDoc>,
   ): Promise<Lookup> {
-    const owned = await this.store.getIdentities(keys);
+    const owned = known
+      ? new Map(keys.flatMap((k) => (known.has(k) ? [[k, known.get(k)!] as const] : [])))
+      : await this.store.getIdentities(keys);
     const ownerRoots = await this.graph.rootsOf([
       ...new Set([...owned.values()].map((i) => i.profileId)),
     ]);
@@ -223,15 +230,7 @@ export class IdentityResolver {
     claimFor: string,
     progress: ResolutionProgress,
   ): Promise<boolean> {
-    const claims: IdentityDoc[] = plan.claims.map((id) => ({
-      _id: identityKey(id),
-      kind: id.kind,
-      value: id.value,
-      profileId: claimFor,
-      source: record.source,
-      recordId: record.recordId,
-      createdAt: new Date(),
-    }));
+    const claims = plan.claims.map((id) => claimOf(id, claimFor, record));
     const { conflicts } = await this.store.claimIdentities(claims);
     const won = claims.filter((c) => !conflicts.includes(c._id));
     progress.claimedDocs.push(...won);
@@ -495,6 +494,12 @@ export class IdentityResolver {
     }
   }
 }
+
+const newProgress = (): ResolutionProgress => ({
+  newProfileId: null,
+  claimedFor: new Map(),
+  claimedDocs: [],
+});
 
 function assertIdentifiers(record: RecordToResolve): void {
   if (record.identifiers.length === 0)

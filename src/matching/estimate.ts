@@ -66,13 +66,8 @@ export function estimateModel(
   data: TrainingData,
   version: number,
 ): MatchModel {
+  // m starts as the previous model's (fitted to today's comparisons by the model store).
   const levels = uFromRandom(previous.levels, data.random, () => 1);
-  COMPARISONS.forEach((c) => {
-    levels[c.field] = levels[c.field].map((p, l) => ({
-      m: previous.levels[c.field][l]?.m ?? 1 / c.levels.length,
-      u: p.u,
-    }));
-  });
 
   // Without known matches, EM would call whatever cluster of agreements it finds "matches"
   // (common names, say): u is still learned, and m stays as it was.

@@ -149,12 +149,17 @@ export class MatchTrainer {
       },
       seed,
     );
-    const first = { ...learned, prior: this.priorFrom(probes, learned, records, presence) };
+    // Each probe's term frequencies, as the matcher reads them: worked out once for both priors.
+    const tfs = probes.map(({ record, counts }): TermFrequency => {
+      const frequencies = index.terms.frequencies(record.values, counts, records, presence);
+      return (field, value) => frequencies.get(termKey(field, value));
+    });
+    const first = { ...learned, prior: priorFrom(probes, tfs, learned, records) };
     // Random pairs hold a few true matches, which agree on what strangers rarely do: u
     // counted again without them (each pair weighted by its chance of not being one).
     const levels = decontaminatedU(first, random);
     const refined = { ...learned, levels };
-    const model = { ...refined, prior: this.priorFrom(probes, refined, records, presence) };
+    const model = { ...refined, prior: priorFrom(probes, tfs, refined, records) };
     const reasons = judge(model, pairsOfSample, random, records, this.deps.reviewThreshold);
     const summary = { version: model.version, prior: model.prior, ...model.trainedOn };
     if (reasons.length > 0) {
@@ -189,32 +194,6 @@ export class MatchTrainer {
         'match records re-keyed with the current blocking keys',
       );
     return rekeyed;
-  }
-
-  /**
-   * The prior under `model`'s m and u: each probe's candidates weighed as the matcher
-   * weighs them (term frequencies in) are the evidence it is estimated from.
-   */
-  private priorFrom(
-    probes: Probe[],
-    model: MatchModel,
-    records: number,
-    presence: Partial<Record<MatchField, number>>,
-  ): number {
-    const evidenceOnly = { ...model, prior: 0.5 };
-    const weights = probes.map(({ record, candidates, counts }) => {
-      const frequencies = this.deps.index.terms.frequencies(
-        record.values,
-        counts,
-        records,
-        presence,
-      );
-      const tf: TermFrequency = (field, value) => frequencies.get(termKey(field, value));
-      return Float64Array.from(candidates, (c) =>
-        scoreTotal(evidenceOnly, record.values, c.values, tf),
-      );
-    });
-    return estimatePrior(1 / Math.max(records, 2), weights, records);
   }
 
   /** Each record's candidates, as the matcher reads them, and the counts of its values. */
@@ -290,6 +269,25 @@ function randomPairs(
     if (i !== j) pairs.push([sample[i]!, sample[j]!]);
   }
   return pairs;
+}
+
+/**
+ * The prior under `model`'s m and u: each probe's candidates, weighed as the matcher weighs
+ * them (`tfs`: each probe's term frequencies), are the evidence it is estimated from.
+ */
+function priorFrom(
+  probes: Probe[],
+  tfs: TermFrequency[],
+  model: MatchModel,
+  records: number,
+): number {
+  const evidenceOnly = { ...model, prior: 0.5 };
+  const weights = probes.map(({ record, candidates }, i) =>
+    Float64Array.from(candidates, (c) =>
+      scoreTotal(evidenceOnly, record.values, c.values, tfs[i]!),
+    ),
+  );
+  return estimatePrior(1 / Math.max(records, 2), weights, records);
 }
 
 /**

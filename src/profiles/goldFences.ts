@@ -98,11 +98,6 @@ export function fencedIdentityGraphStore(
   fences: GoldFences,
 ): IdentityGraphStore {
   const overrides: Partial<IdentityGraphStore> = {
-    async insertProfile(doc) {
-      const inserted = await store.insertProfile(doc);
-      if (inserted) await fences.fence([doc._id]);
-      return inserted;
-    },
     async insertProfiles(docs) {
       const { conflicts } = await store.insertProfiles(docs);
       const taken = new Set(conflicts);

@@ -64,9 +64,7 @@ export interface IdentityGraphStore {
 
   getProfiles(ids: string[]): Promise<Map<string, ProfileDoc>>;
   replaceProfile(doc: ProfileDoc): Promise<void>;
-  /** False when the profile already has a view. */
-  insertProfile(doc: ProfileDoc): Promise<boolean>;
-  /** `insertProfile` for many new profiles in one round trip; returns the `_id`s that had a view. */
+  /** Inserts the first views of new profiles in one round trip; returns the `_id`s that had one. */
   insertProfiles(docs: ProfileDoc[]): Promise<{ conflicts: string[] }>;
   /**
    * Live profiles in id order after `afterId`. Served by the `{mergedInto, _id}` index on

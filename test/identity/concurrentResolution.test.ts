@@ -161,6 +161,56 @@ describe('concurrent identity resolution', () => {
     );
   }, 240_000);
 
+  it("a bulk call's new contacts are written a step for all of them, into the profiles one-by-one resolution makes", async () => {
+    const contacts = Array.from({ length: 30 }, (_, i) => ({
+      crmId: `bulk-${i}`,
+      firstName: `Name${i}`,
+      emails: [`bulk${i}@example.com`],
+      attributes: { tier: i % 3 },
+    }));
+    // Two more that share an email, and one already stored: the one-record path's.
+    const linked = [
+      { crmId: 'pair-a', emails: ['pair@example.com'] },
+      { crmId: 'pair-b', emails: ['pair@example.com'] },
+      { crmId: 'known-2', emails: ['known@example.com'] },
+    ];
+    const bulk = await openTestStack('bulkwrites');
+    const single = await openTestStack('singlewrites');
+    try {
+      await bulk.crm.upsert({ crmId: 'known-1', emails: ['known@example.com'] });
+      await single.crm.upsert({ crmId: 'known-1', emails: ['known@example.com'] });
+      const claims = jest.spyOn(bulk.store, 'claimIdentities');
+      const views = jest.spyOn(bulk.store, 'insertProfiles');
+      const results = await bulk.crm.upsertMany([...contacts, ...linked]);
+      // The 30 new contacts: one claim insert and one view insert for all of them; the
+      // other three claim (and create a view) one at a time.
+      expect(claims.mock.calls[0]![0]).toHaveLength(30 * 2);
+      expect(claims.mock.calls.slice(1).every(([docs]) => docs.length <= 2)).toBe(true);
+      expect(views.mock.calls[0]![0]).toHaveLength(30);
+      expect(views.mock.calls.slice(1).every(([docs]) => docs.length === 1)).toBe(true);
+      expect(results.slice(0, 30).every((r) => r.created)).toBe(true);
+      // The two sharing an email end in one profile (each result is the profile as its
+      // contact left it; the one resolved second merged them).
+      const [a, b] = await Promise.all(
+        ['pair-a', 'pair-b'].map((id) => bulk.reader().byIdentifier('CRM_ID', id)),
+      );
+      expect(a!._id).toBe(b!._id);
+      for (const c of [...contacts, ...linked]) await single.crm.upsert(c);
+      // Each contact's profile holds what one-by-one resolution gives it.
+      for (const c of [...contacts, ...linked]) {
+        const [a, b] = await Promise.all(
+          [bulk, single].map((s) => s.reader().byIdentifier('CRM_ID', c.crmId)),
+        );
+        expect(a!.identifiers.map(identityKey).sort()).toEqual(
+          b!.identifiers.map(identityKey).sort(),
+        );
+        expect(a!.traits).toEqual(b!.traits);
+      }
+    } finally {
+      await Promise.all([bulk.close(), single.close()]);
+    }
+  }, 60_000);
+
   it('merges a long chain of profiles linked pairwise by parallel writers into the oldest one', async () => {
     const stack = await openTestStack('chain', { MOSAIC_IDENTIFIER_LIMITS: NO_LIMITS });
     try {

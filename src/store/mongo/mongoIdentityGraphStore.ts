@@ -104,10 +104,6 @@ export class MongoIdentityGraphStore implements IdentityGraphStore {
     }
   }
 
-  insertProfile(doc: ProfileDoc) {
-    return insertUnlessExists(() => this.c.profiles.insertOne(doc));
-  }
-
   insertProfiles(docs: ProfileDoc[]) {
     return insertManyUnlessExists(this.c.profiles, docs);
   }

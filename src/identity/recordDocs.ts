@@ -1,4 +1,11 @@
-import { recordVersionId, type RawRecordDoc, type TraitRecordDoc } from '../store/models';
+/** The documents resolving a record writes, built the same way on every path (one record or a batch). */
+import {
+  recordVersionId,
+  type IdentityDoc,
+  type RawRecordDoc,
+  type TraitRecordDoc,
+} from '../store/models';
+import { identityKey, type Identifier } from './kinds';
 import type { RecordToResolve } from './resolver';
 
 /** What a record with traits stores as its latest version (the record document's content). */
@@ -28,5 +35,18 @@ export function recordVersionOf(record: RecordToResolve, receivedAt: Date): RawR
     hash: t.hash,
     observedAt: t.observedAt,
     receivedAt,
+  };
+}
+
+/** The claim of one identifier of `record` for `profileId` (inserted unless taken). */
+export function claimOf(id: Identifier, profileId: string, record: RecordToResolve): IdentityDoc {
+  return {
+    _id: identityKey(id),
+    kind: id.kind,
+    value: id.value,
+    profileId,
+    source: record.source,
+    recordId: record.recordId,
+    createdAt: new Date(),
   };
 }
