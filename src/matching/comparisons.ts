@@ -1,4 +1,5 @@
 import { mailboxName, type MatchField, type MatchValues } from './matchFields';
+import { nicknamesOfOneName } from './nicknames';
 import { editsUpTo, jaroWinklerFrom } from './stringBounds';
 
 /**
@@ -39,19 +40,27 @@ const NAME_LEVELS = (other: MatchField) =>
     'exact',
     'jaro-winkler ≥ 0.92',
     'swapped with ' + other,
+    'nickname',
     'jaro-winkler ≥ 0.80',
     'different',
   ] as const;
 
-/** Two present, different names: close spelling (1), loosely similar (3), different (4). */
+/**
+ * Two present, different names: close spelling (1), familiar forms of one name (3, Bill
+ * and William, which spelling cannot see), loosely similar (4), different (5).
+ */
 function spelling(x: string, y: string): number {
   // null: surely below 0.80, the lowest band.
   const s = jaroWinklerFrom(x, y, 0.8);
   if (s !== null && s >= 0.92) return 1;
-  return s !== null && s >= 0.8 ? 3 : 4;
+  if (nicknamesOfOneName(x, y)) return 3;
+  return s !== null && s >= 0.8 ? 4 : 5;
 }
 
-/** The given name: exact, close spelling, swapped with the surname, loosely similar, different. */
+/**
+ * The given name: exact, close spelling, swapped with the surname, a nickname, loosely
+ * similar, different.
+ */
 function givenLevel(a: MatchValues, b: MatchValues): number | null {
   const x = a.givenName;
   const y = b.givenName;
@@ -152,11 +161,12 @@ function dayNumber(value: string): number | null {
 
 /**
  * Birth dates: exact, one typed digit off or two swapped, day and month swapped, within a
- * year, different. Edits are counted on the digits, since typing errors are what occur.
+ * week (a day misremembered or misread: the 9th and the 10th are two edits apart), within
+ * a year, different. Edits are counted on the digits, since typing errors are what occur.
  */
 const birthDateComparison = comparison(
   'birthDate',
-  ['exact', '1 edit', 'day and month swapped', 'within a year', 'different'],
+  ['exact', '1 edit', 'day and month swapped', 'within a week', 'within a year', 'different'],
   false,
   (x, y) => {
     if (editsUpTo(x, y, 2) <= 1) return 1;
@@ -164,7 +174,9 @@ const birthDateComparison = comparison(
     if (sameYear && x.slice(4, 6) === y.slice(6, 8) && x.slice(6, 8) === y.slice(4, 6)) return 2;
     const dx = dayNumber(x);
     const dy = dayNumber(y);
-    return dx !== null && dy !== null && Math.abs(dx - dy) <= 366 ? 3 : 4;
+    if (dx === null || dy === null) return 5;
+    const days = Math.abs(dx - dy);
+    return days <= 7 ? 3 : days <= 366 ? 4 : 5;
   },
 );
 

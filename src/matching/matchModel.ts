@@ -30,6 +30,16 @@ export interface MatchThresholds {
   merge: number;
   /** Match probability at or above which (and below `merge`) the pair is queued for review. */
   review: number;
+  /**
+   * Match probability at or above which a queued pair is merged by settling (best first,
+   * if nothing contradicts it; see `settleLikelyPairs`). Equal to `merge`: never.
+   */
+  settle: number;
+  /**
+   * Match probability below which a pair of records keeps their two clusters apart, however
+   * well other records of the two match (see `Matcher.contradicted`).
+   */
+  conflict: number;
 }
 
 /** How common a value is among stored records: the chance a random record has it. */
@@ -66,25 +76,28 @@ const MIN_TF_U = 1e-5;
  */
 const DEFAULT_LEVELS: Record<MatchField, [number, number][]> = {
   givenName: [
-    [0.85, 0.01],
+    [0.83, 0.01],
     [0.06, 0.005],
     [0.02, 0.0005],
+    [0.02, 0.001],
     [0.03, 0.05],
-    [0.04, 0.9345],
+    [0.04, 0.9335],
   ],
   surname: [
     [0.85, 0.005],
     [0.06, 0.003],
     [0.02, 0.0005],
-    [0.03, 0.04],
-    [0.04, 0.9515],
+    [0.001, 0.0001],
+    [0.029, 0.04],
+    [0.04, 0.9514],
   ],
   birthDate: [
     [0.8, 0.0005],
     [0.1, 0.005],
     [0.02, 0.0002],
-    [0.04, 0.05],
-    [0.04, 0.9443],
+    [0.02, 0.002],
+    [0.03, 0.05],
+    [0.03, 0.9423],
   ],
   nationalId: [
     [0.85, 0.0001],

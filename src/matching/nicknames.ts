@@ -1,0 +1,111 @@
+/**
+ * Common English given names and the short and familiar forms people give forms instead
+ * (Bill for William, Peggy for Margaret). Two given names are nicknames of each other when
+ * one is a familiar form of the other, or both are forms of one name (Bill and Will).
+ * Spelling similarity cannot find these: Peggy and Margaret share no letters in place.
+ */
+const FAMILIAR_FORMS: Record<string, string> = {
+  abigail: 'abby abbie abi gail',
+  albert: 'al bert bertie',
+  alexander: 'alex al alec sandy xander lex',
+  alexandra: 'alex alexa sandra sandy lexi',
+  alexis: 'lexi lex alex',
+  alfred: 'alf alfie fred',
+  allison: 'ally allie',
+  andrew: 'andy drew',
+  angela: 'angie',
+  anthony: 'tony ant',
+  arthur: 'art artie',
+  barbara: 'barb babs',
+  benjamin: 'ben benny benji',
+  bernard: 'bernie',
+  beverly: 'bev',
+  bradley: 'brad',
+  catherine: 'cathy cath kate katie kay',
+  charles: 'charlie chuck chas chaz',
+  christina: 'chris tina chrissy',
+  christine: 'chris tina chrissy',
+  christopher: 'chris kit topher',
+  cynthia: 'cindy',
+  daniel: 'dan danny',
+  danielle: 'dani',
+  david: 'dave davy',
+  deborah: 'debbie deb debby',
+  dennis: 'denny',
+  donald: 'don donny',
+  dorothy: 'dot dottie dolly',
+  douglas: 'doug',
+  edward: 'ed eddie ted teddy ned',
+  elizabeth: 'liz lizzie beth betty bess eliza libby lisa elsie',
+  eugene: 'gene',
+  frances: 'fran frankie',
+  francis: 'frank frankie',
+  frederick: 'fred freddie',
+  gerald: 'gerry jerry',
+  gregory: 'greg',
+  harold: 'harry hal',
+  henry: 'harry hank hal',
+  jacob: 'jake',
+  jacqueline: 'jackie jacqui',
+  james: 'jim jimmy jamie',
+  janet: 'jan',
+  jeffrey: 'jeff',
+  jennifer: 'jen jenny jenna',
+  jeremy: 'jerry',
+  jessica: 'jess jessie',
+  john: 'jack johnny jon',
+  jonathan: 'jon jonny nathan',
+  joseph: 'joe joey',
+  joshua: 'josh',
+  judith: 'judy jude',
+  katherine: 'kate kathy katie kat kay',
+  kathleen: 'kathy kate katie',
+  kenneth: 'ken kenny',
+  kimberly: 'kim',
+  lawrence: 'larry laurie',
+  leonard: 'leo len lenny',
+  margaret: 'maggie peggy meg madge greta',
+  matthew: 'matt matty',
+  michael: 'mike mick mikey mickey',
+  nathan: 'nate',
+  nathaniel: 'nate nat',
+  nicholas: 'nick nicky',
+  nicole: 'nikki',
+  pamela: 'pam',
+  patricia: 'pat patty trish tricia',
+  patrick: 'pat paddy',
+  peter: 'pete',
+  philip: 'phil',
+  raymond: 'ray',
+  rebecca: 'becky becca',
+  richard: 'rick ricky rich dick',
+  robert: 'bob bobby rob robbie bert',
+  ronald: 'ron ronnie',
+  samantha: 'sam sammy',
+  samuel: 'sam sammy',
+  sandra: 'sandy',
+  stephanie: 'steph stephie',
+  stephen: 'steve stevie',
+  steven: 'steve stevie',
+  susan: 'sue suzy susie',
+  theresa: 'terry tess tessa',
+  thomas: 'tom tommy',
+  timothy: 'tim timmy',
+  victoria: 'vicky vic tori',
+  walter: 'walt wally',
+  william: 'bill billy will willy liam',
+  zachary: 'zach zack',
+};
+
+/** Each form (a full name included) → the full names it can stand for. */
+const FULL_NAMES = new Map<string, string[]>();
+for (const [name, forms] of Object.entries(FAMILIAR_FORMS))
+  for (const form of [name, ...forms.split(' ')])
+    FULL_NAMES.set(form, [...(FULL_NAMES.get(form) ?? []), name]);
+
+/** Whether two different given names can be one person's (a familiar form of one name). */
+export function nicknamesOfOneName(x: string, y: string): boolean {
+  const a = FULL_NAMES.get(x);
+  const b = FULL_NAMES.get(y);
+  return a !== undefined && b !== undefined && a.some((name) => b.includes(name));
+}
