@@ -197,6 +197,8 @@ function identityServices(stores: Stores, config: Config, logger: Logger, option
         thresholds: {
           merge: config.identity.matching.mergeThreshold,
           review: config.identity.matching.reviewThreshold,
+          conflict: config.identity.matching.conflictThreshold,
+          settle: config.identity.matching.settleThreshold,
         },
         logger,
         onTrainingDue: options.onTrainingDue ?? (() => void jobs?.train()),

@@ -291,6 +291,8 @@ async function prepare(
     thresholds: {
       merge: ctx.config.identity.matching.mergeThreshold,
       review: ctx.config.identity.matching.reviewThreshold,
+      conflict: ctx.config.identity.matching.conflictThreshold,
+      settle: ctx.config.identity.matching.settleThreshold,
     },
     logger,
     onTrainingDue: () => undefined,

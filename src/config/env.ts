@@ -210,6 +210,9 @@ const envSchema = z.object({
   ),
   MOSAIC_MATCH_MERGE_THRESHOLD: z.coerce.number().gt(0.5).max(1).default(0.95),
   MOSAIC_MATCH_REVIEW_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.8),
+  MOSAIC_MATCH_SETTLE_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.8),
+  MOSAIC_MATCH_SETTLE_EVERY_MS: int(1_000, 24 * 3600_000).default(60_000),
+  MOSAIC_MATCH_CONFLICT_THRESHOLD: z.coerce.number().gt(0).lt(0.5).default(1e-5),
   MOSAIC_MATCHING: z.enum(['on', 'off']).default('on'),
   MOSAIC_HOT_TIER: z.enum(['on', 'off']).default('on'),
   MOSAIC_HOT_TIER_TTL_SECONDS: int(1, 30 * 24 * 3600).default(3600),
@@ -285,7 +288,15 @@ export interface Config {
     limits: Partial<Record<IdentifierKind, number>>;
     blocked: { kind: IdentifierKind | '*'; value: string }[];
     /** Probabilistic matching of CRM contacts on arrival (`src/matching`). */
-    matching: { enabled: boolean; mergeThreshold: number; reviewThreshold: number };
+    matching: {
+      enabled: boolean;
+      mergeThreshold: number;
+      reviewThreshold: number;
+      conflictThreshold: number;
+      settleThreshold: number;
+      /** How often the identity worker settles the likely pairs in the review queue. */
+      settleEveryMs: number;
+    };
   };
   /**
    * The profile hot tier (`src/profiles/goldDocuments.ts`): gold documents and identity
@@ -447,6 +458,14 @@ function checkCombinations(e: Env): void {
         `(${e.MOSAIC_MATCH_MERGE_THRESHOLD}), got ${e.MOSAIC_MATCH_REVIEW_THRESHOLD}`,
     ]);
   }
+  const settle = e.MOSAIC_MATCH_SETTLE_THRESHOLD;
+  if (settle < e.MOSAIC_MATCH_REVIEW_THRESHOLD || settle > e.MOSAIC_MATCH_MERGE_THRESHOLD) {
+    throw new ConfigError([
+      `MOSAIC_MATCH_SETTLE_THRESHOLD: must be between MOSAIC_MATCH_REVIEW_THRESHOLD ` +
+        `(${e.MOSAIC_MATCH_REVIEW_THRESHOLD}) and MOSAIC_MATCH_MERGE_THRESHOLD ` +
+        `(${e.MOSAIC_MATCH_MERGE_THRESHOLD}), got ${settle}`,
+    ]);
+  }
   if (jwtKeyed(e) && (e.MOSAIC_JWT_ISSUER === undefined || e.MOSAIC_JWT_AUDIENCE === undefined)) {
     throw new ConfigError([
       'MOSAIC_JWT_ISSUER and MOSAIC_JWT_AUDIENCE: both are required once a JWT key is set ' +
@@ -528,6 +547,9 @@ function identityConfig(e: Env): Config['identity'] {
       enabled: e.MOSAIC_MATCHING === 'on',
       mergeThreshold: e.MOSAIC_MATCH_MERGE_THRESHOLD,
       reviewThreshold: e.MOSAIC_MATCH_REVIEW_THRESHOLD,
+      conflictThreshold: e.MOSAIC_MATCH_CONFLICT_THRESHOLD,
+      settleThreshold: e.MOSAIC_MATCH_SETTLE_THRESHOLD,
+      settleEveryMs: e.MOSAIC_MATCH_SETTLE_EVERY_MS,
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   probabilityOf,
   RecordScorer,
   scorePair,
+  scoreTotal,
   weightOf,
   type MatchModel,
   type MatchThresholds,
@@ -23,6 +24,8 @@ import { TermCounts, termKey } from './termCounts';
 export const MIN_MATCH_FIELDS = 2;
 /** The first training happens once this many records are indexed; then each time the store doubles. */
 export const FIRST_TRAINING_AT = 100;
+/** Records of each cluster compared when checking two clusters for a contradiction. */
+const MAX_CONFLICT_RECORDS = 100;
 
 export interface MatchResult {
   recordId: string;
@@ -111,7 +114,11 @@ export class Matcher {
     );
   }
 
-  /** Matches an indexed record again (after retraining, or from a queued job). */
+  /**
+   * Matches an indexed record again (after retraining, or from a queued job). A review it
+   * had open goes unless the new decision queues one again (which replaces it): a newer
+   * model that scores the pair outside the review band has answered it.
+   */
   async rematch(record: IndexedRecord): Promise<MatchResult> {
     const model = await this.deps.models.latest();
     const evidence = await this.evidence(
@@ -120,7 +127,9 @@ export class Matcher {
       blockingKeys(record.values),
       model,
     );
-    return this.decided(await this.decide(record, evidence, model, false));
+    const result = await this.decide(record, evidence, model, false);
+    if (result.outcome !== 'review') await this.deps.reviews.withdraw(record.recordId);
+    return this.decided(result);
   }
 
   private decided(result: MatchResult): MatchResult {
@@ -240,7 +249,8 @@ export class Matcher {
    * Acts on the strong candidates, best first: the record joins every other cluster it
    * matches above the merge threshold, or, if the first cluster it meets is in the review
    * band, is queued for review. Clusters with a rejection against the record's are passed
-   * over. Says what was done and for which cluster (the first acted on); null: nothing.
+   * over, and so are clusters a merge would contradict (see `contradicted`). Says what
+   * was done and for which cluster (the first acted on); null: nothing.
    */
   private async actOnStrong(
     record: IndexedRecord,
@@ -266,6 +276,9 @@ export class Matcher {
     // decides what is reported (and, in the review band, queued).
     const seen = new Set<string>([ownRoot]);
     let first: { s: (typeof strong)[number]; root: string } | null = null;
+    // A strong pair whose clusters contradict each other: a person decides, if nothing
+    // else is done with the record.
+    let contradicted: { s: (typeof strong)[number]; root: string } | null = null;
     for (const s of strong) {
       const root = roots.get(s.candidate.profileId)!;
       if (seen.has(root)) continue;
@@ -274,6 +287,10 @@ export class Matcher {
       const theirs = await this.membersOf(root, views);
       if (await reviews.anyRejected(members, theirs)) continue;
       if (s.score.probability >= thresholds.merge) {
+        if (await this.contradicted(members, theirs, model)) {
+          contradicted ??= { s, root };
+          continue;
+        }
         ownRoot = await this.merge(
           record,
           s.candidate,
@@ -294,7 +311,59 @@ export class Matcher {
     }
     if (first !== null)
       return { outcome: 'merged', top: first.s, profileId: ownRoot, root: first.root };
+    if (contradicted !== null) {
+      await this.queueForReview(record, contradicted.s, model);
+      return { outcome: 'review', top: contradicted.s, profileId: null, root: contradicted.root };
+    }
     return null;
+  }
+
+  /**
+   * Whether the clusters of two profiles can be joined by a merge now: not when they are
+   * one cluster already (`same`), when someone rejected a pair across them, or when a pair
+   * of their records contradicts (see `contradicted`).
+   */
+  async joinable(
+    profileA: string,
+    profileB: string,
+  ): Promise<'joinable' | 'same' | 'rejected' | 'contradicted'> {
+    const [model, { roots, views }] = await Promise.all([
+      this.deps.models.latest(),
+      this.rootsAndViews([profileA, profileB], {}),
+    ]);
+    const [rootA, rootB] = [roots.get(profileA)!, roots.get(profileB)!];
+    if (rootA === rootB) return 'same';
+    const [ours, theirs] = await Promise.all([
+      this.membersOf(rootA, views),
+      this.membersOf(rootB, views),
+    ]);
+    if (await this.deps.reviews.anyRejected(ours, theirs)) return 'rejected';
+    return (await this.contradicted(ours, theirs, model)) ? 'contradicted' : 'joinable';
+  }
+
+  /**
+   * Whether some record of one cluster and some record of the other score below the
+   * conflict threshold: two people, whatever links their other records. Transitive
+   * merging chains otherwise: A matches B on names and city, B matches C on names and
+   * birth date, and A and C, with different emails and birth dates, end up one profile.
+   * On messy data (#22) this check lets the merge threshold sit lower without the wrong
+   * merges chaining brings (measured with `npm run eval:ceiling`). Exact agreements are
+   * weighed at the model's u: what matters is the disagreements.
+   */
+  private async contradicted(
+    ours: string[],
+    theirs: string[],
+    model: MatchModel,
+  ): Promise<boolean> {
+    const records = await this.deps.index.recordsOfProfiles([...ours, ...theirs]);
+    const inOurs = new Set(ours);
+    const left = records.filter((r) => inOurs.has(r.profileId)).slice(-MAX_CONFLICT_RECORDS);
+    const right = records.filter((r) => !inOurs.has(r.profileId)).slice(-MAX_CONFLICT_RECORDS);
+    const floor = weightOf(this.deps.thresholds.conflict);
+    const atModelU: TermFrequency = () => undefined;
+    return left.some((a) =>
+      right.some((b) => scoreTotal(model, a.values, b.values, atModelU) < floor),
+    );
   }
 
   /**

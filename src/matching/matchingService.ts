@@ -8,6 +8,7 @@ import { probabilityOf, type MatchThresholds } from './matchModel';
 import { Matcher, type MatchResult } from './matcher';
 import type { ModelStore } from './modelStore';
 import type { ReviewItem, ReviewQueue } from './reviewQueue';
+import { settleLikelyPairs, type SettleReport } from './settling';
 import { MatchTrainer } from './trainer';
 
 export const MAX_REVIEW_PAGE = 100;
@@ -187,57 +188,107 @@ export class MatchingService {
     if (item === null) throw new MosaicError(ErrorCode.NOT_FOUND, `id: no review ${id}`, 'id');
     if (item.status !== 'open')
       throw new MosaicError(ErrorCode.CONFLICT, `id: review ${id} is already ${item.status}`, 'id');
-    // Claimed first, so two people resolving the same review cannot both act on it.
     const status = decision === 'ACCEPT' ? 'accepted' : 'rejected';
-    const resolved = await this.reviews.resolve(id, status);
-    if (resolved === null)
-      throw new MosaicError(ErrorCode.CONFLICT, `id: review ${id} was resolved concurrently`, 'id');
-    try {
-      if (decision === 'ACCEPT') {
-        const { graph } = this.deps;
-        const outcome = await graph.merge({
-          a: item.profileId,
-          b: item.candidateProfileId,
-          reason: 'MANUAL',
-          linkedBy: null,
-          recordId: item.recordId,
-          explanation:
-            `Review ${id} accepted by ${by}: record ${item.recordId} and record ` +
+    const acted = await this.decideReview(item, status, async () => {
+      if (decision === 'ACCEPT')
+        await this.mergePair(
+          item,
+          'MANUAL',
+          `Review ${id} accepted by ${by}: record ${item.recordId} and record ` +
             `${item.candidateRecordId} are one person (match probability ${item.probability.toFixed(4)}).`,
-          match: {
-            recordId: item.recordId,
-            otherRecordId: item.candidateRecordId,
-            probability: item.probability,
-            totalWeight: item.score.total,
-            modelVersion: item.modelVersion,
-            fields: item.score.fields.map((f) => ({
-              field: f.field,
-              level: f.level,
-              weight: f.weight,
-            })),
-          },
-        });
-        await graph.materialise([outcome.root, item.profileId, item.candidateProfileId]);
-        await this.index.noteDecision(item.recordId, item.modelVersion, 'merged');
-      } else {
+        );
+      else
         await this.reviews.reject(
           item.profileId,
           item.candidateProfileId,
           `review ${id} rejected by ${by}`,
         );
-        await this.index.noteDecision(item.recordId, item.modelVersion, 'none');
-      }
-      // The same pair queued the other way round was answered too: its record is decided alike.
+    });
+    if (!acted)
+      throw new MosaicError(ErrorCode.CONFLICT, `id: review ${id} was resolved concurrently`, 'id');
+    return { ...item, status, resolvedAt: new Date() };
+  }
+
+  /**
+   * Merges the likely pairs waiting in the review queue, best first, where nothing
+   * contradicts them (see `settleLikelyPairs`): run by the identity worker on a schedule
+   * and after each training's rematch.
+   */
+  async settle(): Promise<SettleReport> {
+    const { thresholds, logger } = this.deps;
+    return settleLikelyPairs({
+      reviews: this.reviews,
+      matcher: this.matcher,
+      threshold: thresholds.settle,
+      modelVersion: (await this.models.latest()).version,
+      logger,
+      accept: (item) =>
+        this.decideReview(item, 'accepted', () =>
+          this.mergePair(
+            item,
+            'PROBABILISTIC',
+            `Record ${item.recordId} matched record ${item.candidateRecordId} with probability ` +
+              `${item.probability.toFixed(4)} (model v${item.modelVersion}), settled: at or above ` +
+              `the settle threshold ${thresholds.settle}, best first, and no record of either ` +
+              `profile contradicts the other's.`,
+          ),
+        ),
+      close: async (item) => void (await this.decideReview(item, 'accepted', async () => {})),
+    });
+  }
+
+  /**
+   * Claims an open review (so two deciders cannot both act on it), acts on the decision,
+   * and notes it as the record's decision, and its reverse's (the same pair queued the other
+   * way round is answered too). Reopened if acting fails. False: it was not open any more.
+   */
+  private async decideReview(
+    item: ReviewItem,
+    status: 'accepted' | 'rejected',
+    act: () => Promise<void>,
+  ): Promise<boolean> {
+    const resolved = await this.reviews.resolve(item.id, status);
+    if (resolved === null) return false;
+    const decision = status === 'accepted' ? 'merged' : 'none';
+    try {
+      await act();
+      await this.index.noteDecision(item.recordId, item.modelVersion, decision);
       if (resolved.reverse !== null)
-        await this.index.noteDecision(
-          resolved.reverse.recordId,
-          item.modelVersion,
-          decision === 'ACCEPT' ? 'merged' : 'none',
-        );
+        await this.index.noteDecision(resolved.reverse.recordId, item.modelVersion, decision);
     } catch (err) {
-      await this.reviews.reopen(id, status, resolved.reverse?.id);
+      await this.reviews.reopen(item.id, status, resolved.reverse?.id);
       throw err;
     }
-    return { ...item, status, resolvedAt: new Date() };
+    return true;
+  }
+
+  /** Merges the two profiles of a review, the pair's score kept in the merge log. */
+  private async mergePair(
+    item: ReviewItem,
+    reason: 'MANUAL' | 'PROBABILISTIC',
+    explanation: string,
+  ): Promise<void> {
+    const { graph } = this.deps;
+    const outcome = await graph.merge({
+      a: item.profileId,
+      b: item.candidateProfileId,
+      reason,
+      linkedBy: null,
+      recordId: item.recordId,
+      explanation,
+      match: {
+        recordId: item.recordId,
+        otherRecordId: item.candidateRecordId,
+        probability: item.probability,
+        totalWeight: item.score.total,
+        modelVersion: item.modelVersion,
+        fields: item.score.fields.map((f) => ({
+          field: f.field,
+          level: f.level,
+          weight: f.weight,
+        })),
+      },
+    });
+    await graph.materialise([outcome.root, item.profileId, item.candidateProfileId]);
   }
 }

@@ -50,6 +50,11 @@ export interface ReviewQueue {
    * per record).
    */
   reopen(id: string, status: 'accepted' | 'rejected', reverseId?: string): Promise<void>;
+  /**
+   * Closes the record's open review, if it has one, as superseded: matched again (by a
+   * newer model), the record no longer puts that pair before a person.
+   */
+  withdraw(recordId: string): Promise<void>;
   /** Remembers that the two profiles are different people. */
   reject(profileA: string, profileB: string, reason: string): Promise<void>;
   /** Whether anyone rejected a pair across the two clusters (given as all their member ids). */

@@ -17,6 +17,8 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export type IdentityJob =
   | { kind: 'train' }
+  /** Merges the likely pairs waiting in the review queue (see `settleLikelyPairs`). */
+  | { kind: 'settle' }
   | { kind: 'match'; recordId: string }
   /** Removes what writers in flight during an erasure added to its profiles after it. */
   | { kind: 'erase-sweep'; erasureId: string };

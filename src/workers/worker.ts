@@ -80,6 +80,7 @@ export async function createWorkerApp(
     webhooks: new WebhookDelivery(services.segments),
   };
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
+  if (services.matching) await queues.scheduleSettling(config.identity.matching.settleEveryMs);
   // Records indexed before the blocking keys last changed are re-keyed (and matched again)
   // by the training job: asked for here, since a store that has stopped growing would not.
   if (services.matching && (await services.matching.index.hasStaleKeys(BLOCKING_KEYS_VERSION)))
@@ -161,7 +162,12 @@ async function runIdentityJob(
   if (job.kind === 'erase-sweep') return privacy.sweep(job.erasureId);
   // Matching was switched off after the job was queued: nothing to do.
   if (matching === null) return null;
-  if (job.kind === 'train') return matching.trainer.trainAndRematch();
+  if (job.kind === 'settle') return matching.settle();
+  if (job.kind === 'train') {
+    // The rematch queues the new model's likely pairs: settled at once, not at the next tick.
+    const trained = await matching.trainer.trainAndRematch();
+    return { ...trained, settled: await matching.settle() };
+  }
   // Matching failed after the record was indexed (it is then noted as decided), or
   // before: either way it is matched in full here.
   const indexed = await matching.index.get(job.recordId);

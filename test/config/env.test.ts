@@ -161,4 +161,26 @@ describe('persisted queries', () => {
       /^MOSAIC_PERSISTED_QUERIES: .*\(got "always"\)/m,
     );
   });
+
+  it('keeps the match thresholds in order: review ≤ settle ≤ merge, review below merge', () => {
+    expect(loadConfig({}).identity.matching).toMatchObject({
+      mergeThreshold: 0.95,
+      reviewThreshold: 0.8,
+      settleThreshold: 0.8,
+      conflictThreshold: 1e-5,
+    });
+    expect(problemsOf({ MOSAIC_MATCH_SETTLE_THRESHOLD: '0.6' })).toMatch(
+      /^MOSAIC_MATCH_SETTLE_THRESHOLD: must be between MOSAIC_MATCH_REVIEW_THRESHOLD \(0.8\) and MOSAIC_MATCH_MERGE_THRESHOLD \(0.95\), got 0.6/m,
+    );
+    expect(problemsOf({ MOSAIC_MATCH_SETTLE_THRESHOLD: '0.97' })).toMatch(
+      /^MOSAIC_MATCH_SETTLE_THRESHOLD: must be between/m,
+    );
+    // Settling off: nothing queued reaches the merge threshold.
+    expect(loadConfig({ MOSAIC_MATCH_SETTLE_THRESHOLD: '0.95' }).identity.matching).toMatchObject({
+      settleThreshold: 0.95,
+    });
+    expect(problemsOf({ MOSAIC_MATCH_CONFLICT_THRESHOLD: '0.5' })).toMatch(
+      /^MOSAIC_MATCH_CONFLICT_THRESHOLD: /m,
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp } from '../support/app';
-import { postGraphQL, queryGraphQL } from '../support/gatewayProcess';
+import { crmMatchingClient, FIRST, person } from '../support/crmMatching';
+import { postGraphQL } from '../support/gatewayProcess';
 import { withPg } from '../support/postgres';
 
 /**
@@ -11,100 +12,19 @@ import { withPg } from '../support/postgres';
  */
 
 let t: TestApp;
-
-const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
-  queryGraphQL<T>(t.url, query, variables);
-
-const FIRST = [
-  'olivia',
-  'liam',
-  'emma',
-  'noah',
-  'ava',
-  'elijah',
-  'sophia',
-  'lucas',
-  'mia',
-  'mateo',
-];
-const LAST = ['garcia', 'nguyen', 'kowalski', 'okafor', 'lindqvist', 'haddad', 'moreau', 'tanaka'];
-
-/** Distinct people: every name, birth date, id and address differs. */
-const person = (i: number) => ({
-  crmId: `p-${i}`,
-  firstName: FIRST[i % FIRST.length],
-  lastName: LAST[(i * 3) % LAST.length],
-  emails: [`person.${i}@example.com`],
-  birthDate: `19${50 + i}-0${1 + (i % 9)}-1${i % 10}`,
-  address: {
-    line1: `${10 + i} ${['oak', 'elm', 'pine', 'cedar', 'birch'][i % 5]} street`,
-    city: ['leeds', 'york', 'bath', 'ely'][i % 4],
-    postalCode: `${2000 + 37 * i}`,
-  },
-  attributes: { nationalId: `${4_000_000 + 7919 * i}` },
-});
-
-const upsert = async (input: Record<string, unknown>) =>
-  (
-    await gql<{ upsertCrmContact: { id: string } }>(
-      `mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`,
-      { i: input },
-    )
-  ).upsertCrmContact.id;
-
-const profileOf = async (crmId: string) =>
-  (
-    await gql<{
-      profileByIdentifier: {
-        id: string;
-        mergeLog: {
-          reason: string;
-          survivorId: string;
-          mergedId: string;
-          recordId: string | null;
-          explanation: string;
-          match: {
-            probability: number;
-            modelVersion: number;
-            fields: { field: string; level: string | null; weight: number }[];
-          } | null;
-        }[];
-      };
-    }>(
-      `query($v: String!) { profileByIdentifier(kind: CRM_ID, value: $v) { id
-        mergeLog { reason survivorId mergedId recordId explanation
-          match { probability modelVersion fields { field level weight } } } } }`,
-      { v: crmId },
-    )
-  ).profileByIdentifier;
-
-const openReviews = async () =>
-  (
-    await gql<{
-      reviewQueue: {
-        edges: {
-          node: {
-            id: string;
-            recordId: string;
-            candidateRecordId: string;
-            probability: number;
-            status: string;
-            profile: { id: string };
-            candidateProfile: { id: string };
-          };
-        }[];
-      };
-    }>(
-      `{ reviewQueue(first: 50) { edges { node { id recordId candidateRecordId probability status
-          profile { id } candidateProfile { id } } } } }`,
-    )
-  ).reviewQueue.edges.map((e) => e.node);
+let api: ReturnType<typeof crmMatchingClient>;
+const gql: ReturnType<typeof crmMatchingClient>['gql'] = (query, variables) =>
+  api.gql(query, variables);
+const upsert = (input: Record<string, unknown>) => api.upsert(input);
+const profileOf = (crmId: string) => api.profileOf(crmId);
+const openReviews = () => api.openReviews();
 
 const PEOPLE = 20;
 const ids: string[] = [];
 
 beforeAll(async () => {
   t = await startTestApp('matching');
+  api = crmMatchingClient(t.url);
   for (let i = 0; i < PEOPLE; i++) ids.push(await upsert(person(i)));
 }, 120_000);
 

@@ -134,3 +134,16 @@ test('a pair decided both ways at the same instant is decided once', async () =>
     );
   }
 });
+
+test("withdrawing a record's review closes only its open one, and leaves the reverse asking", async () => {
+  await reviews.open(review('a9', 'b9'));
+  await reviews.open(review('b9', 'a9'));
+  await reviews.withdraw('crm:a9');
+  expect(await statusOf('a9')).toEqual(['superseded']);
+  expect(await statusOf('b9')).toEqual(['open']);
+  expect(await listed()).toContainEqual(['crm:b9', 'crm:a9']);
+  // Nothing open: nothing to do.
+  await reviews.withdraw('crm:a9');
+  await reviews.withdraw('crm:nobody');
+  expect(await statusOf('a9')).toEqual(['superseded']);
+});

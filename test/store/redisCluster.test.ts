@@ -166,12 +166,16 @@ async function runWorkload(): Promise<string[]> {
   await until(
     'the queues to drain',
     async () => {
+      const queues = [worker.queues.enrichment, worker.queues.webhooks, worker.queues.identity];
       const counts = await Promise.all(
-        [worker.queues.enrichment, worker.queues.webhooks, worker.queues.identity].map((q) =>
-          q.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-        ),
+        queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')),
       );
-      return counts.every((c) => Object.values(c).every((n) => n === 0));
+      // Delayed: the erasure's sweep must have run; a schedule's next job (settling) waits.
+      const delayed = (await Promise.all(queues.map((q) => q.getDelayed()))).flat();
+      return (
+        counts.every((c) => Object.values(c).every((n) => n === 0)) &&
+        delayed.every((job) => job.repeatJobKey !== undefined)
+      );
     },
     60_000,
   );

@@ -329,7 +329,11 @@ export type MatchDecision =
   | 'MERGE'
   /** Below the review threshold: left alone. */
   | 'NO_MATCH'
-  /** Between the thresholds: a person decides. */
+  /**
+   * Between the thresholds: queued. At or above the settle threshold, settling merges it
+   * (best first) unless a record of one profile contradicts one of the other's; otherwise,
+   * or below it, a person decides.
+   */
   | 'REVIEW';
 
 /** Why two profiles are (or are not) the same person: the best-scoring pair of their records. */
@@ -381,8 +385,14 @@ export type MatchScore = {
 
 export type MatchThresholds = {
   __typename?: 'MatchThresholds';
+  /** Match probability below which a pair of records keeps their two profiles apart. */
+  conflict: Scalars['Float']['output'];
+  /** Match probability at or above which two profiles are merged on arrival. */
   merge: Scalars['Float']['output'];
+  /** Match probability at or above which (below merge) a pair is queued. */
   review: Scalars['Float']['output'];
+  /** Match probability at or above which settling merges a queued pair nothing contradicts. */
+  settle: Scalars['Float']['output'];
 };
 
 export type MembershipChange =
@@ -1626,8 +1636,10 @@ export type MatchScoreResolvers<ContextType = GraphQLContext, ParentType extends
 };
 
 export type MatchThresholdsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MatchThresholds'] = ResolversParentTypes['MatchThresholds']> = {
+  conflict?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   merge?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   review?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  settle?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

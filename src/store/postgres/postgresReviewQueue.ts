@@ -30,6 +30,14 @@ export class PostgresReviewQueue implements ReviewQueue {
     );
   }
 
+  async withdraw(recordId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE match_reviews SET status = 'superseded', resolved_at = now()
+       WHERE record_id = $1 AND status = 'open'`,
+      [recordId],
+    );
+  }
+
   async get(id: string): Promise<ReviewItem | null> {
     // Ids are bigserials: anything else would fail the statement instead of finding nothing.
     if (!/^\d{1,18}$/.test(id)) return null;

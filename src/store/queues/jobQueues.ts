@@ -106,6 +106,15 @@ export class JobQueues implements JobQueue, QueuedJobs {
     );
   }
 
+  /** Settles likely match pairs every `everyMs`: as `scheduleRefresh`, one schedule kept. */
+  scheduleSettling(everyMs: number): Promise<unknown> {
+    return this.identity.upsertJobScheduler(
+      'match-settling',
+      { every: everyMs },
+      { name: 'settle', data: { kind: 'settle' } },
+    );
+  }
+
   /** Every worker process declares the schedule; BullMQ keeps one. */
   scheduleRefresh(everyMs: number): Promise<unknown> {
     return this.segmentRefresh.upsertJobScheduler(
