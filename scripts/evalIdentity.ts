@@ -9,6 +9,7 @@
  * {"records","truePairs","predictedPairs","precision","recall","f1","seconds"}.
  * MOSAIC_MATCHING=off measures deterministic resolution alone.
  */
+import { writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { loadConfig } from '../src/config/env';
 import { MosaicError } from '../src/errors';
@@ -186,8 +187,12 @@ async function main(): Promise<void> {
         const { trained, accepted, reasons } = training;
         lastTraining = { version: trained.version, accepted, reasons };
         trainings++;
+        // As the identity worker does after a training's rematch.
+        await services.matching.settle();
       }
     }
+    // The worker's scheduled settling, once the import is in.
+    const settled = services.matching ? await services.matching.settle() : null;
     const seconds = (Date.now() - started) / 1000;
 
     const recordIds = rows.map((_, i) => `crm:eval-${i}`);
@@ -243,6 +248,9 @@ async function main(): Promise<void> {
     const recall = truePairs === 0 ? 1 : correct / truePairs;
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
     const model = services.matching ? await services.matching.models.latest() : null;
+    // The trained model, for `npm run eval:ceiling` to replay the same pairs with it.
+    if (model && process.env.EVAL_MODEL_OUT)
+      writeFileSync(process.env.EVAL_MODEL_OUT, JSON.stringify(model, null, 2));
     const reviews = services.matching
       ? await services.matching.reviews.listOpen(null, 100_000)
       : [];
@@ -258,6 +266,7 @@ async function main(): Promise<void> {
         trainings,
         prior: model ? Number(model.prior.toPrecision(3)) : null,
         lastTraining,
+        settled,
         droppedFields: dropped,
         missed,
         recordsPerSecond: Math.round(rows.length / seconds),
