@@ -67,8 +67,12 @@ describe('while draining', () => {
       });
       held.on('error', reject);
     });
+    // The server has it once it has parsed its headers: then it counts as in flight (a
+    // fixed wait here lost the race on a loaded machine, and the stop did not wait for it).
+    const arrived = new Promise((r) => t.app.gateway.server.once('request', r));
     held.write(body.slice(0, 10));
-    await new Promise((r) => setTimeout(r, 200)); // the server has it
+    await arrived;
+    await new Promise((r) => setImmediate(r));
     const stopped = t.app.gateway.stop();
     await new Promise((r) => setTimeout(r, 100));
 
