@@ -17,11 +17,15 @@ export interface FeatureSpec {
   name: string;
   transform: 'log1p' | 'none';
   scaling: 'robust-z' | 'min-max';
+  /** How a cluster well above or below the population on it is described ("high spend"). */
+  words?: { high: string; low: string };
 }
 
 export interface FittedFeature extends FeatureSpec {
   /** Imputed for a missing value, in transformed units. */
   median: number;
+  /** IQR / 1.349 in transformed units (a standard deviation outliers do not move); 1 if 0. */
+  spread: number;
   /** x' = (transform(x) − center) / scale. */
   center: number;
   scale: number;
@@ -37,6 +41,12 @@ export interface Scaler {
   unscale(centroid: readonly number[]): number[];
   /** Column names of a scaled row. */
   columns: string[];
+  /**
+   * A centroid (original units) in plain words against the population: the features where
+   * it sits at least `threshold` robust standard deviations from the median, strongest
+   * first, at most `max` of them ("high spend, recent, low engagement"); "typical" if none.
+   */
+  describe(centroid: readonly number[], options?: { threshold?: number; max?: number }): string;
 }
 
 const transformOf = (spec: FeatureSpec) => (x: number) =>
@@ -60,15 +70,13 @@ function fitFeature(spec: FeatureSpec, values: (number | null)[]): FittedFeature
     .map(transform)
     .sort((a, b) => a - b);
   const median = quantile(present, 0.5);
-  let center = median;
-  let scale = (quantile(present, 0.75) - quantile(present, 0.25)) / 1.349;
-  if (spec.scaling === 'min-max') {
-    center = present[0] ?? 0;
-    scale = (present.at(-1) ?? 0) - center;
-  }
   // A constant feature (or one all missing) says nothing: scaled to 0, not divided by 0.
-  if (!(scale > 0)) scale = 1;
-  return { ...spec, median, center, scale, flagged: present.length < values.length };
+  const positive = (x: number) => (x > 0 ? x : 1);
+  const spread = positive((quantile(present, 0.75) - quantile(present, 0.25)) / 1.349);
+  const minMax = spec.scaling === 'min-max';
+  const center = minMax ? (present[0] ?? 0) : median;
+  const scale = minMax ? positive((present.at(-1) ?? 0) - center) : spread;
+  return { ...spec, median, spread, center, scale, flagged: present.length < values.length };
 }
 
 /** Fits a scaler on `rows` (one value per spec, null when missing). */
@@ -104,6 +112,15 @@ export function fitScaler(
     },
     unscale(centroid) {
       return features.map((f, j) => inverses[j]!(centroid[j]! * f.scale + f.center));
+    },
+    describe(centroid, { threshold = 0.5, max = 3 } = {}) {
+      const words = features
+        .map((f, j) => ({ f, z: (transforms[j]!(centroid[j]!) - f.median) / f.spread }))
+        .filter(({ f, z }) => f.words !== undefined && Math.abs(z) >= threshold)
+        .sort((x, y) => Math.abs(y.z) - Math.abs(x.z))
+        .slice(0, max)
+        .map(({ f, z }) => (z > 0 ? f.words!.high : f.words!.low));
+      return words.length === 0 ? 'typical' : words.join(', ');
     },
   };
 }
