@@ -3,6 +3,7 @@ import type { Identifier } from '../identity/kinds';
 import type { OrderStats } from '../orders/orderStore';
 import { emailDomainKind, type EmailDomainKind } from './emailDomain';
 import { DAY_MS, engagementScore, type RecentEvent } from './engagement';
+import { eventMix, type EventMix } from './eventMix';
 import type { RfmInputs } from './rfm';
 
 export { ENGAGEMENT_TERMS, engagementScore, type RecentEvent } from './engagement';
@@ -55,6 +56,8 @@ export interface ComputedTraits {
   daysSinceLastActivity: number | null;
   /** 0-100; see `engagementScore`. */
   engagementScore: number;
+  /** Events of the last 90 days by shopping step (see `eventMix`). */
+  eventMix: EventMix;
   /** Of the first EMAIL identifier; null without one. */
   emailDomainKind: EmailDomainKind | null;
   /** ISO 3166-1 alpha-2 country of the first PHONE identifier; null when not known. */
@@ -120,6 +123,7 @@ export function computeTraits(input: EnrichmentInput): ComputedTraits {
     daysSinceLastOrder,
     daysSinceLastActivity: daysSince(latest(activity.lastSeenAt, orders.lastOrderAt), now),
     engagementScore: engagementScore(activity.recent, now),
+    eventMix: eventMix(activity.recent, now),
     emailDomainKind: email === undefined ? null : emailDomainKind(email.value),
     phoneCountry: phone === undefined ? null : phoneCountry(phone.value),
     rfm: {

@@ -272,6 +272,40 @@ describe('Engagement', () => {
   });
 });
 
+describe('Event mix', () => {
+  const mixOf = (recent: RecentEvent[]) =>
+    traitsOf({ activity: { eventCount: recent.length, lastSeenAt: NOW, recent } }).eventMix;
+
+  it('counts the last 90 days by shopping step: pages and product views, carts, checkouts', () => {
+    const day = ago(DAY);
+    expect(
+      mixOf([
+        page(day),
+        track(day, 'Product Viewed'),
+        track(day, 'Products Searched'),
+        track(day, 'Product Added'),
+        track(day, 'Cart Viewed'),
+        track(day, 'Checkout Started'),
+        track(day, 'Order Completed'),
+        track(day, 'Newsletter Signed Up'),
+        { type: 'identify', event: null, name: null, timestamp: day },
+      ]),
+    ).toEqual({ views: 3, carts: 2, checkouts: 2, other: 2 });
+  });
+
+  it('leaves out events older than 90 days, stamped after now, or with no valid time', () => {
+    expect(
+      mixOf([
+        page(ago(91 * DAY)),
+        page(new Date(NOW.getTime() + HOUR)),
+        page(new Date('not a date')),
+        page(ago(90 * DAY)),
+      ]),
+    ).toEqual({ views: 1, carts: 0, checkouts: 0, other: 0 });
+    expect(traitsOf().eventMix).toEqual({ views: 0, carts: 0, checkouts: 0, other: 0 });
+  });
+});
+
 describe('RFM scores', () => {
   const buyer = (recencyDays: number, frequency: number, monetary: number): RfmInputs => ({
     recencyDays,
