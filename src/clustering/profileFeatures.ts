@@ -1,0 +1,126 @@
+import type { SegmentSubjectDoc } from '../store/models';
+import type { FeatureSpec } from './featureScaling';
+
+/**
+ * The features a profile is clustered on, read from its gold document (the segment
+ * subject the enrichment worker writes), with how each is scaled and described:
+ *
+ * | feature              | from                                      | transform, scaling  | missing when        |
+ * | -------------------- | ----------------------------------------- | ------------------- | ------------------- |
+ * | recency (days)       | days since the last order                 | log1p, robust z     | no order            |
+ * | frequency            | orders (not cancelled)                    | log1p, robust z     | never (0 is a count)|
+ * | monetary             | lifetime value, reporting currency        | log1p, robust z     | never               |
+ * | average order value  | lifetime value per order                  | log1p, robust z     | no order            |
+ * | tenure (days)        | days since the first order                | log1p, robust z     | no order            |
+ * | engagement           | engagement score, 0-100                   | min-max             | never               |
+ * | views, carts, checkouts share | last 90 days' event mix, share of all events | min-max | no event |
+ *
+ * Money and counts have heavy tails (a few big spenders), hence the logs; a score and
+ * shares are already bounded, hence min-max. "Lifetime value" and "monetary" are one
+ * number in Mosaic (orders in the reporting currency), so it is one feature. Order
+ * categories are not in the gold document yet: no category mix.
+ */
+export interface ProfileFeature extends FeatureSpec {
+  of(subject: Pick<SegmentSubjectDoc, 'computed'>, now: Date): number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+const numberAt = (computed: Record<string, unknown>, key: string): number | null => {
+  const value = computed[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+};
+
+const daysSince = (value: unknown, now: Date): number | null => {
+  const at =
+    value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(at) ? Math.max(0, (now.getTime() - at) / DAY_MS) : null;
+};
+
+/** The share of the last 90 days' events at `step`; null without events. */
+const mixShare =
+  (step: 'views' | 'carts' | 'checkouts') =>
+  ({ computed }: Pick<SegmentSubjectDoc, 'computed'>): number | null => {
+    const mix = computed.eventMix as Record<string, unknown> | undefined;
+    if (typeof mix !== 'object' || mix === null) return null;
+    const counts = ['views', 'carts', 'checkouts', 'other'].map((k) =>
+      typeof mix[k] === 'number' ? (mix[k] as number) : 0,
+    );
+    const total = counts.reduce((s, n) => s + n, 0);
+    return total === 0 ? null : (mix[step] as number) / total;
+  };
+
+export const PROFILE_FEATURES: readonly ProfileFeature[] = [
+  {
+    name: 'recencyDays',
+    transform: 'log1p',
+    scaling: 'robust-z',
+    words: { high: 'lapsed', low: 'recent' },
+    of: ({ computed }) => numberAt(computed, 'daysSinceLastOrder'),
+  },
+  {
+    name: 'frequency',
+    transform: 'log1p',
+    scaling: 'robust-z',
+    words: { high: 'frequent buyers', low: 'rare buyers' },
+    of: ({ computed }) => numberAt(computed, 'orderCount') ?? 0,
+  },
+  {
+    name: 'monetary',
+    transform: 'log1p',
+    scaling: 'robust-z',
+    words: { high: 'high spend', low: 'low spend' },
+    of: ({ computed }) => numberAt(computed, 'lifetimeValue') ?? 0,
+  },
+  {
+    name: 'averageOrderValue',
+    transform: 'log1p',
+    scaling: 'robust-z',
+    words: { high: 'big baskets', low: 'small baskets' },
+    of: ({ computed }) => numberAt(computed, 'averageOrderValue'),
+  },
+  {
+    name: 'tenureDays',
+    transform: 'log1p',
+    scaling: 'robust-z',
+    words: { high: 'long-standing', low: 'new customers' },
+    of: ({ computed }, now) => daysSince(computed.firstOrderAt, now),
+  },
+  {
+    name: 'engagement',
+    transform: 'none',
+    scaling: 'min-max',
+    words: { high: 'engaged', low: 'low engagement' },
+    of: ({ computed }) => numberAt(computed, 'engagementScore') ?? 0,
+  },
+  {
+    name: 'viewsShare',
+    transform: 'none',
+    scaling: 'min-max',
+    words: { high: 'browsers', low: 'few views' },
+    of: mixShare('views'),
+  },
+  {
+    name: 'cartsShare',
+    transform: 'none',
+    scaling: 'min-max',
+    words: { high: 'cart builders', low: 'few carts' },
+    of: mixShare('carts'),
+  },
+  {
+    name: 'checkoutsShare',
+    transform: 'none',
+    scaling: 'min-max',
+    words: { high: 'checkout-heavy', low: 'few checkouts' },
+    of: mixShare('checkouts'),
+  },
+];
+
+/** One profile's feature row, in `features` order (null: missing, imputed and flagged later). */
+export function featureRow(
+  subject: Pick<SegmentSubjectDoc, 'computed'>,
+  now: Date,
+  features: readonly ProfileFeature[] = PROFILE_FEATURES,
+): (number | null)[] {
+  return features.map((f) => f.of(subject, now));
+}
