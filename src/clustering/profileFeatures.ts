@@ -43,11 +43,12 @@ const mixShare =
   ({ computed }: Pick<SegmentSubjectDoc, 'computed'>): number | null => {
     const mix = computed.eventMix as Record<string, unknown> | undefined;
     if (typeof mix !== 'object' || mix === null) return null;
-    const counts = ['views', 'carts', 'checkouts', 'other'].map((k) =>
-      typeof mix[k] === 'number' ? (mix[k] as number) : 0,
-    );
-    const total = counts.reduce((s, n) => s + n, 0);
-    return total === 0 ? null : (mix[step] as number) / total;
+    const count = (k: string): number => {
+      const n = mix[k];
+      return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+    };
+    const total = ['views', 'carts', 'checkouts', 'other'].reduce((s, k) => s + count(k), 0);
+    return total === 0 ? null : count(step) / total;
   };
 
 export const PROFILE_FEATURES: readonly ProfileFeature[] = [

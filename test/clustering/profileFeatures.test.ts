@@ -18,8 +18,8 @@ const subjectOf = (input: Partial<Parameters<typeof computeTraits>[0]>) => ({
 });
 
 const names = PROFILE_FEATURES.map((f) => f.name);
-const rowOf = (subject: { computed: Record<string, unknown> }) =>
-  Object.fromEntries(featureRow(subject, NOW).map((v, i) => [names[i], v]));
+const rowOf = (subject: { computed: Record<string, unknown> }): Record<string, number | null> =>
+  Object.fromEntries(featureRow(subject, NOW).map((v, i) => [names[i]!, v]));
 
 test("a buyer's features come from its computed traits", () => {
   const buyer = subjectOf({
