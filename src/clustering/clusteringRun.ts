@@ -1,3 +1,4 @@
+import type { SegmentMembership } from '../segments/segmentMembership';
 import type { SegmentSubjectDoc } from '../store/models';
 import { seededRandom } from '../seededRandom';
 import { changedShare, matchClusters } from './clusterIdentity';
@@ -57,6 +58,24 @@ export type SubjectStream = () => AsyncIterable<{
 }>;
 
 const DEFAULT_MAX_SHIFT = 1.5;
+
+/** Gold documents read per page when streaming the store's profiles. */
+const PAGE = 1_000;
+
+/** Every profile's gold document, streamed from the store a page at a time in id order. */
+export function storedSubjects(
+  membership: Pick<SegmentMembership, 'computedPage'>,
+  pageSize = PAGE,
+): SubjectStream {
+  return async function* () {
+    for (let after: string | null = null; ;) {
+      const page = await membership.computedPage(after, pageSize);
+      for (const doc of page) yield { id: doc._id, subject: doc };
+      if (page.length < pageSize) return;
+      after = page.at(-1)!._id;
+    }
+  };
+}
 
 /**
  * One clustering run: a seeded uniform sample of the profiles (reservoir sampling, one

@@ -17,6 +17,14 @@ export interface SegmentMembership {
   /** Writes the profile's subject whole, creating it when absent. */
   putSubject(profileId: string, subject: Omit<SegmentSubjectDoc, '_id'>): Promise<void>;
   deleteSubject(profileId: string): Promise<void>;
+  /**
+   * Subjects in profile-id order after `afterId`, at most `limit`, with their computed
+   * traits only: a clustering run reads every profile this way, a page at a time.
+   */
+  computedPage(
+    afterId: string | null,
+    limit: number,
+  ): Promise<Pick<SegmentSubjectDoc, '_id' | 'computed'>[]>;
 
   countMembers(segmentId: string): Promise<number>;
   /** Member profile ids in id order after `afterId`, at most `limit`. */

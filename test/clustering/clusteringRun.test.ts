@@ -1,5 +1,11 @@
 import { adjustedRandIndex } from '../../src/clustering/clusterQuality';
-import { runClustering, type SubjectStream } from '../../src/clustering/clusteringRun';
+import {
+  runClustering,
+  storedSubjects,
+  type SubjectStream,
+} from '../../src/clustering/clusteringRun';
+import { MongoSegmentMembership } from '../../src/store/mongo/mongoSegmentMembership';
+import { openTestStack } from '../support/store';
 import { seededRandom, type Random } from '../../src/seededRandom';
 
 /**
@@ -154,3 +160,43 @@ test('a feature that does not exist, or too few profiles for the k range, is ref
     runClustering(streamOf(profiles), settings, { now: NOW, newId: counter() }),
   ).rejects.toThrow(/clustering: 5 profiles cannot make 6 clusters/);
 });
+
+test('a run reads every gold document from the store, a page at a time, in id order', async () => {
+  const stack = await openTestStack('clustering-run');
+  try {
+    const membership = new MongoSegmentMembership(stack.cols);
+    const profiles = population(6, 1_200);
+    await stack.cols.segmentSubjects.insertMany(
+      profiles.map((p) => ({
+        _id: p.id,
+        traits: {},
+        computed: p.subject.computed,
+        activity: {},
+        segments: [],
+        version: 1,
+        enrichedAt: NOW,
+      })),
+    );
+    // Pages of 500: three reads, the last one short.
+    const seen: string[] = [];
+    for await (const { id } of storedSubjects(membership, 500)()) seen.push(id);
+    expect(seen).toEqual(profiles.map((p) => p.id).sort());
+    const run = await runClustering(
+      storedSubjects(membership, 500),
+      { ...settings, sampleSize: 800 },
+      { now: NOW, newId: counter() },
+    );
+    expect(run.profiles).toBe(1_200);
+    expect(run.k).toBe(3);
+    const labels = profiles.map((p) => run.assignments.get(p.id)!);
+    const ids = [...new Set(labels)];
+    expect(
+      adjustedRandIndex(
+        labels.map((l) => ids.indexOf(l)),
+        profiles.map((p) => ['loyal', 'lapsed', 'browser'].indexOf(p.kind)),
+      ),
+    ).toBeGreaterThanOrEqual(0.9);
+  } finally {
+    await stack.close();
+  }
+}, 60_000);
