@@ -5,6 +5,7 @@ import { round } from './lib/latency';
 import type { BenchContext, Scenario, ScenarioReport } from './lib/scenario';
 import { formatTable } from './lib/table';
 import { bronze } from './scenarios/bronze';
+import { clustering } from './scenarios/clustering';
 import { crmSync } from './scenarios/crmSync';
 import { dataLoader } from './scenarios/dataLoader';
 import { ingestion } from './scenarios/ingestion';
@@ -30,6 +31,7 @@ const SCENARIOS: Scenario[] = [
   segments,
   matching,
   crmSync,
+  clustering,
 ];
 
 async function main(): Promise<number> {

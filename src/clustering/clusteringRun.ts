@@ -59,21 +59,17 @@ export type SubjectStream = () => AsyncIterable<{
 
 const DEFAULT_MAX_SHIFT = 1.5;
 
-/** Gold documents read per page when streaming the store's profiles. */
-const PAGE = 1_000;
+/** Gold documents read per batch when streaming the store's profiles. */
+const BATCH = 1_000;
 
-/** Every profile's gold document, streamed from the store a page at a time in id order. */
+/** Every profile's gold document, streamed from the store through one cursor in id order. */
 export function storedSubjects(
-  membership: Pick<SegmentMembership, 'computedPage'>,
-  pageSize = PAGE,
+  membership: Pick<SegmentMembership, 'computedInIdOrder'>,
+  batchSize = BATCH,
 ): SubjectStream {
   return async function* () {
-    for (let after: string | null = null; ;) {
-      const page = await membership.computedPage(after, pageSize);
-      for (const doc of page) yield { id: doc._id, subject: doc };
-      if (page.length < pageSize) return;
-      after = page.at(-1)!._id;
-    }
+    for await (const doc of membership.computedInIdOrder(batchSize))
+      yield { id: doc._id, subject: doc };
   };
 }
 

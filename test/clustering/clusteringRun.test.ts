@@ -161,7 +161,7 @@ test('a feature that does not exist, or too few profiles for the k range, is ref
   ).rejects.toThrow(/clustering: 5 profiles cannot make 6 clusters/);
 });
 
-test('a run reads every gold document from the store, a page at a time, in id order', async () => {
+test('a run reads every gold document from the store, in batches, in id order', async () => {
   const stack = await openTestStack('clustering-run');
   try {
     const membership = new MongoSegmentMembership(stack.cols);
@@ -177,7 +177,7 @@ test('a run reads every gold document from the store, a page at a time, in id or
         enrichedAt: NOW,
       })),
     );
-    // Pages of 500: three reads, the last one short.
+    // Read through one cursor, 500 documents a batch.
     const seen: string[] = [];
     for await (const { id } of storedSubjects(membership, 500)()) seen.push(id);
     expect(seen).toEqual(profiles.map((p) => p.id).sort());

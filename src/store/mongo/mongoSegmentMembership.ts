@@ -31,18 +31,11 @@ export class MongoSegmentMembership implements SegmentMembership {
     await this.c.segmentSubjects.deleteOne({ _id: profileId });
   }
 
-  computedPage(
-    afterId: string | null,
-    limit: number,
-  ): Promise<Pick<SegmentSubjectDoc, '_id' | 'computed'>[]> {
-    // A sorted range on _id: an index walk on MongoDB, and on FerretDB too.
+  computedInIdOrder(batchSize: number): AsyncIterable<Pick<SegmentSubjectDoc, '_id' | 'computed'>> {
     return this.c.segmentSubjects
-      .find(afterId === null ? {} : { _id: { $gt: afterId } }, {
-        projection: { _id: 1, computed: 1 },
-      })
+      .find({}, { projection: { _id: 1, computed: 1 } })
       .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
+      .batchSize(batchSize);
   }
 
   countMembers(segmentId: string): Promise<number> {
