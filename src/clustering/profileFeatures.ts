@@ -51,70 +51,54 @@ const mixShare =
     return total === 0 ? null : count(step) / total;
   };
 
+/** A heavy-tailed amount or count: logged, then a robust z. */
+const heavyTailed = (
+  name: string,
+  [high, low]: [string, string],
+  of: ProfileFeature['of'],
+): ProfileFeature => ({
+  name,
+  transform: 'log1p',
+  scaling: 'robust-z',
+  words: { high, low },
+  of,
+});
+
+/** A bounded score or share: onto 0..1. */
+const bounded = (
+  name: string,
+  [high, low]: [string, string],
+  of: ProfileFeature['of'],
+): ProfileFeature => ({ name, transform: 'none', scaling: 'min-max', words: { high, low }, of });
+
 export const PROFILE_FEATURES: readonly ProfileFeature[] = [
-  {
-    name: 'recencyDays',
-    transform: 'log1p',
-    scaling: 'robust-z',
-    words: { high: 'lapsed', low: 'recent' },
-    of: ({ computed }) => numberAt(computed, 'daysSinceLastOrder'),
-  },
-  {
-    name: 'frequency',
-    transform: 'log1p',
-    scaling: 'robust-z',
-    words: { high: 'frequent buyers', low: 'rare buyers' },
-    of: ({ computed }) => numberAt(computed, 'orderCount') ?? 0,
-  },
-  {
-    name: 'monetary',
-    transform: 'log1p',
-    scaling: 'robust-z',
-    words: { high: 'high spend', low: 'low spend' },
-    of: ({ computed }) => numberAt(computed, 'lifetimeValue') ?? 0,
-  },
-  {
-    name: 'averageOrderValue',
-    transform: 'log1p',
-    scaling: 'robust-z',
-    words: { high: 'big baskets', low: 'small baskets' },
-    of: ({ computed }) => numberAt(computed, 'averageOrderValue'),
-  },
-  {
-    name: 'tenureDays',
-    transform: 'log1p',
-    scaling: 'robust-z',
-    words: { high: 'long-standing', low: 'new customers' },
-    of: ({ computed }, now) => daysSince(computed.firstOrderAt, now),
-  },
-  {
-    name: 'engagement',
-    transform: 'none',
-    scaling: 'min-max',
-    words: { high: 'engaged', low: 'low engagement' },
-    of: ({ computed }) => numberAt(computed, 'engagementScore') ?? 0,
-  },
-  {
-    name: 'viewsShare',
-    transform: 'none',
-    scaling: 'min-max',
-    words: { high: 'browsers', low: 'few views' },
-    of: mixShare('views'),
-  },
-  {
-    name: 'cartsShare',
-    transform: 'none',
-    scaling: 'min-max',
-    words: { high: 'cart builders', low: 'few carts' },
-    of: mixShare('carts'),
-  },
-  {
-    name: 'checkoutsShare',
-    transform: 'none',
-    scaling: 'min-max',
-    words: { high: 'checkout-heavy', low: 'few checkouts' },
-    of: mixShare('checkouts'),
-  },
+  heavyTailed('recencyDays', ['lapsed', 'recent'], ({ computed }) =>
+    numberAt(computed, 'daysSinceLastOrder'),
+  ),
+  heavyTailed(
+    'frequency',
+    ['frequent buyers', 'rare buyers'],
+    ({ computed }) => numberAt(computed, 'orderCount') ?? 0,
+  ),
+  heavyTailed(
+    'monetary',
+    ['high spend', 'low spend'],
+    ({ computed }) => numberAt(computed, 'lifetimeValue') ?? 0,
+  ),
+  heavyTailed('averageOrderValue', ['big baskets', 'small baskets'], ({ computed }) =>
+    numberAt(computed, 'averageOrderValue'),
+  ),
+  heavyTailed('tenureDays', ['long-standing', 'new customers'], ({ computed }, now) =>
+    daysSince(computed.firstOrderAt, now),
+  ),
+  bounded(
+    'engagement',
+    ['engaged', 'low engagement'],
+    ({ computed }) => numberAt(computed, 'engagementScore') ?? 0,
+  ),
+  bounded('viewsShare', ['browsers', 'few views'], mixShare('views')),
+  bounded('cartsShare', ['cart builders', 'few carts'], mixShare('carts')),
+  bounded('checkoutsShare', ['checkout-heavy', 'few checkouts'], mixShare('checkouts')),
 ];
 
 /** One profile's feature row, in `features` order (null: missing, imputed and flagged later). */

@@ -79,6 +79,19 @@ const counter = () => {
 
 const settings = { k: { min: 2, max: 6 }, seed: 23, sampleSize: 1_500 };
 
+/** Adjusted Rand index of a run's clusters against the planted kinds. */
+function recovered(
+  profiles: ReturnType<typeof population>,
+  assignments: ReadonlyMap<string, string>,
+): number {
+  const labels = profiles.map((p) => assignments.get(p.id)!);
+  const ids = [...new Set(labels)];
+  return adjustedRandIndex(
+    labels.map((l) => ids.indexOf(l)),
+    profiles.map((p) => ['loyal', 'lapsed', 'browser'].indexOf(p.kind)),
+  );
+}
+
 test('a run over gold documents finds the planted groups, their k and their descriptions', async () => {
   const profiles = population(1, 3_000);
   const run = await runClustering(streamOf(profiles), settings, { now: NOW, newId: counter() });
@@ -86,14 +99,7 @@ test('a run over gold documents finds the planted groups, their k and their desc
   expect(run.perK.map((p) => p.k)).toEqual([2, 3, 4, 5, 6]);
   expect(run.profiles).toBe(3_000);
   expect(run.sampled).toBe(1_500);
-  const labels = profiles.map((p) => run.assignments.get(p.id)!);
-  const ids = [...new Set(labels)];
-  expect(
-    adjustedRandIndex(
-      labels.map((l) => ids.indexOf(l)),
-      profiles.map((p) => ['loyal', 'lapsed', 'browser'].indexOf(p.kind)),
-    ),
-  ).toBeGreaterThanOrEqual(0.9);
+  expect(recovered(profiles, run.assignments)).toBeGreaterThanOrEqual(0.9);
   expect(run.clusters.reduce((s, c) => s + c.size, 0)).toBe(3_000);
   // Each planted group's cluster is described by what sets it apart.
   const clusterOf = (kind: Kind) => {
@@ -188,14 +194,7 @@ test('a run reads every gold document from the store, in batches, in id order', 
     );
     expect(run.profiles).toBe(1_200);
     expect(run.k).toBe(3);
-    const labels = profiles.map((p) => run.assignments.get(p.id)!);
-    const ids = [...new Set(labels)];
-    expect(
-      adjustedRandIndex(
-        labels.map((l) => ids.indexOf(l)),
-        profiles.map((p) => ['loyal', 'lapsed', 'browser'].indexOf(p.kind)),
-      ),
-    ).toBeGreaterThanOrEqual(0.9);
+    expect(recovered(profiles, run.assignments)).toBeGreaterThanOrEqual(0.9);
   } finally {
     await stack.close();
   }
