@@ -31,6 +31,15 @@ const K = { min: 2, max: 10 };
  */
 export const clustering: Scenario = { name: NAME, run };
 
+/** The computed traits of a profile without orders, as enrichment writes them. */
+const NEVER_ORDERED = {
+  orderCount: 0,
+  lifetimeValue: 0,
+  averageOrderValue: null,
+  daysSinceLastOrder: null,
+  firstOrderAt: null,
+};
+
 /** Five kinds of customer, mixed as a shop's base is, each with its own spread. */
 function computedOf(rand: Random, now: number): SegmentSubjectDoc['computed'] {
   const kind = rand.weighted([1, 3, 3, 1, 4]); // loyal, regular, lapsed, new, browser
@@ -43,11 +52,7 @@ function computedOf(rand: Random, now: number): SegmentSubjectDoc['computed'] {
   });
   if (kind === 4)
     return {
-      orderCount: 0,
-      lifetimeValue: 0,
-      averageOrderValue: null,
-      daysSinceLastOrder: null,
-      firstOrderAt: null,
+      ...NEVER_ORDERED,
       engagementScore: rand.int(5, 60),
       eventMix: mix(40, 3, 0),
     };
