@@ -24,7 +24,10 @@ export interface FeatureSpec {
 export interface FittedFeature extends FeatureSpec {
   /** Imputed for a missing value, in transformed units. */
   median: number;
-  /** IQR / 1.349 in transformed units (a standard deviation outliers do not move); 1 if 0. */
+  /**
+   * IQR / 1.349 in transformed units (a standard deviation outliers do not move), at
+   * least a quarter of the range for a bounded feature; 1 if 0. Descriptions use it.
+   */
   spread: number;
   /** x' = (transform(x) − center) / scale. */
   center: number;
@@ -72,10 +75,15 @@ function fitFeature(spec: FeatureSpec, values: (number | null)[]): FittedFeature
   const median = quantile(present, 0.5);
   // A constant feature (or one all missing) says nothing: scaled to 0, not divided by 0.
   const positive = (x: number) => (x > 0 ? x : 1);
-  const spread = positive((quantile(present, 0.75) - quantile(present, 0.25)) / 1.349);
+  const iqrSpread = (quantile(present, 0.75) - quantile(present, 0.25)) / 1.349;
   const minMax = spec.scaling === 'min-max';
   const center = minMax ? (present[0] ?? 0) : median;
-  const scale = minMax ? positive((present.at(-1) ?? 0) - center) : spread;
+  const range = (present.at(-1) ?? 0) - (present[0] ?? 0);
+  const scale = minMax ? positive(range) : positive(iqrSpread);
+  // A bounded feature's middle half can be narrow (most shares of checkouts near 0.1): a
+  // spread of at least a quarter of its range keeps a small difference from being
+  // described as a trait of the cluster.
+  const spread = minMax ? positive(Math.max(iqrSpread, range / 4)) : positive(iqrSpread);
   return { ...spec, median, spread, center, scale, flagged: present.length < values.length };
 }
 

@@ -159,6 +159,25 @@ describe('feature scaling', () => {
     expect(back[1]).toBeCloseTo(40, 9);
   });
 
+  test("a bounded feature's narrow middle does not make a small difference a trait", () => {
+    const share: FeatureSpec[] = [
+      {
+        name: 'checkoutsShare',
+        transform: 'none',
+        scaling: 'min-max',
+        words: { high: 'checkout-heavy', low: 'few checkouts' },
+      },
+    ];
+    // Most shares near 0.10, a few spread up to 1: the IQR is tiny.
+    const rows = [
+      ...Array.from({ length: 90 }, (_, i) => [0.09 + (i % 3) * 0.01]),
+      ...Array.from({ length: 10 }, (_, i) => [0.1 + i * 0.1]),
+    ];
+    const scaler = fitScaler(share, rows);
+    expect(scaler.describe([0.15])).toBe('typical');
+    expect(scaler.describe([0.6])).toBe('checkout-heavy');
+  });
+
   test('a constant feature scales to 0 instead of dividing by 0', () => {
     const scaler = fitScaler(specs, [
       [5, 7],
