@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { runClustering, storedSubjects } from '../../src/clustering/clusteringRun';
+import { nearestCentroid } from '../../src/clustering/clusterQuality';
 import { fitScaler } from '../../src/clustering/featureScaling';
 import { searchK } from '../../src/clustering/kmeansSearch';
 import { featureRow, PROFILE_FEATURES } from '../../src/clustering/profileFeatures';
@@ -190,17 +191,7 @@ function inMemoryBaseline(rows: (number | null)[][], sampleSize: number): { seco
     { kMin: K.min, kMax: K.max, seed: 23 },
   );
   let checksum = 0;
-  for (const r of rows) {
-    const p = scaler.scale(r);
-    let best = 0;
-    let bestDistance = Infinity;
-    chosen.centroids.forEach((c, i) => {
-      let d = 0;
-      for (let j = 0; j < c.length; j++) d += (p[j]! - c[j]!) ** 2;
-      if (d < bestDistance) [best, bestDistance] = [i, d];
-    });
-    checksum += best;
-  }
+  for (const r of rows) checksum += nearestCentroid(scaler.scale(r), chosen.centroids);
   if (!Number.isFinite(checksum)) throw new Error('baseline: no assignment');
   return { seconds: (performance.now() - t0) / 1000 };
 }

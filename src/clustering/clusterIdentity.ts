@@ -1,3 +1,5 @@
+import { squaredDistance } from './clusterQuality';
+
 /**
  * Stable cluster identity across runs, so that segment ids and names do not churn: each
  * cluster of a new run takes the id of the previous run's cluster whose centroid is
@@ -14,7 +16,7 @@ export function matchClusters(
 ): { ids: string[]; retired: string[] } {
   const ids: (string | null)[] = next.map(() => null);
   if (previous.length > 0 && next.length > 0) {
-    const cost = next.map((c) => previous.map((p) => distance(c, p.centroid)));
+    const cost = next.map((c) => previous.map((p) => Math.sqrt(squaredDistance(c, p.centroid))));
     minimumCostAssignment(cost).forEach((column, row) => {
       if (column !== null && cost[row]![column]! <= options.maxDistance)
         ids[row] = previous[column]!.id;
@@ -41,12 +43,6 @@ export function changedShare(
     if (was !== cluster) changed++;
   }
   return both === 0 ? 0 : changed / both;
-}
-
-function distance(a: readonly number[], b: readonly number[]): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return Math.sqrt(sum);
 }
 
 /**

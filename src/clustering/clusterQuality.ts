@@ -6,11 +6,22 @@
  * partition, about 0 for unrelated ones).
  */
 
-const squaredDistance = (a: readonly number[], b: readonly number[]): number => {
+export const squaredDistance = (a: readonly number[], b: readonly number[]): number => {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
   return sum;
 };
+
+/** The index of the centroid nearest to `point` (the first on a tie). */
+export function nearestCentroid(point: readonly number[], centroids: readonly number[][]): number {
+  let best = 0;
+  let bestDistance = Infinity;
+  centroids.forEach((c, i) => {
+    const d = squaredDistance(point, c);
+    if (d < bestDistance) [best, bestDistance] = [i, d];
+  });
+  return best;
+}
 
 /** Sum over points of the squared distance to their own centroid. */
 export function inertia(

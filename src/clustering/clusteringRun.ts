@@ -2,6 +2,7 @@ import type { SegmentMembership } from '../segments/segmentMembership';
 import type { SegmentSubjectDoc } from '../store/models';
 import { seededRandom } from '../seededRandom';
 import { changedShare, matchClusters } from './clusterIdentity';
+import { nearestCentroid } from './clusterQuality';
 import { fitScaler } from './featureScaling';
 import { searchK } from './kmeansSearch';
 import { featureRow, PROFILE_FEATURES, type ProfileFeature } from './profileFeatures';
@@ -172,15 +173,4 @@ async function reservoir(
     }
   }
   return { sample, profiles: seen };
-}
-
-function nearestCentroid(point: readonly number[], centroids: readonly number[][]): number {
-  let best = 0;
-  let bestDistance = Infinity;
-  centroids.forEach((c, i) => {
-    let d = 0;
-    for (let j = 0; j < c.length; j++) d += (point[j]! - c[j]!) ** 2;
-    if (d < bestDistance) [best, bestDistance] = [i, d];
-  });
-  return best;
 }

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../enrichment/engagement';
 import type { SegmentSubjectDoc } from '../store/models';
 import type { FeatureSpec } from './featureScaling';
 
@@ -23,8 +24,6 @@ import type { FeatureSpec } from './featureScaling';
 export interface ProfileFeature extends FeatureSpec {
   of(subject: Pick<SegmentSubjectDoc, 'computed'>, now: Date): number | null;
 }
-
-const DAY_MS = 86_400_000;
 
 const numberAt = (computed: Record<string, unknown>, key: string): number | null => {
   const value = computed[key];
