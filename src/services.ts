@@ -29,6 +29,7 @@ import { ProfileSources } from './profiles/profileSources';
 import { announceProfileChanges } from './profiles/profileUpdates';
 import type { PubSub } from './pubsub/pubSub';
 import { SegmentDefinitions } from './segments/segmentDefinitions';
+import { ClusteringDefinitions } from './clustering/clusteringDefinitions';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
@@ -58,6 +59,7 @@ export interface Services {
   orderStore: OrderStore;
   sources: SourceSet;
   segments: SegmentDefinitions;
+  clusterings: ClusteringDefinitions;
   jobs: JobQueue | null;
   pubsub: PubSub;
   /** The gold documents (stored, and in the hot tier) this process reads through and fences. */
@@ -157,6 +159,7 @@ export function createServices(
     orderStore,
     sources,
     segments,
+    clusterings: new ClusteringDefinitions(stores.clusterings),
     jobs,
     pubsub,
     gold: options.gold,

@@ -3,8 +3,9 @@ import type { SegmentSubjectDoc } from '../store/models';
 import { seededRandom } from '../seededRandom';
 import { changedShare, matchClusters } from './clusterIdentity';
 import { nearestCentroid } from './clusterQuality';
-import { fitScaler } from './featureScaling';
+import { fitScaler, type FittedFeature } from './featureScaling';
 import { searchK } from './kmeansSearch';
+import { searchWard } from './wardSearch';
 import { featureRow, PROFILE_FEATURES, type ProfileFeature } from './profileFeatures';
 
 /** What a run needs to know of its clustering definition. */
@@ -14,6 +15,8 @@ export interface RunSettings {
   /** The k range searched; a fixed k is a range of one. */
   k: { min: number; max: number };
   seed: number;
+  /** K-means (the default) or Ward's agglomerative clustering (nested segments). */
+  algorithm?: 'KMEANS' | 'WARD';
   /** Profiles the fit sees (a seeded uniform sample); every profile is then assigned. */
   sampleSize: number;
   /**
@@ -47,6 +50,8 @@ export interface ClusteringRunResult {
   /** Share of the profiles in both runs whose cluster changed. */
   changedShare: number;
   assignments: Map<string, string>;
+  /** What assigns a profile later (enrichment, between refits): scaler and scaled centroids. */
+  model: { scaler: FittedFeature[]; centroids: number[][] };
   profiles: number;
   sampled: number;
   timings: { sampleMs: number; fitMs: number; assignMs: number };
@@ -55,7 +60,7 @@ export interface ClusteringRunResult {
 /** One pass over every profile's gold document; called twice (sample, then assign). */
 export type SubjectStream = () => AsyncIterable<{
   id: string;
-  subject: Pick<SegmentSubjectDoc, 'computed'>;
+  subject: Pick<SegmentSubjectDoc, 'computed' | 'clusters'>;
 }>;
 
 const DEFAULT_MAX_SHIFT = 1.5;
@@ -67,9 +72,11 @@ const BATCH = 1_000;
 export function storedSubjects(
   membership: Pick<SegmentMembership, 'computedInIdOrder'>,
   batchSize = BATCH,
+  /** Only profiles that granted this consent purpose (a clustering's purpose). */
+  consentPurpose: string | null = null,
 ): SubjectStream {
   return async function* () {
-    for await (const doc of membership.computedInIdOrder(batchSize))
+    for await (const doc of membership.computedInIdOrder(batchSize, { consentPurpose }))
       yield { id: doc._id, subject: doc };
   };
 }
@@ -94,10 +101,11 @@ export async function runClustering(
       `clustering: ${sample.length} profiles cannot make ${settings.k.max} clusters (k range ${settings.k.min}..${settings.k.max})`,
     );
   const scaler = fitScaler(features, sample);
-  const { chosen, perK } = searchK(
-    sample.map((row) => scaler.scale(row)),
-    { kMin: settings.k.min, kMax: settings.k.max, seed: settings.seed },
-  );
+  const scaled = sample.map((row) => scaler.scale(row));
+  const { chosen, perK } =
+    settings.algorithm === 'WARD'
+      ? searchWard(scaled, settings.k.min, settings.k.max)
+      : searchK(scaled, { kMin: settings.k.min, kMax: settings.k.max, seed: settings.seed });
   const fitted = Date.now();
   // Compared on the feature columns: a previous centroid, in original units, has no flags.
   const n = features.length;
@@ -132,6 +140,7 @@ export async function runClustering(
     retired,
     changedShare: options.previous ? changedShare(options.previous.assignments, assignments) : 0,
     assignments,
+    model: { scaler: scaler.features, centroids: chosen.centroids },
     profiles,
     sampled: sample.length,
     timings: {

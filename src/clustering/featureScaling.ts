@@ -92,12 +92,21 @@ export function fitScaler(
   specs: readonly FeatureSpec[],
   rows: readonly (number | null)[][],
 ): Scaler {
-  const features = specs.map((spec, j) =>
-    fitFeature(
-      spec,
-      rows.map((r) => r[j] ?? null),
+  return scalerOf(
+    specs.map((spec, j) =>
+      fitFeature(
+        spec,
+        rows.map((r) => r[j] ?? null),
+      ),
     ),
   );
+}
+
+/**
+ * The scaler of fitted features: what `fitScaler` returns, and what a stored clustering
+ * model (which keeps `scaler.features`, plain data) is turned back into.
+ */
+export function scalerOf(features: FittedFeature[]): Scaler {
   const transforms = features.map(transformOf);
   const inverses = features.map(inverseOf);
   return {

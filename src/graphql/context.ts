@@ -17,6 +17,7 @@ import type { ProfileSources } from '../profiles/profileSources';
 import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentReader } from '../segments/segmentReader';
 import type { SegmentDefinitions } from '../segments/segmentDefinitions';
+import type { ClusteringDefinitions } from '../clustering/clusteringDefinitions';
 import type { JobQueue } from '../workers/queues';
 
 /**
@@ -48,8 +49,10 @@ export interface GraphQLContext {
   identityAdmin: IdentityAdmin;
   /** Segment definitions (the store, unlike `segments`, which reads members and sizes). */
   segmentDefinitions: SegmentDefinitions;
-  /** Where a segment refresh is queued; null runs without workers (some tests). */
-  jobs: Pick<JobQueue, 'refreshSegments'> | null;
+  /** Clustering definitions and their runs. */
+  clusterings: ClusteringDefinitions;
+  /** Where a segment refresh or a refit is queued; null runs without workers (some tests). */
+  jobs: Pick<JobQueue, 'refreshSegments' | 'refreshClustering' | 'scheduleClustering'> | null;
   /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
   matching: MatchingService | null;
   orders: OrderService;
@@ -94,6 +97,7 @@ export function contextFactory(
     intake: services.intake,
     identityAdmin: services.identityAdmin,
     segmentDefinitions: services.segments,
+    clusterings: services.clusterings,
     jobs: services.jobs,
     matching: services.matching,
     orders: services.orders,

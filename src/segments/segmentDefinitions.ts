@@ -74,6 +74,12 @@ export class SegmentDefinitions {
     changes: { name?: string | null; rule?: unknown; purpose?: string | null },
   ): Promise<SegmentDoc> {
     const existing = await this.require(id, 'id');
+    if (existing.kind === 'CLUSTER')
+      throw new MosaicError(
+        ErrorCode.CONFLICT,
+        `Segment ${id} is a cluster of clustering ${existing.cluster?.clusteringId}: its runs set it.`,
+        'id',
+      );
     const name = changes.name == null ? existing.name : checkName(changes.name);
     const ruleInput =
       changes.rule !== undefined && changes.rule !== null ? changes.rule : existing.ruleInput;
@@ -91,7 +97,43 @@ export class SegmentDefinitions {
     return doc;
   }
 
-  async delete(id: string): Promise<boolean> {
+  /**
+   * Writes a cluster segment as its clustering's run describes it, keeping its webhooks
+   * and creation time when it exists (its id stays while the cluster keeps its id).
+   */
+  async putCluster(
+    doc: Omit<SegmentDoc, 'createdAt' | 'updatedAt' | 'webhooks'>,
+    now: Date,
+  ): Promise<void> {
+    const existing = await this.get(doc._id);
+    const full: SegmentDoc = {
+      ...doc,
+      kind: 'CLUSTER',
+      webhooks: existing?.webhooks ?? [],
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    if (existing === null) await this.store.insert(full);
+    else await this.store.replace(full);
+    this.cache = null;
+  }
+
+  /** `byClustering`: its clustering retires a cluster segment; nobody else deletes one. */
+  async delete(id: string, options: { byClustering?: boolean } = {}): Promise<boolean> {
+    if (!options.byClustering && (await this.get(id))?.kind === 'CLUSTER')
+      throw new MosaicError(
+        ErrorCode.CONFLICT,
+        `Segment ${id} is a cluster: its clustering's runs retire it (or delete the clustering).`,
+        'id',
+      );
+    await this.refuseIfReferenced(id);
+    const deleted = await this.store.delete(id);
+    this.cache = null;
+    return deleted;
+  }
+
+  /** CONFLICT when another segment's rule refers to `id` (`inSegment`). */
+  async refuseIfReferenced(id: string): Promise<void> {
     const users = (await this.list()).filter(
       (s) => s._id !== id && referencedSegments(s.rule).includes(id),
     );
@@ -101,9 +143,6 @@ export class SegmentDefinitions {
         `Segment ${id} is used by ${users.map((s) => s._id).join(', ')}; change those first.`,
         'id',
       );
-    const deleted = await this.store.delete(id);
-    this.cache = null;
-    return deleted;
   }
 
   async addWebhook(
@@ -179,7 +218,7 @@ function checkSecret(secret: string): string {
   return secret;
 }
 
-function checkName(name: string): string {
+export function checkName(name: string): string {
   const clean = name.normalize('NFC').trim();
   if (clean === '' || clean.length > MAX_NAME)
     throw badInput('name', `must be 1-${MAX_NAME} characters`);

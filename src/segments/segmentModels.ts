@@ -13,8 +13,26 @@ export interface SegmentDoc {
   purpose?: string | null;
   /** Where membership changes are delivered (signed with the webhook's secret). */
   webhooks?: WebhookDoc[];
+  /** RULE (absent on segments defined before #23) or CLUSTER: one cluster of a clustering. */
+  kind?: 'RULE' | 'CLUSTER';
+  /** A cluster segment's cluster, as its clustering's latest run found it. */
+  cluster?: ClusterOfSegment;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface ClusterOfSegment {
+  clusteringId: string;
+  clusterId: string;
+  /** Its centroid in plain words against the population ("high spend, recent"). */
+  description: string;
+  /** Members when the run assigned them (membership moves on with enrichment). */
+  size: number;
+  /** In the features' original units, one per feature. */
+  centroid: { feature: string; value: number }[];
+  runId: string;
+  /** When a run found no continuation of it: members leave as they are re-assigned. */
+  retiredAt: Date | null;
 }
 
 export interface WebhookDoc {

@@ -254,6 +254,8 @@ export interface SegmentSubjectDoc {
   computed: Record<string, unknown>;
   activity: Record<string, number>;
   segments: string[];
+  /** Each clustering's cluster for this profile (absent before the first clustering run). */
+  clusters?: Record<string, string>;
   /** Bumped by every enrichment; membership change ids include the version they left. */
   version: number;
   enrichedAt: Date;

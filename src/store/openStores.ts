@@ -17,6 +17,8 @@ import type { PersonalTraitKeyStore } from '../profiles/personalTraits';
 import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentMembership } from '../segments/segmentMembership';
 import type { SegmentStore } from '../segments/segmentStore';
+import type { ClusteringStore } from '../clustering/clusteringStore';
+import { MongoClusteringStore } from './mongo/mongoClusteringStore';
 import type { StaleCache } from '../sources/staleCache';
 import type { IdentityGraphStore } from './identityGraphStore';
 import { detectCapabilities } from './mongo/capabilities';
@@ -93,6 +95,7 @@ export interface Stores {
   personalTraitKeys: PersonalTraitKeyStore;
   segments: SegmentStore;
   segmentMembership: SegmentMembership;
+  clusterings: ClusteringStore;
   rfm: RfmStore;
   orders: OrderStore;
   matching: MatchingStores;
@@ -138,9 +141,8 @@ export async function openStores(
   const capabilities = await detectCapabilities(mongo.db);
   await ensureCollections(mongo.db, capabilities);
   const cols = collections(mongo.db);
-  const database = mongo.db.databaseName;
   const { pg, bronzePg, migrated } = await openPostgres(config, logger, options);
-  const keys = redisKeys(database);
+  const keys = redisKeys(mongo.db.databaseName);
   const probe = options.readiness ? await openRedisProbe(config.redis.url, logger) : null;
   const cacheRedis = redisConnection(config.redis.url, options.cache);
   cacheRedis.on('error', () => undefined); // a cache outage only means nothing to fall back to
@@ -152,7 +154,7 @@ export async function openStores(
   const jobs = options.queues ? new JobQueues(config.redis.url, keys, logger) : null;
   const matching = openMatchingStores(pg, logger);
   return {
-    database,
+    database: mongo.db.databaseName,
     db: mongo.db,
     redisKeys: keys,
     identityGraph: new MongoIdentityGraphStore(cols, capabilities),
@@ -161,6 +163,7 @@ export async function openStores(
     personalTraitKeys: new MongoPersonalTraitKeyStore(cols),
     segments: new MongoSegmentStore(cols),
     segmentMembership: new MongoSegmentMembership(cols, capabilities),
+    clusterings: new MongoClusteringStore(cols),
     rfm: new MongoRfmStore(cols),
     orders: new PostgresOrderStore(pg),
     matching,

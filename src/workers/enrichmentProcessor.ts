@@ -1,3 +1,5 @@
+import { assignClusters } from '../clustering/clusterAssignment';
+import type { ClusteringDefinitions } from '../clustering/clusteringDefinitions';
 import { hasConsent } from '../consent/consent';
 import { computeTraits, type ActivitySummary } from '../enrichment/computedTraits';
 import { rfmScore } from '../enrichment/rfm';
@@ -47,6 +49,8 @@ export class EnrichmentProcessor {
       membership: SegmentMembership;
       rfm: RfmStore;
       segments: SegmentDefinitions;
+      /** Absent: no clustering is assigned (tools and tests of rule segments alone). */
+      clusterings?: ClusteringDefinitions;
       pubsub: PubSub;
       queues: JobQueue;
       now?: () => Date;
@@ -100,11 +104,13 @@ export class EnrichmentProcessor {
             rfmSegment: rfm.segment,
           };
     const segments = await this.deps.segments.listCached(now.getTime());
+    const clusterings = (await this.deps.clusterings?.listCached(now.getTime())) ?? [];
     const existing = await membership.getSubject(profileId);
     const version = existing?.version ?? 0;
+    const gold = { traits: profile.traits, computed: { ...computed, ...scores } };
     const subject = {
-      traits: profile.traits,
-      computed: { ...computed, ...scores },
+      ...gold,
+      clusters: assignClusters(clusterings, gold, now),
       activity: activityCounts(segments, activity.recent, now),
       segments: [] as string[],
       version: version + 1,

@@ -11,6 +11,8 @@ export const QUEUES = {
   webhooks: 'webhooks',
   /** Probabilistic matching: retrain the model (and rematch), or match a record later. */
   identity: 'identity',
+  /** Refit one clustering and refresh its cluster segments (scheduled, and on demand). */
+  clustering: 'clustering',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -24,6 +26,12 @@ export type IdentityJob =
   | { kind: 'erase-sweep'; erasureId: string };
 
 export type RefreshJob = Record<string, never>;
+
+export interface ClusteringJob {
+  clusteringId: string;
+  /** What asked, kept on the run: `scheduled`, `on demand` … */
+  reason: string;
+}
 
 export interface EnrichmentJob {
   profileId: string;
@@ -39,6 +47,7 @@ export interface JobPayloads {
   [QUEUES.segmentRefresh]: RefreshJob;
   [QUEUES.webhooks]: WebhookJob;
   [QUEUES.identity]: IdentityJob;
+  [QUEUES.clustering]: ClusteringJob;
 }
 
 /**
@@ -55,6 +64,10 @@ export interface JobQueue {
   enrich(profileIds: Iterable<string>, reason?: string, lane?: 'live' | 'bulk'): Promise<void>;
   /** Asks for a full segment refresh soon; never fails the caller, like `enrich`. */
   refreshSegments(): Promise<void>;
+  /** Asks for a clustering's refit soon (one waiting per clustering); never fails the caller. */
+  refreshClustering(clusteringId: string, reason: string): Promise<void>;
+  /** Refits the clustering every `everyMs` (one schedule kept); null removes its schedule. */
+  scheduleClustering(clusteringId: string, everyMs: number | null): Promise<void>;
   /** Asks for the match model to be retrained; never fails the caller, like `enrich`. */
   train(): Promise<void>;
   /** Matches a record later (matching failed inline, e.g. PostgreSQL was down). */

@@ -11,6 +11,7 @@ import type { Services } from '../services';
 import type { Stores } from '../store/openStores';
 import type { JobQueues } from '../store/queues/jobQueues';
 import { runJobs, type QueueConsumers } from '../store/queues/jobRunner';
+import { ClusteringProcessor } from './clusteringProcessor';
 import { EnrichmentProcessor } from './enrichmentProcessor';
 import { QUEUES, type IdentityJob } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
@@ -25,6 +26,7 @@ export interface WorkerApp {
   /** Null when matching is switched off (MOSAIC_MATCHING=off). */
   matching: MatchingService | null;
   refresh: RefreshProcessor;
+  clustering: ClusteringProcessor;
   webhooks: WebhookDelivery;
   /** Applies accepted events to profiles (see resolutionPipeline.ts). */
   pipeline: ResolutionPipeline;
@@ -58,28 +60,11 @@ export async function createWorkerApp(
   const queues = stores.jobs!;
   metrics.watchQueues(queues.all());
   metrics.watchBacklog(() => stores.bronze.backlog());
-  const processors = {
-    enrichment: new EnrichmentProcessor({
-      store: stores.identityGraph,
-      orderStore: stores.orders,
-      policy: services.policy,
-      membership: stores.segmentMembership,
-      rfm: stores.rfm,
-      segments: services.segments,
-      pubsub: stores.pubsub,
-      queues,
-      now: options.now,
-    }),
-    refresh: new RefreshProcessor({
-      membership: stores.segmentMembership,
-      rfm: stores.rfm,
-      segments: services.segments,
-      queues,
-      now: options.now,
-    }),
-    webhooks: new WebhookDelivery(services.segments),
-  };
+  const processors = workerProcessors(services, stores, queues, logger, options.now);
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
+  // Each clustering's schedule, declared again: one defined while no worker ran has none.
+  for (const clustering of await services.clusterings.list())
+    await queues.scheduleClustering(clustering._id, clustering.refreshEveryMs);
   if (services.matching) await queues.scheduleSettling(config.identity.matching.settleEveryMs);
   // Records indexed before the blocking keys last changed are re-keyed (and matched again)
   // by the training job: asked for here, since a store that has stopped growing would not.
@@ -121,11 +106,56 @@ export async function createWorkerApp(
   };
 }
 
+/** The job processors of a worker process, over its services and stores. */
+function workerProcessors(
+  services: Services,
+  stores: Stores,
+  queues: JobQueues,
+  logger: Logger,
+  now: (() => Date) | undefined,
+): Pick<WorkerApp, 'enrichment' | 'refresh' | 'clustering' | 'webhooks'> {
+  return {
+    enrichment: new EnrichmentProcessor({
+      store: stores.identityGraph,
+      orderStore: stores.orders,
+      policy: services.policy,
+      membership: stores.segmentMembership,
+      rfm: stores.rfm,
+      segments: services.segments,
+      clusterings: services.clusterings,
+      pubsub: stores.pubsub,
+      queues,
+      now,
+    }),
+    refresh: new RefreshProcessor({
+      membership: stores.segmentMembership,
+      rfm: stores.rfm,
+      segments: services.segments,
+      queues,
+      now,
+    }),
+    clustering: new ClusteringProcessor({
+      clusterings: services.clusterings,
+      segments: services.segments,
+      membership: stores.segmentMembership,
+      queues,
+      logger,
+      now,
+    }),
+    webhooks: new WebhookDelivery(services.segments),
+  };
+}
+
 /** What this process runs of each queue, and how many at once. */
 function consumers(
   config: Config,
   options: { concurrency?: number },
-  { enrichment, refresh, webhooks }: Pick<WorkerApp, 'enrichment' | 'refresh' | 'webhooks'>,
+  {
+    enrichment,
+    refresh,
+    webhooks,
+    clustering,
+  }: Pick<WorkerApp, 'enrichment' | 'refresh' | 'webhooks' | 'clustering'>,
   services: Services,
   stores: Stores,
 ): QueueConsumers {
@@ -145,6 +175,12 @@ function consumers(
     // One refresh at a time per process; BullMQ runs each scheduled refresh once overall.
     [QUEUES.segmentRefresh]: { run: () => refresh.refresh(), concurrency: 1 },
     [QUEUES.webhooks]: { run: (job) => webhooks.deliver(job), concurrency: 8 },
+    // A refit reads every profile: one at a time per process, its lock long enough for it.
+    [QUEUES.clustering]: {
+      run: (job) => clustering.refit(job.clusteringId, job.reason),
+      concurrency: 1,
+      lockMs: Math.max(config.workers.lockMs, 300_000),
+    },
     // Training is rare and heavy: one at a time per process (and BullMQ dedupes the queue).
     [QUEUES.identity]: {
       run: (job) => runIdentityJob(job, services, stores),

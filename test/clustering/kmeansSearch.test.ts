@@ -2,6 +2,7 @@ import { adjustedRandIndex, silhouette } from '../../src/clustering/clusterQuali
 import { fitScaler, type FeatureSpec } from '../../src/clustering/featureScaling';
 import { searchK } from '../../src/clustering/kmeansSearch';
 import { seededRandom } from '../../src/seededRandom';
+import { planted } from './plantedGroups';
 
 /**
  * The numeric core of clustering (#23): features scaled, k-means over a range of k, k
@@ -15,30 +16,6 @@ import { seededRandom } from '../../src/seededRandom';
  * 0.95 (a few points of an unlucky draw may sit between two groups), and the silhouette
  * must pick the planted k.
  */
-
-const gaussian = (random: () => number): number =>
-  Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-
-function planted(seed: number, k: number, dims: number): { points: number[][]; truth: number[] } {
-  const rand = seededRandom(seed);
-  const random = () => rand.next();
-  const centres: number[][] = [];
-  while (centres.length < k) {
-    const c = Array.from({ length: dims }, () => 10 * random());
-    const far = centres.every((d) => Math.hypot(...c.map((x, i) => x - d[i]!)) >= 4);
-    if (far) centres.push(c);
-  }
-  const points: number[][] = [];
-  const truth: number[] = [];
-  centres.forEach((c, g) => {
-    const size = 60 + Math.floor(random() * 120);
-    for (let n = 0; n < size; n++) {
-      points.push(c.map((x) => x + 0.5 * gaussian(random)));
-      truth.push(g);
-    }
-  });
-  return { points, truth };
-}
 
 test.each([
   [1, 2, 2],

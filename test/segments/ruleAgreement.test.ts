@@ -22,6 +22,8 @@ const COMPUTED = ['ltv', 'rfm'];
 const EVENTS = ['Order Completed', 'Product Viewed'];
 const WINDOWS = [7, 30];
 const SEGMENTS = ['seg-a', 'seg-b'];
+const CLUSTERINGS = ['behaviour', 'spend'];
+const CLUSTERS = ['c1', 'c2', 'c3'];
 
 // '～' (U+FF5E) sorts after '🙂' in UTF-16, before it in UTF-8 (as MongoDB compares).
 const stringArb = fc.constantFrom(
@@ -75,6 +77,7 @@ const subjectArb: fc.Arbitrary<SegmentSubject> = fc.record(
       fc.integer({ min: 0, max: 5 }),
     ),
     segments: fc.subarray(SEGMENTS),
+    clusters: fc.dictionary(fc.constantFrom(...CLUSTERINGS), fc.constantFrom(...CLUSTERS)),
   },
   { requiredKeys: ['traits'] },
 );
@@ -111,6 +114,15 @@ const leafArb = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ noOrderWithinDays: fc.integer({ min: 1, max: 45 }) }) },
   { weight: 1, arbitrary: fc.record({ inSegment: fc.constantFrom(...SEGMENTS) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      inCluster: fc.record({
+        clustering: fc.constantFrom(...CLUSTERINGS),
+        cluster: fc.constantFrom(...CLUSTERS),
+      }),
+    }),
+  },
 );
 
 const ruleArb: fc.Arbitrary<unknown> = fc.letrec<{ rule: unknown }>((tie) => ({

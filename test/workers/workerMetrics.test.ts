@@ -72,7 +72,9 @@ test('the jobs a worker ran are timed by queue and outcome, beside the queue dep
   const queues = new Set(
     samples.filter((x) => x.name === 'mosaic_queue_jobs').map((x) => x.labels.queue),
   );
-  expect(queues).toEqual(new Set(['enrichment', 'segment-refresh', 'webhooks', 'identity']));
+  expect(queues).toEqual(
+    new Set(['enrichment', 'segment-refresh', 'webhooks', 'identity', 'clustering']),
+  );
   expect(value(samples, 'mosaic_process_resident_memory_bytes')).toBeGreaterThan(0);
   // A worker has no HTTP or GraphQL traffic of its own to report.
   expect(samples.some((x) => x.name.startsWith('mosaic_http_'))).toBe(false);

@@ -6,6 +6,7 @@ import type { OrderRow, OrderStats as OrderStatsDoc, CurrencyTotal as CurrencyTo
 import type { CrmRecord as CrmRecordDoc } from '../../sources/crmSource';
 import type { EventStats as EventStatsDoc } from '../../sources/eventsSource';
 import type { SegmentDoc, SegmentChangeDoc, WebhookDoc } from '../../segments/segmentModels';
+import type { ClusteringDoc, ClusteringRunDoc } from '../../clustering/clusteringModels';
 import type { ApiKey as ApiKeyDoc } from '../../auth/apiKeys';
 import type { Principal as PrincipalDoc } from '../../auth/roles';
 import type { AuditEntry as AuditEntryDoc } from '../../audit/auditLog';
@@ -102,6 +103,121 @@ export type AuditStatus =
   | 'failed'
   /** Recorded before the operation ran; it did not finish (or its completion was not recorded). */
   | 'started';
+
+export type ClusterSummary = {
+  __typename?: 'ClusterSummary';
+  /** The centroid in the features' original units (days, orders, money, shares). */
+  centroid: Array<FeatureValue>;
+  /** The centroid in plain words against the population: "high spend, recent, engaged". */
+  description: Scalars['String']['output'];
+  /** Kept across runs while the centroid stays close (Hungarian matching on centroid distance). */
+  id: Scalars['ID']['output'];
+  segmentId: Scalars['ID']['output'];
+  size: Scalars['Int']['output'];
+};
+
+/**
+ * Data-driven segments: profiles grouped by their behaviour and purchases (k-means, or
+ * Ward's agglomerative clustering for nested groups), refitted on a schedule and on demand.
+ * Each cluster is a segment (`kind: CLUSTER`) with the same members, subscriptions and
+ * webhooks as a rule segment; between refits, enrichment assigns a changed profile to its
+ * nearest centroid. Features and their scaling: docs/clustering.md.
+ */
+export type Clustering = {
+  __typename?: 'Clustering';
+  algorithm: ClusteringAlgorithm;
+  createdAt: Scalars['DateTime']['output'];
+  /** Features clustered on, in the order centroids list them. */
+  features: Array<Scalars['String']['output']>;
+  /** Stable id, the slug of its name. */
+  id: Scalars['ID']['output'];
+  kMax: Scalars['Int']['output'];
+  /** The k range searched by silhouette (equal for a fixed k). */
+  kMin: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  /** Only profiles that granted this consent purpose are clustered. */
+  purpose?: Maybe<Scalars['String']['output']>;
+  /** Refitted every this many minutes; null: only on demand (`runClustering`). */
+  refreshEveryMinutes?: Maybe<Scalars['Int']['output']>;
+  /** Its runs, newest first. */
+  runs: Array<ClusteringRun>;
+  /** Profiles each fit sees (a seeded uniform sample); every profile is then assigned. */
+  sampleSize: Scalars['Int']['output'];
+  seed: Scalars['Int']['output'];
+  /** Its clusters' segments, largest first (a retired one until the next run). */
+  segments: Array<Segment>;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/**
+ * Data-driven segments: profiles grouped by their behaviour and purchases (k-means, or
+ * Ward's agglomerative clustering for nested groups), refitted on a schedule and on demand.
+ * Each cluster is a segment (`kind: CLUSTER`) with the same members, subscriptions and
+ * webhooks as a rule segment; between refits, enrichment assigns a changed profile to its
+ * nearest centroid. Features and their scaling: docs/clustering.md.
+ */
+export type ClusteringRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ClusteringAlgorithm =
+  /** K-means, k-means++ initialisation, five seeded restarts per k. */
+  | 'KMEANS'
+  /** Ward's agglomerative clustering on a sample of at most 2,000: each k's clusters nest in the smaller k's. */
+  | 'WARD';
+
+export type ClusteringInput = {
+  /** KMEANS when absent. */
+  algorithm?: InputMaybe<ClusteringAlgorithm>;
+  /** Feature names (docs/clustering.md); all of them when absent. */
+  features?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** A fixed k (2-20); or give kMin and kMax (default 2..10) for a search by silhouette. */
+  k?: InputMaybe<Scalars['Int']['input']>;
+  kMax?: InputMaybe<Scalars['Int']['input']>;
+  kMin?: InputMaybe<Scalars['Int']['input']>;
+  /** 1-100 characters; its slug is the id. */
+  name: Scalars['String']['input'];
+  /** Only profiles that granted this consent purpose are clustered and become members. */
+  purpose?: InputMaybe<Scalars['String']['input']>;
+  /** Refit every this many minutes (1-10080); only on demand when absent. */
+  refreshEveryMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Profiles each fit sees: 100-200,000, default 20,000 (WARD: at most and by default 2,000). */
+  sampleSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Default 1: the same data and seed give the same clusters. */
+  seed?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One refit: what it found and how long it took. */
+export type ClusteringRun = {
+  __typename?: 'ClusteringRun';
+  /** Share of the profiles in this run and the previous one whose cluster changed. */
+  changedShare?: Maybe<Scalars['Float']['output']>;
+  clusters: Array<ClusterSummary>;
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  /** Why a FAILED run failed. */
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** The k chosen (best silhouette); null unless SUCCEEDED. */
+  k?: Maybe<Scalars['Int']['output']>;
+  /** Every k tried: silhouette (higher is better) and inertia (the elbow). */
+  perK: Array<KScore>;
+  /** Profiles assigned, and those the fit saw. */
+  profiles?: Maybe<Scalars['Int']['output']>;
+  /** What asked: `scheduled`, `on demand`. */
+  reason: Scalars['String']['output'];
+  /** Profiles sent to enrichment because their cluster changed. */
+  reassigned?: Maybe<Scalars['Int']['output']>;
+  sampled?: Maybe<Scalars['Int']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  status: ClusteringRunStatus;
+};
+
+export type ClusteringRunStatus =
+  | 'FAILED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
 
 /** A person's consent for one purpose: the latest statement about it, from any source. */
 export type Consent = {
@@ -274,6 +390,12 @@ export type EventType =
   | 'screen'
   | 'track';
 
+export type FeatureValue = {
+  __typename?: 'FeatureValue';
+  feature: Scalars['String']['output'];
+  value: Scalars['Float']['output'];
+};
+
 /** How one field of two records compares, and the evidence it gives (Fellegi-Sunter). */
 export type FieldComparison = {
   __typename?: 'FieldComparison';
@@ -322,6 +444,13 @@ export type IdentifierKind =
   | 'PHONE'
   /** A logged-in user id (Segment `userId`). */
   | 'USER_ID';
+
+export type KScore = {
+  __typename?: 'KScore';
+  inertia: Scalars['Float']['output'];
+  k: Scalars['Int']['output'];
+  silhouette: Scalars['Float']['output'];
+};
 
 /** What the score of a pair leads to under the current thresholds. */
 export type MatchDecision =
@@ -454,11 +583,15 @@ export type Mutation = {
   addSegmentWebhook: Webhook;
   /** Creates an API key. `sources` is required for writers and refused for other roles. */
   createApiKey: CreatedApiKey;
+  /** Defines a clustering and queues its first run; its clusters become segments. */
+  defineClustering: Clustering;
   /**
    * Defines a segment; its members are computed by the workers from now on. With a
    * `purpose`, only profiles that granted that consent can be members.
    */
   defineSegment: Segment;
+  /** Deletes a clustering, its runs and its segments (not while a rule segment refers to one). */
+  deleteClustering: Scalars['Boolean']['output'];
   /** Deletes a segment (not one that other segments refer to). False when there was none. */
   deleteSegment: Scalars['Boolean']['output'];
   /**
@@ -480,6 +613,8 @@ export type Mutation = {
   resolveReview: ReviewItem;
   /** Revokes a key at once, on every replica: its requests fail and its subscriptions close. False when there was none. */
   revokeApiKey: Scalars['Boolean']['output'];
+  /** Queues a refit now (one waiting per clustering covers further asks); returns the clustering. */
+  runClustering: Clustering;
   /**
    * Records a person's consent statements (e.g. from a consent platform or preference
    * centre) at `at` (default: now). Per purpose the latest statement wins, whatever order
@@ -521,10 +656,20 @@ export type MutationCreateApiKeyArgs = {
 };
 
 
+export type MutationDefineClusteringArgs = {
+  input: ClusteringInput;
+};
+
+
 export type MutationDefineSegmentArgs = {
   name: Scalars['String']['input'];
   purpose?: InputMaybe<Scalars['String']['input']>;
   rule: Scalars['JSON']['input'];
+};
+
+
+export type MutationDeleteClusteringArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -564,6 +709,11 @@ export type MutationResolveReviewArgs = {
 
 
 export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRunClusteringArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -838,6 +988,9 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** The audit log, newest first. */
   auditLog: AuditConnection;
+  clustering?: Maybe<Clustering>;
+  /** Every clustering, by id. */
+  clusterings: Array<Clustering>;
   /**
    * Everything Mosaic holds about the person with this identifier, as one JSON document
    * (a subject access request): profile, identities, every record version as received,
@@ -870,6 +1023,11 @@ export type QueryAuditLogArgs = {
   action?: InputMaybe<AuditAction>;
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryClusteringArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -979,9 +1137,14 @@ export type Role =
  */
 export type Segment = {
   __typename?: 'Segment';
+  /** A CLUSTER segment's cluster; null for a RULE segment. */
+  cluster?: Maybe<SegmentCluster>;
   createdAt: Scalars['DateTime']['output'];
+  /** A CLUSTER segment's centroid in words; null for a RULE segment. */
+  description?: Maybe<Scalars['String']['output']>;
   /** Stable id, the slug of the name it was defined with. */
   id: Scalars['ID']['output'];
+  kind: SegmentKind;
   /** Members in profile-id order (none while the size is below the privacy floor for this caller). */
   members: ProfileConnection;
   name: Scalars['String']['output'];
@@ -1027,6 +1190,25 @@ export type SegmentMembersArgs = {
 export type SegmentRecentChangesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** The cluster a CLUSTER segment is, as its clustering's latest run found it. */
+export type SegmentCluster = {
+  __typename?: 'SegmentCluster';
+  centroid: Array<FeatureValue>;
+  clusterId: Scalars['ID']['output'];
+  clusteringId: Scalars['ID']['output'];
+  description: Scalars['String']['output'];
+  /** Set when a run found no continuation: its members leave as they are re-assigned. */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Members when the run assigned them (`Segment.size` is now). */
+  size: Scalars['Int']['output'];
+};
+
+export type SegmentKind =
+  /** Members by a clustering's nearest centroid. */
+  | 'CLUSTER'
+  /** Members by a rule. */
+  | 'RULE';
 
 /** A profile entering or leaving a segment. */
 export type SegmentMembershipChange = {
@@ -1275,6 +1457,12 @@ export type ResolversTypes = {
   AuditEntry: ResolverTypeWrapper<AuditEntryDoc>;
   AuditStatus: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ClusterSummary: ResolverTypeWrapper<ClusterSummary>;
+  Clustering: ResolverTypeWrapper<ClusteringDoc>;
+  ClusteringAlgorithm: ClusteringAlgorithm;
+  ClusteringInput: ClusteringInput;
+  ClusteringRun: ResolverTypeWrapper<ClusteringRunDoc>;
+  ClusteringRunStatus: ClusteringRunStatus;
   Consent: ResolverTypeWrapper<Consent>;
   ConsentInput: ConsentInput;
   CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'key'> & { key: ResolversTypes['ApiKey'] }>;
@@ -1291,6 +1479,7 @@ export type ResolversTypes = {
   EventInput: EventInput;
   EventStats: ResolverTypeWrapper<EventStatsDoc>;
   EventType: null;
+  FeatureValue: ResolverTypeWrapper<FeatureValue>;
   FieldComparison: ResolverTypeWrapper<FieldComparison>;
   FieldWeight: ResolverTypeWrapper<FieldWeight>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -1299,6 +1488,7 @@ export type ResolversTypes = {
   IdentifierKind: IdentifierKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  KScore: ResolverTypeWrapper<KScore>;
   MatchDecision: MatchDecision;
   MatchExplanation: ResolverTypeWrapper<MatchExplanation>;
   MatchModelInfo: ResolverTypeWrapper<MatchModelInfo>;
@@ -1335,6 +1525,8 @@ export type ResolversTypes = {
   ReviewStatus: null;
   Role: null;
   Segment: ResolverTypeWrapper<SegmentDoc>;
+  SegmentCluster: ResolverTypeWrapper<SegmentCluster>;
+  SegmentKind: SegmentKind;
   SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
   SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversTypes['SegmentMembershipChange']> }>;
   SourceName: null;
@@ -1359,6 +1551,10 @@ export type ResolversParentTypes = {
   AuditEdge: Omit<AuditEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   AuditEntry: AuditEntryDoc;
   Boolean: Scalars['Boolean']['output'];
+  ClusterSummary: ClusterSummary;
+  Clustering: ClusteringDoc;
+  ClusteringInput: ClusteringInput;
+  ClusteringRun: ClusteringRunDoc;
   Consent: Consent;
   ConsentInput: ConsentInput;
   CreatedApiKey: Omit<CreatedApiKey, 'key'> & { key: ResolversParentTypes['ApiKey'] };
@@ -1374,6 +1570,7 @@ export type ResolversParentTypes = {
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventInput: EventInput;
   EventStats: EventStatsDoc;
+  FeatureValue: FeatureValue;
   FieldComparison: FieldComparison;
   FieldWeight: FieldWeight;
   Float: Scalars['Float']['output'];
@@ -1381,6 +1578,7 @@ export type ResolversParentTypes = {
   Identifier: Identifier;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
+  KScore: KScore;
   MatchExplanation: MatchExplanation;
   MatchModelInfo: MatchModelInfo;
   MatchScore: MatchEvidence;
@@ -1408,6 +1606,7 @@ export type ResolversParentTypes = {
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['ReviewItem'] };
   ReviewItem: ReviewItemDoc;
   Segment: SegmentDoc;
+  SegmentCluster: SegmentCluster;
   SegmentMembershipChange: SegmentChangeDoc;
   SegmentStats: Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversParentTypes['SegmentMembershipChange']> };
   SourceStatus: SourceStatus;
@@ -1474,6 +1673,51 @@ export type AuditEntryResolvers<ContextType = GraphQLContext, ParentType extends
 };
 
 export type AuditStatusResolvers = { DONE: 'done', FAILED: 'failed', STARTED: 'started' };
+
+export type ClusterSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClusterSummary'] = ResolversParentTypes['ClusterSummary']> = {
+  centroid?: Resolver<Array<ResolversTypes['FeatureValue']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  segmentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ClusteringResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Clustering'] = ResolversParentTypes['Clustering']> = {
+  algorithm?: Resolver<ResolversTypes['ClusteringAlgorithm'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  features?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kMax?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kMin?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refreshEveryMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  runs?: Resolver<Array<ResolversTypes['ClusteringRun']>, ParentType, ContextType, RequireFields<ClusteringRunsArgs, 'first'>>;
+  sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ClusteringRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClusteringRun'] = ResolversParentTypes['ClusteringRun']> = {
+  changedShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  clusters?: Resolver<Array<ResolversTypes['ClusterSummary']>, ParentType, ContextType>;
+  durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  k?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  perK?: Resolver<Array<ResolversTypes['KScore']>, ParentType, ContextType>;
+  profiles?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reassigned?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sampled?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ClusteringRunStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type ConsentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1567,6 +1811,12 @@ export type EventStatsResolvers<ContextType = GraphQLContext, ParentType extends
 
 export type EventTypeResolvers = { ALIAS: 'alias', GROUP: 'group', IDENTIFY: 'identify', PAGE: 'page', SCREEN: 'screen', TRACK: 'track' };
 
+export type FeatureValueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FeatureValue'] = ResolversParentTypes['FeatureValue']> = {
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type FieldComparisonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FieldComparison'] = ResolversParentTypes['FieldComparison']> = {
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   level?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1595,6 +1845,13 @@ export type IdentifierResolvers<ContextType = GraphQLContext, ParentType extends
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type KScoreResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['KScore'] = ResolversParentTypes['KScore']> = {
+  inertia?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  k?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  silhouette?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type MatchExplanationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MatchExplanation'] = ResolversParentTypes['MatchExplanation']> = {
   decision?: Resolver<ResolversTypes['MatchDecision'], ParentType, ContextType>;
@@ -1664,7 +1921,9 @@ export type MergeLogEntryResolvers<ContextType = GraphQLContext, ParentType exte
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addSegmentWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationAddSegmentWebhookArgs, 'segmentId' | 'webhook'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
+  defineClustering?: Resolver<ResolversTypes['Clustering'], ParentType, ContextType, RequireFields<MutationDefineClusteringArgs, 'input'>>;
   defineSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationDefineSegmentArgs, 'name' | 'rule'>>;
+  deleteClustering?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteClusteringArgs, 'id'>>;
   deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'id'>>;
   erasePerson?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationErasePersonArgs, 'kind' | 'value'>>;
   mergeProfiles?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationMergeProfilesArgs, 'otherProfileId' | 'profileId'>>;
@@ -1672,6 +1931,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   removeSegmentWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSegmentWebhookArgs, 'segmentId' | 'webhookId'>>;
   resolveReview?: Resolver<ResolversTypes['ReviewItem'], ParentType, ContextType, RequireFields<MutationResolveReviewArgs, 'decision' | 'id'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  runClustering?: Resolver<ResolversTypes['Clustering'], ParentType, ContextType, RequireFields<MutationRunClusteringArgs, 'id'>>;
   setConsent?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationSetConsentArgs, 'consents' | 'kind' | 'value'>>;
   trackEvents?: Resolver<ResolversTypes['TrackEventsResult'], ParentType, ContextType, RequireFields<MutationTrackEventsArgs, 'events' | 'wait'>>;
   unmergeProfile?: Resolver<ResolversTypes['UnmergeResult'], ParentType, ContextType, RequireFields<MutationUnmergeProfileArgs, 'profileId' | 'recordIds'>>;
@@ -1795,6 +2055,8 @@ export type ProfileEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  clustering?: Resolver<Maybe<ResolversTypes['Clustering']>, ParentType, ContextType, RequireFields<QueryClusteringArgs, 'id'>>;
+  clusterings?: Resolver<Array<ResolversTypes['Clustering']>, ParentType, ContextType>;
   exportPerson?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonArgs, 'kind' | 'value'>>;
   matchExplanation?: Resolver<Maybe<ResolversTypes['MatchExplanation']>, ParentType, ContextType, RequireFields<QueryMatchExplanationArgs, 'profileA' | 'profileB'>>;
   matchModel?: Resolver<ResolversTypes['MatchModelInfo'], ParentType, ContextType>;
@@ -1846,8 +2108,11 @@ export type ReviewStatusResolvers = { ACCEPTED: 'accepted', OPEN: 'open', REJECT
 export type RoleResolvers = { ADMIN: 'admin', DASHBOARD: 'dashboard', READER: 'reader', WRITER: 'writer' };
 
 export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
+  cluster?: Resolver<Maybe<ResolversTypes['SegmentCluster']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SegmentKind'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1857,6 +2122,16 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
   sizeSuppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SegmentClusterResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentCluster'] = ResolversParentTypes['SegmentCluster']> = {
+  centroid?: Resolver<Array<ResolversTypes['FeatureValue']>, ParentType, ContextType>;
+  clusterId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  clusteringId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1956,6 +2231,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AuditEdge?: AuditEdgeResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditStatus?: AuditStatusResolvers;
+  ClusterSummary?: ClusterSummaryResolvers<ContextType>;
+  Clustering?: ClusteringResolvers<ContextType>;
+  ClusteringRun?: ClusteringRunResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   CrmContactOutcome?: CrmContactOutcomeResolvers<ContextType>;
@@ -1969,10 +2247,12 @@ export type Resolvers<ContextType = GraphQLContext> = {
   EventEdge?: EventEdgeResolvers<ContextType>;
   EventStats?: EventStatsResolvers<ContextType>;
   EventType?: EventTypeResolvers;
+  FeatureValue?: FeatureValueResolvers<ContextType>;
   FieldComparison?: FieldComparisonResolvers<ContextType>;
   FieldWeight?: FieldWeightResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  KScore?: KScoreResolvers<ContextType>;
   MatchExplanation?: MatchExplanationResolvers<ContextType>;
   MatchModelInfo?: MatchModelInfoResolvers<ContextType>;
   MatchScore?: MatchScoreResolvers<ContextType>;
@@ -2002,6 +2282,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ReviewStatus?: ReviewStatusResolvers;
   Role?: RoleResolvers;
   Segment?: SegmentResolvers<ContextType>;
+  SegmentCluster?: SegmentClusterResolvers<ContextType>;
   SegmentMembershipChange?: SegmentMembershipChangeResolvers<ContextType>;
   SegmentStats?: SegmentStatsResolvers<ContextType>;
   SourceName?: SourceNameResolvers;

@@ -9,6 +9,7 @@ import {
   type KnownPersonalData,
 } from '../../segments/rules/rule';
 import { AuthMutation } from './Auth';
+import { ClusteringMutation } from './Clustering';
 import { MatchingMutation } from './Matching';
 import { PrivacyMutation } from './Privacy';
 import { ConsentMutation } from './Consent';
@@ -86,6 +87,7 @@ export const Mutation: MutationResolvers = {
   ...AuthMutation,
   ...PrivacyMutation,
   ...ConsentMutation,
+  ...ClusteringMutation,
   ...writes,
 };
 

@@ -1,6 +1,7 @@
 import type { GraphQLContext } from '../context';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { AuthQuery } from './Auth';
+import { ClusteringQuery } from './Clustering';
 import { MatchingQuery } from './Matching';
 import { PrivacyQuery } from './Privacy';
 
@@ -29,5 +30,6 @@ export const Query: QueryResolvers = {
   ...MatchingQuery,
   ...AuthQuery,
   ...PrivacyQuery,
+  ...ClusteringQuery,
   ...reads,
 };

@@ -47,6 +47,9 @@ export const Segment: SegmentResolvers<SegmentContext> = {
     return withheld ? [] : changes;
   },
   webhooks: (s) => s.webhooks ?? [],
+  kind: (s) => s.kind ?? 'RULE',
+  description: (s) => s.cluster?.description ?? null,
+  cluster: (s) => s.cluster ?? null,
 };
 
 export const SegmentMembershipChange: SegmentMembershipChangeResolvers = {

@@ -1,5 +1,6 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
+import { Clustering, ClusteringRun } from './Clustering';
 import { ConsentProfile } from './Consent';
 import { ReviewItem } from './Matching';
 import { Mutation } from './Mutation';
@@ -47,6 +48,8 @@ export const resolvers: Resolvers = {
   CurrencyTotal,
   Segment,
   SegmentMembershipChange,
+  Clustering,
+  ClusteringRun,
   MembershipChange: { ENTERED: 'entered', LEFT: 'left' },
   ReviewItem,
   ReviewStatus: {

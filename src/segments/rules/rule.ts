@@ -12,6 +12,7 @@ import { badInput, ErrorCode, MosaicError } from '../../errors';
  *   { "event": "Order Completed", "atLeast": 2, "withinDays": 30 }
  *   { "ordered": { "withinDays": 30 } }   { "noOrderWithinDays": 30 }
  *   { "inSegment": "<segment id>" }
+ *   { "inCluster": { "clustering": "<clustering id>", "cluster": "<cluster id>" } }
  *
  * Operators: eq, ne, in (a list), gt, gte, lt, lte (a number or a string), exists (true or
  * false). Comparisons follow MongoDB's query semantics, because a rule is also run as a
@@ -28,7 +29,9 @@ export type Rule =
   | { field: FieldRef; op: ComparisonOp; value: Scalar | Scalar[] }
   | { event: string; atLeast: number; withinDays: number }
   | { ordered: { withinDays: number } }
-  | { inSegment: string };
+  | { inSegment: string }
+  /** The cluster enrichment last assigned the profile to, in a clustering (#23). */
+  | { inCluster: { clustering: string; cluster: string } };
 
 /** A trait or a computed trait, by name. */
 export interface FieldRef {
@@ -83,10 +86,11 @@ function parse(input: unknown, path: string, depth: number, counter: { nodes: nu
   if ('ordered' in o) return orderedRule(o, path);
   if ('noOrderWithinDays' in o) return noOrderRule(o, path);
   if ('inSegment' in o) return inSegmentRule(o, path);
+  if ('inCluster' in o) return inClusterRule(o, path);
   const keys = Object.keys(o);
   throw badInput(
     path,
-    `expected one of the keys and, or, not, trait, computed, event, ordered, noOrderWithinDays, inSegment; got ${keys.length === 0 ? 'an empty object' : keys.map((k) => JSON.stringify(k)).join(', ')}`,
+    `expected one of the keys and, or, not, trait, computed, event, ordered, noOrderWithinDays, inSegment, inCluster; got ${keys.length === 0 ? 'an empty object' : keys.map((k) => JSON.stringify(k)).join(', ')}`,
   );
 }
 
@@ -165,6 +169,24 @@ function inSegmentRule(o: Record<string, unknown>, path: string): Rule {
   if (typeof o.inSegment !== 'string' || o.inSegment.trim() === '' || o.inSegment.length > 100)
     throw badInput(`${path}.inSegment`, 'expected a segment id');
   return { inSegment: o.inSegment };
+}
+
+/** `{ "inCluster": { "clustering": id, "cluster": id } }` */
+function inClusterRule(o: Record<string, unknown>, path: string): Rule {
+  onlyKeys(o, path, ['inCluster']);
+  const inner = o.inCluster;
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner))
+    throw badInput(`${path}.inCluster`, 'expected {"clustering": id, "cluster": id}');
+  const fields = inner as Record<string, unknown>;
+  onlyKeys(fields, `${path}.inCluster`, ['clustering', 'cluster']);
+  // Both are used as a field path of the subject (`clusters.<clustering>`): ids only.
+  const id = (key: string): string => {
+    const value = fields[key];
+    if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]{0,99}$/.test(value))
+      throw badInput(`${path}.inCluster.${key}`, `expected a ${key} id (a-z, 0-9 and -)`);
+    return value;
+  };
+  return { inCluster: { clustering: id('clustering'), cluster: id('cluster') } };
 }
 
 function fieldName(value: unknown, path: string): string {

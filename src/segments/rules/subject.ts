@@ -10,6 +10,8 @@ export interface SegmentSubject {
   activity?: Record<string, unknown>;
   /** Ids of the segments the profile is a member of. */
   segments?: string[];
+  /** The cluster of each clustering the profile is assigned to: clustering id → cluster id. */
+  clusters?: Record<string, string>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

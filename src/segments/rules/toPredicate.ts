@@ -60,6 +60,10 @@ function compile(rule: Rule, now: Date): Test {
     const start = windowStart(now, rule.ordered.withinDays);
     return (s) => matchesAny(field(s.computed, 'lastOrderAt'), (x) => ordered(x, 'gte', start));
   }
+  if ('inCluster' in rule) {
+    const { clustering, cluster } = rule.inCluster;
+    return (s) => matchesAny(field(s.clusters, clustering), (x) => x === cluster);
+  }
   const id = rule.inSegment;
   return (s) => matchesAny(s.segments === undefined ? MISSING : s.segments, (x) => x === id);
 }

@@ -3,6 +3,7 @@ import { PER_KEY_LOOKUPS, type StoreCapabilities } from './capabilities';
 import { isIndexNotFound } from './errors';
 import type { GoldProfileDoc } from './mongoGoldDocuments';
 import type { RfmThresholds } from '../../enrichment/rfm';
+import type { ClusteringDoc, ClusteringRunDoc } from '../../clustering/clusteringModels';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
@@ -46,6 +47,8 @@ export interface Collections {
   settings: Collection<SettingDoc>;
   /** Per live profile, what its common read needs (`src/profiles/goldDocuments.ts`). */
   goldProfiles: Collection<GoldProfileDoc>;
+  clusterings: Collection<ClusteringDoc>;
+  clusteringRuns: Collection<ClusteringRunDoc>;
 }
 
 export const COLLECTION_NAMES: Record<keyof Collections, string> = {
@@ -68,6 +71,8 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   personalTraits: 'personal_traits',
   settings: 'settings',
   goldProfiles: 'gold_profiles',
+  clusterings: 'clusterings',
+  clusteringRuns: 'clustering_runs',
 };
 
 export function collections(db: Db): Collections {
@@ -92,6 +97,8 @@ export function collections(db: Db): Collections {
     personalTraits: c('personalTraits'),
     settings: c('settings'),
     goldProfiles: c('goldProfiles'),
+    clusterings: c('clusterings'),
+    clusteringRuns: c('clusteringRuns'),
   };
 }
 
@@ -115,6 +122,7 @@ const QUERY_INDEXES: {
   { collection: 'segmentChanges', keys: { profileId: 1 }, name: 'by_profile' },
   { collection: 'segmentChanges', keys: { segmentId: 1, at: -1, _id: -1 }, name: 'recent' },
   { collection: 'pendingEventBatches', keys: { createdAt: 1 }, name: 'by_age' },
+  { collection: 'clusteringRuns', keys: { clusteringId: 1, _id: -1 }, name: 'recent' },
 ];
 
 /**

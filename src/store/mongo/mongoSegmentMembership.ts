@@ -1,3 +1,4 @@
+import { consentTraitKey } from '../../consent/consent';
 import type { Filter } from 'mongodb';
 import type { Rule } from '../../segments/rules/rule';
 import type { SegmentMembership } from '../../segments/segmentMembership';
@@ -31,9 +32,15 @@ export class MongoSegmentMembership implements SegmentMembership {
     await this.c.segmentSubjects.deleteOne({ _id: profileId });
   }
 
-  computedInIdOrder(batchSize: number): AsyncIterable<Pick<SegmentSubjectDoc, '_id' | 'computed'>> {
+  computedInIdOrder(
+    batchSize: number,
+    options: { consentPurpose?: string | null } = {},
+  ): AsyncIterable<Pick<SegmentSubjectDoc, '_id' | 'computed' | 'clusters'>> {
+    const filter = options.consentPurpose
+      ? { [`traits.${consentTraitKey(options.consentPurpose)}`]: true }
+      : {};
     return this.c.segmentSubjects
-      .find({}, { projection: { _id: 1, computed: 1 } })
+      .find(filter, { projection: { _id: 1, computed: 1, clusters: 1 } })
       .sort({ _id: 1 })
       .batchSize(batchSize);
   }

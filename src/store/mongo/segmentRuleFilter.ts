@@ -35,5 +35,7 @@ function compile(rule: Rule, now: Date): Record<string, unknown> {
     return { [`activity.${eventWindowKey(rule.event, rule.withinDays)}`]: { $gte: rule.atLeast } };
   if ('ordered' in rule)
     return { 'computed.lastOrderAt': { $gte: windowStart(now, rule.ordered.withinDays) } };
+  if ('inCluster' in rule)
+    return { [`clusters.${rule.inCluster.clustering}`]: { $eq: rule.inCluster.cluster } };
   return { segments: { $eq: rule.inSegment } };
 }

@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import {
   QUEUES,
+  type ClusteringJob,
   type EnrichmentJob,
   type IdentityJob,
   type JobQueue,
@@ -43,6 +44,7 @@ export class JobQueues implements JobQueue, QueuedJobs {
   readonly segmentRefresh: Queue<RefreshJob>;
   readonly webhooks: Queue<WebhookJob>;
   readonly identity: Queue<IdentityJob>;
+  readonly clustering: Queue<ClusteringJob>;
   private readonly connection: RedisClient;
 
   constructor(
@@ -77,6 +79,12 @@ export class JobQueues implements JobQueue, QueuedJobs {
       connection: this.connection,
       prefix: keys.queuePrefix(QUEUES.identity),
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    this.clustering = new Queue<ClusteringJob>(QUEUES.clustering, {
+      connection: this.connection,
+      prefix: keys.queuePrefix(QUEUES.clustering),
+      // A refit reads every profile: a failed one waits for its schedule, or a person.
+      defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 2 },
     });
     // Unhandled, BullMQ prints queue errors to the console; they belong in our logs.
     for (const queue of this.all())
@@ -154,6 +162,31 @@ export class JobQueues implements JobQueue, QueuedJobs {
     );
   }
 
+  /** Asks for a clustering's refit (one waiting per clustering covers any further asks). */
+  async refreshClustering(clusteringId: string, reason: string): Promise<void> {
+    await this.enqueue(`a refit of clustering ${clusteringId}`, () =>
+      this.clustering.add(
+        'refit',
+        { clusteringId, reason },
+        { deduplication: { id: `refit:${clusteringId}`, keepLastIfActive: true } },
+      ),
+    );
+  }
+
+  /** Declared when a clustering is defined (and removed when it is deleted); BullMQ keeps one. */
+  async scheduleClustering(clusteringId: string, everyMs: number | null): Promise<void> {
+    const id = `clustering:${clusteringId}`;
+    if (everyMs === null) {
+      await this.clustering.removeJobScheduler(id);
+      return;
+    }
+    await this.clustering.upsertJobScheduler(
+      id,
+      { every: everyMs },
+      { name: 'refit', data: { clusteringId, reason: 'scheduled' } },
+    );
+  }
+
   /** Asks for the match model to be retrained (one at a time: one already waiting covers it). */
   async train(): Promise<void> {
     await this.enqueue('match-model training', () =>
@@ -212,7 +245,13 @@ export class JobQueues implements JobQueue, QueuedJobs {
 
   /** Every queue (for depth metrics, closing, and finding a job's queue). */
   all(): Queue[] {
-    return [this.enrichment, this.segmentRefresh, this.webhooks, this.identity] as Queue[];
+    return [
+      this.enrichment,
+      this.segmentRefresh,
+      this.webhooks,
+      this.identity,
+      this.clustering,
+    ] as Queue[];
   }
 
   /**
@@ -247,6 +286,7 @@ export class JobQueues implements JobQueue, QueuedJobs {
     await this.enrichment.close();
     await this.segmentRefresh.close();
     await this.webhooks.close();
+    await this.clustering.close();
     this.connection.disconnect();
   }
 }
