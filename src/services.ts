@@ -30,6 +30,7 @@ import { announceProfileChanges } from './profiles/profileUpdates';
 import type { PubSub } from './pubsub/pubSub';
 import { SegmentDefinitions } from './segments/segmentDefinitions';
 import { ClusteringDefinitions } from './clustering/clusteringDefinitions';
+import type { SegmentHealthStore } from './segments/healthStore';
 import { FloorDecisions, SegmentReader } from './segments/segmentReader';
 import { createSources, type SourceSet } from './sources/registry';
 import { SourceLoaders } from './sources/sourceLoaders';
@@ -60,6 +61,8 @@ export interface Services {
   sources: SourceSet;
   segments: SegmentDefinitions;
   clusterings: ClusteringDefinitions;
+  /** Segments' health points (written by workers; read by `Segment.health`). */
+  segmentHealth: SegmentHealthStore;
   jobs: JobQueue | null;
   pubsub: PubSub;
   /** The gold documents (stored, and in the hot tier) this process reads through and fences. */
@@ -160,6 +163,7 @@ export function createServices(
     sources,
     segments,
     clusterings: new ClusteringDefinitions(stores.clusterings),
+    segmentHealth: stores.segmentHealth,
     jobs,
     pubsub,
     gold: options.gold,

@@ -154,6 +154,9 @@ const envSchema = z.object({
   MOSAIC_SOURCE_CACHE_TTL_SECONDS: int(1, 90 * 24 * 3600).default(7 * 24 * 3600),
   MOSAIC_WORKER_CONCURRENCY: int(1, 256).default(4),
   MOSAIC_SEGMENT_REFRESH_MS: int(100, 86_400_000).default(60_000),
+  MOSAIC_SEGMENT_HEALTH_EVERY_MS: int(1_000, 86_400_000).default(3_600_000),
+  MOSAIC_SEGMENT_ALERT_DEVIATIONS: z.coerce.number().min(1).max(20).default(4),
+  MOSAIC_SEGMENT_ALERT_MIN_CHANGE: z.coerce.number().min(0).max(1).default(0.2),
   MOSAIC_WORKER_LOCK_MS: int(1_000, 600_000).default(30_000),
   MOSAIC_ERASURE_SWEEP_DELAY_MS: int(0, 86_400_000).default(60_000),
   MOSAIC_SEGMENT_SIZE_FLOOR: int(0, 1_000_000).default(5),
@@ -342,6 +345,10 @@ export interface Config {
   workers: {
     concurrency: number;
     segmentRefreshMs: number;
+    /** A health point of every segment this often (one also follows each refresh and refit). */
+    segmentHealthEveryMs: number;
+    /** When a segment's size or churn step alerts (see `src/segments/segmentHealth.ts`). */
+    segmentAlerts: { deviations: number; minRelativeChange: number };
     /** How long a job stays locked to a worker that stopped answering before another takes it. */
     lockMs: number;
     /** Shown as `processedBy` on jobs; defaults to `<hostname>:<pid>`. */
@@ -407,6 +414,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workers: {
       concurrency: e.MOSAIC_WORKER_CONCURRENCY,
       segmentRefreshMs: e.MOSAIC_SEGMENT_REFRESH_MS,
+      segmentHealthEveryMs: e.MOSAIC_SEGMENT_HEALTH_EVERY_MS,
+      segmentAlerts: {
+        deviations: e.MOSAIC_SEGMENT_ALERT_DEVIATIONS,
+        minRelativeChange: e.MOSAIC_SEGMENT_ALERT_MIN_CHANGE,
+      },
       lockMs: e.MOSAIC_WORKER_LOCK_MS,
       name: e.MOSAIC_WORKER_NAME,
       metricsPort: e.MOSAIC_WORKER_METRICS_PORT,

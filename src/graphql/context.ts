@@ -18,6 +18,7 @@ import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentReader } from '../segments/segmentReader';
 import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { ClusteringDefinitions } from '../clustering/clusteringDefinitions';
+import type { SegmentHealthStore } from '../segments/healthStore';
 import type { JobQueue } from '../workers/queues';
 
 /**
@@ -51,6 +52,8 @@ export interface GraphQLContext {
   segmentDefinitions: SegmentDefinitions;
   /** Clustering definitions and their runs. */
   clusterings: ClusteringDefinitions;
+  /** Segments' health points. */
+  segmentHealth: SegmentHealthStore;
   /** Where a segment refresh or a refit is queued; null runs without workers (some tests). */
   jobs: Pick<JobQueue, 'refreshSegments' | 'refreshClustering' | 'scheduleClustering'> | null;
   /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
@@ -98,6 +101,7 @@ export function contextFactory(
     identityAdmin: services.identityAdmin,
     segmentDefinitions: services.segments,
     clusterings: services.clusterings,
+    segmentHealth: services.segmentHealth,
     jobs: services.jobs,
     matching: services.matching,
     orders: services.orders,

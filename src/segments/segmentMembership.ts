@@ -18,6 +18,15 @@ export interface SegmentMembership {
   putSubject(profileId: string, subject: Omit<SegmentSubjectDoc, '_id'>): Promise<void>;
   deleteSubject(profileId: string): Promise<void>;
   /**
+   * Writes each subject whole where it is still at `fromVersion` (a clustering refit's
+   * bulk re-assignment: enrichment, the per-profile writer, may have moved it on since it
+   * was read). Each subject carries `assignedBy: writer`; returns the ids written.
+   */
+  replaceSubjectsAt(
+    writer: string,
+    entries: { subject: SegmentSubjectDoc; fromVersion: number }[],
+  ): Promise<Set<string>>;
+  /**
    * Every subject in profile-id order, with its computed traits and clusters only, as one cursor read
    * in batches: a clustering run reads every profile this way. (Pages of `_id > last`
    * cost a scan each on FerretDB's SQLite backend: 20,000 subjects took 12.9 s in pages
@@ -39,6 +48,12 @@ export interface SegmentMembership {
 
   /** Stores each change unless stored already: a retried job computes the same ids. */
   recordChanges(changes: SegmentChangeDoc[]): Promise<void>;
+  /** A segment's entries and exits logged in (after, until]: a health point's churn. */
+  countChanges(
+    segmentId: string,
+    after: Date,
+    until: Date,
+  ): Promise<{ entered: number; exited: number }>;
   /** A segment's latest changes, newest first. */
   recentChanges(segmentId: string, limit: number): Promise<SegmentChangeDoc[]>;
 }

@@ -58,6 +58,25 @@ export interface WebhookPayload {
   reason: string;
 }
 
+/** What a webhook receives when a segment's health raises an alert. */
+export interface AlertWebhookPayload {
+  /** `<segmentId>:<at as ms>:<kind>`: the same on every retry. */
+  id: string;
+  type: 'segment.alert';
+  segmentId: string;
+  segmentName: string;
+  kind: 'SIZE' | 'CHURN';
+  at: string;
+  value: number;
+  median: number;
+  deviations: number;
+  message: string;
+}
+
+export const segmentAlertChannel = (segmentId: string): string => `segment-alert:${segmentId}`;
+/** Every segment's alerts, for a dashboard watching them all. */
+export const ALL_SEGMENT_ALERTS_CHANNEL = 'segment-alerts';
+
 /** One membership change, kept forever (insert-only): who entered or left, when and why. */
 export interface SegmentChangeDoc {
   /** `<profileId>:<subject version it changed from>:<segmentId>`: a retried job stores it once. */

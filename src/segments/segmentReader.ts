@@ -167,6 +167,15 @@ export class SegmentReader {
     return !floored || (await this.size(segmentId)) >= this.privacy.sizeFloor;
   }
 
+  /**
+   * Whether a segment's health (its sizes over time, its alerts) is withheld from this
+   * caller: when the size floor applies to it, its history would tell the sizes the floor
+   * hides. Null-safe: a segment gone tells nothing either.
+   */
+  async healthWithheld(segmentId: string, seesPersonal: boolean): Promise<boolean> {
+    return (await this.flooredById(segmentId, seesPersonal)) !== false;
+  }
+
   /** Whether the size floor applies to this segment for this caller. */
   private floored(segment: SegmentDoc, seesPersonal: boolean): Promise<boolean> {
     return this.flooredById(segment._id, seesPersonal).then((f) => f === true);

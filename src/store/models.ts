@@ -256,6 +256,8 @@ export interface SegmentSubjectDoc {
   segments: string[];
   /** Each clustering's cluster for this profile (absent before the first clustering run). */
   clusters?: Record<string, string>;
+  /** The clustering run that last re-assigned it in bulk (enrichment's writes drop it). */
+  assignedBy?: string;
   /** Bumped by every enrichment; membership change ids include the version they left. */
   version: number;
   enrichedAt: Date;

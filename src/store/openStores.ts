@@ -18,11 +18,13 @@ import type { PubSub } from '../pubsub/pubSub';
 import type { SegmentMembership } from '../segments/segmentMembership';
 import type { SegmentStore } from '../segments/segmentStore';
 import type { ClusteringStore } from '../clustering/clusteringStore';
+import type { SegmentHealthStore } from '../segments/healthStore';
+import { MongoSegmentHealthStore } from './mongo/mongoSegmentHealthStore';
 import { MongoClusteringStore } from './mongo/mongoClusteringStore';
 import type { StaleCache } from '../sources/staleCache';
 import type { IdentityGraphStore } from './identityGraphStore';
-import { detectCapabilities } from './mongo/capabilities';
-import { collections, ensureCollections } from './mongo/collections';
+import { detectCapabilities, type StoreCapabilities } from './mongo/capabilities';
+import { collections, ensureCollections, type Collections } from './mongo/collections';
 import {
   connectMongo,
   pingMongo,
@@ -96,6 +98,7 @@ export interface Stores {
   segments: SegmentStore;
   segmentMembership: SegmentMembership;
   clusterings: ClusteringStore;
+  segmentHealth: SegmentHealthStore;
   rfm: RfmStore;
   orders: OrderStore;
   matching: MatchingStores;
@@ -127,6 +130,19 @@ export interface Stores {
   drop(): Promise<void>;
   /** Closes every connection (the queues first: closing waits for nothing else). */
   close(): Promise<void>;
+}
+
+/** Segment definitions, memberships, clusterings and health: all in the document store. */
+function segmentStores(
+  cols: Collections,
+  capabilities: StoreCapabilities,
+): Pick<Stores, 'segments' | 'segmentMembership' | 'clusterings' | 'segmentHealth'> {
+  return {
+    segments: new MongoSegmentStore(cols),
+    segmentMembership: new MongoSegmentMembership(cols, capabilities),
+    clusterings: new MongoClusteringStore(cols),
+    segmentHealth: new MongoSegmentHealthStore(cols),
+  };
 }
 
 export async function openStores(
@@ -161,9 +177,7 @@ export async function openStores(
     personData: new MongoPersonDataStore(cols),
     settings: new MongoSettingsStore(cols),
     personalTraitKeys: new MongoPersonalTraitKeyStore(cols),
-    segments: new MongoSegmentStore(cols),
-    segmentMembership: new MongoSegmentMembership(cols, capabilities),
-    clusterings: new MongoClusteringStore(cols),
+    ...segmentStores(cols, capabilities),
     rfm: new MongoRfmStore(cols),
     orders: new PostgresOrderStore(pg),
     matching,

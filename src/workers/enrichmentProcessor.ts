@@ -1,6 +1,5 @@
 import { assignClusters } from '../clustering/clusterAssignment';
 import type { ClusteringDefinitions } from '../clustering/clusteringDefinitions';
-import { hasConsent } from '../consent/consent';
 import { computeTraits, type ActivitySummary } from '../enrichment/computedTraits';
 import { rfmScore } from '../enrichment/rfm';
 import type { RfmStore } from '../enrichment/rfmStore';
@@ -12,12 +11,7 @@ import type { IdentityGraphStore } from '../store/identityGraphStore';
 import type { PubSub } from '../pubsub/pubSub';
 import { activityCounts, evaluateMemberships } from '../segments/evaluate';
 import { MAX_EVENT_DAYS } from '../segments/rules/rule';
-import {
-  segmentChannel,
-  type SegmentChangeDoc,
-  type SegmentChangeMessage,
-  type SegmentDoc,
-} from '../segments/segmentModels';
+import { MembershipChangeLog } from '../segments/membershipChangeLog';
 import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { SegmentMembership } from '../segments/segmentMembership';
 import type { JobQueue } from './queues';
@@ -40,6 +34,7 @@ export type EnrichmentOutcome = 'enriched' | 'merged' | 'gone';
 export class EnrichmentProcessor {
   /** Jobs processed by this processor (for tests and the benchmark). */
   processed = 0;
+  private readonly changeLog: MembershipChangeLog;
 
   constructor(
     private readonly deps: {
@@ -55,33 +50,17 @@ export class EnrichmentProcessor {
       queues: JobQueue;
       now?: () => Date;
     },
-  ) {}
+  ) {
+    this.changeLog = new MembershipChangeLog(deps);
+  }
 
   async process(profileId: string, reason = 'profile changed'): Promise<EnrichmentOutcome> {
     this.processed++;
-    const { store, orderStore, policy, membership, queues } = this.deps;
+    const { store, orderStore, policy, membership } = this.deps;
     const now = this.deps.now?.() ?? new Date();
     const profile = await new ProfileReader(store, policy).byId(profileId);
-    if (profile === null || profile._id !== profileId) {
-      // Merged away (or never built): its memberships end here, its survivor's begin.
-      const gone = await membership.getSubject(profileId);
-      const segments = await this.deps.segments.listCached(now.getTime());
-      const left = await this.record(
-        profileId,
-        gone?.segments ?? [],
-        [],
-        gone?.version ?? 0,
-        now,
-        profile ? 'merged' : 'removed',
-        segments,
-        {},
-      );
-      await membership.deleteSubject(profileId);
-      await this.announce(left);
-      if (profile === null) return 'gone';
-      await queues.enrich([profile._id], `merge of ${profileId}`);
-      return 'merged';
-    }
+    if (profile === null || profile._id !== profileId)
+      return this.endMemberships(profileId, profile?._id ?? null, now);
     const customerIds = profile.identifiers
       .filter((i) => i.kind === 'CUSTOMER_ID')
       .map((i) => i.value);
@@ -120,95 +99,56 @@ export class EnrichmentProcessor {
     const known = new Set(segments.map((s) => s._id));
     // Memberships of deleted segments simply disappear; they are not "left".
     const before = (existing?.segments ?? []).filter((id) => known.has(id));
-    // Changes (and their webhook deliveries) first, subject second: a worker dying in
-    // between leaves the subject as it was, so the retry computes the same changes, with
-    // the same ids, and stores and delivers them once. Subscribers hear of them last.
-    const changes = await this.record(
-      profileId,
-      before,
-      subject.segments,
-      version,
+    // Changes first, subject second, subscribers last (see MembershipChangeLog).
+    const changes = await this.changeLog.record(
+      [
+        {
+          profileId,
+          before,
+          after: subject.segments,
+          fromVersion: version,
+          traits: profile.traits,
+        },
+      ],
       now,
       reason,
       segments,
-      profile.traits,
     );
     await membership.putSubject(profileId, subject);
-    await this.announce(changes);
+    await this.changeLog.announce(changes);
     return 'enriched';
   }
 
-  /** Logs and announces every membership that changed between `before` and `after`. */
-  private async record(
-    profileId: string,
-    before: string[],
-    after: string[],
-    /** The subject version the changes start from: part of their ids. */
-    fromVersion: number,
-    at: Date,
-    reason: string,
-    segments: SegmentDoc[],
-    /** The profile's traits now: webhooks with a purpose hear of entries only with its consent. */
-    traits: Record<string, unknown>,
-  ) {
-    const changes: SegmentChangeDoc[] = [
-      ...after
-        .filter((id) => !before.includes(id))
-        .map((segmentId) => ({ segmentId, change: 'entered' as const })),
-      ...before
-        .filter((id) => !after.includes(id))
-        .map((segmentId) => ({ segmentId, change: 'left' as const })),
-    ].map((c) => ({
-      _id: `${profileId}:${fromVersion}:${c.segmentId}`,
-      profileId,
-      at,
-      reason,
-      ...c,
-    }));
-    if (changes.length === 0) return changes;
-    await this.deps.membership.recordChanges(changes);
-    const byId = new Map(segments.map((s) => [s._id, s]));
-    await this.deps.queues.deliver(
-      changes.flatMap((c) =>
-        (byId.get(c.segmentId)?.webhooks ?? [])
-          .filter((w) => !w.purpose || c.change === 'left' || hasConsent(traits, w.purpose))
-          .map((w) => ({
-            segmentId: c.segmentId,
-            webhookId: w.id,
-            payload: {
-              id: c._id,
-              type: 'segment.membership_changed' as const,
-              segmentId: c.segmentId,
-              segmentName: byId.get(c.segmentId)!.name,
-              profileId,
-              change: c.change,
-              at: at.toISOString(),
-              reason,
-            },
-          })),
-      ),
-    );
-    return changes;
-  }
-
   /**
-   * Tells every gateway's subscribers, once the subject shows the change (a subscriber that
-   * reads the segment on hearing of it sees it). Redis pub/sub is fire-and-forget: the
-   * change log and the webhooks are the durable record.
+   * A profile merged away (into `survivor`) or gone: its memberships end here, and its
+   * survivor is enriched, where they begin.
    */
-  private async announce(changes: SegmentChangeDoc[]): Promise<void> {
-    await Promise.all(
-      changes.map((c) => {
-        const message: SegmentChangeMessage = {
-          segmentId: c.segmentId,
-          profileId: c.profileId,
-          change: c.change,
-          at: c.at.toISOString(),
-          reason: c.reason,
-        };
-        return this.deps.pubsub.publish(segmentChannel(c.segmentId), message);
-      }),
+  private async endMemberships(
+    profileId: string,
+    survivor: string | null,
+    now: Date,
+  ): Promise<EnrichmentOutcome> {
+    const { membership, queues } = this.deps;
+    const gone = await membership.getSubject(profileId);
+    const segments = await this.deps.segments.listCached(now.getTime());
+    const diff = {
+      profileId,
+      before: gone?.segments ?? [],
+      after: [],
+      fromVersion: gone?.version ?? 0,
+      traits: {},
+    };
+    const left = await this.changeLog.record(
+      [diff],
+      now,
+      survivor ? 'merged' : 'removed',
+      segments,
     );
+    await membership.deleteSubject(profileId);
+    await this.changeLog.announce(left);
+    if (survivor === null) return 'gone';
+    await queues.enrich([survivor], `merge of ${profileId}`);
+    return 'merged';
   }
 
   private async activity(members: string[], now: Date): Promise<ActivitySummary> {

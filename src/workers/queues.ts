@@ -25,7 +25,10 @@ export type IdentityJob =
   /** Removes what writers in flight during an erasure added to its profiles after it. */
   | { kind: 'erase-sweep'; erasureId: string };
 
-export type RefreshJob = Record<string, never>;
+/** A full refresh (no kind: jobs queued before #23 have none), or a health point of every segment. */
+export interface RefreshJob {
+  kind?: 'refresh' | 'health';
+}
 
 export interface ClusteringJob {
   clusteringId: string;

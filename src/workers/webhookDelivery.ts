@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import type { SegmentDefinitions } from '../segments/segmentDefinitions';
-import type { WebhookPayload } from '../segments/segmentModels';
+import type { AlertWebhookPayload, WebhookPayload } from '../segments/segmentModels';
 
 export interface WebhookJob {
   segmentId: string;
   webhookId: string;
-  payload: WebhookPayload;
+  payload: WebhookPayload | AlertWebhookPayload;
 }
 
 const DELIVERY_TIMEOUT_MS = 10_000;

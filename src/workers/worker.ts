@@ -12,6 +12,7 @@ import type { Stores } from '../store/openStores';
 import type { JobQueues } from '../store/queues/jobQueues';
 import { runJobs, type QueueConsumers } from '../store/queues/jobRunner';
 import { ClusteringProcessor } from './clusteringProcessor';
+import { HealthRecorder } from '../segments/healthRecorder';
 import { EnrichmentProcessor } from './enrichmentProcessor';
 import { QUEUES, type IdentityJob } from './queues';
 import { RefreshProcessor } from './refreshProcessor';
@@ -27,6 +28,8 @@ export interface WorkerApp {
   matching: MatchingService | null;
   refresh: RefreshProcessor;
   clustering: ClusteringProcessor;
+  /** Health points of segments: hourly, and after each refit. */
+  health: HealthRecorder;
   webhooks: WebhookDelivery;
   /** Applies accepted events to profiles (see resolutionPipeline.ts). */
   pipeline: ResolutionPipeline;
@@ -60,8 +63,9 @@ export async function createWorkerApp(
   const queues = stores.jobs!;
   metrics.watchQueues(queues.all());
   metrics.watchBacklog(() => stores.bronze.backlog());
-  const processors = workerProcessors(services, stores, queues, logger, options.now);
+  const processors = workerProcessors(config, { services, stores, queues, logger }, options.now);
   await queues.scheduleRefresh(config.workers.segmentRefreshMs);
+  await queues.scheduleHealth(config.workers.segmentHealthEveryMs);
   // Each clustering's schedule, declared again: one defined while no worker ran has none.
   for (const clustering of await services.clusterings.list())
     await queues.scheduleClustering(clustering._id, clustering.refreshEveryMs);
@@ -108,13 +112,26 @@ export async function createWorkerApp(
 
 /** The job processors of a worker process, over its services and stores. */
 function workerProcessors(
-  services: Services,
-  stores: Stores,
-  queues: JobQueues,
-  logger: Logger,
+  config: Config,
+  {
+    services,
+    stores,
+    queues,
+    logger,
+  }: { services: Services; stores: Stores; queues: JobQueues; logger: Logger },
   now: (() => Date) | undefined,
-): Pick<WorkerApp, 'enrichment' | 'refresh' | 'clustering' | 'webhooks'> {
+): Pick<WorkerApp, 'enrichment' | 'refresh' | 'clustering' | 'health' | 'webhooks'> {
+  const health = new HealthRecorder({
+    segments: services.segments,
+    membership: stores.segmentMembership,
+    health: stores.segmentHealth,
+    pubsub: stores.pubsub,
+    queues,
+    thresholds: config.workers.segmentAlerts,
+    logger,
+  });
   return {
+    health,
     enrichment: new EnrichmentProcessor({
       store: stores.identityGraph,
       orderStore: stores.orders,
@@ -139,6 +156,8 @@ function workerProcessors(
       segments: services.segments,
       membership: stores.segmentMembership,
       queues,
+      pubsub: stores.pubsub,
+      health,
       logger,
       now,
     }),
@@ -149,13 +168,14 @@ function workerProcessors(
 /** What this process runs of each queue, and how many at once. */
 function consumers(
   config: Config,
-  options: { concurrency?: number },
+  options: { concurrency?: number; now?: () => Date },
   {
     enrichment,
     refresh,
     webhooks,
     clustering,
-  }: Pick<WorkerApp, 'enrichment' | 'refresh' | 'webhooks' | 'clustering'>,
+    health,
+  }: Pick<WorkerApp, 'enrichment' | 'refresh' | 'webhooks' | 'clustering' | 'health'>,
   services: Services,
   stores: Stores,
 ): QueueConsumers {
@@ -173,7 +193,13 @@ function consumers(
       stalledCheckMs: config.workers.lockMs,
     },
     // One refresh at a time per process; BullMQ runs each scheduled refresh once overall.
-    [QUEUES.segmentRefresh]: { run: () => refresh.refresh(), concurrency: 1 },
+    [QUEUES.segmentRefresh]: {
+      run: async (job) =>
+        job.kind === 'health'
+          ? (await health.record(options.now?.() ?? new Date(), 'hourly')).length
+          : refresh.refresh(),
+      concurrency: 1,
+    },
     [QUEUES.webhooks]: { run: (job) => webhooks.deliver(job), concurrency: 8 },
     // A refit reads every profile: one at a time per process, its lock long enough for it.
     [QUEUES.clustering]: {

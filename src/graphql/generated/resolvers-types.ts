@@ -1142,6 +1142,8 @@ export type Segment = {
   createdAt: Scalars['DateTime']['output'];
   /** A CLUSTER segment's centroid in words; null for a RULE segment. */
   description?: Maybe<Scalars['String']['output']>;
+  /** Its health over the last points (`last`: 1-500). */
+  health: SegmentHealth;
   /** Stable id, the slug of the name it was defined with. */
   id: Scalars['ID']['output'];
   kind: SegmentKind;
@@ -1177,6 +1179,15 @@ export type Segment = {
  * A named group of profiles defined by a rule, kept up to date by the workers: in real time
  * when a profile changes, and by a scheduled refresh for time-relative rules.
  */
+export type SegmentHealthArgs = {
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A named group of profiles defined by a rule, kept up to date by the workers: in real time
+ * when a profile changes, and by a scheduled refresh for time-relative rules.
+ */
 export type SegmentMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1191,6 +1202,31 @@ export type SegmentRecentChangesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * Raised when a health point's step lies `MOSAIC_SEGMENT_ALERT_DEVIATIONS` (4) robust
+ * standard deviations from the recent steps' median and moved at least
+ * `MOSAIC_SEGMENT_ALERT_MIN_CHANGE` (0.2) of the segment, after 6 points of history.
+ */
+export type SegmentAlert = {
+  __typename?: 'SegmentAlert';
+  at: Scalars['DateTime']['output'];
+  /** How many robust standard deviations the step is from that median. */
+  deviations: Scalars['Float']['output'];
+  kind: SegmentAlertKind;
+  /** The recent steps' median. */
+  median: Scalars['Float']['output'];
+  message: Scalars['String']['output'];
+  segmentId: Scalars['ID']['output'];
+  /** The step: the relative change of size, or the share that entered or left. */
+  value: Scalars['Float']['output'];
+};
+
+export type SegmentAlertKind =
+  /** Far more profiles entered or left than recently. */
+  | 'CHURN'
+  /** The size stepped up or down far beyond its recent steps. */
+  | 'SIZE';
+
 /** The cluster a CLUSTER segment is, as its clustering's latest run found it. */
 export type SegmentCluster = {
   __typename?: 'SegmentCluster';
@@ -1202,6 +1238,33 @@ export type SegmentCluster = {
   retiredAt?: Maybe<Scalars['DateTime']['output']>;
   /** Members when the run assigned them (`Segment.size` is now). */
   size: Scalars['Int']['output'];
+};
+
+/**
+ * A segment's health: its size over time, entries and exits, the share of members kept,
+ * and alerts when its size or churn steps far outside its recent history (a data break,
+ * or an over-fitted segment churning). For every role but admin, withheld (no points, no
+ * alerts) for a segment whose size is floored for privacy (see `Segment.size`).
+ */
+export type SegmentHealth = {
+  __typename?: 'SegmentHealth';
+  /** The alerts the latest point raised; none while it looks like its recent history. */
+  alerts: Array<SegmentAlert>;
+  /** Points, oldest first: one an hour, and one after each refit of a cluster segment's clustering. */
+  points: Array<SegmentHealthPoint>;
+};
+
+export type SegmentHealthPoint = {
+  __typename?: 'SegmentHealthPoint';
+  at: Scalars['DateTime']['output'];
+  /** Profiles that entered and left since the previous point. */
+  entered: Scalars['Int']['output'];
+  exited: Scalars['Int']['output'];
+  /** What took it: `hourly`, `clustering <id> refit`. */
+  reason: Scalars['String']['output'];
+  size: Scalars['Int']['output'];
+  /** Share of the previous point's members still in (1 for the first point). */
+  stability: Scalars['Float']['output'];
 };
 
 export type SegmentKind =
@@ -1272,6 +1335,12 @@ export type Subscription = {
   /** Emits the profile each time it changes (new identifiers, traits or merges). */
   profileUpdated: Profile;
   /**
+   * Emits each health alert of the segment (or, without `segmentId`, of every segment), from
+   * any worker, on every gateway replica; also POSTed to the segment's webhooks as
+   * `segment.alert`, signed as membership changes are.
+   */
+  segmentAlert: SegmentAlert;
+  /**
    * Emits every profile entering or leaving the segment, from any worker, on every gateway
    * replica; for every role but admin, none while the segment is below the privacy floor
    * (see `Segment.size`).
@@ -1284,6 +1353,11 @@ export type Subscription = {
 
 export type SubscriptionProfileUpdatedArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionSegmentAlertArgs = {
+  segmentId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1525,7 +1599,11 @@ export type ResolversTypes = {
   ReviewStatus: null;
   Role: null;
   Segment: ResolverTypeWrapper<SegmentDoc>;
+  SegmentAlert: ResolverTypeWrapper<SegmentAlert>;
+  SegmentAlertKind: SegmentAlertKind;
   SegmentCluster: ResolverTypeWrapper<SegmentCluster>;
+  SegmentHealth: ResolverTypeWrapper<SegmentHealth>;
+  SegmentHealthPoint: ResolverTypeWrapper<SegmentHealthPoint>;
   SegmentKind: SegmentKind;
   SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
   SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversTypes['SegmentMembershipChange']> }>;
@@ -1606,7 +1684,10 @@ export type ResolversParentTypes = {
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['ReviewItem'] };
   ReviewItem: ReviewItemDoc;
   Segment: SegmentDoc;
+  SegmentAlert: SegmentAlert;
   SegmentCluster: SegmentCluster;
+  SegmentHealth: SegmentHealth;
+  SegmentHealthPoint: SegmentHealthPoint;
   SegmentMembershipChange: SegmentChangeDoc;
   SegmentStats: Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversParentTypes['SegmentMembershipChange']> };
   SourceStatus: SourceStatus;
@@ -2111,6 +2192,7 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
   cluster?: Resolver<Maybe<ResolversTypes['SegmentCluster']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  health?: Resolver<ResolversTypes['SegmentHealth'], ParentType, ContextType, RequireFields<SegmentHealthArgs, 'last'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SegmentKind'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['ProfileConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
@@ -2125,6 +2207,17 @@ export type SegmentResolvers<ContextType = GraphQLContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SegmentAlertResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentAlert'] = ResolversParentTypes['SegmentAlert']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deviations?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SegmentAlertKind'], ParentType, ContextType>;
+  median?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  segmentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type SegmentClusterResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentCluster'] = ResolversParentTypes['SegmentCluster']> = {
   centroid?: Resolver<Array<ResolversTypes['FeatureValue']>, ParentType, ContextType>;
   clusterId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2132,6 +2225,22 @@ export type SegmentClusterResolvers<ContextType = GraphQLContext, ParentType ext
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SegmentHealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentHealth'] = ResolversParentTypes['SegmentHealth']> = {
+  alerts?: Resolver<Array<ResolversTypes['SegmentAlert']>, ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['SegmentHealthPoint']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SegmentHealthPointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentHealthPoint'] = ResolversParentTypes['SegmentHealthPoint']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  entered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exited?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stability?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2173,6 +2282,7 @@ export type SourceSummaryResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   profileUpdated?: SubscriptionResolver<ResolversTypes['Profile'], "profileUpdated", ParentType, ContextType, RequireFields<SubscriptionProfileUpdatedArgs, 'id'>>;
+  segmentAlert?: SubscriptionResolver<ResolversTypes['SegmentAlert'], "segmentAlert", ParentType, ContextType, Partial<SubscriptionSegmentAlertArgs>>;
   segmentMembershipChanged?: SubscriptionResolver<ResolversTypes['SegmentMembershipChange'], "segmentMembershipChanged", ParentType, ContextType, RequireFields<SubscriptionSegmentMembershipChangedArgs, 'segmentId'>>;
   segmentStats?: SubscriptionResolver<ResolversTypes['SegmentStats'], "segmentStats", ParentType, ContextType, RequireFields<SubscriptionSegmentStatsArgs, 'segmentId'>>;
 };
@@ -2282,7 +2392,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ReviewStatus?: ReviewStatusResolvers;
   Role?: RoleResolvers;
   Segment?: SegmentResolvers<ContextType>;
+  SegmentAlert?: SegmentAlertResolvers<ContextType>;
   SegmentCluster?: SegmentClusterResolvers<ContextType>;
+  SegmentHealth?: SegmentHealthResolvers<ContextType>;
+  SegmentHealthPoint?: SegmentHealthPointResolvers<ContextType>;
   SegmentMembershipChange?: SegmentMembershipChangeResolvers<ContextType>;
   SegmentStats?: SegmentStatsResolvers<ContextType>;
   SourceName?: SourceNameResolvers;

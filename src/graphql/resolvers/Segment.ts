@@ -4,10 +4,11 @@ import type {
   SegmentResolvers,
 } from '../generated/resolvers-types';
 import { seesPersonalData } from '../../auth/roles';
+import { badInput } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../profiles/profileReader';
 import type { ProfileDoc } from '../../store/models';
 
-type SegmentContext = Pick<GraphQLContext, 'segments' | 'profiles' | 'principal'>;
+type SegmentContext = Pick<GraphQLContext, 'segments' | 'profiles' | 'principal' | 'segmentHealth'>;
 
 export const Segment: SegmentResolvers<SegmentContext> = {
   id: (s) => s._id,
@@ -48,6 +49,16 @@ export const Segment: SegmentResolvers<SegmentContext> = {
   },
   webhooks: (s) => s.webhooks ?? [],
   kind: (s) => s.kind ?? 'RULE',
+  health: async (s, { last }, { segments, segmentHealth, principal }) => {
+    const limit = last ?? 48;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw badInput('last', `must be between 1 and 500, got ${limit}`);
+    if (await segments.healthWithheld(s._id, seesPersonalData(principal.role)))
+      return { points: [], alerts: [] };
+    const points = (await segmentHealth.recent(s._id, limit)).reverse();
+    const alerts = (points.at(-1)?.alerts ?? []).map((a) => ({ ...a, segmentId: s._id }));
+    return { points, alerts };
+  },
   description: (s) => s.cluster?.description ?? null,
   cluster: (s) => s.cluster ?? null,
 };

@@ -3,7 +3,13 @@ import { seesPersonalData } from '../../auth/roles';
 import type { GraphQLContext } from '../context';
 import type { SubscriptionResolvers } from '../generated/resolvers-types';
 import { profileUpdatedChannel, type ProfileUpdatedMessage } from '../../profiles/profileUpdates';
-import { segmentChannel, type SegmentChangeMessage } from '../../segments/segmentModels';
+import {
+  ALL_SEGMENT_ALERTS_CHANNEL,
+  segmentAlertChannel,
+  segmentChannel,
+  type SegmentChangeMessage,
+} from '../../segments/segmentModels';
+import type { SegmentAlertMessage } from '../../segments/healthRecorder';
 
 /**
  * A subscription's operation lasts as long as the subscription, so each message is read
@@ -33,6 +39,22 @@ export const Subscription: SubscriptionResolvers<SubscriptionContext> = {
     subscribe: async (_, { segmentId }, context) =>
       changesVisibleTo(context, await segmentChanges(context, segmentId)),
     resolve: (message: SegmentChangeMessage) => changeFromMessage(message),
+  },
+  segmentAlert: {
+    subscribe: async (_, { segmentId }, context) => {
+      if (segmentId != null) await context.segmentDefinitions.require(segmentId, 'segmentId');
+      const alerts = context.pubsub.subscribe<SegmentAlertMessage>(
+        segmentId == null ? ALL_SEGMENT_ALERTS_CHANNEL : segmentAlertChannel(segmentId),
+      );
+      if (seesPersonalData(context.principal.role)) return alerts;
+      // A floored segment's alerts would tell the sizes its floor hides.
+      return filtered(
+        alerts,
+        context.logger,
+        async (m) => !(await context.newSegmentReader().healthWithheld(m.segmentId, false)),
+      );
+    },
+    resolve: (message: SegmentAlertMessage) => ({ ...message, at: new Date(message.at) }),
   },
   segmentStats: {
     subscribe: (_, { segmentId }, context) => segmentChanges(context, segmentId),

@@ -4,6 +4,7 @@ import { isIndexNotFound } from './errors';
 import type { GoldProfileDoc } from './mongoGoldDocuments';
 import type { RfmThresholds } from '../../enrichment/rfm';
 import type { ClusteringDoc, ClusteringRunDoc } from '../../clustering/clusteringModels';
+import type { HealthPointDoc } from '../../segments/healthStore';
 import type { SegmentChangeDoc, SegmentDoc } from '../../segments/segmentModels';
 import type {
   EventClaimDoc,
@@ -49,6 +50,7 @@ export interface Collections {
   goldProfiles: Collection<GoldProfileDoc>;
   clusterings: Collection<ClusteringDoc>;
   clusteringRuns: Collection<ClusteringRunDoc>;
+  segmentHealth: Collection<HealthPointDoc>;
 }
 
 export const COLLECTION_NAMES: Record<keyof Collections, string> = {
@@ -73,6 +75,7 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   goldProfiles: 'gold_profiles',
   clusterings: 'clusterings',
   clusteringRuns: 'clustering_runs',
+  segmentHealth: 'segment_health',
 };
 
 export function collections(db: Db): Collections {
@@ -99,6 +102,7 @@ export function collections(db: Db): Collections {
     goldProfiles: c('goldProfiles'),
     clusterings: c('clusterings'),
     clusteringRuns: c('clusteringRuns'),
+    segmentHealth: c('segmentHealth'),
   };
 }
 
@@ -123,6 +127,7 @@ const QUERY_INDEXES: {
   { collection: 'segmentChanges', keys: { segmentId: 1, at: -1, _id: -1 }, name: 'recent' },
   { collection: 'pendingEventBatches', keys: { createdAt: 1 }, name: 'by_age' },
   { collection: 'clusteringRuns', keys: { clusteringId: 1, _id: -1 }, name: 'recent' },
+  { collection: 'segmentHealth', keys: { segmentId: 1, at: -1 }, name: 'recent' },
 ];
 
 /**

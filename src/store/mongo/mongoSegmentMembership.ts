@@ -32,6 +32,29 @@ export class MongoSegmentMembership implements SegmentMembership {
     await this.c.segmentSubjects.deleteOne({ _id: profileId });
   }
 
+  async replaceSubjectsAt(
+    writer: string,
+    entries: { subject: SegmentSubjectDoc; fromVersion: number }[],
+  ): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const ids = entries.map((e) => e.subject._id);
+    const result = await this.c.segmentSubjects.bulkWrite(
+      entries.map(({ subject, fromVersion }) => ({
+        replaceOne: {
+          filter: { _id: subject._id, version: fromVersion },
+          replacement: { ...subject, assignedBy: writer },
+        },
+      })),
+      { ordered: false },
+    );
+    if (result.matchedCount === entries.length) return new Set(ids);
+    // Some moved on meanwhile (rare): the writer's mark tells which were written.
+    const written = await this.c.segmentSubjects
+      .find({ _id: { $in: ids }, assignedBy: writer }, { projection: { _id: 1 } })
+      .toArray();
+    return new Set(written.map((d) => d._id));
+  }
+
   computedInIdOrder(
     batchSize: number,
     options: { consentPurpose?: string | null } = {},
@@ -70,6 +93,19 @@ export class MongoSegmentMembership implements SegmentMembership {
 
   async recordChanges(changes: SegmentChangeDoc[]): Promise<void> {
     await insertManyUnlessExists(this.c.segmentChanges, changes);
+  }
+
+  async countChanges(
+    segmentId: string,
+    after: Date,
+    until: Date,
+  ): Promise<{ entered: number; exited: number }> {
+    const range = { segmentId, at: { $gt: after, $lte: until } };
+    const [entered, exited] = await Promise.all([
+      this.c.segmentChanges.countDocuments({ ...range, change: 'entered' }),
+      this.c.segmentChanges.countDocuments({ ...range, change: 'left' }),
+    ]);
+    return { entered, exited };
   }
 
   recentChanges(segmentId: string, limit: number): Promise<SegmentChangeDoc[]> {

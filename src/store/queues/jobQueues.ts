@@ -103,6 +103,15 @@ export class JobQueues implements JobQueue, QueuedJobs {
     );
   }
 
+  /** A health point of every segment every `everyMs` (hourly by default); BullMQ keeps one. */
+  scheduleHealth(everyMs: number): Promise<unknown> {
+    return this.segmentRefresh.upsertJobScheduler(
+      'segment-health',
+      { every: everyMs },
+      { name: 'health', data: { kind: 'health' } },
+    );
+  }
+
   /** Asks for a full refresh soon (one at a time: a refresh already waiting covers it). */
   async refreshSegments(): Promise<void> {
     await this.enqueue('a segment refresh', () =>
