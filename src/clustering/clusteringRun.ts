@@ -24,6 +24,8 @@ export interface RunSettings {
    * since the previous run and still be the same segment.
    */
   maxCentroidShift?: number;
+  /** Past this many profiles the assignment streams the store again (default a million). */
+  keepRowsMax?: number;
 }
 
 /** A previous run, for stable ids and the changed share. */
@@ -82,9 +84,11 @@ export function storedSubjects(
 }
 
 /**
- * One clustering run: a seeded uniform sample of the profiles (reservoir sampling, one
- * pass) is scaled and fitted (`searchK`), then every profile is streamed and assigned to
- * its nearest centroid, so memory holds the sample and the assignments, not the matrix.
+ * One clustering run: one pass over the profiles draws a seeded uniform sample (reservoir
+ * sampling) and keeps every feature row, packed; the sample is scaled and fitted
+ * (`searchK`, or `searchWard`), then every row is assigned to its nearest centroid in
+ * memory. Past a million profiles the rows are not kept and the assignment streams the
+ * store a second time (a read of the store costs more than the assignment itself).
  * Clusters take the previous run's ids where their centroids are close (`matchClusters`).
  */
 export async function runClustering(
@@ -94,7 +98,7 @@ export async function runClustering(
 ): Promise<ClusteringRunResult> {
   const features = selectFeatures(settings.features);
   const started = Date.now();
-  const { sample, profiles } = await reservoir(stream, features, settings, options.now);
+  const { sample, profiles, kept } = await reservoir(stream, features, settings, options.now);
   const sampled = Date.now();
   if (sample.length <= settings.k.max)
     throw new Error(
@@ -120,14 +124,15 @@ export async function runClustering(
   );
   const assignments = new Map<string, string>();
   const sizes = new Array<number>(ids.length).fill(0);
-  for await (const { id, subject } of stream()) {
-    const nearest = nearestCentroid(
-      scaler.scale(featureRow(subject, options.now, features)),
-      chosen.centroids,
-    );
+  const assign = (id: string, row: readonly (number | null)[]) => {
+    const nearest = nearestCentroid(scaler.scale(row), chosen.centroids);
     assignments.set(id, ids[nearest]!);
     sizes[nearest]!++;
-  }
+  };
+  if (kept !== null) kept.forEach(assign);
+  else
+    for await (const { id, subject } of stream())
+      assign(id, featureRow(subject, options.now, features));
   const clusters = chosen.centroids.map((c, i) => {
     const centroid = scaler.unscale(c);
     return { id: ids[i]!, size: sizes[i]!, centroid, description: scaler.describe(centroid) };
@@ -163,23 +168,66 @@ function selectFeatures(names: readonly string[] | undefined): ProfileFeature[] 
   });
 }
 
+/**
+ * Feature rows kept from the first pass, packed (8 bytes a value, NaN for missing), so the
+ * assignment needs no second read of the store; dropped past `KEEP_ROWS_MAX` profiles,
+ * where the assignment streams the store again instead.
+ */
+class KeptRows {
+  private values: Float64Array;
+  readonly ids: string[] = [];
+
+  constructor(private readonly width: number) {
+    this.values = new Float64Array(width * 1_024);
+  }
+
+  push(id: string, row: readonly (number | null)[]): void {
+    const at = this.ids.length * this.width;
+    if (at + this.width > this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    row.forEach((x, j) => (this.values[at + j] = x ?? Number.NaN));
+    this.ids.push(id);
+  }
+
+  forEach(visit: (id: string, row: (number | null)[]) => void): void {
+    const row = new Array<number | null>(this.width);
+    this.ids.forEach((id, i) => {
+      for (let j = 0; j < this.width; j++) {
+        const x = this.values[i * this.width + j]!;
+        row[j] = Number.isNaN(x) ? null : x;
+      }
+      visit(id, row);
+    });
+  }
+}
+
+/** Past this many profiles (about 100 MB of rows and ids), the assignment reads the store again. */
+const KEEP_ROWS_MAX = 1_000_000;
+
 /** Algorithm R over one pass, seeded: every profile is equally likely to be in the sample. */
 async function reservoir(
   stream: SubjectStream,
   features: ProfileFeature[],
   settings: RunSettings,
   now: Date,
-): Promise<{ sample: (number | null)[][]; profiles: number }> {
+): Promise<{ sample: (number | null)[][]; profiles: number; kept: KeptRows | null }> {
   const random = seededRandom(settings.seed);
   const sample: (number | null)[][] = [];
+  let kept: KeptRows | null = new KeptRows(features.length);
   let seen = 0;
-  for await (const { subject } of stream()) {
+  for await (const { id, subject } of stream()) {
     seen++;
-    if (sample.length < settings.sampleSize) sample.push(featureRow(subject, now, features));
+    const row = featureRow(subject, now, features);
+    if (kept !== null && seen > (settings.keepRowsMax ?? KEEP_ROWS_MAX)) kept = null;
+    kept?.push(id, row);
+    if (sample.length < settings.sampleSize) sample.push(row);
     else {
       const j = random.int(0, seen - 1);
-      if (j < settings.sampleSize) sample[j] = featureRow(subject, now, features);
+      if (j < settings.sampleSize) sample[j] = row;
     }
   }
-  return { sample, profiles: seen };
+  return { sample, profiles: seen, kept };
 }

@@ -195,6 +195,13 @@ test('a run reads every gold document from the store, in batches, in id order', 
     expect(run.profiles).toBe(1_200);
     expect(run.k).toBe(3);
     expect(recovered(profiles, run.assignments)).toBeGreaterThanOrEqual(0.9);
+    // Past the rows kept in memory, the assignment reads the store again: the same answer.
+    const streamed = await runClustering(
+      storedSubjects(membership, 500),
+      { ...settings, sampleSize: 800, keepRowsMax: 1_000 },
+      { now: NOW, newId: counter() },
+    );
+    expect(streamed.assignments).toEqual(run.assignments);
   } finally {
     await stack.close();
   }
