@@ -18,9 +18,12 @@ export interface SegmentMembership {
   putSubject(profileId: string, subject: Omit<SegmentSubjectDoc, '_id'>): Promise<void>;
   deleteSubject(profileId: string): Promise<void>;
   /**
-   * Writes each subject whole where it is still at `fromVersion` (a clustering refit's
-   * bulk re-assignment: enrichment, the per-profile writer, may have moved it on since it
-   * was read). Each subject carries `assignedBy: writer`; returns the ids written.
+   * Writes each subject whole (a clustering refit's bulk re-assignment), carrying
+   * `assignedBy: writer`. Enrichment, the per-profile writer, may have moved a subject on
+   * since it was read at `fromVersion`: returns the ids written over that version; the
+   * others are either left as enrichment wrote them (MongoDB: a guarded replace) or were
+   * overwritten (FerretDB: replaced by `_id`, checked after), and the caller sends them to
+   * enrichment, which recomputes them from the sources either way.
    */
   replaceSubjectsAt(
     writer: string,
