@@ -32,6 +32,9 @@ export class RefreshProcessor {
     const { membership } = this.deps;
     const stale = new Set<string>();
     for (const segment of segments) {
+      // A cluster segment moves only with its profiles' data (enrichment) and its refits;
+      // time alone never changes a nearest centroid, so there is nothing to scan for.
+      if (segment.kind === 'CLUSTER') continue;
       const [matching, members] = await Promise.all([
         membership.idsMatching(segment.rule, now),
         membership.allMemberIds(segment._id),

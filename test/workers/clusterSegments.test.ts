@@ -95,7 +95,13 @@ async function plantPopulation(): Promise<void> {
   for (const [g, group] of GROUPS.entries())
     for (let j = 0; j < PER_GROUP; j++) {
       const i = g * PER_GROUP + j;
-      contacts.push({ crmId: `cs-${i}`, emails: [`cs-${i}@example.com`] });
+      // Only the loyal and the lapsed granted analytics: a clustering for that purpose
+      // sees them alone.
+      contacts.push({
+        crmId: `cs-${i}`,
+        emails: [`cs-${i}@example.com`],
+        consent: [{ purpose: 'analytics', granted: group !== 'prospect' }],
+      });
       orders.push(...ordersFor(group, i, random));
     }
   await gql(`mutation($c: [CrmContactInput!]!) { upsertCrmContacts(inputs: $c) { changed } }`, {
@@ -151,7 +157,10 @@ async function latestRun(clusteringId: string, after: string | null): Promise<Ru
 }
 
 /** Each planted profile's cluster, as the stored memberships say, once all are assigned. */
-async function assignedClusters(clusteringId: string): Promise<Map<string, string>> {
+async function assignedClusters(
+  clusteringId: string,
+  expected = planted.size,
+): Promise<Map<string, string>> {
   const subjects = collections(t.app.db).segmentSubjects;
   return until('every profile to be assigned a cluster', async () => {
     const docs = await subjects.find({}).toArray();
@@ -161,7 +170,7 @@ async function assignedClusters(clusteringId: string): Promise<Map<string, strin
         return cluster === undefined ? [] : [[d._id, cluster] as const];
       }),
     );
-    return assigned.size === planted.size ? assigned : null;
+    return assigned.size === expected ? assigned : null;
   });
 }
 
@@ -235,6 +244,19 @@ test('a clustering finds the planted groups, its clusters become segments, and a
     first.clusters.map((c) => c.segmentId).sort(),
   );
   expect(second.changedShare).toBeLessThan(0.02);
+
+  // A clustering for a consent purpose clusters only the profiles that granted it.
+  await gql(
+    `mutation { defineClustering(input: { name: "Analytics behaviour", k: 2, purpose: "analytics" }) { id } }`,
+  );
+  const consenting = await latestRun('analytics-behaviour', null);
+  expect(consenting.status).toBe('SUCCEEDED');
+  const { clustering } = await gql<{ clustering: { runs: { profiles: number }[] } }>(
+    `{ clustering(id: "analytics-behaviour") { runs(first: 1) { profiles } } }`,
+  );
+  expect(clustering.runs[0]!.profiles).toBe(2 * PER_GROUP);
+  const inAnalytics = await assignedClusters('analytics-behaviour', 2 * PER_GROUP);
+  for (const id of inAnalytics.keys()) expect(planted.get(id)).not.toBe('prospect');
 }, 180_000);
 
 test('a clustering definition is checked field by field', async () => {
