@@ -257,6 +257,15 @@ test('a clustering finds the planted groups, its clusters become segments, and a
   expect(clustering.runs[0]!.profiles).toBe(2 * PER_GROUP);
   const inAnalytics = await assignedClusters('analytics-behaviour', 2 * PER_GROUP);
   for (const id of inAnalytics.keys()) expect(planted.get(id)).not.toBe('prospect');
+
+  // Ward's agglomerative clustering, asked for by name, finds the same planted groups.
+  await gql(
+    `mutation { defineClustering(input: { name: "Nested behaviour", algorithm: WARD, kMin: 2, kMax: 6 }) { id } }`,
+  );
+  const nested = await latestRun('nested-behaviour', null);
+  expect(nested.status).toBe('SUCCEEDED');
+  expect(nested.k).toBe(3);
+  expect(recovery(await assignedClusters('nested-behaviour'))).toBeGreaterThanOrEqual(0.95);
 }, 180_000);
 
 test('a clustering definition is checked field by field', async () => {
