@@ -85,6 +85,9 @@ export class ClusteringDefinitions {
   }
 
   putRun: ClusteringStore['putRun'] = (run) => this.store.putRun(run);
+  claimRefit: ClusteringStore['claimRefit'] = (id, until, now) =>
+    this.store.claimRefit(id, until, now);
+  releaseRefit: ClusteringStore['releaseRefit'] = (id) => this.store.releaseRefit(id);
 }
 
 /** Validates a definition as sent; errors name the field (`input.kMax`). */

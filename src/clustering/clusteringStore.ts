@@ -14,6 +14,12 @@ export interface ClusteringStore {
   delete(id: string): Promise<boolean>;
   /** Replaces the current model, one single-document update. */
   setModel(id: string, model: ClusteringModel, updatedAt: Date): Promise<void>;
+  /**
+   * Takes the clustering's refit lease until `until` unless another refit holds it at
+   * `now`; false when it is held.
+   */
+  claimRefit(id: string, until: Date, now: Date): Promise<boolean>;
+  releaseRefit(id: string): Promise<void>;
   /** Inserts or replaces a run (written when it starts and when it ends). */
   putRun(run: ClusteringRunDoc): Promise<void>;
   /** A clustering's latest runs, newest first. */

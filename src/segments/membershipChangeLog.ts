@@ -31,7 +31,7 @@ export interface MembershipDiff {
 export class MembershipChangeLog {
   constructor(
     private readonly deps: {
-      membership: Pick<SegmentMembership, 'recordChanges'>;
+      membership: Pick<SegmentMembership, 'recordChanges' | 'forgetChanges'>;
       queues: Pick<JobQueue, 'deliver'>;
       pubsub: PubSub;
     },
@@ -44,10 +44,26 @@ export class MembershipChangeLog {
     reason: string,
     segments: SegmentDoc[],
   ): Promise<SegmentChangeDoc[]> {
-    const traitsOf = new Map(diffs.map((d) => [d.profileId, d.traits]));
+    const changes = await this.log(diffs, at, reason);
+    await this.deliver(changes, diffs, segments);
+    return changes;
+  }
+
+  /** Logs every change of `diffs` (each once, by its id); returns the changes. */
+  async log(diffs: MembershipDiff[], at: Date, reason: string): Promise<SegmentChangeDoc[]> {
     const changes = diffs.flatMap((d) => changesOf(d, at, reason));
-    if (changes.length === 0) return changes;
-    await this.deps.membership.recordChanges(changes);
+    if (changes.length > 0) await this.deps.membership.recordChanges(changes);
+    return changes;
+  }
+
+  /** Queues the webhook deliveries of logged changes (each once, by change and webhook). */
+  async deliver(
+    changes: SegmentChangeDoc[],
+    diffs: MembershipDiff[],
+    segments: SegmentDoc[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    const traitsOf = new Map(diffs.map((d) => [d.profileId, d.traits]));
     const byId = new Map(segments.map((s) => [s._id, s]));
     await this.deps.queues.deliver(
       changes.flatMap((c) =>
@@ -68,13 +84,12 @@ export class MembershipChangeLog {
               segmentName: byId.get(c.segmentId)!.name,
               profileId: c.profileId,
               change: c.change,
-              at: at.toISOString(),
-              reason,
+              at: c.at.toISOString(),
+              reason: c.reason,
             },
           })),
       ),
     );
-    return changes;
   }
 
   /**

@@ -21,9 +21,8 @@ export interface SegmentMembership {
    * Writes each subject whole (a clustering refit's bulk re-assignment), carrying
    * `assignedBy: writer`. Enrichment, the per-profile writer, may have moved a subject on
    * since it was read at `fromVersion`: returns the ids written over that version; the
-   * others are either left as enrichment wrote them (MongoDB: a guarded replace) or were
-   * overwritten (FerretDB: replaced by `_id`, checked after), and the caller sends them to
-   * enrichment, which recomputes them from the sources either way.
+   * others are left as enrichment wrote them (MongoDB: a guarded replace; FerretDB:
+   * replaced by `_id`, checked after and put back), and the caller sends them to enrichment.
    */
   replaceSubjectsAt(
     writer: string,
@@ -51,6 +50,8 @@ export interface SegmentMembership {
 
   /** Stores each change unless stored already: a retried job computes the same ids. */
   recordChanges(changes: SegmentChangeDoc[]): Promise<void>;
+  /** Removes logged changes that never took effect (a bulk write that lost its guard). */
+  forgetChanges(ids: string[]): Promise<void>;
   /** A segment's entries and exits logged in (after, until]: a health point's churn. */
   countChanges(
     segmentId: string,

@@ -16,7 +16,9 @@ import {
   type PreviousRun,
   type SubjectStream,
 } from '../clustering/clusteringRun';
+import { assignClusters } from '../clustering/clusterAssignment';
 import { scalerOf } from '../clustering/featureScaling';
+import type { SegmentSubjectDoc } from '../store/models';
 import { ruleWithConsent } from '../consent/consent';
 import { newId } from '../ids';
 import type { PubSub } from '../pubsub/pubSub';
@@ -27,6 +29,9 @@ import type { SegmentDefinitions } from '../segments/segmentDefinitions';
 import type { SegmentDoc } from '../segments/segmentModels';
 import type { SegmentMembership } from '../segments/segmentMembership';
 import type { JobQueue } from './queues';
+
+/** How long a refit holds its clustering (a worker that died frees it after this). */
+const REFIT_LEASE_MS = 30 * 60_000;
 
 /** Profiles re-assigned per read, log and write. */
 const MOVE_BATCH = 1_000;
@@ -61,10 +66,41 @@ export class ClusteringProcessor {
     this.changeLog = new MembershipChangeLog(deps);
   }
 
+  /** Null when it did not run: another refit of it holds the lease, or it is gone. */
   async refit(clusteringId: string, reason: string): Promise<ClusteringRunDoc | null> {
-    const clustering = await this.deps.clusterings.get(clusteringId);
-    if (clustering === null) return null; // deleted since it was queued
+    const { clusterings, logger } = this.deps;
     const started = this.deps.now?.() ?? new Date();
+    // One refit of a clustering at a time, whichever worker and whatever asked (a schedule's
+    // job is not deduplicated with an on-demand one).
+    const lease = new Date(started.getTime() + REFIT_LEASE_MS);
+    if (!(await clusterings.claimRefit(clusteringId, lease, started))) {
+      logger?.info({ clusteringId }, 'clustering refit skipped: another is running');
+      return null;
+    }
+    try {
+      const clustering = await clusterings.get(clusteringId);
+      if (clustering === null) return null; // deleted since
+      const finished = await this.runOnce(clustering, reason, started);
+      // Its health point after the run: a failure here must not undo a refit that succeeded.
+      await this.deps.health
+        ?.record(
+          this.deps.now?.() ?? new Date(),
+          `clustering ${clustering._id} refit`,
+          (s) => s.cluster?.clusteringId === clustering._id,
+        )
+        .catch((err: unknown) => logger?.warn({ err, clusteringId }, 'health point failed'));
+      return finished;
+    } finally {
+      await clusterings.releaseRefit(clusteringId);
+    }
+  }
+
+  private async runOnce(
+    clustering: ClusteringDoc,
+    reason: string,
+    started: Date,
+  ): Promise<ClusteringRunDoc> {
+    const clusteringId = clustering._id;
     const run: ClusteringRunDoc = {
       _id: newId(started.getTime()),
       clusteringId,
@@ -126,13 +162,18 @@ export class ClusteringProcessor {
     };
     // Segments first, then the model: a profile enriched in between is assigned by the
     // old model to a segment that still exists, and re-assigned below.
+    // Deleted while it ran: its segments must not come back.
+    if ((await this.deps.clusterings.get(clustering._id)) === null)
+      throw new Error(`clustering ${clustering._id} was deleted during its run`);
     await this.writeSegments(clustering, result.clusters, run._id, now);
     await this.retire(clustering, result.retired, now);
     await this.deps.clusterings.setModel(clustering._id, model, now);
     // Other workers' cached lists of segments and clusterings catch up before they enrich.
     await sleep(CLUSTERINGS_CACHE_MS);
-    const moved = [...result.assignments].filter(([id, cluster]) => stored.get(id) !== cluster);
-    await this.move(clustering._id, moved, run._id, now);
+    const moved = [...result.assignments]
+      .filter(([id, cluster]) => stored.get(id) !== cluster)
+      .map(([id]) => id);
+    await this.move({ ...clustering, model }, moved, run._id);
     const finished: ClusteringRunDoc = {
       ...run,
       status: 'SUCCEEDED',
@@ -154,11 +195,6 @@ export class ClusteringProcessor {
       },
     };
     await this.deps.clusterings.putRun(finished);
-    await this.deps.health?.record(
-      this.deps.now?.() ?? new Date(),
-      `clustering ${clustering._id} refit`,
-      (s) => s.cluster?.clusteringId === clustering._id,
-    );
     this.deps.logger?.info(
       { clusteringId: clustering._id, k: result.k, reassigned: moved.length },
       'clustering refitted',
@@ -168,31 +204,28 @@ export class ClusteringProcessor {
 
   /**
    * Re-assigns the profiles whose cluster changed, in batches, as enrichment would one by
-   * one: memberships evaluated again with the new cluster, changes logged and delivered
-   * first, each subject written only if enrichment has not moved it on since it was read
-   * (those are sent to enrichment, which assigns them by the new model), subscribers told
-   * last. A retried refit finds the written ones already in place.
+   * one. Each profile's cluster is computed again from its subject as read now, under the
+   * new model (its features may have moved since the run read them, or its consent been
+   * withdrawn); its memberships are evaluated again and the changes logged; the subject is
+   * written unless enrichment moved it on since it was read; then only the written
+   * profiles' changes are delivered and announced, and the others' are forgotten (those
+   * profiles go to enrichment, which assigns them itself). A refit dying between a batch's
+   * write and its deliveries leaves those changes logged but not delivered.
    */
-  private async move(
-    clusteringId: string,
-    moved: [string, string][],
-    runId: string,
-    now: Date,
-  ): Promise<void> {
+  private async move(clustering: ClusteringDoc, moved: string[], runId: string): Promise<void> {
     const { membership, segments, queues } = this.deps;
-    const reason = `clustering ${clusteringId} refit`;
+    const reason = `clustering ${clustering._id} refit`;
     const all = await segments.list();
     const known = new Set(all.map((s) => s._id));
     for (let at = 0; at < moved.length; at += MOVE_BATCH) {
-      const batch = moved.slice(at, at + MOVE_BATCH);
-      const subjects = await membership.getSubjects(batch.map(([id]) => id));
-      const entries = batch.flatMap(([id, cluster]) => {
-        const stored = subjects.get(id);
-        if (stored === undefined) return []; // removed since the run read it
-        const clusters = { ...stored.clusters, [clusteringId]: cluster };
-        const next = { ...stored, clusters, version: stored.version + 1 };
+      const now = this.deps.now?.() ?? new Date();
+      const subjects = await membership.getSubjects(moved.slice(at, at + MOVE_BATCH));
+      const entries = [...subjects.values()].flatMap((stored) => {
+        const next = { ...stored, clusters: reassigned(stored, clustering, now) };
         next.segments = evaluateMemberships(next, all, now);
-        return [{ subject: next, fromVersion: stored.version }];
+        return next.clusters[clustering._id] === stored.clusters?.[clustering._id]
+          ? []
+          : [{ subject: { ...next, version: stored.version + 1 }, fromVersion: stored.version }];
       });
       const diffs = entries.map(({ subject, fromVersion }) => ({
         profileId: subject._id,
@@ -201,11 +234,16 @@ export class ClusteringProcessor {
         fromVersion,
         traits: subject.traits,
       }));
-      const changes = await this.changeLog.record(diffs, now, reason, all);
+      const changes = await this.changeLog.log(diffs, now, reason);
       const written = await membership.replaceSubjectsAt(runId, entries);
+      const took = changes.filter((c) => written.has(c.profileId));
       const late = entries.map((e) => e.subject._id).filter((id) => !written.has(id));
+      await membership.forgetChanges(
+        changes.filter((c) => !written.has(c.profileId)).map((c) => c._id),
+      );
       await queues.enrich(late, reason, 'bulk');
-      await this.changeLog.announce(changes.filter((c) => written.has(c.profileId)));
+      await this.changeLog.deliver(took, diffs, all);
+      await this.changeLog.announce(took);
     }
   }
 
@@ -253,6 +291,9 @@ export class ClusteringProcessor {
     for (const segment of mine) {
       const cluster = segment.cluster!;
       if (cluster.retiredAt !== null) {
+        // Members not re-assigned yet (a failed run, profiles waiting for enrichment) still
+        // have their exits to be heard: the segment goes once it is empty.
+        if ((await this.deps.membership.countMembers(segment._id)) > 0) continue;
         await this.deps.segments
           .delete(segment._id, { byClustering: true })
           .catch((err: unknown) =>
@@ -266,6 +307,17 @@ export class ClusteringProcessor {
       }
     }
   }
+}
+
+/** A subject's clusters with this clustering's as the (new) model assigns it now. */
+function reassigned(
+  subject: SegmentSubjectDoc,
+  clustering: ClusteringDoc,
+  now: Date,
+): Record<string, string> {
+  const clusters = { ...subject.clusters };
+  delete clusters[clustering._id];
+  return { ...clusters, ...assignClusters([clustering], subject, now) };
 }
 
 /** The previous model's centroids in original units (what a run compares new ones with). */

@@ -1,4 +1,14 @@
-import type { Client } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** A graphql-ws client of the gateway at `httpUrl`, failing at once rather than retrying. */
+export function wsClient(httpUrl: string): Client {
+  return createClient({
+    url: `${httpUrl.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+}
 
 /** The first message of a subscription (then unsubscribes), or a failure after `ms`. */
 export function firstMessage<T>(

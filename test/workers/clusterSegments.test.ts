@@ -1,5 +1,4 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { adjustedRandIndex } from '../../src/clustering/clusterQuality';
 import { seededRandom } from '../../src/seededRandom';
 import { collections } from '../../src/store/mongo/collections';
@@ -7,7 +6,7 @@ import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
 import { queryGraphQL, startGatewayProcess, type GatewayProcess } from '../support/gatewayProcess';
-import { firstMessage } from '../support/subscriptions';
+import { firstMessage, wsClient } from '../support/subscriptions';
 import { until } from '../support/wait';
 
 /**
@@ -44,11 +43,7 @@ beforeAll(async () => {
   worker = await createWorkerApp(testConfig({ POSTGRES_SCHEMA: t.pgSchema }), silentLogger, {
     database: t.database,
   });
-  client = createClient({
-    url: `${other.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-  });
+  client = wsClient(other.url);
 }, 90_000);
 
 afterAll(async () => {
@@ -267,6 +262,48 @@ test('a clustering finds the planted groups, its clusters become segments, and a
   expect(nested.k).toBe(3);
   expect(recovery(await assignedClusters('nested-behaviour'))).toBeGreaterThanOrEqual(0.95);
 }, 180_000);
+
+test('one refit of a clustering at a time; a clustering a rule segment uses is not deleted', async () => {
+  const runs = await Promise.all([
+    worker.clustering.refit('customer-behaviour', 'first ask'),
+    worker.clustering.refit('customer-behaviour', 'second ask'),
+  ]);
+  expect(runs.filter((r) => r === null)).toHaveLength(1);
+  expect(runs.find((r) => r !== null)!.status).toBe('SUCCEEDED');
+
+  const { clustering } = await gql<{
+    clustering: { segments: { cluster: { clusterId: string } }[] };
+  }>(`{ clustering(id: "nested-behaviour") { segments { cluster { clusterId } } } }`);
+  const cluster = clustering.segments[0]!.cluster.clusterId;
+  await gql(
+    `mutation($r: JSON!) { defineSegment(name: "Nested and consenting", rule: $r) { id } }`,
+    {
+      r: {
+        and: [
+          { inCluster: { clustering: 'nested-behaviour', cluster } },
+          { trait: 'plan', op: 'exists', value: true },
+        ],
+      },
+    },
+  );
+  const res = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `mutation { deleteClustering(id: "nested-behaviour") }` }),
+  });
+  const body = (await res.json()) as {
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+  expect(body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  expect(body.errors?.[0]?.message).toMatch(/nested-and-consenting/);
+  await gql(`mutation { deleteSegment(id: "nested-and-consenting") }`);
+  const { deleteClustering } = await gql<{ deleteClustering: boolean }>(
+    `mutation { deleteClustering(id: "nested-behaviour") }`,
+  );
+  expect(deleteClustering).toBe(true);
+  const { segments } = await gql<{ segments: { id: string }[] }>(`{ segments { id } }`);
+  expect(segments.some((s) => s.id.startsWith('nested-behaviour--'))).toBe(false);
+}, 120_000);
 
 test('a clustering definition is checked field by field', async () => {
   const refused = async (input: string, field: string) => {

@@ -1,15 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { seededRandom } from '../../src/seededRandom';
 import { collections } from '../../src/store/mongo/collections';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { startTestApp, type TestApp } from '../support/app';
 import { silentLogger, testConfig } from '../support/env';
 import { queryGraphQL } from '../support/gatewayProcess';
-import { firstMessage } from '../support/subscriptions';
+import { firstMessage, wsClient } from '../support/subscriptions';
 import { until } from '../support/wait';
 
 /**
@@ -37,11 +36,7 @@ beforeAll(async () => {
     database: t.database,
     now: () => new Date(Date.now() + offset),
   });
-  client = createClient({
-    url: `${t.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-  });
+  client = wsClient(t.url);
 }, 90_000);
 
 afterAll(async () => {

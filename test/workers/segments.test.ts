@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import type { SegmentChangeDoc } from '../../src/segments/segmentModels';
 import type { SegmentSubjectDoc } from '../../src/store/models';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
@@ -14,7 +13,7 @@ import {
   startGatewayProcess,
   type GatewayProcess,
 } from '../support/gatewayProcess';
-import { firstMessage } from '../support/subscriptions';
+import { firstMessage, wsClient } from '../support/subscriptions';
 import { until } from '../support/wait';
 
 /**
@@ -42,11 +41,7 @@ beforeAll(async () => {
     silentLogger,
     { database: t.database, now: () => new Date(Date.now() + offset) },
   );
-  client = createClient({
-    url: `${other.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-  });
+  client = wsClient(other.url);
 }, 90_000);
 
 afterAll(async () => {

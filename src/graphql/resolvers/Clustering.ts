@@ -5,7 +5,8 @@ import type {
   MutationResolvers,
   QueryResolvers,
 } from '../generated/resolvers-types';
-import { badInput } from '../../errors';
+import { badInput, ErrorCode, MosaicError } from '../../errors';
+import { referencedClusterings } from '../../segments/rules/rule';
 
 type ClusteringContext = Pick<
   GraphQLContext,
@@ -72,7 +73,17 @@ export const ClusteringMutation: Pick<
   deleteClustering: async (_, { id }, { clusterings, segmentDefinitions, jobs }) => {
     if ((await clusterings.get(id)) === null) return false;
     // Its segments first: one a rule segment refers to stops the deletion here, whole.
-    const mine = (await segmentDefinitions.list()).filter((s) => s.cluster?.clusteringId === id);
+    const all = await segmentDefinitions.list();
+    const users = all.filter(
+      (s) => s.kind !== 'CLUSTER' && referencedClusterings(s.rule).includes(id),
+    );
+    if (users.length > 0)
+      throw new MosaicError(
+        ErrorCode.CONFLICT,
+        `Clustering ${id} is used by ${users.map((s) => s._id).join(', ')} (inCluster); change those first.`,
+        'id',
+      );
+    const mine = all.filter((s) => s.cluster?.clusteringId === id);
     for (const segment of mine) await segmentDefinitions.refuseIfReferenced(segment._id);
     for (const segment of mine)
       await segmentDefinitions.delete(segment._id, { byClustering: true });

@@ -269,6 +269,15 @@ export function referencedSegments(rule: Rule): string[] {
   return [];
 }
 
+/** Clusterings a rule refers to (`inCluster`), so a clustering is not deleted under it. */
+export function referencedClusterings(rule: Rule): string[] {
+  if ('and' in rule) return rule.and.flatMap(referencedClusterings);
+  if ('or' in rule) return rule.or.flatMap(referencedClusterings);
+  if ('not' in rule) return referencedClusterings(rule.not);
+  if ('inCluster' in rule) return [rule.inCluster.clustering];
+  return [];
+}
+
 /**
  * What decides, beyond a trait's name, whether a rule touches personal data: the trait
  * keys learned to have held values masked by their looks (`src/profiles/personalTraits.ts`),

@@ -51,6 +51,8 @@ export interface Collections {
   clusterings: Collection<ClusteringDoc>;
   clusteringRuns: Collection<ClusteringRunDoc>;
   segmentHealth: Collection<HealthPointDoc>;
+  /** One document per running refit: its `_id` is the clustering's (see claimRefit). */
+  clusteringLeases: Collection<{ _id: string; until: Date }>;
 }
 
 export const COLLECTION_NAMES: Record<keyof Collections, string> = {
@@ -76,6 +78,7 @@ export const COLLECTION_NAMES: Record<keyof Collections, string> = {
   clusterings: 'clusterings',
   clusteringRuns: 'clustering_runs',
   segmentHealth: 'segment_health',
+  clusteringLeases: 'clustering_leases',
 };
 
 export function collections(db: Db): Collections {
@@ -103,6 +106,7 @@ export function collections(db: Db): Collections {
     clusterings: c('clusterings'),
     clusteringRuns: c('clusteringRuns'),
     segmentHealth: c('segmentHealth'),
+    clusteringLeases: c('clusteringLeases'),
   };
 }
 

@@ -72,8 +72,8 @@ export class MongoSegmentMembership implements SegmentMembership {
    * FerretDB's SQLite backend serves only a lone `_id` filter without a scan (a guard on
    * `version` scanned the collection for every document: 24 ms each at 20,000 subjects):
    * each subject is replaced by `_id` alone and the one it replaced is checked after. One
-   * that had moved on was overwritten with a stale copy: it is reported as not written, and
-   * the caller's enrichment of it recomputes it from the sources.
+   * that had moved on is put back as it was (a moment of the refit's copy in between) and
+   * reported as not written.
    */
   private async replaceThenCheck(
     writer: string,
@@ -86,7 +86,18 @@ export class MongoSegmentMembership implements SegmentMembership {
         { ...subject, assignedBy: writer },
         { returnDocument: 'before' },
       );
-      if (before?.version === fromVersion) written.add(subject._id);
+      if (before === null) return; // removed meanwhile: nothing was written
+      if (before.version === fromVersion) written.add(subject._id);
+      // Enrichment had moved it on: its copy goes back at once, under a version above both,
+      // so no change id of either writer is reused.
+      else
+        await this.c.segmentSubjects.replaceOne(
+          { _id: subject._id },
+          {
+            ...before,
+            version: Math.max(before.version, subject.version) + 1,
+          },
+        );
     };
     for (let at = 0; at < entries.length; at += REPLACES_IN_FLIGHT)
       await Promise.all(entries.slice(at, at + REPLACES_IN_FLIGHT).map(replace));
@@ -144,6 +155,12 @@ export class MongoSegmentMembership implements SegmentMembership {
       this.c.segmentChanges.countDocuments({ ...range, change: 'left' }),
     ]);
     return { entered, exited };
+  }
+
+  async forgetChanges(ids: string[]): Promise<void> {
+    // Rare and few (a refit's subjects enrichment rewrote meanwhile): one delete each, so
+    // FerretDB serves every one by `_id` instead of scanning for an `$in`.
+    for (const id of ids) await this.c.segmentChanges.deleteOne({ _id: id });
   }
 
   recentChanges(segmentId: string, limit: number): Promise<SegmentChangeDoc[]> {
