@@ -63,12 +63,19 @@ export interface ClusteringRunDoc {
     changedShare: number;
     profiles: number;
     sampled: number;
-    /** Profiles sent to enrichment because their cluster changed. */
+    /** Profiles the run re-assigned (written) because their cluster changed. */
     reassigned: number;
     timings: { sampleMs: number; fitMs: number; assignMs: number; membershipMs: number };
   } | null;
   error: string | null;
 }
+
+/** A centroid's values named by their features (how segments and the API show one). */
+export const centroidByFeature = (
+  features: readonly string[],
+  centroid: readonly number[],
+): { feature: string; value: number }[] =>
+  features.map((feature, j) => ({ feature, value: centroid[j]! }));
 
 /** The segment id of a cluster: unchanged while the cluster keeps its id across runs. */
 export const clusterSegmentId = (clusteringId: string, clusterId: string): string =>

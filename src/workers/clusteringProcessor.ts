@@ -5,6 +5,7 @@ import {
   type ClusteringDefinitions,
 } from '../clustering/clusteringDefinitions';
 import {
+  centroidByFeature,
   clusterSegmentId,
   type ClusteringDoc,
   type ClusteringModel,
@@ -44,8 +45,8 @@ const newClusterId = (): string => newId().toLowerCase();
  * every profile, keeps cluster ids across runs, writes the cluster segments and the model
  * enrichment assigns with between refits, then re-assigns every profile whose cluster
  * changed, in bulk, logging and announcing each entry and exit as enrichment does for
- * rule segments. A cluster with no continuation is retired: its segment stays until the
- * next run so its members' exits are heard, then it is deleted.
+ * rule segments. A cluster with no continuation is retired: its segment stays, so its
+ * members' exits are heard, and a later run deletes it once it is empty.
  */
 export class ClusteringProcessor {
   private readonly changeLog: MembershipChangeLog;
@@ -160,20 +161,20 @@ export class ClusteringProcessor {
         centroid: result.model.centroids[i]!,
       })),
     };
-    // Segments first, then the model: a profile enriched in between is assigned by the
-    // old model to a segment that still exists, and re-assigned below.
     // Deleted while it ran: its segments must not come back.
     if ((await this.deps.clusterings.get(clustering._id)) === null)
       throw new Error(`clustering ${clustering._id} was deleted during its run`);
     await this.writeSegments(clustering, result.clusters, run._id, now);
     await this.retire(clustering, result.retired, now);
+    // The model after the segments: a profile enriched in between is assigned by the old
+    // model to a segment that still exists, and re-assigned below.
     await this.deps.clusterings.setModel(clustering._id, model, now);
     // Other workers' cached lists of segments and clusterings catch up before they enrich.
     await sleep(CLUSTERINGS_CACHE_MS);
     const moved = [...result.assignments]
       .filter(([id, cluster]) => stored.get(id) !== cluster)
       .map(([id]) => id);
-    await this.move({ ...clustering, model }, moved, run._id);
+    const reassigned = await this.move({ ...clustering, model }, moved, run._id);
     const finished: ClusteringRunDoc = {
       ...run,
       status: 'SUCCEEDED',
@@ -190,13 +191,13 @@ export class ClusteringProcessor {
         changedShare: result.changedShare,
         profiles: result.profiles,
         sampled: result.sampled,
-        reassigned: moved.length,
+        reassigned,
         timings: { ...result.timings, membershipMs: Date.now() - applying },
       },
     };
     await this.deps.clusterings.putRun(finished);
     this.deps.logger?.info(
-      { clusteringId: clustering._id, k: result.k, reassigned: moved.length },
+      { clusteringId: clustering._id, k: result.k, reassigned },
       'clustering refitted',
     );
     return finished;
@@ -210,18 +211,20 @@ export class ClusteringProcessor {
    * written unless enrichment moved it on since it was read; then only the written
    * profiles' changes are delivered and announced, and the others' are forgotten (those
    * profiles go to enrichment, which assigns them itself). A refit dying between a batch's
-   * write and its deliveries leaves those changes logged but not delivered.
+   * write and its deliveries leaves those changes logged but not delivered. Returns how
+   * many subjects it wrote.
    */
-  private async move(clustering: ClusteringDoc, moved: string[], runId: string): Promise<void> {
+  private async move(clustering: ClusteringDoc, moved: string[], runId: string): Promise<number> {
     const { membership, segments, queues } = this.deps;
     const reason = `clustering ${clustering._id} refit`;
     const all = await segments.list();
     const known = new Set(all.map((s) => s._id));
+    let reassigned = 0;
     for (let at = 0; at < moved.length; at += MOVE_BATCH) {
       const now = this.deps.now?.() ?? new Date();
       const subjects = await membership.getSubjects(moved.slice(at, at + MOVE_BATCH));
       const entries = [...subjects.values()].flatMap((stored) => {
-        const next = { ...stored, clusters: reassigned(stored, clustering, now) };
+        const next = { ...stored, clusters: clustersUnder(clustering, stored, now) };
         next.segments = evaluateMemberships(next, all, now);
         return next.clusters[clustering._id] === stored.clusters?.[clustering._id]
           ? []
@@ -236,6 +239,7 @@ export class ClusteringProcessor {
       }));
       const changes = await this.changeLog.log(diffs, now, reason);
       const written = await membership.replaceSubjectsAt(runId, entries);
+      reassigned += written.size;
       const took = changes.filter((c) => written.has(c.profileId));
       const late = entries.map((e) => e.subject._id).filter((id) => !written.has(id));
       await membership.forgetChanges(
@@ -245,6 +249,7 @@ export class ClusteringProcessor {
       await this.changeLog.deliver(took, diffs, all);
       await this.changeLog.announce(took);
     }
+    return reassigned;
   }
 
   private async writeSegments(
@@ -268,10 +273,7 @@ export class ClusteringProcessor {
           clusterId: cluster.id,
           description: cluster.description,
           size: cluster.size,
-          centroid: clustering.features.map((feature, j) => ({
-            feature,
-            value: cluster.centroid[j]!,
-          })),
+          centroid: centroidByFeature(clustering.features, cluster.centroid),
           runId,
           retiredAt: null,
         },
@@ -281,8 +283,8 @@ export class ClusteringProcessor {
   }
 
   /**
-   * Marks this run's retired clusters and deletes those retired by an earlier run (their
-   * members have been re-assigned since). One a rule segment still refers to is kept.
+   * Marks this run's retired clusters and deletes those retired by an earlier run once
+   * they are empty. One a rule segment still refers to is kept.
    */
   private async retire(clustering: ClusteringDoc, retired: string[], now: Date): Promise<void> {
     const mine = (await this.deps.segments.list()).filter(
@@ -310,9 +312,9 @@ export class ClusteringProcessor {
 }
 
 /** A subject's clusters with this clustering's as the (new) model assigns it now. */
-function reassigned(
-  subject: SegmentSubjectDoc,
+function clustersUnder(
   clustering: ClusteringDoc,
+  subject: SegmentSubjectDoc,
   now: Date,
 ): Record<string, string> {
   const clusters = { ...subject.clusters };

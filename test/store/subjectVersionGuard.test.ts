@@ -59,7 +59,7 @@ test.each([
       ['p2', p2Version, 'a', null],
       ['p3', 2, 'b', 'run-1'],
     ]);
-    // All still at the version read: every one written, no second read.
+    // All still at the version read: every one written.
     const all = await membership.replaceSubjectsAt('run-2', [
       { subject: subject('p1', 5, 'c'), fromVersion: 4 },
       { subject: subject('p3', 3, 'c'), fromVersion: 2 },

@@ -117,6 +117,16 @@ async function plantPopulation(): Promise<void> {
     },
     60_000,
   );
+  // And no enrichment left to run: a refit's count of profiles it wrote is then exact.
+  await until('the enrichment queue to drain', async () => {
+    const counts = await worker.queues.enrichment.getJobCounts(
+      'waiting',
+      'active',
+      'prioritized',
+      'delayed',
+    );
+    return Object.values(counts).every((n) => n === 0);
+  });
   const docs = await subjects.find({}).toArray();
   for (const doc of docs) {
     const count = Number(doc.computed.orderCount ?? 0);
@@ -131,9 +141,10 @@ interface Run {
   perK: { k: number; silhouette: number }[];
   clusters: { id: string; segmentId: string; size: number; description: string }[];
   changedShare: number | null;
+  reassigned: number | null;
 }
 
-const RUN_FIELDS = `id status k perK { k silhouette } clusters { id segmentId size description } changedShare`;
+const RUN_FIELDS = `id status k perK { k silhouette } clusters { id segmentId size description } changedShare reassigned`;
 
 async function latestRun(clusteringId: string, after: string | null): Promise<Run> {
   return until(
@@ -188,6 +199,8 @@ test('a clustering finds the planted groups, its clusters become segments, and a
   expect(first.status).toBe('SUCCEEDED');
   expect(first.perK.map((p) => p.k)).toEqual([2, 3, 4, 5, 6]);
   expect(first.k).toBe(3);
+  // Nobody had a cluster: the run itself wrote every profile into one.
+  expect(first.reassigned).toBe(3 * PER_GROUP);
 
   const assigned = await assignedClusters('customer-behaviour');
   expect(recovery(assigned)).toBeGreaterThanOrEqual(0.95);
@@ -239,6 +252,7 @@ test('a clustering finds the planted groups, its clusters become segments, and a
     first.clusters.map((c) => c.segmentId).sort(),
   );
   expect(second.changedShare).toBeLessThan(0.02);
+  expect(second.reassigned).toBeLessThan(0.02 * 3 * PER_GROUP);
 
   // A clustering for a consent purpose clusters only the profiles that granted it.
   await gql(

@@ -207,7 +207,7 @@ export type ClusteringRun = {
   profiles?: Maybe<Scalars['Int']['output']>;
   /** What asked: `scheduled`, `on demand`. */
   reason: Scalars['String']['output'];
-  /** Profiles sent to enrichment because their cluster changed. */
+  /** Profiles this run re-assigned because their cluster changed (those enrichment rewrote meanwhile it left to enrichment). */
   reassigned?: Maybe<Scalars['Int']['output']>;
   sampled?: Maybe<Scalars['Int']['output']>;
   startedAt: Scalars['DateTime']['output'];

@@ -5,6 +5,7 @@ import type {
   MutationResolvers,
   QueryResolvers,
 } from '../generated/resolvers-types';
+import { centroidByFeature } from '../../clustering/clusteringModels';
 import { badInput, ErrorCode, MosaicError } from '../../errors';
 import { referencedClusterings } from '../../segments/rules/rule';
 
@@ -36,10 +37,10 @@ export const ClusteringRun: ClusteringRunResolvers = {
     r.finishedAt === null ? null : r.finishedAt.getTime() - r.startedAt.getTime(),
   k: (r) => r.result?.k ?? null,
   perK: (r) => r.result?.perK ?? [],
-  clusters: (r, _, __) =>
+  clusters: (r) =>
     (r.result?.clusters ?? []).map((c) => ({
       ...c,
-      centroid: c.centroid.map((value, j) => ({ feature: r.result!.features[j]!, value })),
+      centroid: centroidByFeature(r.result!.features, c.centroid),
     })),
   changedShare: (r) => r.result?.changedShare ?? null,
   profiles: (r) => r.result?.profiles ?? null,
