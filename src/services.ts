@@ -19,6 +19,7 @@ import { forgetWhatOthersChange } from './ingest/forgetAnnounced';
 import { MatchingService } from './matching/matchingService';
 import { matchOnArrival } from './matching/matchOnArrival';
 import type { ProcessMetrics } from './observability/metrics';
+import { OperationsStatus } from './observability/operationsStatus';
 import { OrderService } from './orders/orderService';
 import type { OrderStore } from './orders/orderStore';
 import { PrivacyService } from './privacy/privacyService';
@@ -83,6 +84,8 @@ export interface Services {
   consent: ConsentService;
   /** Keyed stand-ins for ids derived from personal values (consent ids, masked event ids). */
   opaqueIds: OpaqueIds;
+  /** Readiness checks, sources and job queues, read live (`operationsStatus`). */
+  operations: OperationsStatus;
 }
 
 export interface ServiceOptions {
@@ -165,6 +168,7 @@ export function createServices(
     clusterings: new ClusteringDefinitions(stores.clusterings),
     segmentHealth: stores.segmentHealth,
     jobs,
+    operations: operationsStatus(stores, sources),
     pubsub,
     gold: options.gold,
     newProfileReader: () => new ProfileReader(store, policy, options.gold),
@@ -177,6 +181,17 @@ export function createServices(
       }),
   };
 }
+
+/**
+ * The operations view reads the very objects `/readyz` (the stores' readiness checks) and
+ * `/metrics` (the sources, the queues) read, so the three never disagree.
+ */
+const operationsStatus = (stores: Stores, sources: SourceSet): OperationsStatus =>
+  new OperationsStatus({
+    readiness: stores.readiness,
+    sources: sources.all,
+    queues: stores.jobs?.all() ?? [],
+  });
 
 /** Queueing never fails a write (see JobQueue.enrich); without queues, nothing is queued. */
 const enrichLater =

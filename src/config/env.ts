@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { readManifest, type PersistedQueriesConfig } from '../http/persistedQueries';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../identity/kinds';
@@ -78,6 +79,13 @@ const url = (protocols: string[]) =>
     },
     `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
   );
+
+/**
+ * The dashboard's bundle as `npm run dashboard:build` writes it: `dashboard/dist` of this
+ * checkout, found from this file (not the working directory, which differs between
+ * `npm start`, the tests and a service manager).
+ */
+const DEFAULT_DASHBOARD_DIR = resolve(__dirname, '..', '..', 'dashboard', 'dist');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -235,6 +243,11 @@ const envSchema = z.object({
   MOSAIC_PIPELINE_POLL_MS: int(1, 60_000).default(100),
   MOSAIC_BRONZE_RETENTION_DAYS: int(0, 36_500).default(7),
   MOSAIC_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
+  // A relative directory is taken from the working directory, once, at start.
+  MOSAIC_DASHBOARD_DIR: z
+    .string()
+    .transform((dir) => resolve(dir))
+    .default(DEFAULT_DASHBOARD_DIR),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -242,7 +255,14 @@ type Env = z.output<typeof envSchema>;
 
 export interface Config {
   env: Env['NODE_ENV'];
-  http: { host: string; port: number; maxBodyBytes: number; shutdownTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+    shutdownTimeoutMs: number;
+    /** The dashboard's built files, served at `/dashboard` (an absolute path). */
+    dashboardDir: string;
+  };
   mongo: { uri: string };
   redis: { url: string };
   postgres: { url: string; schema: string };
@@ -378,6 +398,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       maxBodyBytes: e.MOSAIC_MAX_BODY_BYTES,
       shutdownTimeoutMs: e.MOSAIC_SHUTDOWN_TIMEOUT_MS,
+      dashboardDir: e.MOSAIC_DASHBOARD_DIR,
     },
     mongo: { uri: e.MONGODB_URI },
     redis: { url: e.REDIS_URL },

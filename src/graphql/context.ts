@@ -9,6 +9,7 @@ import type { CrmContactService } from '../crm/crmContactService';
 import type { IdentityAdmin } from '../identity/identityAdmin';
 import type { EventIntake } from '../ingest/eventIntake';
 import type { MatchingService } from '../matching/matchingService';
+import type { OperationsStatus } from '../observability/operationsStatus';
 import type { OrderService } from '../orders/orderService';
 import type { PrivacyService } from '../privacy/privacyService';
 import type { PersonalTraits } from '../profiles/personalTraits';
@@ -59,6 +60,8 @@ export interface GraphQLContext {
   /** Probabilistic matching; null when switched off (MOSAIC_MATCHING=off). */
   matching: MatchingService | null;
   orders: OrderService;
+  /** This process's dependencies, sources and job queues (`operationsStatus`). */
+  operations: Pick<OperationsStatus, 'report'>;
   personalTraits: PersonalTraits;
   privacy: PrivacyService;
   pubsub: PubSub;
@@ -105,6 +108,7 @@ export function contextFactory(
     jobs: services.jobs,
     matching: services.matching,
     orders: services.orders,
+    operations: services.operations,
     personalTraits: services.personalTraits,
     privacy: services.privacy,
     pubsub: services.pubsub,

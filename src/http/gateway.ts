@@ -5,6 +5,7 @@ import { contextFactory } from '../graphql/context';
 import type { Metrics } from '../observability/metrics';
 import type { Services } from '../services';
 import { callerLimits } from './callerLimits';
+import { serveDashboard } from './dashboardAssets';
 import { graphqlHttpHandler, startApollo } from './graphqlHttp';
 import { graphqlRules } from './graphqlRules';
 import { Lifecycle, refuseWhileDraining } from './lifecycle';
@@ -13,7 +14,7 @@ import type { KeyValueCache } from './persistedQueries';
 import type { RateLimiter } from './rateLimiter';
 import { readinessReport, type ReadinessCheck } from './readiness';
 import { sendError, sendJson } from './responses';
-import { GRAPHQL_PATH, HEALTH_PATH, METRICS_PATH, READY_PATH } from './routes';
+import { GRAPHQL_PATH, HEALTH_PATH, isDashboardPath, METRICS_PATH, READY_PATH } from './routes';
 import { serveSubscriptions } from './subscriptions';
 import { serveTrackingApi, TRACKING_PREFIX } from './trackingApi';
 
@@ -42,7 +43,8 @@ export interface GatewayOptions {
 
 /**
  * The HTTP server: GraphQL over HTTP (graphqlHttp.ts) and graphql-ws (subscriptions.ts) on
- * `/graphql`, the tracking API, probes and metrics, with a graceful stop (lifecycle.ts).
+ * `/graphql`, the tracking API, probes and metrics, the dashboard's files
+ * (dashboardAssets.ts), with a graceful stop (lifecycle.ts).
  */
 export async function createGateway(
   services: Services,
@@ -93,6 +95,7 @@ export async function createGateway(
         metricsKey: config.auth.metricsKey,
       }),
     serveTracking: (req, res, path) => serveTrackingApi(req, res, path, services, sendJson),
+    serveDashboard: (req, res, url) => serveDashboard(req, res, url, config.http.dashboardDir),
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (metrics) countRequest(metrics, req, res);
@@ -119,6 +122,7 @@ function router(routes: {
   serveGraphQL: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
   serveMetrics: Handler;
   serveTracking: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+  serveDashboard: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 }): Handler {
   const { lifecycle } = routes;
   return async (req, res) => {
@@ -139,6 +143,7 @@ function router(routes: {
     if (url.pathname === GRAPHQL_PATH) return routes.serveGraphQL(req, res, url);
     if (url.pathname.startsWith(TRACKING_PREFIX))
       return routes.serveTracking(req, res, url.pathname);
+    if (isDashboardPath(url.pathname)) return routes.serveDashboard(req, res, url);
     return sendJson(res, 404, { error: `No route for ${url.pathname}` });
   };
 }

@@ -22,3 +22,11 @@ export function sendError(
 ): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
+
+/** A short plain-text answer, with its length: what a browser shows as it is (the dashboard's). */
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}

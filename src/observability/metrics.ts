@@ -1,18 +1,29 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BreakerState } from '../sources/circuitBreaker';
 
-/** What `/metrics` reads of a federated source (`src/sources/resilientSource.ts`). */
+/**
+ * What `/metrics` (and the `operationsStatus` query, src/observability/operationsStatus.ts)
+ * reads of a federated source (`src/sources/resilientSource.ts`).
+ */
 export interface WatchedSource {
   name: string;
   batches: number;
   counts: { failures: number; timeouts: number; skipped: number; staleItems: number };
-  breaker: { state: string };
+  breaker: { state: BreakerState };
 }
 
-/** What `/metrics` reads of a job queue (a BullMQ Queue). */
+/** What `/metrics` (and `operationsStatus`) reads of a job queue (a BullMQ Queue). */
 export interface WatchedQueue {
   name: string;
   getJobCounts(...states: string[]): Promise<Record<string, number>>;
 }
+
+/** The job states whose counts are reported per queue, by `/metrics` and `operationsStatus`. */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+export type QueueState = (typeof QUEUE_STATES)[number];
+
+const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open'];
 
 /** Operation names a client chose: kept as labels while few, so a scrape stays small. */
 const MAX_OPERATION_NAMES = 200;
@@ -132,9 +143,7 @@ export class ProcessMetrics {
       async collect() {
         this.reset();
         const counts = await Promise.all(
-          queues.map((q) =>
-            q.getJobCounts('waiting', 'active', 'delayed', 'failed').catch(() => null),
-          ),
+          queues.map((q) => q.getJobCounts(...QUEUE_STATES).catch(() => null)),
         );
         queues.forEach((q, i) => {
           for (const [state, n] of Object.entries(counts[i] ?? {}))
@@ -235,7 +244,7 @@ export class Metrics extends ProcessMetrics {
       collect() {
         this.reset();
         for (const s of sources)
-          for (const state of ['closed', 'open', 'half-open'])
+          for (const state of BREAKER_STATES)
             this.set({ source: s.name, state }, s.breaker.state === state ? 1 : 0);
       },
     });

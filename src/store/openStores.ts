@@ -6,7 +6,7 @@ import type { Config } from '../config/env';
 import type { RfmStore } from '../enrichment/rfmStore';
 import type { KeyValueCache } from '../http/persistedQueries';
 import type { WindowCounter } from '../http/rateLimiter';
-import type { ReadinessCheck } from '../http/readiness';
+import { READINESS_TIMEOUT_MS, type ReadinessCheck } from '../http/readiness';
 import type { MatchingStores } from '../matching/matchingService';
 import type { PersonMatchDataStore } from '../matching/personMatchData';
 import type { OrderStore } from '../orders/orderStore';
@@ -39,7 +39,7 @@ import { MongoSegmentMembership } from './mongo/mongoSegmentMembership';
 import { MongoSegmentStore } from './mongo/mongoSegmentStore';
 import { MongoSettingsStore } from './mongo/mongoSettingsStore';
 import type { PersonDataStore } from './personDataStore';
-import { createPostgresPool, quoteIdent } from './postgres/connection';
+import { createPostgresPool, pingPostgres, quoteIdent, type Pool } from './postgres/connection';
 import { openMatchingStores } from './postgres/matchingStores';
 import { migrate } from './postgres/migrations';
 import { PostgresApiKeys } from './postgres/postgresApiKeys';
@@ -51,7 +51,7 @@ import { PostgresPersonMatchData } from './postgres/postgresPersonMatchData';
 import { JobQueues } from './queues/jobQueues';
 import { redisConnection } from './redis/connections';
 import { redisKeys, type RedisKeys } from './redis/keys';
-import { openRedisProbe } from './redis/readinessProbe';
+import { openRedisProbe, type RedisProbe } from './redis/readinessProbe';
 import { RedisHotTier } from './redis/redisHotTier';
 import { RedisKeyValueCache } from './redis/redisKeyValueCache';
 import { RedisMentionScrub } from './redis/redisMentionScrub';
@@ -120,7 +120,10 @@ export interface Stores {
   windowCounter(): WindowCounter;
   /** Persisted-query registrations, shared by every gateway. */
   persistedQueryCache(logger: Logger): KeyValueCache;
-  /** For /readyz: MongoDB and Redis answer (Redis only when opened with `readiness`). */
+  /**
+   * For /readyz and `operationsStatus`: MongoDB and Redis answer (Redis only when opened
+   * with `readiness`); PostgreSQL answers, reported without gating readiness.
+   */
   readiness: ReadinessCheck[];
   /** Commands sent to MongoDB so far (0 unless counted). */
   storeCommands(): number;
@@ -197,10 +200,7 @@ export async function openStores(
     jobs,
     windowCounter: () => new RedisWindowCounter(cacheRedis, keys),
     persistedQueryCache: (log) => new RedisKeyValueCache(cacheRedis, keys, log),
-    readiness: [
-      { name: 'mongodb', check: () => pingMongo(mongo.db) },
-      ...(probe ? [{ name: 'redis', check: () => probe.check() }] : []),
-    ],
+    readiness: readinessChecks(mongo.db, probe, pg),
     storeCommands: () => counted?.total() ?? 0,
     storeCommandsByKind: () => counted?.byKind() ?? new Map<string, number>(),
     async drop() {
@@ -223,6 +223,27 @@ export async function openStores(
       await mongo.close();
     },
   };
+}
+
+/**
+ * What `/readyz` and `operationsStatus` check: the store and Redis decide readiness;
+ * PostgreSQL is reported but never gates it, as a gateway serves profile reads without it
+ * (orders fall back to cached answers, docs/limits.md) and every replica shares it.
+ */
+function readinessChecks(
+  db: MongoDatabase,
+  redisProbe: RedisProbe | null,
+  pg: Pool,
+): ReadinessCheck[] {
+  return [
+    { name: 'mongodb', check: () => pingMongo(db) },
+    ...(redisProbe ? [{ name: 'redis', check: () => redisProbe.check() }] : []),
+    {
+      name: 'postgresql',
+      check: () => pingPostgres(pg, READINESS_TIMEOUT_MS),
+      required: false,
+    },
+  ];
 }
 
 /**

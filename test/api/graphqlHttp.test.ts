@@ -244,13 +244,13 @@ describe('errors', () => {
 });
 
 describe('health', () => {
-  it('is alive and ready when the store and Redis answer', async () => {
+  it('is alive and ready when the store, Redis and PostgreSQL answer', async () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      checks: { mongodb: { ok: true }, redis: { ok: true } },
+      checks: { mongodb: { ok: true }, redis: { ok: true }, postgresql: { ok: true } },
     });
   });
 

@@ -51,6 +51,19 @@ describe('configuration', () => {
     );
   });
 
+  it('finds the dashboard bundle from the source tree, or where MOSAIC_DASHBOARD_DIR says', () => {
+    // The checkout's dashboard/dist whatever the working directory (npm start, tests, a
+    // service manager all start elsewhere).
+    expect(loadConfig({}).http.dashboardDir).toBe(join(__dirname, '..', '..', 'dashboard', 'dist'));
+    expect(loadConfig({ MOSAIC_DASHBOARD_DIR: '/srv/mosaic/dashboard' }).http.dashboardDir).toBe(
+      '/srv/mosaic/dashboard',
+    );
+    // A relative directory is resolved once, at start, so it cannot drift with the cwd.
+    expect(loadConfig({ MOSAIC_DASHBOARD_DIR: 'build/dashboard/' }).http.dashboardDir).toBe(
+      join(process.cwd(), 'build', 'dashboard'),
+    );
+  });
+
   it('reads limits and blocked values from their compact forms', () => {
     const config = loadConfig({
       MOSAIC_IDENTIFIER_LIMITS: 'EMAIL=3',

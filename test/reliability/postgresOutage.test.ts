@@ -57,6 +57,10 @@ test('contacts are stored through a PostgreSQL outage; audited operations are re
   expect(apart.body.data!.profile.mergedFrom).toEqual([]);
   const ready = await fetch(`${t.url}/readyz`);
   expect(ready.status).toBe(200); // a degraded source is not an unready gateway
+  expect(await ready.json()).toMatchObject({
+    status: 'degraded',
+    checks: { mongodb: { ok: true }, postgresql: { ok: false } },
+  });
 
   proxy.setMode('forward');
   const merged = await postGraphQL<{ mergeProfiles: { mergedFrom: string[] } }>(t.url, MERGE, ids);

@@ -104,6 +104,12 @@ export type AuditStatus =
   /** Recorded before the operation ran; it did not finish (or its completion was not recorded). */
   | 'started';
 
+/** A source's circuit breaker: OPEN skips the source (answers come from the cache) until a trial call is let through (HALF_OPEN). */
+export type BreakerState =
+  | 'CLOSED'
+  | 'HALF_OPEN'
+  | 'OPEN';
+
 export type ClusterSummary = {
   __typename?: 'ClusterSummary';
   /** The centroid in the features' original units (days, orders, money, shares). */
@@ -296,6 +302,19 @@ export type CurrencyTotal = {
   /** Orders in this currency. */
   count: Scalars['Int']['output'];
   currency: Scalars['String']['output'];
+};
+
+/**
+ * One dependency check: `mongodb` (the profile store), `redis`, `postgresql`. PostgreSQL is
+ * reported but does not make the gateway unready: profile reads answer without it (orders
+ * from the cache), and every replica shares it.
+ */
+export type DependencyCheck = {
+  __typename?: 'DependencyCheck';
+  /** Why it failed: the driver's message, or that it did not answer within 2 s. */
+  error?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  ok: Scalars['Boolean']['output'];
 };
 
 /** How many documents, rows or keys an erasure removed from one collection, table or cache. */
@@ -755,6 +774,27 @@ export type MutationUpsertCrmContactsArgs = {
   inputs: Array<CrmContactInput>;
 };
 
+/** What an operations view shows of this gateway: its dependencies, its federated sources and the job queues. */
+export type OperationsStatus = {
+  __typename?: 'OperationsStatus';
+  /** When this was read. */
+  at: Scalars['DateTime']['output'];
+  /** The checks `/readyz` runs, with its results (each bounded to 2 s). */
+  checks: Array<DependencyCheck>;
+  /**
+   * Jobs per queue, as `/metrics` reports them; empty when this process runs without job
+   * queues. A queue whose counts Redis did not give within 2 s is left out (see the `redis` check).
+   */
+  queues: Array<QueueDepth>;
+  /**
+   * True when every dependency check passed (what /readyz reports): every required one, as a
+   * failing `postgresql` check only degrades the gateway (see DependencyCheck).
+   */
+  ready: Scalars['Boolean']['output'];
+  /** The federated sources, with the running totals `/metrics` reports (since this gateway started). */
+  sources: Array<SourceHealth>;
+};
+
 /** An order, read from the transactional source (PostgreSQL) where it lives. */
 export type Order = {
   __typename?: 'Order';
@@ -1000,6 +1040,8 @@ export type Query = {
   /** Why two profiles would or would not be merged: per-field comparison levels and weights. */
   matchExplanation?: Maybe<MatchExplanation>;
   matchModel: MatchModelInfo;
+  /** This gateway's dependencies, federated sources and job queues, read live. */
+  operationsStatus: OperationsStatus;
   /** How far event ingestion is behind (backlog, oldest waiting event, lag over the last minute). */
   pipelineStatus: PipelineStatus;
   /** A profile by id; a merged-away id returns the profile it was merged into. */
@@ -1068,6 +1110,17 @@ export type QueryReviewQueueArgs = {
 
 export type QuerySegmentArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** Jobs in one BullMQ queue, by state. */
+export type QueueDepth = {
+  __typename?: 'QueueDepth';
+  active: Scalars['Int']['output'];
+  delayed: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  /** `enrichment`, `segment-refresh`, `webhooks`, `identity`, `clustering`. */
+  name: Scalars['String']['output'];
+  waiting: Scalars['Int']['output'];
 };
 
 export type RecordOrdersResult = {
@@ -1294,6 +1347,23 @@ export type SegmentStats = {
   size: Scalars['Int']['output'];
   /** True when the size below the privacy floor was hidden from this caller. */
   sizeSuppressed: Scalars['Boolean']['output'];
+};
+
+/** A federated source of profile fields (`crm`, `orders`, `events`) on this gateway. */
+export type SourceHealth = {
+  __typename?: 'SourceHealth';
+  /** Batches sent to the source. */
+  batches: Scalars['Int']['output'];
+  breaker: BreakerState;
+  /** Batches that failed, timeouts included. */
+  failures: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  /** Batches not sent because the breaker was open. */
+  skippedBatches: Scalars['Int']['output'];
+  /** Items answered from the stale cache instead of the source. */
+  staleItems: Scalars['Int']['output'];
+  /** Batches that timed out. */
+  timeouts: Scalars['Int']['output'];
 };
 
 /** Where a profile's data came from. */
@@ -1531,6 +1601,7 @@ export type ResolversTypes = {
   AuditEntry: ResolverTypeWrapper<AuditEntryDoc>;
   AuditStatus: null;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BreakerState: BreakerState;
   ClusterSummary: ResolverTypeWrapper<ClusterSummary>;
   Clustering: ResolverTypeWrapper<ClusteringDoc>;
   ClusteringAlgorithm: ClusteringAlgorithm;
@@ -1545,6 +1616,7 @@ export type ResolversTypes = {
   CrmRecord: ResolverTypeWrapper<CrmRecordDoc>;
   CurrencyTotal: ResolverTypeWrapper<CurrencyTotalDoc>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DependencyCheck: ResolverTypeWrapper<DependencyCheck>;
   ErasureCount: ResolverTypeWrapper<ErasureCount>;
   ErasureResult: ResolverTypeWrapper<ErasureResult>;
   Event: ResolverTypeWrapper<EventDoc>;
@@ -1573,6 +1645,7 @@ export type ResolversTypes = {
   MergeLogEntry: ResolverTypeWrapper<MergeLogItem>;
   MergeReason: MergeReason;
   Mutation: ResolverTypeWrapper<{}>;
+  OperationsStatus: ResolverTypeWrapper<OperationsStatus>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
@@ -1591,6 +1664,7 @@ export type ResolversTypes = {
   ProfileConnection: ResolverTypeWrapper<Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversTypes['ProfileEdge']> }>;
   ProfileEdge: ResolverTypeWrapper<Omit<ProfileEdge, 'node'> & { node: ResolversTypes['Profile'] }>;
   Query: ResolverTypeWrapper<{}>;
+  QueueDepth: ResolverTypeWrapper<QueueDepth>;
   RecordOrdersResult: ResolverTypeWrapper<RecordOrdersResult>;
   ReviewConnection: ResolverTypeWrapper<Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversTypes['ReviewEdge']> }>;
   ReviewDecision: ReviewDecision;
@@ -1607,6 +1681,7 @@ export type ResolversTypes = {
   SegmentKind: SegmentKind;
   SegmentMembershipChange: ResolverTypeWrapper<SegmentChangeDoc>;
   SegmentStats: ResolverTypeWrapper<Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversTypes['SegmentMembershipChange']> }>;
+  SourceHealth: ResolverTypeWrapper<SourceHealth>;
   SourceName: null;
   SourceStatus: ResolverTypeWrapper<SourceStatus>;
   SourceSummary: ResolverTypeWrapper<SourceSummaryDoc>;
@@ -1641,6 +1716,7 @@ export type ResolversParentTypes = {
   CrmRecord: CrmRecordDoc;
   CurrencyTotal: CurrencyTotalDoc;
   DateTime: Scalars['DateTime']['output'];
+  DependencyCheck: DependencyCheck;
   ErasureCount: ErasureCount;
   ErasureResult: ErasureResult;
   Event: EventDoc;
@@ -1663,6 +1739,7 @@ export type ResolversParentTypes = {
   MatchThresholds: MatchThresholds;
   MergeLogEntry: MergeLogItem;
   Mutation: {};
+  OperationsStatus: OperationsStatus;
   Order: OrderRow;
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
@@ -1679,6 +1756,7 @@ export type ResolversParentTypes = {
   ProfileConnection: Omit<ProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProfileEdge']> };
   ProfileEdge: Omit<ProfileEdge, 'node'> & { node: ResolversParentTypes['Profile'] };
   Query: {};
+  QueueDepth: QueueDepth;
   RecordOrdersResult: RecordOrdersResult;
   ReviewConnection: Omit<ReviewConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReviewEdge']> };
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['ReviewItem'] };
@@ -1690,6 +1768,7 @@ export type ResolversParentTypes = {
   SegmentHealthPoint: SegmentHealthPoint;
   SegmentMembershipChange: SegmentChangeDoc;
   SegmentStats: Omit<SegmentStats, 'lastChange'> & { lastChange?: Maybe<ResolversParentTypes['SegmentMembershipChange']> };
+  SourceHealth: SourceHealth;
   SourceStatus: SourceStatus;
   SourceSummary: SourceSummaryDoc;
   String: Scalars['String']['output'];
@@ -1842,6 +1921,13 @@ export type CurrencyTotalResolvers<ContextType = GraphQLContext, ParentType exte
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DependencyCheckResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DependencyCheck'] = ResolversParentTypes['DependencyCheck']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type ErasureCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErasureCount'] = ResolversParentTypes['ErasureCount']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2021,6 +2107,15 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   upsertCrmContacts?: Resolver<ResolversTypes['UpsertCrmContactsResult'], ParentType, ContextType, RequireFields<MutationUpsertCrmContactsArgs, 'inputs'>>;
 };
 
+export type OperationsStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OperationsStatus'] = ResolversParentTypes['OperationsStatus']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  checks?: Resolver<Array<ResolversTypes['DependencyCheck']>, ParentType, ContextType>;
+  queues?: Resolver<Array<ResolversTypes['QueueDepth']>, ParentType, ContextType>;
+  ready?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceHealth']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type OrderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2141,6 +2236,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   exportPerson?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<QueryExportPersonArgs, 'kind' | 'value'>>;
   matchExplanation?: Resolver<Maybe<ResolversTypes['MatchExplanation']>, ParentType, ContextType, RequireFields<QueryMatchExplanationArgs, 'profileA' | 'profileB'>>;
   matchModel?: Resolver<ResolversTypes['MatchModelInfo'], ParentType, ContextType>;
+  operationsStatus?: Resolver<ResolversTypes['OperationsStatus'], ParentType, ContextType>;
   pipelineStatus?: Resolver<ResolversTypes['PipelineStatus'], ParentType, ContextType>;
   profile?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileArgs, 'id'>>;
   profileByIdentifier?: Resolver<Maybe<ResolversTypes['Profile']>, ParentType, ContextType, RequireFields<QueryProfileByIdentifierArgs, 'kind' | 'value'>>;
@@ -2149,6 +2245,15 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
   segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
   whoami?: Resolver<ResolversTypes['Principal'], ParentType, ContextType>;
+};
+
+export type QueueDepthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QueueDepth'] = ResolversParentTypes['QueueDepth']> = {
+  active?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  delayed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  waiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RecordOrdersResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RecordOrdersResult'] = ResolversParentTypes['RecordOrdersResult']> = {
@@ -2261,6 +2366,17 @@ export type SegmentStatsResolvers<ContextType = GraphQLContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SourceHealthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceHealth'] = ResolversParentTypes['SourceHealth']> = {
+  batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  breaker?: Resolver<ResolversTypes['BreakerState'], ParentType, ContextType>;
+  failures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  skippedBatches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  staleItems?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  timeouts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type SourceNameResolvers = { CRM: 'crm', EVENTS: 'events', ORDERS: 'orders' };
 
 export type SourceStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SourceStatus'] = ResolversParentTypes['SourceStatus']> = {
@@ -2350,6 +2466,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CrmRecord?: CrmRecordResolvers<ContextType>;
   CurrencyTotal?: CurrencyTotalResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DependencyCheck?: DependencyCheckResolvers<ContextType>;
   ErasureCount?: ErasureCountResolvers<ContextType>;
   ErasureResult?: ErasureResultResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
@@ -2370,6 +2487,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   MembershipChange?: MembershipChangeResolvers;
   MergeLogEntry?: MergeLogEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OperationsStatus?: OperationsStatusResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
@@ -2385,6 +2503,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ProfileConnection?: ProfileConnectionResolvers<ContextType>;
   ProfileEdge?: ProfileEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QueueDepth?: QueueDepthResolvers<ContextType>;
   RecordOrdersResult?: RecordOrdersResultResolvers<ContextType>;
   ReviewConnection?: ReviewConnectionResolvers<ContextType>;
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
@@ -2398,6 +2517,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   SegmentHealthPoint?: SegmentHealthPointResolvers<ContextType>;
   SegmentMembershipChange?: SegmentMembershipChangeResolvers<ContextType>;
   SegmentStats?: SegmentStatsResolvers<ContextType>;
+  SourceHealth?: SourceHealthResolvers<ContextType>;
   SourceName?: SourceNameResolvers;
   SourceStatus?: SourceStatusResolvers<ContextType>;
   SourceSummary?: SourceSummaryResolvers<ContextType>;

@@ -3,6 +3,7 @@ import type { QueryResolvers } from '../generated/resolvers-types';
 import { AuthQuery } from './Auth';
 import { ClusteringQuery } from './Clustering';
 import { MatchingQuery } from './Matching';
+import { OperationsQuery } from './Operations';
 import { PrivacyQuery } from './Privacy';
 
 type ReadContext = Pick<GraphQLContext, 'profiles' | 'segments' | 'intake'>;
@@ -31,5 +32,6 @@ export const Query: QueryResolvers = {
   ...AuthQuery,
   ...PrivacyQuery,
   ...ClusteringQuery,
+  ...OperationsQuery,
   ...reads,
 };

@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryConfig } from 'pg';
 
 /** The pool the wiring holds and hands to this folder's stores; nothing else sees the driver. */
 export type { Pool };
@@ -28,6 +28,17 @@ export function createPostgresPool(options: PostgresOptions): Pool {
   // replaces it on the next checkout, so it must not crash the process.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * Whether PostgreSQL answers, for `/readyz`: a `SELECT 1` through the pool the order store,
+ * audit trail and API keys use, so it reports what their queries would meet. Bounded on
+ * the client too (pg's `query_timeout`, missing from its types): against a server that
+ * stopped answering, `statement_timeout` never fires, and the probe must not keep a pooled
+ * connection past its own deadline (a timed-out connection is dropped from the pool).
+ */
+export async function pingPostgres(pool: Pool, timeoutMs: number): Promise<void> {
+  await pool.query({ text: 'SELECT 1', query_timeout: timeoutMs } as QueryConfig);
 }
 
 /** Double-quotes an SQL identifier (schema names come from configuration, validated there too). */
