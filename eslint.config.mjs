@@ -4,10 +4,21 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.data', 'dist', 'coverage', 'src/graphql/generated'] },
+  {
+    ignores: [
+      'node_modules',
+      '.data',
+      'dist',
+      'coverage',
+      'src/graphql/generated',
+      'dashboard/dist',
+      'dashboard/src/gql',
+    ],
+  },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    // The dashboard's .tsx too: its own tsconfig (dashboard/tsconfig.json) gives the types.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

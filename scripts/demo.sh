@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
 bash scripts/services.sh up
+bash scripts/dashboard-build.sh
 
 export PORT=${PORT:-4000}
 export MONGODB_URI=${MONGODB_URI:-mongodb://127.0.0.1:27017/mosaic_demo}

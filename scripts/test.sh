@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI checks, from a fresh clone. Installs dependencies when the
 # lockfile changed, starts the services (scripts/services.sh), then typecheck, lint, the
-# Go tests of tools/ferretdb, the codegen freshness check, the docs' relative links and
-# the whole jest suite against the real services (latency contracts last, on their own).
+# Go tests of tools/ferretdb, the codegen freshness check, the docs' relative links, the
+# dashboard's build and a browser for its tests, and the whole jest suite against the real
+# services (latency contracts last, on their own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,9 @@ echo '[test] codegen freshness'
 bash scripts/codegen-check.sh
 echo '[test] doc links'
 node scripts/check-doc-links.mjs
+echo '[test] dashboard bundle (built when missing or stale) and a browser for its tests'
+bash scripts/dashboard-build.sh
+bash scripts/browser.sh
 echo '[test] jest'
 mkdir -p .data
 status=0

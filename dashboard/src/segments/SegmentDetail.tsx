@@ -1,0 +1,155 @@
+import { useQuery, useSubscription } from '@apollo/client/react';
+import { useMemo, useState } from 'react';
+import { canEditSegments, type Session } from '../api/session';
+import { graphql } from '../gql';
+import { ErrorNotice, Loading } from '../ui/states';
+import { ChangeStream, type MembershipChange } from './ChangeStream';
+import { RuleView } from './RuleView';
+import { SegmentEditor } from './SegmentEditor';
+import { SizeChart, type SizePoint } from './SizeChart';
+
+const SegmentById = graphql(`
+  query SegmentById($id: ID!) {
+    segment(id: $id) {
+      id
+      name
+      kind
+      rule
+      size
+      sizeSuppressed
+      description
+      updatedAt
+      health(last: 48) {
+        points {
+          at
+          size
+        }
+        alerts {
+          kind
+          message
+        }
+      }
+      recentChanges(first: 20) {
+        profileId
+        change
+        at
+        reason
+      }
+    }
+  }
+`);
+
+const SizeFeed = graphql(`
+  subscription SizeFeed($id: ID!) {
+    segmentStats(segmentId: $id) {
+      segmentId
+      size
+      sizeSuppressed
+    }
+  }
+`);
+
+const ChangeFeed = graphql(`
+  subscription ChangeFeed($id: ID!) {
+    segmentMembershipChanged(segmentId: $id) {
+      segmentId
+      profileId
+      change
+      at
+      reason
+    }
+  }
+`);
+
+const STREAM_MAX = 200;
+const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+/** Hourly history, then the live feeds on top; a reload is never needed to see a change. */
+export function SegmentDetail({ id, session }: { id: string; session: Session }) {
+  const { data, loading, error, refetch } = useQuery(SegmentById, { variables: { id } });
+  const [live, setLive] = useState<SizePoint[]>([]);
+  const [changes, setChanges] = useState<MembershipChange[]>([]);
+  const [editing, setEditing] = useState(false);
+
+  const stats = useSubscription(SizeFeed, {
+    variables: { id },
+    onData: ({ data: msg, client }) => {
+      const s = msg.data?.segmentStats;
+      if (!s) return;
+      setLive((pts) => [...pts, { t: Date.now() / 1000, size: s.size }]);
+      // The list beside shows the same segment: its size moves with the chart.
+      client.cache.modify({
+        id: client.cache.identify({ __typename: 'Segment', id }),
+        fields: { size: () => s.size, sizeSuppressed: () => s.sizeSuppressed },
+      });
+    },
+  });
+  const feed = useSubscription(ChangeFeed, {
+    variables: { id },
+    onData: ({ data: msg }) => {
+      const c = msg.data?.segmentMembershipChanged;
+      if (c) setChanges((list) => [c, ...list].slice(0, STREAM_MAX));
+    },
+  });
+
+  const segment = data?.segment;
+  const points = useMemo(() => {
+    if (!segment) return live;
+    const history = segment.health.points.map((p) => ({ t: seconds(p.at), size: p.size }));
+    const loaded = { t: seconds(new Date().toISOString()), size: segment.size };
+    const base = history.length > 0 ? [...history, loaded] : [loaded];
+    return [...base.filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live];
+  }, [segment, live]);
+
+  if (loading && !data) return <Loading what="the segment" />;
+  if (error && !data) return <ErrorNotice error={error} retry={() => void refetch()} />;
+  if (!segment) return <ErrorNotice error={new Error(`No segment ${id}.`)} />;
+  if (editing)
+    return (
+      <SegmentEditor
+        segment={segment}
+        onDone={() => {
+          setEditing(false);
+          setLive([]);
+          void refetch();
+        }}
+      />
+    );
+  const recent = [
+    ...changes,
+    ...segment.recentChanges.filter(
+      (r) => !changes.some((c) => c.at === r.at && c.profileId === r.profileId),
+    ),
+  ];
+  const liveError = stats.error ?? feed.error;
+  return (
+    <article className="segment" aria-labelledby="segment-title">
+      <header>
+        <h2 id="segment-title">{segment.name}</h2>
+        <span className="kind">
+          {segment.kind === 'CLUSTER' ? 'cluster segment' : 'rule segment'}
+        </span>
+        {segment.kind === 'RULE' && canEditSegments(session) && (
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        )}
+      </header>
+      {segment.description && <p className="description">{segment.description}</p>}
+      {segment.health.alerts.map((a) => (
+        <p key={a.kind} className="alert" role="status">
+          {a.kind.toLowerCase()} alert: {a.message}
+        </p>
+      ))}
+      {liveError && <ErrorNotice error={liveError} />}
+      <SizeChart points={segment.sizeSuppressed ? [] : points} label={segment.name} />
+      <div className="columns">
+        <ChangeStream changes={recent} hidden={segment.sizeSuppressed} />
+        <section aria-labelledby="rule-title">
+          <h3 id="rule-title">Rule</h3>
+          <RuleView rule={segment.rule} />
+        </section>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Makes sure a Chromium for the dashboard's browser tests (playwright-core drives it) is
+# installed: Debian's package, since Playwright's own browser download cannot be reached
+# here. Prints its path. MOSAIC_CHROMIUM names another binary and skips the install.
+set -euo pipefail
+
+chromium=${MOSAIC_CHROMIUM:-/usr/bin/chromium}
+if [ -x "$chromium" ]; then
+  echo "[browser] $chromium"
+  exit 0
+fi
+if [ -n "${MOSAIC_CHROMIUM:-}" ]; then
+  echo "[browser] MOSAIC_CHROMIUM=$chromium is not an executable" >&2
+  exit 1
+fi
+command -v apt-get >/dev/null || { echo '[browser] no chromium and no apt-get to install it' >&2; exit 1; }
+sudo=()
+[ "$(id -u)" = 0 ] || sudo=(sudo)
+echo '[browser] installing Debian chromium (apt-get)'
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >/dev/null
+echo "[browser] $chromium"

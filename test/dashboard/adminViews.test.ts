@@ -1,0 +1,173 @@
+import type { Page } from 'playwright-core';
+import { person } from '../support/crmMatching';
+import { inPage, screenshot, seriousAxeViolations } from '../support/browser';
+import { startDashboardHarness, TABLET, type DashboardHarness } from '../support/dashboardHarness';
+import { until } from '../support/wait';
+
+/**
+ * The dashboard in a real browser against the real gateway, worker and stores, as a
+ * marketing or data person uses it: a segment moving live, a person found by a messy email
+ * and split back out, a review pair accepted. Screenshots land in .data/artifacts/dashboard.
+ */
+
+let h: DashboardHarness;
+const SEGMENT = { name: 'Dashboard watchers', id: 'dashboard-watchers' };
+const ANN = { email: 'ann.lee@example.com', messy: '  ANN.Lee@Example.COM ' };
+
+const admin = (query: string, variables?: Record<string, unknown>) =>
+  h.api.ok(h.api.keys.admin, query, variables);
+
+const upsert = async (input: Record<string, unknown>) =>
+  (
+    (await admin(`mutation($i: CrmContactInput!) { upsertCrmContact(input: $i) { id } }`, {
+      i: input,
+    })) as { upsertCrmContact: { id: string } }
+  ).upsertCrmContact.id;
+
+beforeAll(async () => {
+  // Settling would merge the likely pair the review test needs a person to decide.
+  h = await startDashboardHarness('dashboard-admin', { MOSAIC_MATCH_SETTLE_THRESHOLD: '0.95' });
+  await admin(`mutation($n: String!, $r: JSON!) { defineSegment(name: $n, rule: $r) { id } }`, {
+    n: SEGMENT.name,
+    r: { event: 'Dashboard Demo Viewed', atLeast: 1, withinDays: 30 },
+  });
+  // Ann in one CRM, and a second contact that later shares her email: one merge.
+  await upsert({ crmId: 'dash-ann', firstName: 'ann', lastName: 'lee', emails: [ANN.email] });
+  await upsert({ crmId: 'dash-annie', firstName: 'annie', phones: ['+442079460001'] });
+  await upsert({
+    crmId: 'dash-annie',
+    firstName: 'annie',
+    phones: ['+442079460001'],
+    emails: [ANN.email],
+  });
+  // A person and a likely duplicate of them, scored between the thresholds: a review.
+  await upsert(person(1));
+  await upsert({
+    crmId: 'likely-1',
+    firstName: person(1).firstName,
+    lastName: person(1).lastName,
+    address: { postalCode: '9001' },
+  });
+}, 120_000);
+
+afterAll(() => h?.close());
+
+async function openSegment(page: Page): Promise<void> {
+  await page.getByRole('link', { name: new RegExp(SEGMENT.name) }).click();
+  await page.getByRole('heading', { name: SEGMENT.name, level: 2 }).waitFor();
+}
+
+test('an event sent through /v1/batch moves the chart and the stream without a reload', async () => {
+  const page = await h.signedIn(h.api.keys.dashboard);
+  await openSegment(page);
+  const latest = page.getByTestId('chart-latest');
+  await expect(latest.textContent()).resolves.toMatch(/^Latest: 0 members/);
+  // The page marks itself; a reload would lose the mark.
+  await inPage(page, 'window.unreloaded = true');
+  // Both feeds (size and changes) are subscribed on the gateway before the event is sent.
+  await until('both subscriptions', async () => (await h.activeSubscriptions()) >= 2, 10_000);
+
+  await h.track([
+    {
+      type: 'track',
+      userId: 'dash-visitor-1',
+      event: 'Dashboard Demo Viewed',
+      messageId: 'dash-msg-1',
+    },
+  ]);
+
+  await page
+    .getByTestId('chart-latest')
+    .filter({ hasText: /^Latest: 1 member / })
+    .waitFor({
+      timeout: 20_000,
+    });
+  const entry = page.getByTestId('change-stream').getByRole('listitem').first();
+  await expect(entry.textContent()).resolves.toMatch(/^entered .+/);
+  await expect(page.getByTestId(`segment-size-${SEGMENT.id}`).textContent()).resolves.toBe('1');
+  await expect(inPage(page, 'window.unreloaded')).resolves.toBe(true);
+  await screenshot(page, 'segments');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+
+  // The editor shows the gateway's validation error next to the rule.
+  await page.getByRole('button', { name: 'New segment' }).click();
+  await page.getByLabel('Name').fill('Broken rule');
+  await page.getByLabel('Rule (JSON)').fill('{"trait": "plan", "op": "about", "value": "pro"}');
+  await page.getByRole('button', { name: 'Create segment' }).click();
+  const error = page.locator('#segment-rule-error');
+  await error.waitFor();
+  await expect(error.textContent()).resolves.toMatch(/^rule\.op: expected one of eq, ne/);
+  await expect(page.getByLabel('Rule (JSON)').getAttribute('aria-invalid')).resolves.toBe('true');
+  await screenshot(page, 'segment-editor');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+}, 90_000);
+
+test('a messy email finds the profile and its identity graph; an admin unmerges it', async () => {
+  const page = await h.signedIn(h.api.keys.admin);
+  await page.getByRole('link', { name: 'Profiles' }).click();
+  await page.getByLabel('Identifier kind').selectOption('EMAIL');
+  await page.getByLabel('Identifier', { exact: true }).fill(ANN.messy);
+  await page.getByRole('button', { name: 'Find profile' }).click();
+  await page.getByRole('heading', { name: /^Profile / }).waitFor();
+  await expect(page.getByTestId('identifiers').textContent()).resolves.toContain(ANN.email);
+  const graph = page.getByTestId('identity-graph');
+  await expect(graph.getAttribute('aria-label')).resolves.toMatch(/2 profiles, 1 merges/);
+  await expect(graph.locator('canvas').count()).resolves.toBeGreaterThan(0);
+  const mergeEntry = page.getByTestId('merge-log').getByRole('button').first();
+  await expect(mergeEntry.textContent()).resolves.toMatch(/shared identifier/);
+  await mergeEntry.click();
+  await expect(page.getByTestId('merge-log').textContent()).resolves.toMatch(/crm:dash-annie/);
+  await screenshot(page, 'profile');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+
+  await page.getByRole('checkbox', { name: 'crm:dash-annie' }).check();
+  await page.getByRole('button', { name: 'Unmerge selected…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Unmerge these records?' });
+  await dialog.getByRole('button', { name: 'Unmerge' }).click();
+  const result = page.getByTestId('unmerge-result');
+  await result.waitFor({ timeout: 20_000 });
+  const remaining = result.getByRole('region', { name: /^Remaining: / });
+  const split = result.getByRole('region', { name: /^Split out: / });
+  await expect(remaining.textContent()).resolves.toContain(ANN.email);
+  await expect(split.textContent()).resolves.toContain('+442079460001');
+  const [a, b] = await Promise.all([remaining, split].map((r) => r.getAttribute('aria-label')));
+  expect(a!.replace('Remaining: ', '')).not.toBe(b!.replace('Split out: ', ''));
+  await screenshot(page, 'profile-unmerged');
+}, 90_000);
+
+test('accepting a review pair with the keyboard shows the merge', async () => {
+  const page = await h.signedIn(h.api.keys.admin);
+  await page.getByRole('link', { name: 'Review queue' }).click();
+  await page.getByText(/^Pair 1 of 1: match probability/).waitFor();
+  await expect(page.locator('table.pair').textContent()).resolves.toMatch(/crm:likely-1/);
+  await screenshot(page, 'review');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+
+  await page.keyboard.press('a');
+  const outcome = page.getByTestId('review-outcome');
+  await outcome.waitFor({ timeout: 20_000 });
+  await expect(outcome.textContent()).resolves.toMatch(/^Merged: crm:likely-1/);
+  await page.getByText('Nothing to review').waitFor();
+  await outcome.getByRole('link').click();
+  const log = page.getByTestId('merge-log');
+  await log.waitFor();
+  await expect(log.textContent()).resolves.toMatch(/manual p=0\.\d\d/);
+}, 90_000);
+
+test('each view at tablet width, with the operations strip, has no serious accessibility violation', async () => {
+  const page = await h.signedIn(h.api.keys.admin, TABLET);
+  const ops = page.getByRole('region', { name: 'Operations' });
+  await ops.getByText(/queue enrichment/).waitFor();
+  await expect(ops.textContent()).resolves.toMatch(/source crm\s*breaker closed/);
+  await openSegment(page);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, 'segments-tablet');
+  for (const view of ['Profiles', 'Review queue']) {
+    await page.getByRole('link', { name: view }).click();
+    await page
+      .getByRole('link', { name: view, exact: true })
+      .and(page.locator('[aria-current=page]'))
+      .waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  }
+}, 90_000);

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
+import { launchBrowser } from './browser';
+import { silentLogger, testConfig } from './env';
+import { startSecuredApp, type SecuredApp } from './securedApp';
+
+const BUNDLE = join(__dirname, '..', '..', 'dashboard', 'dist', 'index.html');
+
+export interface DashboardHarness {
+  api: SecuredApp;
+  worker: WorkerApp;
+  browser: Browser;
+  /** A new browser context (its own session storage) on the dashboard, signed in with `key`. */
+  signedIn(key: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /** Segment-style calls through `/v1/batch`, as a website's SDK sends them. */
+  track(batch: Record<string, unknown>[]): Promise<void>;
+  /** graphql-ws subscriptions the gateway holds open now (its `/metrics` gauge). */
+  activeSubscriptions(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const LAPTOP = { width: 1366, height: 900 };
+export const TABLET = { width: 820, height: 1180 };
+
+/**
+ * The real system the dashboard talks to: a gateway with authentication on (one key per
+ * role), a worker that enriches profiles and moves segments, and headless Chromium.
+ */
+export async function startDashboardHarness(
+  label: string,
+  overrides: Record<string, string> = {},
+): Promise<DashboardHarness> {
+  if (!existsSync(BUNDLE))
+    throw new Error(`${BUNDLE} is missing: run \`npm run dashboard:build\` (npm test does)`);
+  const metricsKey = 'dashboard-test-metrics-key';
+  const api = await startSecuredApp(label, { MOSAIC_METRICS_KEY: metricsKey, ...overrides });
+  const worker = await createWorkerApp(
+    testConfig({ POSTGRES_SCHEMA: api.t.pgSchema, ...overrides }),
+    silentLogger,
+    { database: api.t.database },
+  );
+  const browser = await launchBrowser();
+  const contexts: BrowserContext[] = [];
+  return {
+    api,
+    worker,
+    browser,
+    async signedIn(key, viewport = LAPTOP) {
+      const context = await browser.newContext({ viewport });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${api.t.url}/dashboard/`);
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation', { name: 'Views' }).waitFor();
+      return page;
+    },
+    async track(batch) {
+      const res = await fetch(`${api.t.url}/v1/batch`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from('test-write-key:').toString('base64')}`,
+        },
+        body: JSON.stringify({ batch }),
+      });
+      if (res.status !== 200)
+        throw new Error(`/v1/batch answered ${res.status}: ${await res.text()}`);
+    },
+    async activeSubscriptions() {
+      const res = await fetch(`${api.t.url}/metrics`, {
+        headers: { authorization: `Bearer ${metricsKey}` },
+      });
+      const line = (await res.text())
+        .split('\n')
+        .find((l) => l.startsWith('mosaic_graphql_subscriptions_active '));
+      return Number(line?.split(' ')[1] ?? 0);
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close();
+      await worker.close();
+      await api.t.close();
+    },
+  };
+}
