@@ -39,6 +39,9 @@ npx tsx scripts/loadDemoData.ts "http://127.0.0.1:$PORT/graphql" "${DEMO_CUSTOME
 cat <<TXT
 
 Mosaic is running.
+  Dashboard:                        http://localhost:$PORT/dashboard/
+                                    sign in with the API key $MOSAIC_ADMIN_KEY (admin; a key of role
+                                    DASHBOARD or READER from \`npm run apikey\` sees less)
   GraphQL (POST, GET, graphql-ws):  http://localhost:$PORT/graphql
   Tracking API (Segment, POST):     http://localhost:$PORT/v1/batch  (also /v1/identify, /v1/track …)
                                     Basic auth, user name = write key "$MOSAIC_WRITE_KEY", no password

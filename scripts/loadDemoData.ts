@@ -131,6 +131,49 @@ function orderVariables(order: OrderInput): Record<string, unknown> {
   };
 }
 
+/**
+ * Segments for the dashboard to show moving while the data arrives. Defined first, so
+ * every entry is a live change; a second demo on the same database finds them defined.
+ */
+const DEMO_SEGMENTS: { name: string; rule: unknown }[] = [
+  { name: 'Big spenders', rule: { computed: 'lifetimeValue', op: 'gte', value: 500 } },
+  { name: 'Bought this month', rule: { ordered: { withinDays: 30 } } },
+  {
+    name: 'Browsing, not buying',
+    rule: {
+      and: [{ event: 'Product Viewed', atLeast: 2, withinDays: 30 }, { noOrderWithinDays: 90 }],
+    },
+  },
+  {
+    name: 'Cart abandoners',
+    rule: {
+      and: [
+        { event: 'Product Added', atLeast: 1, withinDays: 30 },
+        { not: { event: 'Order Completed', atLeast: 1, withinDays: 30 } },
+      ],
+    },
+  },
+];
+
+async function defineDemoSegments(): Promise<void> {
+  const segments = await graphql<{ segments: { name: string }[] }>('{ segments { name } }', {});
+  const defined = new Set(segments.segments.map((s) => s.name));
+  for (const { name, rule } of DEMO_SEGMENTS.filter((s) => !defined.has(s.name)))
+    await graphql(
+      `
+        mutation ($n: String!, $r: JSON!) {
+          defineSegment(name: $n, rule: $r) {
+            id
+          }
+        }
+      `,
+      {
+        n: name,
+        r: rule,
+      },
+    );
+}
+
 async function main(): Promise<void> {
   const customers = Number(customersArg);
   if (!Number.isSafeInteger(customers) || customers < 1)
@@ -142,6 +185,7 @@ async function main(): Promise<void> {
   const population = generatePopulation({ customers });
   const generated = (performance.now() - started) / 1000;
   const { crmContacts, orders, segmentCalls } = population;
+  await defineDemoSegments();
 
   const crm = { changed: 0, unchanged: 0 };
   const crmSeconds = await inChunks(crmContacts, CRM_CHUNK, async (inputs) => {

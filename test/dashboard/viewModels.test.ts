@@ -6,6 +6,7 @@ import {
   type MergeEntry,
 } from '../../dashboard/src/profiles/graphModel';
 import type { ProfileFieldsFragment } from '../../dashboard/src/gql/graphql';
+import { sizeHistory } from '../../dashboard/src/segments/sizeHistory';
 
 /** The dashboard's pure view models: a rule in words, and a profile as an identity graph. */
 
@@ -129,4 +130,30 @@ test('a merge and its unmerge are edges between profiles; records and identifier
   for (const e of g.edges) expect([ids.has(e.source), ids.has(e.target)]).toEqual([true, true]);
   // An undone merge's record is not offered for splitting again; the CRM contact is.
   expect(splittableRecords(profile({ mergeLog: [merge] }))).toEqual(['crm:c1']);
+});
+
+test("a segment's past sizes are walked back from its size through its latest changes", () => {
+  const at = (s: number) => new Date(s * 1000).toISOString();
+  const history = sizeHistory(
+    3,
+    1000,
+    [
+      { change: 'ENTERED', at: at(900) },
+      { change: 'LEFT', at: at(800) },
+      { change: 'ENTERED', at: at(700) },
+    ],
+    [
+      { at: at(100), size: 1 },
+      { at: at(750), size: 9 },
+    ],
+  );
+  expect(history).toEqual([
+    { t: 100, size: 1 },
+    { t: 699.999, size: 2 },
+    { t: 700, size: 3 },
+    { t: 800, size: 2 },
+    { t: 900, size: 3 },
+    { t: 1000, size: 3 },
+  ]);
+  expect(sizeHistory(0, 5, [], [])).toEqual([{ t: 5, size: 0 }]);
 });

@@ -98,9 +98,9 @@ export function IdentityGraph(props: {
       avoidOverlap: true,
       nodeDimensionsIncludeLabels: true,
     }).run();
-    if (cy.zoom() < 0.8) {
-      cy.zoom(0.8);
-      cy.center(cy.nodes('[kind = "current"]'));
+    if (cy.zoom() < 0.65) {
+      cy.zoom(0.65);
+      cy.center();
     }
     if (cy.zoom() > 1.6) {
       cy.zoom(1.6);

@@ -6,7 +6,8 @@ import { ErrorNotice, Loading } from '../ui/states';
 import { ChangeStream, type MembershipChange } from './ChangeStream';
 import { RuleView } from './RuleView';
 import { SegmentEditor } from './SegmentEditor';
-import { SizeChart, type SizePoint } from './SizeChart';
+import { SizeChart } from './SizeChart';
+import { sizeHistory, type SizePoint } from './sizeHistory';
 
 const SegmentById = graphql(`
   query SegmentById($id: ID!) {
@@ -29,7 +30,7 @@ const SegmentById = graphql(`
           message
         }
       }
-      recentChanges(first: 20) {
+      recentChanges(first: 100) {
         profileId
         change
         at
@@ -62,7 +63,6 @@ const ChangeFeed = graphql(`
 `);
 
 const STREAM_MAX = 200;
-const seconds = (iso: string) => Date.parse(iso) / 1000;
 
 /** Hourly history, then the live feeds on top; a reload is never needed to see a change. */
 export function SegmentDetail({ id, session }: { id: string; session: Session }) {
@@ -95,10 +95,9 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   const segment = data?.segment;
   const points = useMemo(() => {
     if (!segment) return live;
-    const history = segment.health.points.map((p) => ({ t: seconds(p.at), size: p.size }));
-    const loaded = { t: seconds(new Date().toISOString()), size: segment.size };
-    const base = history.length > 0 ? [...history, loaded] : [loaded];
-    return [...base.filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live];
+    const loadedAt = Date.now() / 1000;
+    const past = sizeHistory(segment.size, loadedAt, segment.recentChanges, segment.health.points);
+    return [...past.filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live];
   }, [segment, live]);
 
   if (loading && !data) return <Loading what="the segment" />;

@@ -1,15 +1,18 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 
-export interface SizePoint {
-  /** Unix seconds. */
-  t: number;
-  size: number;
-}
+import type { SizePoint } from './sizeHistory';
 
 function themeColor(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
+}
+
+function timeRange(xs: ArrayLike<number>): uPlot.Range.MinMax {
+  const now = Date.now() / 1000;
+  const last = xs.length > 0 ? xs[xs.length - 1]! : now;
+  const first = xs.length > 0 ? xs[0]! : now;
+  return [Math.min(first, last - 300), last + 15];
 }
 
 function options(width: number): uPlot.Options {
@@ -26,8 +29,9 @@ function options(width: number): uPlot.Options {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: {
-      // At least the last five minutes: a few live points would otherwise span years.
-      x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max + 15] },
+      // From the data, at least five minutes wide: uPlot widens a single time point to
+      // 1,000 days (its day in milliseconds, read as seconds).
+      x: { time: true, range: (u) => timeRange(u.data[0]) },
       y: { range: (_u, min, max) => [Math.max(0, min - 1), max + 1] },
     },
     axes: [axis, { ...axis, size: 56 }],
