@@ -14,9 +14,16 @@ if [ -n "${MOSAIC_CHROMIUM:-}" ]; then
   exit 1
 fi
 command -v apt-get >/dev/null || { echo '[browser] no chromium and no apt-get to install it' >&2; exit 1; }
-sudo=()
-[ "$(id -u)" = 0 ] || sudo=(sudo)
+# As root, apt-get itself; otherwise sudo without a password prompt (-n: fail, never hang
+# a CI run), with the environment given through env (sudo resets it).
+as_root=(env DEBIAN_FRONTEND=noninteractive)
+[ "$(id -u)" = 0 ] || as_root=(sudo -n env DEBIAN_FRONTEND=noninteractive)
 echo '[browser] installing Debian chromium (apt-get)'
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >/dev/null
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+  chromium fonts-liberation fonts-dejavu-core >/dev/null
+if [ ! -x "$chromium" ]; then
+  echo "[browser] installed, but $chromium is not there: set MOSAIC_CHROMIUM to the browser" >&2
+  exit 1
+fi
 echo "[browser] $chromium"

@@ -10,7 +10,8 @@ dist=dashboard/dist
 stamp="$dist/.build-stamp"
 fingerprint=$(
   {
-    find dashboard -path "$dist" -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum
+    find dashboard -path "$dist" -prune -o -path "$dist.*" -prune -o -type f -print0 |
+      LC_ALL=C sort -z | xargs -0r sha256sum
     sha256sum package-lock.json codegen.yml schema/*.graphql
   } | sha256sum | cut -d' ' -f1
 )
@@ -22,6 +23,11 @@ fi
 
 echo '[dashboard] type-checking and building'
 npx tsc --noEmit -p dashboard/tsconfig.json
-npx vite build --config dashboard/vite.config.mts --logLevel warn
-echo "$fingerprint" >"$stamp"
+# Built beside and swapped in, so a gateway serving the old bundle is never left without one.
+rm -rf "$dist.next" "$dist.old"
+npx vite build --config dashboard/vite.config.mts --logLevel warn --outDir "$(pwd)/$dist.next"
+echo "$fingerprint" >"$dist.next/.build-stamp"
+[ -d "$dist" ] && mv "$dist" "$dist.old"
+mv "$dist.next" "$dist"
+rm -rf "$dist.old"
 echo "[dashboard] built into $dist"

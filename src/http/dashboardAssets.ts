@@ -1,4 +1,4 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -19,13 +19,15 @@ const ASSETS = 'assets';
 /**
  * On every dashboard answer, errors too. The policy allows the app's own scripts, styles
  * (inline too: chart libraries set style attributes), images and fonts, and connections
- * back to this gateway (graphql-ws as well); nothing may frame it.
+ * back to this gateway only ('self' covers its ws: and wss: too), so a key in the page
+ * cannot be sent elsewhere even by injected script; no form posts anywhere; nothing may
+ * frame it.
  */
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; " +
+    "default-src 'self'; script-src 'self'; connect-src 'self'; " +
     "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; " +
-    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+    "object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -68,7 +70,7 @@ export async function serveDashboard(
   const root = resolve(dir);
   const file = fileFor(root, url.pathname.slice(DASHBOARD_PATH.length + 1));
   if (file === null) return sendText(res, 400, 'Bad path.\n');
-  if (await sendFile(req, res, file)) return;
+  if (await sendFile(req, res, root, file)) return;
   if (!(await exists(resolve(root, INDEX)))) return sendText(res, 503, NOT_BUILT);
   return sendText(res, 404, 'Not found.\n');
 }
@@ -123,8 +125,14 @@ function decodeSegments(rest: string): string[] | null {
  * Streams the file with its type, length and caching; false when there is no such regular
  * file. Opened once and measured through the same handle, so what is sent is what was sized.
  */
-async function sendFile(req: IncomingMessage, res: ServerResponse, file: BundleFile) {
-  const handle = await open(file.path, 'r').catch(nullWhenMissing);
+async function sendFile(req: IncomingMessage, res: ServerResponse, root: string, file: BundleFile) {
+  // A symbolic link in the bundle must not lead out of it: the real path is checked too.
+  const [real, realRoot] = await Promise.all([
+    realpath(file.path).catch(nullWhenMissing),
+    realpath(root).catch(nullWhenMissing),
+  ]);
+  if (real === null || realRoot === null || !real.startsWith(realRoot + sep)) return false;
+  const handle = await open(real, 'r').catch(nullWhenMissing);
   if (handle === null) return false;
   let streaming = false;
   try {
@@ -170,9 +178,13 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
-/** Not there (or a path through a file): a 404, not a failure; anything else is one. */
+/**
+ * Not there, a path through a file, a name too long, a link loop or an unreadable file:
+ * what a client's path can cause is a 404, never a logged server error; anything else is one.
+ */
+const NOT_SERVABLE = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'EACCES']);
+
 function nullWhenMissing(err: unknown): null {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
+  if (NOT_SERVABLE.has((err as NodeJS.ErrnoException).code ?? '')) return null;
   throw err;
 }

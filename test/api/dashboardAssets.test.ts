@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'assets', 'app-abc123.js'), SCRIPT);
   writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   writeFileSync(join(root, 'package.json'), SECRET);
+  // A link inside the bundle that leads out of it.
+  symlinkSync(join(root, 'package.json'), join(dist, 'assets', 'leak.js'));
   t = await startTestApp('dashboard', { MOSAIC_DASHBOARD_DIR: dist });
 }, 60_000);
 
@@ -65,9 +67,9 @@ const get = (path: string, init?: RequestInit) =>
 
 function expectSecurityHeaders(headers: Headers): void {
   expect(headers.get('content-security-policy')).toBe(
-    "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; " +
+    "default-src 'self'; script-src 'self'; connect-src 'self'; " +
       "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; " +
-      "object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+      "object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'",
   );
   expect(headers.get('x-content-type-options')).toBe('nosniff');
   expect(headers.get('referrer-policy')).toBe('no-referrer');
@@ -144,6 +146,14 @@ test('no spelling of a path reads outside the directory', async () => {
   }
   // The encoded slashes never reach the file system: refused as a bad path.
   expect((await raw('/dashboard/assets/..%2f..%2fpackage.json')).status).toBe(400);
+});
+
+test('a link leading out of the bundle, and names the file system refuses, are 404s', async () => {
+  const leak = await get('/dashboard/assets/leak.js');
+  expect(leak.status).toBe(404);
+  expect(await leak.text()).not.toContain(SECRET);
+  const long = await get(`/dashboard/assets/${'a'.repeat(300)}.js`);
+  expect(long.status).toBe(404);
 });
 
 test('only GET and HEAD', async () => {

@@ -125,6 +125,14 @@ test('a key revoked while its live feed is open is signed out with the 4403 reas
 
 test('a reader sees no personal data unmasked anywhere on the page', async () => {
   const page = await h.signedIn(h.api.keys.reader);
+  // What the gateway sends the page, over HTTP and the subscription socket.
+  const received: Promise<string>[] = [];
+  page.on('response', (res) => {
+    if (res.url().endsWith('/graphql')) received.push(res.text());
+  });
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) => received.push(Promise.resolve(String(payload)))),
+  );
   // No operations strip and no review queue for a reader.
   await expect(page.getByRole('region', { name: 'Operations' }).count()).resolves.toBe(0);
   await expect(page.getByRole('link', { name: 'Review queue' }).count()).resolves.toBe(0);
@@ -145,6 +153,9 @@ test('a reader sees no personal data unmasked anywhere on the page', async () =>
   expect(profilePage).toContain('z***@example.org');
   expect(profilePage).toContain('0958');
   expect(SECRETS.filter((s) => profilePage.includes(s))).toEqual([]);
+  const traffic = (await Promise.all(received)).join('\n').toLowerCase();
+  expect(traffic).toContain('z***@example.org');
+  expect(SECRETS.filter((s) => traffic.includes(s))).toEqual([]);
   await screenshot(page, 'reader-profile');
   expect(await seriousAxeViolations(page)).toEqual([]);
 });

@@ -48,6 +48,13 @@ beforeAll(async () => {
     lastName: person(1).lastName,
     address: { postalCode: '9001' },
   });
+  // Matching runs on arrival; the page reads the queue once, so it must be there first.
+  await until('the review pair', async () => {
+    const data = (await admin('{ reviewQueue(first: 5) { edges { node { recordId } } } }')) as {
+      reviewQueue: { edges: { node: { recordId: string } }[] };
+    };
+    return data.reviewQueue.edges.some((e) => e.node.recordId === 'crm:likely-1');
+  });
 }, 120_000);
 
 afterAll(() => h?.close());
@@ -66,6 +73,7 @@ test('an event sent through /v1/batch moves the chart and the stream without a r
   await inPage(page, 'window.unreloaded = true');
   // Both feeds (size and changes) are subscribed on the gateway before the event is sent.
   await until('both subscriptions', async () => (await h.activeSubscriptions()) >= 2, 10_000);
+  await until('the segment channel in Redis', () => h.listening(SEGMENT.id), 10_000);
 
   await h.track([
     {

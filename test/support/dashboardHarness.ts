@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
 import { launchBrowser } from './browser';
@@ -10,7 +11,6 @@ const BUNDLE = join(__dirname, '..', '..', 'dashboard', 'dist', 'index.html');
 
 export interface DashboardHarness {
   api: SecuredApp;
-  worker: WorkerApp;
   browser: Browser;
   /** A new browser context (its own session storage) on the dashboard, signed in with `key`. */
   signedIn(key: string, viewport?: { width: number; height: number }): Promise<Page>;
@@ -18,6 +18,11 @@ export interface DashboardHarness {
   track(batch: Record<string, unknown>[]): Promise<void>;
   /** graphql-ws subscriptions the gateway holds open now (its `/metrics` gauge). */
   activeSubscriptions(): Promise<number>;
+  /**
+   * True once the gateway listens on a Redis channel whose name holds `fragment`: a
+   * subscription is counted before its SUBSCRIBE reaches Redis, and only then is it fed.
+   */
+  listening(fragment: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -36,16 +41,25 @@ export async function startDashboardHarness(
     throw new Error(`${BUNDLE} is missing: run \`npm run dashboard:build\` (npm test does)`);
   const metricsKey = 'dashboard-test-metrics-key';
   const api = await startSecuredApp(label, { MOSAIC_METRICS_KEY: metricsKey, ...overrides });
-  const worker = await createWorkerApp(
-    testConfig({ POSTGRES_SCHEMA: api.t.pgSchema, ...overrides }),
-    silentLogger,
-    { database: api.t.database },
-  );
-  const browser = await launchBrowser();
+  let worker: WorkerApp | null = null;
+  let browser: Browser;
+  try {
+    worker = await createWorkerApp(
+      testConfig({ POSTGRES_SCHEMA: api.t.pgSchema, ...overrides }),
+      silentLogger,
+      { database: api.t.database },
+    );
+    browser = await launchBrowser();
+  } catch (err) {
+    // Half started: what did start is stopped, or jest waits on it forever.
+    await worker?.close().catch(() => undefined);
+    await api.t.close().catch(() => undefined);
+    throw err;
+  }
   const contexts: BrowserContext[] = [];
+  const redis = new Redis(testConfig().redis.url, { maxRetriesPerRequest: 1 });
   return {
     api,
-    worker,
     browser,
     async signedIn(key, viewport = LAPTOP) {
       const context = await browser.newContext({ viewport });
@@ -78,10 +92,15 @@ export async function startDashboardHarness(
         .find((l) => l.startsWith('mosaic_graphql_subscriptions_active '));
       return Number(line?.split(' ')[1] ?? 0);
     },
+    async listening(fragment) {
+      const channels = await redis.pubsub('CHANNELS', `mosaic:${api.t.database}:*`);
+      return (channels as string[]).some((c) => c.includes(fragment));
+    },
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);
-      await browser.close();
-      await worker.close();
+      await browser.close().catch(() => undefined);
+      redis.disconnect();
+      await worker?.close().catch(() => undefined);
       await api.t.close();
     },
   };

@@ -1,7 +1,7 @@
 import { ApolloProvider } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createApiClient, type ApiClient } from '../api/client';
-import { describeError } from '../api/errors';
+import { describeError, isAuthFailure } from '../api/errors';
 import { DASHBOARD_ROLES, forgetKey, savedKey, saveKey, type Session } from '../api/session';
 import { graphql } from '../gql';
 import { Shell } from './Shell';
@@ -65,8 +65,11 @@ export function App() {
         setNotice(null);
       } catch (err) {
         client.close();
-        forgetKey();
-        setNotice(refused ?? `Sign-in failed: ${describeError(err)}`);
+        // A refused key is forgotten; an unreachable or draining gateway keeps it for a retry.
+        if (refused !== null || isAuthFailure(err)) {
+          forgetKey();
+          setNotice(refused ?? 'The gateway refused this key: it is wrong, expired or revoked.');
+        } else setNotice(`Could not reach the gateway to check the key: ${describeError(err)}`);
       } finally {
         setBusy(false);
       }

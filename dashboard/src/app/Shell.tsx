@@ -40,7 +40,7 @@ const LIVE_TEXT = {
   idle: 'live updates idle',
   connecting: 'connecting…',
   live: 'live',
-  offline: 'live updates offline, retrying',
+  offline: 'live updates offline',
 } as const;
 
 function LiveBadge({ client }: { client: ApiClient }) {

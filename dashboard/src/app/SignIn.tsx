@@ -18,7 +18,6 @@ export function SignIn(props: {
         <label htmlFor="api-key">API key</label>
         <input
           id="api-key"
-          name="apiKey"
           type="password"
           autoComplete="off"
           value={apiKey}

@@ -61,8 +61,12 @@ export function OperationsStrip() {
   return (
     <section className="ops" aria-label="Operations">
       {!ops && !error && <span className="state">Checking the gateway…</span>}
-      {error && !ops && (
-        <span className="chip bad">Operations status unavailable: {describeError(error)}</span>
+      {error && (
+        <p className="chip bad" role="alert">
+          Operations status unavailable
+          {ops ? `; showing what it was at ${new Date(ops.at).toLocaleTimeString()}` : ''}:{' '}
+          {describeError(error)}
+        </p>
       )}
       {ops && (
         <ul>

@@ -1,5 +1,5 @@
 import { useMutation } from '@apollo/client/react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/errors';
 import { ViewLink } from '../app/Shell';
 import { navigate } from '../app/router';
@@ -51,8 +51,8 @@ function ProfileCard({ title, profile }: { title: string; profile: Summary }) {
         </ViewLink>
       </h4>
       <ul>
-        {profile.identifiers.map((i) => (
-          <li key={`${i.kind}:${i.value}`}>
+        {profile.identifiers.map((i, n) => (
+          <li key={n}>
             {i.kind.toLowerCase().replace('_', ' ')} {i.value}
           </li>
         ))}
@@ -77,12 +77,20 @@ export function AdminActions({
   const [unmerge, unmerged] = useMutation(Unmerge);
   const [merge, merged] = useMutation(Merge);
   const result = unmerged.data?.unmergeProfile;
+  const resultRef = useRef<HTMLDivElement>(null);
+  // The button that opened the dialog is disabled once its records are gone: focus goes
+  // to what happened instead of falling back to the page.
+  useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
 
   const run = async () => {
     try {
-      if (confirming === 'unmerge')
+      if (confirming === 'unmerge') {
+        merged.reset();
         await unmerge({ variables: { profileId: profile.id, recordIds: chosen } });
-      else if (confirming === 'merge') {
+      } else if (confirming === 'merge') {
+        unmerged.reset();
         const res = await merge({
           variables: {
             profileId: profile.id,
@@ -145,7 +153,13 @@ export function AdminActions({
         </p>
       )}
       {result && (
-        <div className="unmerge-result" role="status" data-testid="unmerge-result">
+        <div
+          className="unmerge-result"
+          role="status"
+          data-testid="unmerge-result"
+          tabIndex={-1}
+          ref={resultRef}
+        >
           <p>Unmerged: {result.movedProfileIds.length} profile(s) moved out.</p>
           <div className="columns">
             <ProfileCard title="Remaining" profile={result.remaining} />

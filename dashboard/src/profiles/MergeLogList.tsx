@@ -1,3 +1,4 @@
+import { WeightCell } from '../ui/WeightCell';
 import { Empty } from '../ui/states';
 import { mergeLabel, type MergeEntry } from './graphModel';
 
@@ -20,9 +21,7 @@ function Evidence({ entry }: { entry: MergeEntry }) {
           <tr key={f.field}>
             <th scope="row">{f.field}</th>
             <td>{f.level ?? 'missing'}</td>
-            <td className={f.weight > 0 ? 'pos' : f.weight < 0 ? 'neg' : undefined}>
-              {f.weight.toFixed(2)}
-            </td>
+            <WeightCell weight={f.weight} />
           </tr>
         ))}
       </tbody>
@@ -56,6 +55,18 @@ export function MergeLogList(props: {
           {i === props.selected && (
             <div className="entry">
               <p>{e.explanation}</p>
+              {(e.recordId || e.linkedBy) && (
+                <p>
+                  {e.recordId && <>Record {e.recordId}</>}
+                  {e.linkedBy && (
+                    <>
+                      {e.recordId ? ', linked' : 'Linked'} through {e.linkedBy.kind.toLowerCase()}{' '}
+                      {e.linkedBy.value}
+                    </>
+                  )}
+                  .
+                </p>
+              )}
               {e.note && <p>Note: {e.note}</p>}
               {e.recordIds.length > 0 && <p>Records split out: {e.recordIds.join(', ')}</p>}
               <Evidence entry={e} />

@@ -103,8 +103,8 @@ export function ProfileDetails({ id, session }: { id: string; session: Session }
         <section aria-labelledby="ids-title">
           <h3 id="ids-title">Identifiers</h3>
           <ul data-testid="identifiers">
-            {p.identifiers.map((i) => (
-              <li key={`${i.kind}:${i.value}`}>
+            {p.identifiers.map((i, n) => (
+              <li key={n}>
                 <span className="kind">{i.kind.toLowerCase().replace('_', ' ')}</span> {i.value}
               </li>
             ))}

@@ -1,3 +1,4 @@
+import { WeightCell } from '../ui/WeightCell';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
 
@@ -56,9 +57,7 @@ export function PairEvidence({ item }: { item: Pair }) {
             <td>{values.get(f.field)?.valueA ?? '—'}</td>
             <td>{values.get(f.field)?.valueB ?? '—'}</td>
             <td>{f.level ?? 'missing'}</td>
-            <td className={f.weight > 0 ? 'pos' : f.weight < 0 ? 'neg' : undefined}>
-              {f.weight.toFixed(2)}
-            </td>
+            <WeightCell weight={f.weight} />
           </tr>
         ))}
       </tbody>

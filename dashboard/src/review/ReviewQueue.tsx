@@ -66,14 +66,21 @@ export function ReviewQueue() {
   const [resolve, resolving] = useMutation(ResolveReview);
   const [index, setIndex] = useState(0);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // Set from a decision until the queue is read again: the pair on screen is then stale,
+  // and a second key press (or a held key's repeats) must not decide it, or the next, unseen.
+  const [pending, setPending] = useState(false);
+  const pendingRef = useRef(false);
   const region = useRef<HTMLElement>(null);
   const items = (data?.reviewQueue.edges ?? []).map((e) => e.node);
-  const item = items[Math.min(index, Math.max(0, items.length - 1))];
+  const shown = Math.min(index, Math.max(0, items.length - 1));
+  const item = items[shown];
 
   useEffect(() => region.current?.focus(), [item?.id]);
 
   const decide = async (decision: 'ACCEPT' | 'REJECT') => {
-    if (!item || resolving.loading) return;
+    if (!item || pendingRef.current) return;
+    pendingRef.current = true;
+    setPending(true);
     try {
       const res = await resolve({ variables: { id: item.id, decision } });
       setOutcome({
@@ -84,15 +91,21 @@ export function ReviewQueue() {
       await refetch();
     } catch {
       // Shown from the mutation's error state.
+    } finally {
+      pendingRef.current = false;
+      setPending(false);
+      // The buttons were disabled under the focus: give it back to the queue, where keys work.
+      region.current?.focus();
     }
   };
   const onKey = (e: KeyboardEvent) => {
-    if (e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.repeat || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select')) return;
     const key = e.key.toLowerCase();
     if (key === 'a') void decide('ACCEPT');
     else if (key === 'r') void decide('REJECT');
-    else if (key === 'j') setIndex((i) => Math.min(i + 1, items.length - 1));
-    else if (key === 'k') setIndex((i) => Math.max(i - 1, 0));
+    else if (key === 'j') setIndex(Math.min(shown + 1, Math.max(0, items.length - 1)));
+    else if (key === 'k') setIndex(Math.max(shown - 1, 0));
     else return;
     e.preventDefault();
   };
@@ -131,9 +144,9 @@ export function ReviewQueue() {
         <Empty>Nothing to review: every scored pair is decided.</Empty>
       )}
       {item && (
-        <article aria-label={`Pair ${index + 1} of ${items.length}`}>
+        <article aria-label={`Pair ${shown + 1} of ${items.length}`} aria-busy={pending}>
           <p>
-            Pair {Math.min(index, items.length - 1) + 1} of {items.length}: match probability{' '}
+            Pair {shown + 1} of {items.length}: match probability{' '}
             <strong>{item.probability.toFixed(3)}</strong>
           </p>
           <PairEvidence item={item} />
@@ -141,7 +154,7 @@ export function ReviewQueue() {
             <button
               type="button"
               onClick={() => void decide('ACCEPT')}
-              disabled={resolving.loading}
+              disabled={pending}
               aria-keyshortcuts="A"
             >
               Accept: same person
@@ -149,7 +162,7 @@ export function ReviewQueue() {
             <button
               type="button"
               onClick={() => void decide('REJECT')}
-              disabled={resolving.loading}
+              disabled={pending}
               aria-keyshortcuts="R"
             >
               Reject: different people

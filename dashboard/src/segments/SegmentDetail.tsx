@@ -1,7 +1,8 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { canEditSegments, type Session } from '../api/session';
 import { graphql } from '../gql';
+import type { SegmentByIdQuery } from '../gql/graphql';
 import { ErrorNotice, Loading } from '../ui/states';
 import { ChangeStream, type MembershipChange } from './ChangeStream';
 import { RuleView } from './RuleView';
@@ -64,9 +65,19 @@ const ChangeFeed = graphql(`
 
 const STREAM_MAX = 200;
 
+type Loaded = NonNullable<SegmentByIdQuery['segment']>;
+
+const pastOf = (s: Loaded): SizePoint[] =>
+  sizeHistory(s.size, Date.now() / 1000, s.recentChanges, s.health.points);
+
 /** Hourly history, then the live feeds on top; a reload is never needed to see a change. */
 export function SegmentDetail({ id, session }: { id: string; session: Session }) {
-  const { data, loading, error, refetch } = useQuery(SegmentById, { variables: { id } });
+  // From the network: the history is walked back from this answer's size, once.
+  const { data, loading, error, refetch } = useQuery(SegmentById, {
+    variables: { id },
+    fetchPolicy: 'network-only',
+  });
+  const [past, setPast] = useState<SizePoint[] | null>(null);
   const [live, setLive] = useState<SizePoint[]>([]);
   const [changes, setChanges] = useState<MembershipChange[]>([]);
   const [editing, setEditing] = useState(false);
@@ -93,12 +104,15 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   });
 
   const segment = data?.segment;
-  const points = useMemo(() => {
-    if (!segment) return live;
-    const loadedAt = Date.now() / 1000;
-    const past = sizeHistory(segment.size, loadedAt, segment.recentChanges, segment.health.points);
-    return [...past.filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live];
-  }, [segment, live]);
+  // Computed from the first answer only: live messages then move the cached size, and
+  // walking the old changes back from a newer size would shift the whole past.
+  useEffect(() => {
+    if (segment && past === null) setPast(pastOf(segment));
+  }, [segment, past]);
+  const points = useMemo(
+    () => [...(past ?? []).filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live],
+    [past, live],
+  );
 
   if (loading && !data) return <Loading what="the segment" />;
   if (error && !data) return <ErrorNotice error={error} retry={() => void refetch()} />;
@@ -110,7 +124,8 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
         onDone={() => {
           setEditing(false);
           setLive([]);
-          void refetch();
+          setChanges([]);
+          void refetch().then((r) => r.data?.segment && setPast(pastOf(r.data.segment)));
         }}
       />
     );

@@ -4,6 +4,7 @@ import { describeError, fieldErrors } from '../api/errors';
 import { graphql } from '../gql';
 import { describeRule, type RuleLine } from './ruleText';
 import { RuleView } from './RuleView';
+import { TextField } from '../ui/TextField';
 
 const DefineSegment = graphql(`
   mutation DefineSegment($name: String!, $rule: JSON!, $purpose: String) {
@@ -81,6 +82,10 @@ export function SegmentEditor(props: {
   const [update, updated] = useMutation(UpdateSegment);
   const parsed = useMemo(() => parseRuleText(ruleText), [ruleText]);
   const serverError = defined.error ?? updated.error;
+  const edited = () => {
+    defined.reset();
+    updated.reset();
+  };
   const errors = serverError ? placeErrors(serverError) : {};
   const ruleError = parsed.ok ? errors.rule : parsed.message;
   const busy = defined.loading || updated.loading;
@@ -111,26 +116,26 @@ export function SegmentEditor(props: {
       aria-labelledby="editor-title"
     >
       <h2 id="editor-title">{editing ? `Edit ${editing.name}` : 'New segment'}</h2>
-      <label htmlFor="segment-name">Name</label>
-      <input
+      <TextField
         id="segment-name"
+        label="Name"
         value={name}
-        onChange={(e) => setName(e.target.value)}
-        aria-invalid={!!errors.name}
-        aria-describedby={errors.name ? 'segment-name-error' : undefined}
+        error={errors.name}
+        onChange={(v) => {
+          edited();
+          setName(v);
+        }}
       />
-      {errors.name && (
-        <p id="segment-name-error" className="field-error" role="alert">
-          {errors.name}
-        </p>
-      )}
       <label htmlFor="segment-rule">Rule (JSON)</label>
       <textarea
         id="segment-rule"
         rows={10}
         spellCheck={false}
         value={ruleText}
-        onChange={(e) => setRuleText(e.target.value)}
+        onChange={(e) => {
+          edited();
+          setRuleText(e.target.value);
+        }}
         aria-invalid={!!ruleError}
         aria-describedby={ruleError ? 'segment-rule-error' : 'segment-rule-words'}
       />
@@ -147,19 +152,16 @@ export function SegmentEditor(props: {
       )}
       {!editing && (
         <>
-          <label htmlFor="segment-purpose">Consent purpose (optional)</label>
-          <input
+          <TextField
             id="segment-purpose"
+            label="Consent purpose (optional)"
             value={purpose}
-            onChange={(e) => setPurpose(e.target.value)}
-            aria-invalid={!!errors.purpose}
-            aria-describedby={errors.purpose ? 'segment-purpose-error' : undefined}
+            error={errors.purpose}
+            onChange={(v) => {
+              edited();
+              setPurpose(v);
+            }}
           />
-          {errors.purpose && (
-            <p id="segment-purpose-error" className="field-error" role="alert">
-              {errors.purpose}
-            </p>
-          )}
         </>
       )}
       {errors.form && (
