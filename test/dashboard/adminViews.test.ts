@@ -11,6 +11,8 @@ import { until } from '../support/wait';
  */
 
 let h: DashboardHarness;
+let mergeA: string;
+let mergeB: string;
 const SEGMENT = { name: 'Dashboard watchers', id: 'dashboard-watchers' };
 const ANN = { email: 'ann.lee@example.com', messy: '  ANN.Lee@Example.COM ' };
 
@@ -40,6 +42,9 @@ beforeAll(async () => {
     phones: ['+442079460001'],
     emails: [ANN.email],
   });
+  // Two contacts only a person knows are one.
+  mergeA = await upsert({ crmId: 'dash-merge-a', firstName: 'otto', emails: ['otto@example.com'] });
+  mergeB = await upsert({ crmId: 'dash-merge-b', firstName: 'otto', emails: ['o.b@example.net'] });
   // A person and a likely duplicate of them, scored between the thresholds: a review.
   await upsert(person(1));
   await upsert({
@@ -162,20 +167,46 @@ test('accepting a review pair with the keyboard shows the merge', async () => {
   await expect(log.textContent()).resolves.toMatch(/manual p=0\.\d\d/);
 }, 90_000);
 
-test('each view at tablet width, with the operations strip, has no serious accessibility violation', async () => {
-  const page = await h.signedIn(h.api.keys.admin, TABLET);
+test('an admin renames a segment and merges two profiles by hand, each confirmed', async () => {
+  const page = await h.signedIn(h.api.keys.admin);
+  await openSegment(page);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Name').fill(`${SEGMENT.name} (renamed)`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: `${SEGMENT.name} (renamed)`, level: 2 }).waitFor();
+
+  await page.getByRole('link', { name: 'Profiles' }).click();
+  await page.getByLabel('Identifier kind').selectOption('CRM_ID');
+  await page.getByLabel('Identifier', { exact: true }).fill('dash-merge-a');
+  await page.getByRole('button', { name: 'Find profile' }).click();
+  await page.getByRole('heading', { name: `Profile ${mergeA}` }).waitFor();
+  await page.getByLabel('Other profile id').fill(mergeB);
+  await page.getByLabel('Note (kept in the merge log)').fill('same shop account');
+  await page.getByRole('button', { name: 'Merge…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Merge these profiles?' });
+  // The safe choice has the focus: Enter here would cancel, not merge.
+  await expect(inPage(page, 'document.activeElement?.textContent')).resolves.toBe('Cancel');
+  await dialog.getByRole('button', { name: 'Merge' }).click();
+  const log = page.getByTestId('merge-log');
+  await log.getByText(/: manual/).waitFor({ timeout: 20_000 });
+  await expect(log.textContent()).resolves.toContain(`Merge ${mergeB} into ${mergeA}`);
+}, 90_000);
+
+test('each view, dark at tablet width, with the operations strip, has no serious accessibility violation', async () => {
+  const page = await h.signedIn(h.api.keys.admin, TABLET, 'dark');
   const ops = page.getByRole('region', { name: 'Operations' });
   await ops.getByText(/queue enrichment/).waitFor();
   await expect(ops.textContent()).resolves.toMatch(/source crm\s*breaker closed/);
   await openSegment(page);
   expect(await seriousAxeViolations(page)).toEqual([]);
   await screenshot(page, 'segments-tablet');
-  for (const view of ['Profiles', 'Review queue']) {
-    await page.getByRole('link', { name: view }).click();
-    await page
-      .getByRole('link', { name: view, exact: true })
-      .and(page.locator('[aria-current=page]'))
-      .waitFor();
-    expect(await seriousAxeViolations(page)).toEqual([]);
-  }
+  await page.getByRole('link', { name: 'Profiles' }).click();
+  await page.getByLabel('Identifier', { exact: true }).fill(ANN.email);
+  await page.getByRole('button', { name: 'Find profile' }).click();
+  await page.getByRole('heading', { name: /^Profile / }).waitFor();
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, 'profile-dark-tablet');
+  await page.getByRole('link', { name: 'Review queue' }).click();
+  await page.getByText(/^(Nothing to review|Pair \d+ of \d+)/).waitFor();
+  expect(await seriousAxeViolations(page)).toEqual([]);
 }, 90_000);

@@ -13,7 +13,11 @@ export interface DashboardHarness {
   api: SecuredApp;
   browser: Browser;
   /** A new browser context (its own session storage) on the dashboard, signed in with `key`. */
-  signedIn(key: string, viewport?: { width: number; height: number }): Promise<Page>;
+  signedIn(
+    key: string,
+    viewport?: { width: number; height: number },
+    colorScheme?: 'light' | 'dark',
+  ): Promise<Page>;
   /** Segment-style calls through `/v1/batch`, as a website's SDK sends them. */
   track(batch: Record<string, unknown>[]): Promise<void>;
   /** graphql-ws subscriptions the gateway holds open now (its `/metrics` gauge). */
@@ -61,8 +65,8 @@ export async function startDashboardHarness(
   return {
     api,
     browser,
-    async signedIn(key, viewport = LAPTOP) {
-      const context = await browser.newContext({ viewport });
+    async signedIn(key, viewport = LAPTOP, colorScheme = 'light') {
+      const context = await browser.newContext({ viewport, colorScheme });
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(`${api.t.url}/dashboard/`);

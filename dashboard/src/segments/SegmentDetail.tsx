@@ -64,6 +64,8 @@ const ChangeFeed = graphql(`
 `);
 
 const STREAM_MAX = 200;
+/** Live points kept on the chart: an import moves a segment thousands of times an hour. */
+const LIVE_POINTS_MAX = 5_000;
 
 type Loaded = NonNullable<SegmentByIdQuery['segment']>;
 
@@ -87,7 +89,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
     onData: ({ data: msg, client }) => {
       const s = msg.data?.segmentStats;
       if (!s) return;
-      setLive((pts) => [...pts, { t: Date.now() / 1000, size: s.size }]);
+      setLive((pts) => [...pts, { t: Date.now() / 1000, size: s.size }].slice(-LIVE_POINTS_MAX));
       // The list beside shows the same segment: its size moves with the chart.
       client.cache.modify({
         id: client.cache.identify({ __typename: 'Segment', id }),
