@@ -1,0 +1,92 @@
+// How long a person watching the dashboard waits to see a segment move: against a running
+// gateway (`npm run demo`), a browser signed in on a probe segment; every few seconds one
+// Segment `track` call through `/v1/batch` makes a new visitor enter it, and the time
+// from the call being accepted to the chart's latest point showing the new size is taken.
+// Run it idle, or while `npm run demo` (or an import) keeps the worker busy.
+//   tsx scripts/dashboardLiveProbe.ts [url] [admin-key] [probes] [write-key]
+import { launchBrowser } from '../test/support/browser';
+
+const url = process.argv[2] ?? 'http://127.0.0.1:4000';
+const key = process.argv[3] ?? process.env.MOSAIC_ADMIN_KEY ?? 'demo-admin-key-change-me';
+const probes = Number(process.argv[4] ?? 20);
+const writeKey = process.argv[5] ?? process.env.MOSAIC_WRITE_KEY ?? 'demo-write-key';
+const SEGMENT = { name: 'Live probe', event: 'Dashboard Live Probe' };
+
+async function graphql(query: string, variables: Record<string, unknown> = {}): Promise<unknown> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data;
+}
+
+async function ensureSegment(): Promise<void> {
+  const { segments } = (await graphql('{ segments { name } }')) as { segments: { name: string }[] };
+  if (segments.some((s) => s.name === SEGMENT.name)) return;
+  await graphql('mutation ($n: String!, $r: JSON!) { defineSegment(name: $n, rule: $r) { id } }', {
+    n: SEGMENT.name,
+    r: { event: SEGMENT.event, atLeast: 1, withinDays: 1 },
+  });
+}
+
+async function track(userId: string): Promise<void> {
+  const res = await fetch(`${url}/v1/batch`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify({ batch: [{ type: 'track', userId, event: SEGMENT.event }] }),
+  });
+  if (res.status !== 200) throw new Error(`/v1/batch answered ${res.status}`);
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+
+async function main(): Promise<void> {
+  await ensureSegment();
+  const browser = await launchBrowser();
+  const waits: number[] = [];
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${url}/dashboard/`);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: SEGMENT.name }).click();
+    await page
+      .getByTestId('live-status')
+      .filter({ hasText: /^\s*live$/ })
+      .waitFor();
+    const latest = page.getByTestId('chart-latest');
+    const sizeNow = async () =>
+      Number(/Latest: (\d+)/.exec((await latest.textContent()) ?? '')?.[1]);
+    const run = Date.now().toString(36);
+    for (let i = 0; i < probes; i++) {
+      const before = await sizeNow();
+      await track(`live-probe-${run}-${i}`);
+      const accepted = performance.now();
+      await latest
+        .filter({ hasText: new RegExp(`^Latest: ${before + 1} member`) })
+        .waitFor({ timeout: 120_000 });
+      waits.push((performance.now() - accepted) / 1000);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  } finally {
+    await browser.close();
+  }
+  const sorted = [...waits].sort((a, b) => a - b);
+  const s = (x: number) => `${x.toFixed(2)} s`;
+  console.log(
+    `[live-probe] ${waits.length} changes seen on the chart after /v1/batch accepted them: ` +
+      `p50 ${s(quantile(sorted, 0.5))}, p90 ${s(quantile(sorted, 0.9))}, max ${s(sorted.at(-1) ?? NaN)}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error('[live-probe] failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
