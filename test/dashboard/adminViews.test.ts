@@ -76,9 +76,13 @@ test('an event sent through /v1/batch moves the chart and the stream without a r
   await expect(latest.textContent()).resolves.toMatch(/^Latest: 0 members/);
   // The page marks itself; a reload would lose the mark.
   await inPage(page, 'window.unreloaded = true');
-  // Both feeds (size and changes) are subscribed on the gateway before the event is sent.
-  await until('both subscriptions', async () => (await h.activeSubscriptions()) >= 2, 10_000);
-  await until('the segment channel in Redis', () => h.listening(SEGMENT.id), 10_000);
+  // Size, changes and alerts: all three subscribed, the membership channel in Redis.
+  await until('three subscriptions', async () => (await h.activeSubscriptions()) >= 3, 10_000);
+  await until(
+    'the segment channel in Redis',
+    () => h.listening(`segment-membership:${SEGMENT.id}`),
+    10_000,
+  );
 
   await h.track([
     {

@@ -27,6 +27,7 @@ type Documents = {
     "\n  query SegmentById($id: ID!) {\n    segment(id: $id) {\n      id\n      name\n      kind\n      rule\n      size\n      sizeSuppressed\n      description\n      updatedAt\n      health(last: 48) {\n        points {\n          at\n          size\n        }\n        alerts {\n          kind\n          message\n        }\n      }\n      recentChanges(first: 100) {\n        profileId\n        change\n        at\n        reason\n      }\n    }\n  }\n": typeof types.SegmentByIdDocument,
     "\n  subscription SizeFeed($id: ID!) {\n    segmentStats(segmentId: $id) {\n      segmentId\n      size\n      sizeSuppressed\n    }\n  }\n": typeof types.SizeFeedDocument,
     "\n  subscription ChangeFeed($id: ID!) {\n    segmentMembershipChanged(segmentId: $id) {\n      segmentId\n      profileId\n      change\n      at\n      reason\n    }\n  }\n": typeof types.ChangeFeedDocument,
+    "\n  subscription AlertFeed($id: ID!) {\n    segmentAlert(segmentId: $id) {\n      kind\n      at\n      message\n    }\n  }\n": typeof types.AlertFeedDocument,
     "\n  mutation DefineSegment($name: String!, $rule: JSON!, $purpose: String) {\n    defineSegment(name: $name, rule: $rule, purpose: $purpose) {\n      id\n      name\n      rule\n      size\n    }\n  }\n": typeof types.DefineSegmentDocument,
     "\n  mutation UpdateSegment($id: ID!, $name: String, $rule: JSON) {\n    updateSegment(id: $id, name: $name, rule: $rule) {\n      id\n      name\n      rule\n      size\n    }\n  }\n": typeof types.UpdateSegmentDocument,
     "\n  query SegmentList {\n    segments {\n      id\n      name\n      kind\n      size\n      sizeSuppressed\n    }\n  }\n": typeof types.SegmentListDocument,
@@ -45,6 +46,7 @@ const documents: Documents = {
     "\n  query SegmentById($id: ID!) {\n    segment(id: $id) {\n      id\n      name\n      kind\n      rule\n      size\n      sizeSuppressed\n      description\n      updatedAt\n      health(last: 48) {\n        points {\n          at\n          size\n        }\n        alerts {\n          kind\n          message\n        }\n      }\n      recentChanges(first: 100) {\n        profileId\n        change\n        at\n        reason\n      }\n    }\n  }\n": types.SegmentByIdDocument,
     "\n  subscription SizeFeed($id: ID!) {\n    segmentStats(segmentId: $id) {\n      segmentId\n      size\n      sizeSuppressed\n    }\n  }\n": types.SizeFeedDocument,
     "\n  subscription ChangeFeed($id: ID!) {\n    segmentMembershipChanged(segmentId: $id) {\n      segmentId\n      profileId\n      change\n      at\n      reason\n    }\n  }\n": types.ChangeFeedDocument,
+    "\n  subscription AlertFeed($id: ID!) {\n    segmentAlert(segmentId: $id) {\n      kind\n      at\n      message\n    }\n  }\n": types.AlertFeedDocument,
     "\n  mutation DefineSegment($name: String!, $rule: JSON!, $purpose: String) {\n    defineSegment(name: $name, rule: $rule, purpose: $purpose) {\n      id\n      name\n      rule\n      size\n    }\n  }\n": types.DefineSegmentDocument,
     "\n  mutation UpdateSegment($id: ID!, $name: String, $rule: JSON) {\n    updateSegment(id: $id, name: $name, rule: $rule) {\n      id\n      name\n      rule\n      size\n    }\n  }\n": types.UpdateSegmentDocument,
     "\n  query SegmentList {\n    segments {\n      id\n      name\n      kind\n      size\n      sizeSuppressed\n    }\n  }\n": types.SegmentListDocument,
@@ -116,6 +118,10 @@ export function graphql(source: "\n  subscription SizeFeed($id: ID!) {\n    segm
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ChangeFeed($id: ID!) {\n    segmentMembershipChanged(segmentId: $id) {\n      segmentId\n      profileId\n      change\n      at\n      reason\n    }\n  }\n"): (typeof documents)["\n  subscription ChangeFeed($id: ID!) {\n    segmentMembershipChanged(segmentId: $id) {\n      segmentId\n      profileId\n      change\n      at\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AlertFeed($id: ID!) {\n    segmentAlert(segmentId: $id) {\n      kind\n      at\n      message\n    }\n  }\n"): (typeof documents)["\n  subscription AlertFeed($id: ID!) {\n    segmentAlert(segmentId: $id) {\n      kind\n      at\n      message\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

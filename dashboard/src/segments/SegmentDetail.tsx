@@ -63,6 +63,16 @@ const ChangeFeed = graphql(`
   }
 `);
 
+const AlertFeed = graphql(`
+  subscription AlertFeed($id: ID!) {
+    segmentAlert(segmentId: $id) {
+      kind
+      at
+      message
+    }
+  }
+`);
+
 const STREAM_MAX = 200;
 /** Live points kept on the chart: an import moves a segment thousands of times an hour. */
 const LIVE_POINTS_MAX = 5_000;
@@ -83,6 +93,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   const [live, setLive] = useState<SizePoint[]>([]);
   const [changes, setChanges] = useState<MembershipChange[]>([]);
   const [editing, setEditing] = useState(false);
+  const [liveAlerts, setLiveAlerts] = useState<{ kind: string; at: string; message: string }[]>([]);
 
   const stats = useSubscription(SizeFeed, {
     variables: { id },
@@ -102,6 +113,15 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
     onData: ({ data: msg }) => {
       const c = msg.data?.segmentMembershipChanged;
       if (c) setChanges((list) => [c, ...list].slice(0, STREAM_MAX));
+    },
+  });
+
+  // A health alert raised while the page is open (the hourly point, or a refit) shows at once.
+  useSubscription(AlertFeed, {
+    variables: { id },
+    onData: ({ data: msg }) => {
+      const a = msg.data?.segmentAlert;
+      if (a) setLiveAlerts((list) => [a, ...list.filter((x) => x.kind !== a.kind)]);
     },
   });
 
@@ -152,7 +172,10 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
         )}
       </header>
       {segment.description && <p className="description">{segment.description}</p>}
-      {segment.health.alerts.map((a) => (
+      {[
+        ...liveAlerts,
+        ...segment.health.alerts.filter((a) => !liveAlerts.some((l) => l.kind === a.kind)),
+      ].map((a) => (
         <p key={a.kind} className="alert" role="status">
           {a.kind.toLowerCase()} alert: {a.message}
         </p>
