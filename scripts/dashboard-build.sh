@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 dist=dashboard/dist
 stamp="$dist/.build-stamp"
+# A build killed between its two renames leaves the previous bundle as dist.old: put it back.
+if [ ! -d "$dist" ] && [ -d "$dist.old" ]; then mv "$dist.old" "$dist"; fi
 fingerprint=$(
   {
     find dashboard -path "$dist" -prune -o -path "$dist.*" -prune -o -type f -print0 |
@@ -23,11 +25,15 @@ fi
 
 echo '[dashboard] type-checking and building'
 npx tsc --noEmit -p dashboard/tsconfig.json
-# Built beside and swapped in, so a gateway serving the old bundle is never left without one.
-rm -rf "$dist.next" "$dist.old"
-npx vite build --config dashboard/vite.config.mts --logLevel warn --outDir "$(pwd)/$dist.next"
-echo "$fingerprint" >"$dist.next/.build-stamp"
-[ -d "$dist" ] && mv "$dist" "$dist.old"
-mv "$dist.next" "$dist"
+# Built beside and swapped in, so a gateway serving the old bundle is never left without
+# one; a directory of its own, so two builds at once (npm test and the demo) do not collide.
+next=$(mktemp -d "$dist.next.XXXXXX")
+chmod 755 "$next" # mktemp makes it private; the gateway may run as another user
+trap 'rm -rf "$next"' EXIT
+npx vite build --config dashboard/vite.config.mts --logLevel warn --outDir "$(pwd)/$next"
+echo "$fingerprint" >"$next/.build-stamp"
+rm -rf "$dist.old"
+if [ -d "$dist" ]; then mv "$dist" "$dist.old"; fi
+mv "$next" "$dist"
 rm -rf "$dist.old"
 echo "[dashboard] built into $dist"

@@ -19,9 +19,8 @@ const ASSETS = 'assets';
 /**
  * On every dashboard answer, errors too. The policy allows the app's own scripts, styles
  * (inline too: chart libraries set style attributes), images and fonts, and connections
- * back to this gateway only ('self' covers its ws: and wss: too), so a key in the page
- * cannot be sent elsewhere even by injected script; no form posts anywhere; nothing may
- * frame it.
+ * back to this gateway only ('self' covers its ws: and wss: too), so the page's own
+ * requests cannot carry a key to another host; no form posts anywhere; nothing may frame it.
  */
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
@@ -127,9 +126,11 @@ function decodeSegments(rest: string): string[] | null {
  */
 async function sendFile(req: IncomingMessage, res: ServerResponse, root: string, file: BundleFile) {
   // A symbolic link in the bundle must not lead out of it: the real path is checked too.
+  // The directory itself unreadable or looping is the operator's problem, not the
+  // client's: that fails (and is logged); only its absence means "not built".
   const [real, realRoot] = await Promise.all([
     realpath(file.path).catch(nullWhenMissing),
-    realpath(root).catch(nullWhenMissing),
+    realpath(root).catch(nullWhenAbsent),
   ]);
   if (real === null || realRoot === null || !real.startsWith(realRoot + sep)) return false;
   const handle = await open(real, 'r').catch(nullWhenMissing);
@@ -183,6 +184,11 @@ const exists = (path: string): Promise<boolean> =>
  * what a client's path can cause is a 404, never a logged server error; anything else is one.
  */
 const NOT_SERVABLE = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'EACCES']);
+
+function nullWhenAbsent(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw err;
+}
 
 function nullWhenMissing(err: unknown): null {
   if (NOT_SERVABLE.has((err as NodeJS.ErrnoException).code ?? '')) return null;

@@ -67,6 +67,11 @@ beforeAll(async () => {
     n: 'Surname rule',
     r: { trait: 'lastName', op: 'eq', value: 'Quinnell' },
   });
+  // One that compares nothing personal: a reader sees its members and changes.
+  await admin(`mutation($n: String!, $r: JSON!) { defineSegment(name: $n, rule: $r) { id } }`, {
+    n: 'Reader watch',
+    r: { event: 'Reader Watch', atLeast: 1, withinDays: 30 },
+  });
 }, 120_000);
 
 afterAll(() => h?.close());
@@ -128,7 +133,9 @@ test('a reader sees no personal data unmasked anywhere on the page', async () =>
   // What the gateway sends the page, over HTTP and the subscription socket.
   const received: Promise<string>[] = [];
   page.on('response', (res) => {
-    if (res.url().endsWith('/graphql')) received.push(res.text());
+    // A body the browser dropped on navigating away is recorded as such, not lost silently.
+    if (res.url().endsWith('/graphql'))
+      received.push(res.text().catch((err: unknown) => `(body unavailable: ${String(err)})`));
   });
   page.on('websocket', (ws) =>
     ws.on('framereceived', ({ payload }) => received.push(Promise.resolve(String(payload)))),
@@ -145,6 +152,24 @@ test('a reader sees no personal data unmasked anywhere on the page', async () =>
   expect(SECRETS.filter((s) => segmentPage.includes(s))).toEqual([]);
   expect(await seriousAxeViolations(page)).toEqual([]);
 
+  // A segment a reader may watch: her visit is delivered to the page as it happens.
+  await page.getByRole('link', { name: /Reader watch/ }).click();
+  await page.getByRole('heading', { name: 'Reader watch', level: 2 }).waitFor();
+  await page
+    .getByTestId('live-status')
+    .filter({ hasText: /^\s*live$/ })
+    .waitFor();
+  await until('the watch channel', () => h.listening('segment-membership:reader-watch'), 10_000);
+  await h.track([
+    { type: 'track', userId: 'zelda-user-889', event: 'Reader Watch', messageId: 'zelda-w-1' },
+  ]);
+  await page
+    .getByTestId('change-stream')
+    .getByText(new RegExp(`entered ${zeldaId}`))
+    .waitFor({ timeout: 20_000 });
+  const watchPage = await pageHolds(page);
+  expect(SECRETS.filter((s) => watchPage.includes(s))).toEqual([]);
+
   await page.goto(`${h.api.t.url}/dashboard/profiles?id=${zeldaId}`);
   await page.getByRole('heading', { name: /^Profile / }).waitFor();
   await page.getByTestId('merge-log').getByRole('button').first().click();
@@ -154,7 +179,9 @@ test('a reader sees no personal data unmasked anywhere on the page', async () =>
   expect(profilePage).toContain('0958');
   expect(SECRETS.filter((s) => profilePage.includes(s))).toEqual([]);
   const traffic = (await Promise.all(received)).join('\n').toLowerCase();
+  // Both channels were read: her masked email over HTTP, her entry over the socket.
   expect(traffic).toContain('z***@example.org');
+  expect(traffic).toContain(`"profileid":"${zeldaId.toLowerCase()}"`);
   expect(SECRETS.filter((s) => traffic.includes(s))).toEqual([]);
   await screenshot(page, 'reader-profile');
   expect(await seriousAxeViolations(page)).toEqual([]);

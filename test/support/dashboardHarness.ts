@@ -23,10 +23,10 @@ export interface DashboardHarness {
   /** graphql-ws subscriptions the gateway holds open now (its `/metrics` gauge). */
   activeSubscriptions(): Promise<number>;
   /**
-   * True once the gateway listens on a Redis channel whose name holds `fragment`: a
+   * True once the gateway listens on the Redis channel `channel` (of its database): a
    * subscription is counted before its SUBSCRIBE reaches Redis, and only then is it fed.
    */
-  listening(fragment: string): Promise<boolean>;
+  listening(channel: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -96,9 +96,9 @@ export async function startDashboardHarness(
         .find((l) => l.startsWith('mosaic_graphql_subscriptions_active '));
       return Number(line?.split(' ')[1] ?? 0);
     },
-    async listening(fragment) {
+    async listening(channel) {
       const channels = await redis.pubsub('CHANNELS', `mosaic:${api.t.database}:*`);
-      return (channels as string[]).some((c) => c.includes(fragment));
+      return (channels as string[]).includes(`mosaic:${api.t.database}:${channel}`);
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);

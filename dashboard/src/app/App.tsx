@@ -54,6 +54,7 @@ export function App() {
         if (!who) throw new Error('The gateway did not say who this key is.');
         if (!DASHBOARD_ROLES.includes(who.role)) {
           client.close();
+          forgetKey();
           setNotice(
             `This key has role ${who.role}, which cannot read profiles or segments. Use a dashboard or admin key.`,
           );

@@ -90,7 +90,9 @@ export function ReviewQueue() {
       });
       await refetch();
     } catch {
-      // Shown from the mutation's error state.
+      // Shown from the mutation's error state. The pair may have been decided elsewhere
+      // (settling, another admin): read the queue again rather than offer it forever.
+      await refetch().catch(() => undefined);
     } finally {
       pendingRef.current = false;
       setPending(false);
@@ -104,6 +106,7 @@ export function ReviewQueue() {
     const key = e.key.toLowerCase();
     if (key === 'a') void decide('ACCEPT');
     else if (key === 'r') void decide('REJECT');
+    else if (pendingRef.current) return;
     else if (key === 'j') setIndex(Math.min(shown + 1, Math.max(0, items.length - 1)));
     else if (key === 'k') setIndex(Math.max(shown - 1, 0));
     else return;

@@ -117,7 +117,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   });
 
   // A health alert raised while the page is open (the hourly point, or a refit) shows at once.
-  useSubscription(AlertFeed, {
+  const alerts = useSubscription(AlertFeed, {
     variables: { id },
     onData: ({ data: msg }) => {
       const a = msg.data?.segmentAlert;
@@ -143,11 +143,17 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
     return (
       <SegmentEditor
         segment={segment}
-        onDone={() => {
+        onDone={(saved) => {
           setEditing(false);
-          setLive([]);
-          setChanges([]);
-          void refetch().then((r) => r.data?.segment && setPast(pastOf(r.data.segment)));
+          if (saved === null) return; // cancelled: the chart and the stream go on as they were
+          void refetch()
+            .then((r) => {
+              if (!r.data?.segment) return;
+              setLive([]);
+              setChanges([]);
+              setPast(pastOf(r.data.segment));
+            })
+            .catch(() => undefined); // the query's error state shows it
         }}
       />
     );
@@ -157,7 +163,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
       (r) => !changes.some((c) => c.at === r.at && c.profileId === r.profileId),
     ),
   ];
-  const liveError = stats.error ?? feed.error;
+  const liveError = stats.error ?? feed.error ?? alerts.error;
   return (
     <article className="segment" aria-labelledby="segment-title">
       <header>
