@@ -4,33 +4,15 @@
 // from the call being accepted to the chart's latest point showing the new size is taken.
 // Run it idle, or while `npm run demo` (or an import) keeps the worker busy.
 //   tsx scripts/dashboardLiveProbe.ts [url] [admin-key] [probes] [write-key]
-import { inPage, launchBrowser } from '../test/support/browser';
+import { percentile } from '../bench/lib/latency';
+import { inPage, launchBrowser, signInToDashboard } from '../test/support/browser';
+import { gatewayClient } from './demo/gatewayClient';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:4000';
 const key = process.argv[3] ?? process.env.MOSAIC_ADMIN_KEY ?? 'demo-admin-key-change-me';
 const probes = Number(process.argv[4] ?? 20);
 const writeKey = process.argv[5] ?? process.env.MOSAIC_WRITE_KEY ?? 'demo-write-key';
 const SEGMENT = { name: 'Live probe', event: 'Dashboard Live Probe' };
-
-async function graphql(query: string, variables: Record<string, unknown> = {}): Promise<unknown> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data;
-}
-
-async function ensureSegment(): Promise<void> {
-  const { segments } = (await graphql('{ segments { name } }')) as { segments: { name: string }[] };
-  if (segments.some((s) => s.name === SEGMENT.name)) return;
-  await graphql('mutation ($n: String!, $r: JSON!) { defineSegment(name: $n, rule: $r) { id } }', {
-    n: SEGMENT.name,
-    r: { event: SEGMENT.event, atLeast: 1, withinDays: 90 },
-  });
-}
 
 async function track(userId: string): Promise<void> {
   const res = await fetch(`${url}/v1/batch`, {
@@ -44,18 +26,15 @@ async function track(userId: string): Promise<void> {
   if (res.status !== 200) throw new Error(`/v1/batch answered ${res.status}`);
 }
 
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-
 async function main(): Promise<void> {
-  await ensureSegment();
+  await gatewayClient(`${url}/graphql`, key).defineSegmentsIfMissing([
+    { name: SEGMENT.name, rule: { event: SEGMENT.event, atLeast: 1, withinDays: 90 } },
+  ]);
   const browser = await launchBrowser();
   const waits: number[] = [];
   try {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${url}/dashboard/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToDashboard(page, url, key);
     await page.getByRole('link', { name: SEGMENT.name }).click();
     await page
       .getByTestId('live-status')
@@ -111,7 +90,7 @@ function report(waits: number[]): void {
   const s = (x: number) => `${x.toFixed(2)} s`;
   console.log(
     `[live-probe] ${waits.length} changes seen on the chart after /v1/batch accepted them: ` +
-      `p50 ${s(quantile(sorted, 0.5))}, p90 ${s(quantile(sorted, 0.9))}, max ${s(sorted.at(-1) ?? NaN)}`,
+      `p50 ${s(percentile(sorted, 50))}, p90 ${s(percentile(sorted, 90))}, max ${s(sorted.at(-1) ?? NaN)}`,
   );
 }
 

@@ -1,47 +1,31 @@
 // Screenshots of the dashboard's views for the README, taken from a running demo
 // (`npm run demo`): `tsx scripts/dashboardScreenshots.ts [url] [key] [out-dir]`. Light mode
-// at laptop width, and one view dark at tablet width; viewport-sized, so they stay small.
+// at laptop width, and one view dark at tablet width; viewport-sized (the profile's is its
+// identity-graph section), so they stay small.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { launchBrowser } from '../test/support/browser';
+import { launchBrowser, signInToDashboard } from '../test/support/browser';
+import { gatewayClient } from './demo/gatewayClient';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:4000';
 const key = process.argv[3] ?? process.env.MOSAIC_ADMIN_KEY ?? 'demo-admin-key-change-me';
 const out = process.argv[4] ?? join(__dirname, '..', 'docs', 'screenshots');
 
-interface GraphQLBody {
-  data?: {
+/** An email of a demo profile with the most merges: its graph has the most to show. */
+async function mergedEmail(): Promise<string> {
+  const data = await gatewayClient(`${url}/graphql`, key).graphql<{
     profiles: {
       edges: { node: { identifiers: { kind: string; value: string }[]; mergeLog: unknown[] } }[];
     };
-  };
-}
-
-/** An email of a demo profile with the most merges: its graph has the most to show. */
-async function mergedEmail(): Promise<string> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({
-      query:
-        '{ profiles(first: 100) { edges { node { identifiers { kind value } mergeLog { reason } } } } }',
-    }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  const nodes = (body.data?.profiles.edges ?? []).map((e) => e.node);
+  }>(
+    '{ profiles(first: 100) { edges { node { identifiers { kind value } mergeLog { reason } } } } }',
+  );
+  const nodes = data.profiles.edges.map((e) => e.node);
   nodes.sort((a, b) => b.mergeLog.length - a.mergeLog.length);
   const email = nodes[0]?.identifiers.find((i) => i.kind === 'EMAIL')?.value;
   if (!email) throw new Error(`${url} has no profile with an email: is the demo loaded?`);
   // As a person would paste it: other case, stray spaces.
   return ` ${email.toUpperCase()} `;
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${url}/dashboard/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Views' }).waitFor();
 }
 
 async function main(): Promise<void> {
@@ -51,7 +35,7 @@ async function main(): Promise<void> {
     const light = await (
       await browser.newContext({ viewport: { width: 1366, height: 860 }, colorScheme: 'light' })
     ).newPage();
-    await signIn(light);
+    await signInToDashboard(light, url, key);
     await light.getByTestId('chart-latest').waitFor();
     await light.screenshot({ path: join(out, 'segments.png') });
 
@@ -74,7 +58,7 @@ async function main(): Promise<void> {
     const dark = await (
       await browser.newContext({ viewport: { width: 820, height: 1000 }, colorScheme: 'dark' })
     ).newPage();
-    await signIn(dark);
+    await signInToDashboard(dark, url, key);
     await dark.getByTestId('chart-latest').waitFor();
     await dark.screenshot({ path: join(out, 'segments-dark-tablet.png') });
   } finally {

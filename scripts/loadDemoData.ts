@@ -2,6 +2,7 @@
 // a shop and a website would: `tsx scripts/loadDemoData.ts <graphql-url> [customers]`
 // (customers default to $DEMO_CUSTOMERS, else 1000). CRM contacts first, then orders, then
 // the website's Segment calls through the tracking API with $MOSAIC_WRITE_KEY.
+import { gatewayClient } from './demo/gatewayClient';
 import { generatePopulation } from './demo/population';
 import type { OrderInput } from '../src/orders/orderService';
 
@@ -9,6 +10,7 @@ const url = process.argv[2] ?? 'http://127.0.0.1:4000/graphql';
 const customersArg = process.argv[3] ?? process.env.DEMO_CUSTOMERS ?? '1000';
 const writeKey = process.env.MOSAIC_WRITE_KEY || 'demo-write-key';
 const trackingUrl = new URL('/v1/batch', url).toString();
+const { graphql, defineSegmentsIfMissing } = gatewayClient(url, process.env.MOSAIC_ADMIN_KEY ?? '');
 
 const CRM_CHUNK = 200;
 const ORDER_CHUNK = 500;
@@ -22,38 +24,6 @@ const UPSERT_CONTACTS = `mutation ($inputs: [CrmContactInput!]!) {
 const RECORD_ORDERS = `mutation ($orders: [OrderInput!]!) {
   recordOrders(orders: $orders) { written unchanged }
 }`;
-
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-}
-
-async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${process.env.MOSAIC_ADMIN_KEY ?? ''}`,
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await res.text();
-  let body: GraphQLResponse<T>;
-  try {
-    body = JSON.parse(text) as GraphQLResponse<T>;
-  } catch {
-    throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
-  }
-  if (body.errors?.length) {
-    const messages = body.errors.map((e) => {
-      const field = e.extensions?.field;
-      return field === undefined ? e.message : `${e.message} (at ${field})`;
-    });
-    throw new Error(`${url} answered ${res.status}: ${messages.join('; ')}`);
-  }
-  if (!res.ok || body.data == null) throw new Error(`${url} answered ${res.status}: ${text}`);
-  return body.data;
-}
 
 async function track(batch: readonly Record<string, unknown>[]): Promise<void> {
   let res: Response;
@@ -155,25 +125,6 @@ const DEMO_SEGMENTS: { name: string; rule: unknown }[] = [
   },
 ];
 
-async function defineDemoSegments(): Promise<void> {
-  const segments = await graphql<{ segments: { name: string }[] }>('{ segments { name } }', {});
-  const defined = new Set(segments.segments.map((s) => s.name));
-  for (const { name, rule } of DEMO_SEGMENTS.filter((s) => !defined.has(s.name)))
-    await graphql(
-      `
-        mutation ($n: String!, $r: JSON!) {
-          defineSegment(name: $n, rule: $r) {
-            id
-          }
-        }
-      `,
-      {
-        n: name,
-        r: rule,
-      },
-    );
-}
-
 async function main(): Promise<void> {
   const customers = Number(customersArg);
   if (!Number.isSafeInteger(customers) || customers < 1)
@@ -185,7 +136,7 @@ async function main(): Promise<void> {
   const population = generatePopulation({ customers });
   const generated = (performance.now() - started) / 1000;
   const { crmContacts, orders, segmentCalls } = population;
-  await defineDemoSegments();
+  await defineSegmentsIfMissing(DEMO_SEGMENTS);
 
   const crm = { changed: 0, unchanged: 0 };
   const crmSeconds = await inChunks(crmContacts, CRM_CHUNK, async (inputs) => {

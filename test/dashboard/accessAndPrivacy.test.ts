@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { inPage, screenshot, seriousAxeViolations } from '../support/browser';
+import { inPage, screenshot, seriousAxeViolations, submitApiKey } from '../support/browser';
 import { startDashboardHarness, type DashboardHarness } from '../support/dashboardHarness';
 import { until } from '../support/wait';
 
@@ -76,12 +76,6 @@ beforeAll(async () => {
 
 afterAll(() => h?.close());
 
-async function signInWith(page: Page, key: string): Promise<void> {
-  await page.goto(`${h.api.t.url}/dashboard/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 /** Everything a person or a script could read off the page: text, markup, attributes, storage. */
 async function pageHolds(page: Page): Promise<string> {
   const [html, text, storage] = await Promise.all([
@@ -94,7 +88,7 @@ async function pageHolds(page: Page): Promise<string> {
 
 test('a wrong key and a writer key are refused at sign-in with the reason', async () => {
   const page = await (await h.browser.newContext()).newPage();
-  await signInWith(page, 'not-a-real-key-0123456789');
+  await submitApiKey(page, h.api.t.url, 'not-a-real-key-0123456789');
   const notice = page.getByRole('alert');
   await notice.waitFor();
   await expect(notice.textContent()).resolves.toMatch(
@@ -103,7 +97,7 @@ test('a wrong key and a writer key are refused at sign-in with the reason', asyn
   await screenshot(page, 'sign-in-refused');
   expect(await seriousAxeViolations(page)).toEqual([]);
 
-  await signInWith(page, h.api.keys.writer);
+  await submitApiKey(page, h.api.t.url, h.api.keys.writer);
   await page.getByText(/has role WRITER, which cannot read profiles or segments/).waitFor();
   await page.close();
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describeRule, ruleSentence, type RuleLine } from '../../dashboard/src/segments/ruleText';
+import { describeRule, type RuleLine } from '../../dashboard/src/segments/ruleText';
 import {
   identityGraph,
   splittableRecords,
@@ -43,6 +43,12 @@ const leaves = (r: unknown): number => {
   if ('not' in o) return leaves(o.not);
   return 1;
 };
+/** The tree on one line: what a person would read aloud. */
+const ruleSentence = (line: RuleLine): string =>
+  line.children.length === 0
+    ? line.text
+    : `${line.text} (${line.children.map(ruleSentence).join('; ')})`;
+
 const lineLeaves = (l: RuleLine): number =>
   l.children.length === 0 ? 1 : l.children.map(lineLeaves).reduce((a, b) => a + b, 0);
 
@@ -54,7 +60,9 @@ test('every rule reads as words: one sentence per leaf, no raw objects, every na
       const sentence = ruleSentence(words);
       expect(sentence).not.toContain('[object Object]');
       expect(sentence).not.toMatch(/^\{/);
-      for (const n of JSON.stringify(r).match(/"(plan|lifetimeValue|vip|k-means)"/g) ?? [])
+      for (const n of JSON.stringify(r).match(
+        /"(plan|lifetimeValue|Order Completed|vip|k-means)"/g,
+      ) ?? [])
         expect(sentence).toContain(JSON.parse(n) as string);
     }),
     { numRuns: 300, seed: 24 },

@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = join(__dirname, '..', '..');
 /** Screenshots of each view, kept after the run (`npm test` leaves them for CI to collect). */
-export const ARTIFACTS = join(ROOT, '.data', 'artifacts', 'dashboard');
+const ARTIFACTS = join(ROOT, '.data', 'artifacts', 'dashboard');
 
 /**
  * Debian's Chromium, headless (scripts/browser.sh installs it). Background networking is
@@ -64,4 +64,17 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
       help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target })),
     }));
+}
+
+/** Opens the dashboard of the gateway at `baseUrl` and submits `key` on its sign-in form. */
+export async function submitApiKey(page: Page, baseUrl: string, key: string): Promise<void> {
+  await page.goto(`${baseUrl}/dashboard/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The same, once the key is accepted: the signed-in shell and its views are there. */
+export async function signInToDashboard(page: Page, baseUrl: string, key: string): Promise<void> {
+  await submitApiKey(page, baseUrl, key);
+  await page.getByRole('navigation', { name: 'Views' }).waitFor();
 }

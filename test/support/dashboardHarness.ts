@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createWorkerApp, type WorkerApp } from '../../src/workers/worker';
-import { launchBrowser } from './browser';
+import { launchBrowser, signInToDashboard } from './browser';
 import { silentLogger, testConfig } from './env';
 import { startSecuredApp, type SecuredApp } from './securedApp';
 
@@ -69,10 +69,7 @@ export async function startDashboardHarness(
       const context = await browser.newContext({ viewport, colorScheme });
       contexts.push(context);
       const page = await context.newPage();
-      await page.goto(`${api.t.url}/dashboard/`);
-      await page.getByLabel('API key').fill(key);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('navigation', { name: 'Views' }).waitFor();
+      await signInToDashboard(page, api.t.url, key);
       return page;
     },
     async track(batch) {

@@ -2,7 +2,7 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/clien
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import { createClient } from 'graphql-ws';
 import { AUTH_CLOSE_CODES, isAuthFailure } from './errors';
 
 /** The subscription socket's state, shown so a person knows whether the page is live. */
@@ -10,7 +10,6 @@ export type LiveStatus = 'idle' | 'connecting' | 'live' | 'offline';
 
 export interface ApiClient {
   apollo: ApolloClient;
-  ws: Client;
   live: { get: () => LiveStatus; subscribe: (listener: () => void) => () => void };
   close(): void;
 }
@@ -31,7 +30,7 @@ function liveStatus() {
   };
 }
 
-export const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_PATH = '/graphql';
 
 function websocketUrl(): string {
   const url = new URL(GRAPHQL_PATH, window.location.href);
@@ -81,7 +80,7 @@ export function createApiClient(apiKey: string, onAuthLost: (message: string) =>
     link,
     cache: new InMemoryCache({
       typePolicies: {
-        // Reviews and merge-log entries have no global id worth normalising on.
+        // The queue is read whole each time: a new answer replaces the old list, unmerged.
         Query: { fields: { reviewQueue: { merge: false } } },
       },
     }),
@@ -89,7 +88,6 @@ export function createApiClient(apiKey: string, onAuthLost: (message: string) =>
   });
   return {
     apollo,
-    ws,
     live: { get: live.get, subscribe: live.subscribe },
     close() {
       void ws.dispose();

@@ -1,40 +1,18 @@
-import { useSyncExternalStore, type MouseEvent } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { ApiClient } from '../api/client';
 import { isAdmin, type Session } from '../api/session';
 import { OperationsStrip } from '../ops/OperationsStrip';
 import { ProfilesView } from '../profiles/ProfilesView';
 import { ReviewQueue } from '../review/ReviewQueue';
 import { SegmentsView } from '../segments/SegmentsView';
-import { hrefFor, navigate, usePlace, type View } from './router';
+import { usePlace, type View } from './router';
+import { ViewLink } from './ViewLink';
 
 const VIEWS: { view: View; label: string; adminOnly?: boolean }[] = [
   { view: 'segments', label: 'Segments' },
   { view: 'profiles', label: 'Profiles' },
   { view: 'review', label: 'Review queue', adminOnly: true },
 ];
-
-/** A same-page link: the router moves, the browser does not reload. */
-export function ViewLink(props: {
-  view: View;
-  params?: Record<string, string>;
-  children: React.ReactNode;
-  current?: boolean;
-}) {
-  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
-    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    navigate(props.view, props.params);
-  };
-  return (
-    <a
-      href={hrefFor(props.view, props.params)}
-      onClick={onClick}
-      aria-current={props.current ? 'page' : undefined}
-    >
-      {props.children}
-    </a>
-  );
-}
 
 const LIVE_TEXT = {
   idle: 'live updates idle',

@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/errors';
-import { ViewLink } from '../app/Shell';
+import { ViewLink } from '../app/ViewLink';
 import { navigate } from '../app/router';
 import { graphql } from '../gql';
 import type { ProfileFieldsFragment } from '../gql/graphql';

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useMemo, useState } from 'react';
 import { isAdmin, type Session } from '../api/session';
-import { ViewLink } from '../app/Shell';
+import { ViewLink } from '../app/ViewLink';
 import type { ProfileFieldsFragment } from '../gql/graphql';
 import { Empty, ErrorNotice, Loading } from '../ui/states';
 import { AdminActions } from './AdminActions';

@@ -24,18 +24,17 @@ const KINDS: { kind: IdentifierKind; label: string }[] = [
 export function ProfilesView({ session, params }: { session: Session; params: URLSearchParams }) {
   const [kind, setKind] = useState<IdentifierKind>('EMAIL');
   const [value, setValue] = useState('');
-  const [notFound, setNotFound] = useState(false);
   const [find, found] = useLazyQuery(ProfileByIdentifier, { fetchPolicy: 'network-only' });
+  // The gateway answered the last search with no profile.
+  const notFound = !found.loading && found.data?.profileByIdentifier === null;
   const id = params.get('id');
 
   const search = async (e: FormEvent) => {
     e.preventDefault();
-    setNotFound(false);
     if (!value.trim()) return;
     const res = await find({ variables: { kind, value } }).catch(() => null);
     const profile = res?.data?.profileByIdentifier;
     if (profile) navigate('profiles', { id: profile.id });
-    else if (res && !res.error) setNotFound(true);
   };
 
   return (

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { describeError } from '../api/errors';
-import { ViewLink } from '../app/Shell';
+import { ViewLink } from '../app/ViewLink';
 import { graphql } from '../gql';
 import { Empty, ErrorNotice, Loading } from '../ui/states';
 import { PairEvidence } from './PairEvidence';

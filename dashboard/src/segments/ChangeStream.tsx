@@ -1,4 +1,4 @@
-import { ViewLink } from '../app/Shell';
+import { ViewLink } from '../app/ViewLink';
 import { Empty } from '../ui/states';
 
 export interface MembershipChange {

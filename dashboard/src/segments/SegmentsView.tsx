@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { canEditSegments, type Session } from '../api/session';
-import { ViewLink } from '../app/Shell';
+import { ViewLink } from '../app/ViewLink';
 import { navigate } from '../app/router';
 import { graphql } from '../gql';
 import { Empty, ErrorNotice, Loading } from '../ui/states';

@@ -63,9 +63,3 @@ export function describeRule(rule: unknown): RuleLine {
   if ('not' in rule) return { text: 'not', children: [describeRule(rule.not)] };
   return { text: leaf(rule), children: [] };
 }
-
-/** The tree on one line, for titles and tests. */
-export function ruleSentence(line: RuleLine): string {
-  if (line.children.length === 0) return line.text;
-  return `${line.text} (${line.children.map(ruleSentence).join('; ')})`;
-}
