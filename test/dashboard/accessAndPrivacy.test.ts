@@ -123,17 +123,20 @@ test('a key revoked while its live feed is open is signed out with the 4403 reas
 });
 
 test('a reader sees no personal data unmasked anywhere on the page', async () => {
-  const page = await h.signedIn(h.api.keys.reader);
-  // What the gateway sends the page, over HTTP and the subscription socket.
+  // What the gateway sends the page, over HTTP and the subscription socket, from sign-in on.
   const received: Promise<string>[] = [];
-  page.on('response', (res) => {
-    // A body the browser dropped on navigating away is recorded as such, not lost silently.
-    if (res.url().endsWith('/graphql'))
-      received.push(res.text().catch((err: unknown) => `(body unavailable: ${String(err)})`));
+  const page = await h.signedIn(h.api.keys.reader, {
+    beforeSignIn: (p) => {
+      p.on('response', (res) => {
+        // A body the browser dropped on navigating away is recorded as such, not lost silently.
+        if (res.url().endsWith('/graphql'))
+          received.push(res.text().catch((err: unknown) => `(body unavailable: ${String(err)})`));
+      });
+      p.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => received.push(Promise.resolve(String(payload)))),
+      );
+    },
   });
-  page.on('websocket', (ws) =>
-    ws.on('framereceived', ({ payload }) => received.push(Promise.resolve(String(payload)))),
-  );
   // No operations strip and no review queue for a reader.
   await expect(page.getByRole('region', { name: 'Operations' }).count()).resolves.toBe(0);
   await expect(page.getByRole('link', { name: 'Review queue' }).count()).resolves.toBe(0);

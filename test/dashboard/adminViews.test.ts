@@ -202,7 +202,7 @@ test('an admin renames a segment and merges two profiles by hand, each confirmed
 }, 90_000);
 
 test('each view, dark at tablet width, with the operations strip, has no serious accessibility violation', async () => {
-  const page = await h.signedIn(h.api.keys.admin, TABLET, 'dark');
+  const page = await h.signedIn(h.api.keys.admin, { viewport: TABLET, colorScheme: 'dark' });
   const ops = page.getByRole('region', { name: 'Operations' });
   await ops.getByText(/queue enrichment/).waitFor();
   await expect(ops.textContent()).resolves.toMatch(/source crm\s*breaker closed/);

@@ -13,11 +13,7 @@ export interface DashboardHarness {
   api: SecuredApp;
   browser: Browser;
   /** A new browser context (its own session storage) on the dashboard, signed in with `key`. */
-  signedIn(
-    key: string,
-    viewport?: { width: number; height: number },
-    colorScheme?: 'light' | 'dark',
-  ): Promise<Page>;
+  signedIn(key: string, options?: SignInOptions): Promise<Page>;
   /** Segment-style calls through `/v1/batch`, as a website's SDK sends them. */
   track(batch: Record<string, unknown>[]): Promise<void>;
   /** graphql-ws subscriptions the gateway holds open now (its `/metrics` gauge). */
@@ -28,6 +24,16 @@ export interface DashboardHarness {
    */
   listening(channel: string): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface SignInOptions {
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+  /**
+   * Runs on the new page before it signs in. The segments view opens its live socket as
+   * soon as it shows, so a listener attached after sign-in can miss that socket entirely.
+   */
+  beforeSignIn?: (page: Page) => void;
 }
 
 export const LAPTOP = { width: 1366, height: 900 };
@@ -65,10 +71,11 @@ export async function startDashboardHarness(
   return {
     api,
     browser,
-    async signedIn(key, viewport = LAPTOP, colorScheme = 'light') {
+    async signedIn(key, { viewport = LAPTOP, colorScheme = 'light', beforeSignIn } = {}) {
       const context = await browser.newContext({ viewport, colorScheme });
       contexts.push(context);
       const page = await context.newPage();
+      beforeSignIn?.(page);
       await signInToDashboard(page, api.t.url, key);
       return page;
     },
