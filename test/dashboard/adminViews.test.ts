@@ -102,11 +102,18 @@ test('an event sent through /v1/batch moves the chart and the stream without a r
     h.api.keys.admin,
     'query { profileByIdentifier(kind: USER_ID, value: "dash-visitor-2") { id } }',
   )) as { profileByIdentifier: { id: string } };
-  const entry = page.getByTestId('change-stream').getByRole('listitem').first();
-  await expect(entry.textContent()).resolves.toMatch(
-    new RegExp(`^entered ${second.profileByIdentifier.id} profile changed`),
-  );
-  await expect(page.getByTestId(`segment-size-${SEGMENT.id}`).textContent()).resolves.toBe('2');
+  // Each feed is its own message, so the stream and the list may draw a moment after the
+  // chart: waited for, not read at once. The newest entry must be the second visitor's.
+  await page
+    .getByTestId('change-stream')
+    .getByRole('listitem')
+    .first()
+    .filter({ hasText: new RegExp(`^entered ${second.profileByIdentifier.id} profile changed`) })
+    .waitFor({ timeout: 10_000 });
+  await page
+    .getByTestId(`segment-size-${SEGMENT.id}`)
+    .filter({ hasText: /^2$/ })
+    .waitFor({ timeout: 10_000 });
   await expect(inPage(page, 'window.unreloaded')).resolves.toBe(true);
   await screenshot(page, 'segments');
   expect(await seriousAxeViolations(page)).toEqual([]);
