@@ -7,6 +7,14 @@ import {
 } from '../../dashboard/src/profiles/graphModel';
 import type { ProfileFieldsFragment } from '../../dashboard/src/gql/graphql';
 import { sizeHistory } from '../../dashboard/src/segments/sizeHistory';
+import {
+  liveSizeFrom,
+  onChange,
+  onCount,
+  PENDING_TTL_MS,
+  type LiveChange,
+  type LiveSize,
+} from '../../dashboard/src/segments/liveSize';
 
 /** The dashboard's pure view models: a rule in words, and a profile as an identity graph. */
 
@@ -164,4 +172,84 @@ test("a segment's past sizes are walked back from its size through its latest ch
     { t: 1000, size: 3 },
   ]);
   expect(sizeHistory(0, 5, [], [])).toEqual([{ t: 5, size: 0 }]);
+});
+
+const entry = (n: number, change: LiveChange['change'] = 'ENTERED'): LiveChange => ({
+  profileId: `p${n}`,
+  change,
+  at: `2026-12-07T09:00:${String(n).padStart(2, '0')}.000Z`,
+});
+
+test('a change moves the shown size at once; the count made for it is not added again', () => {
+  let s = liveSizeFrom(5);
+  s = onChange(s, entry(1), 0);
+  expect(s.size).toBe(6);
+  // A count that already holds a later change is not shown while that one is pending.
+  s = onChange(s, entry(2, 'LEFT'), 0);
+  expect(s.size).toBe(5);
+  s = onCount(s, { size: 5, lastChange: entry(1) }, 0);
+  expect(s.size).toBe(5);
+  s = onCount(s, { size: 7, lastChange: entry(2, 'LEFT') }, 0);
+  expect(s).toEqual({ size: 7, pending: [], counted: [] }); // the count is the truth
+  // A count that arrives before its change: the change then moves nothing.
+  s = onCount(s, { size: 8, lastChange: entry(3) }, 0);
+  expect(onChange(s, entry(3), 0).size).toBe(8);
+  // A change whose count never comes stops holding the counts back in time.
+  s = onChange(liveSizeFrom(1), entry(4), 0);
+  expect(onCount(s, { size: 9, lastChange: null }, 1).size).toBe(2);
+  expect(onCount(s, { size: 9, lastChange: null }, PENDING_TTL_MS).size).toBe(9);
+});
+
+test('however the two feeds interleave, the shown size settles on the last count, and shows each count nothing waits on', () => {
+  const scenario = fc
+    .record({
+      start: fc.nat(5),
+      steps: fc.array(fc.record({ enter: fc.boolean(), countLag: fc.nat(4) }), {
+        minLength: 1,
+        maxLength: 25,
+      }),
+      order: fc.array(fc.boolean(), { maxLength: 60 }),
+    })
+    .map(({ start, steps, order }) => {
+      // The true size after each change (an exit only from a non-empty segment).
+      const truth: number[] = [];
+      const changes = steps.map((step, i) => {
+        const before = truth[i - 1] ?? start;
+        const enter = step.enter || before === 0;
+        truth.push(before + (enter ? 1 : -1));
+        return entry(i, enter ? 'ENTERED' : 'LEFT');
+      });
+      // Each count is made after its change was written, so it may hold later ones too.
+      const counts = steps.map((step, i) => ({
+        size: truth[Math.min(steps.length - 1, i + step.countLag)]!,
+        lastChange: changes[i]!,
+      }));
+      counts[counts.length - 1]!.size = truth.at(-1)!;
+      return { start, changes, counts, order, truth };
+    });
+  fc.assert(
+    fc.property(scenario, ({ start, changes, counts, order, truth }) => {
+      let s: LiveSize = liveSizeFrom(start);
+      let c = 0;
+      let k = 0;
+      // Each feed in its own order; which one speaks next is the generated choice.
+      for (let step = 0; c < changes.length || k < counts.length; step++) {
+        const takeChange = k >= counts.length || (c < changes.length && (order[step] ?? true));
+        if (takeChange) s = onChange(s, changes[c++]!, 0);
+        else {
+          s = onCount(s, counts[k]!, 0);
+          if (s.pending.length === 0) expect(s.size).toBe(counts[k]!.size);
+          k++;
+        }
+        // A count can hold a change whose message is still on its way, which then moves
+        // the size once more until its own count: off by the changes in flight, no more.
+        const inFlight = Math.abs(c - k) + 4;
+        expect(Math.abs(s.size! - truth[Math.max(c, k) - 1]!)).toBeLessThanOrEqual(inFlight);
+      }
+      expect(s.size).toBe(truth.at(-1));
+      expect(s.pending).toEqual([]);
+      expect(s.counted).toEqual([]);
+    }),
+    { numRuns: 500 },
+  );
 });

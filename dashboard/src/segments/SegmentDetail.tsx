@@ -1,10 +1,12 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
-import { useEffect, useMemo, useState } from 'react';
+import type { ApolloClient } from '@apollo/client';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { canEditSegments, type Session } from '../api/session';
 import { graphql } from '../gql';
 import type { SegmentByIdQuery } from '../gql/graphql';
 import { ErrorNotice, Loading } from '../ui/states';
 import { ChangeStream, type MembershipChange } from './ChangeStream';
+import { liveSizeFrom, onChange, onCount, type LiveSize } from './liveSize';
 import { RuleView } from './RuleView';
 import { SegmentEditor } from './SegmentEditor';
 import { SizeChart } from './SizeChart';
@@ -47,6 +49,11 @@ const SizeFeed = graphql(`
       segmentId
       size
       sizeSuppressed
+      lastChange {
+        profileId
+        change
+        at
+      }
     }
   }
 `);
@@ -93,6 +100,20 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   const [live, setLive] = useState<SizePoint[]>([]);
   const [changes, setChanges] = useState<MembershipChange[]>([]);
   const [editing, setEditing] = useState(false);
+  // The size shown: moved by each change as it arrives, set by the counts (see liveSize).
+  const shown = useRef<LiveSize>(liveSizeFrom(null));
+  const show = (next: LiveSize, client: ApolloClient) => {
+    const moved = next.size !== shown.current.size;
+    shown.current = next;
+    const size = next.size;
+    if (size === null || !moved) return;
+    setLive((pts) => [...pts, { t: Date.now() / 1000, size }].slice(-LIVE_POINTS_MAX));
+    // The list beside shows the same segment: its size moves with the chart.
+    client.cache.modify({
+      id: client.cache.identify({ __typename: 'Segment', id }),
+      fields: { size: () => size },
+    });
+  };
   const [liveAlerts, setLiveAlerts] = useState<{ kind: string; at: string; message: string }[]>([]);
 
   const stats = useSubscription(SizeFeed, {
@@ -100,19 +121,20 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
     onData: ({ data: msg, client }) => {
       const s = msg.data?.segmentStats;
       if (!s) return;
-      setLive((pts) => [...pts, { t: Date.now() / 1000, size: s.size }].slice(-LIVE_POINTS_MAX));
-      // The list beside shows the same segment: its size moves with the chart.
       client.cache.modify({
         id: client.cache.identify({ __typename: 'Segment', id }),
-        fields: { size: () => s.size, sizeSuppressed: () => s.sizeSuppressed },
+        fields: { sizeSuppressed: () => s.sizeSuppressed },
       });
+      show(onCount(shown.current, s, Date.now()), client);
     },
   });
   const feed = useSubscription(ChangeFeed, {
     variables: { id },
-    onData: ({ data: msg }) => {
+    onData: ({ data: msg, client }) => {
       const c = msg.data?.segmentMembershipChanged;
-      if (c) setChanges((list) => [c, ...list].slice(0, STREAM_MAX));
+      if (!c) return;
+      setChanges((list) => [c, ...list].slice(0, STREAM_MAX));
+      show(onChange(shown.current, c, Date.now()), client);
     },
   });
 
@@ -129,7 +151,11 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   // Computed from the first answer only: live messages then move the cached size, and
   // walking the old changes back from a newer size would shift the whole past.
   useEffect(() => {
-    if (segment && past === null) setPast(pastOf(segment));
+    if (segment && past === null) {
+      setPast(pastOf(segment));
+      // The first answer counts as a count with no change of its own.
+      shown.current = onCount(shown.current, { size: segment.size, lastChange: null }, Date.now());
+    }
   }, [segment, past]);
   const points = useMemo(
     () => [...(past ?? []).filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live],
@@ -152,6 +178,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
               setLive([]);
               setChanges([]);
               setPast(pastOf(r.data.segment));
+              shown.current = liveSizeFrom(r.data.segment.size);
             })
             .catch(() => undefined); // the query's error state shows it
         }}
