@@ -178,7 +178,9 @@ test('a reader sees no personal data unmasked anywhere on the page', async () =>
   const traffic = (await Promise.all(received)).join('\n').toLowerCase();
   // Both channels were read: her masked email over HTTP, her entry over the socket.
   expect(traffic).toContain('z***@example.org');
-  expect(traffic).toContain(`"profileid":"${zeldaId.toLowerCase()}"`);
+  expect(traffic).toContain(
+    `"segmentmembershipchanged":{"segmentid":"reader-watch","profileid":"${zeldaId.toLowerCase()}"`,
+  );
   expect(SECRETS.filter((s) => traffic.includes(s))).toEqual([]);
   await screenshot(page, 'reader-profile');
   expect(await seriousAxeViolations(page)).toEqual([]);

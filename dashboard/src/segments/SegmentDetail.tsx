@@ -1,12 +1,11 @@
-import { useQuery, useSubscription } from '@apollo/client/react';
-import type { ApolloClient } from '@apollo/client';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useApolloClient, useQuery, useSubscription } from '@apollo/client/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { canEditSegments, type Session } from '../api/session';
 import { graphql } from '../gql';
 import type { SegmentByIdQuery } from '../gql/graphql';
 import { ErrorNotice, Loading } from '../ui/states';
 import { ChangeStream, type MembershipChange } from './ChangeStream';
-import { liveSizeFrom, onChange, onCount, type LiveSize } from './liveSize';
+import { expire, liveSizeFrom, onAnswer, onChange, onCount, type LiveSize } from './liveSize';
 import { RuleView } from './RuleView';
 import { SegmentEditor } from './SegmentEditor';
 import { SizeChart } from './SizeChart';
@@ -102,18 +101,22 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   const [editing, setEditing] = useState(false);
   // The size shown: moved by each change as it arrives, set by the counts (see liveSize).
   const shown = useRef<LiveSize>(liveSizeFrom(null));
-  const show = (next: LiveSize, client: ApolloClient) => {
-    const moved = next.size !== shown.current.size;
-    shown.current = next;
-    const size = next.size;
-    if (size === null || !moved) return;
-    setLive((pts) => [...pts, { t: Date.now() / 1000, size }].slice(-LIVE_POINTS_MAX));
-    // The list beside shows the same segment: its size moves with the chart.
-    client.cache.modify({
-      id: client.cache.identify({ __typename: 'Segment', id }),
-      fields: { size: () => size },
-    });
-  };
+  const apollo = useApolloClient();
+  const show = useCallback(
+    (next: LiveSize) => {
+      const moved = next.size !== shown.current.size;
+      shown.current = next;
+      const size = next.size;
+      if (size === null || !moved) return;
+      setLive((pts) => [...pts, { t: Date.now() / 1000, size }].slice(-LIVE_POINTS_MAX));
+      // The list beside shows the same segment: its size moves with the chart.
+      apollo.cache.modify({
+        id: apollo.cache.identify({ __typename: 'Segment', id }),
+        fields: { size: () => size },
+      });
+    },
+    [apollo, id],
+  );
   const [liveAlerts, setLiveAlerts] = useState<{ kind: string; at: string; message: string }[]>([]);
 
   const stats = useSubscription(SizeFeed, {
@@ -125,16 +128,16 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
         id: client.cache.identify({ __typename: 'Segment', id }),
         fields: { sizeSuppressed: () => s.sizeSuppressed },
       });
-      show(onCount(shown.current, s, Date.now()), client);
+      show(onCount(shown.current, s, Date.now()));
     },
   });
   const feed = useSubscription(ChangeFeed, {
     variables: { id },
-    onData: ({ data: msg, client }) => {
+    onData: ({ data: msg }) => {
       const c = msg.data?.segmentMembershipChanged;
       if (!c) return;
       setChanges((list) => [c, ...list].slice(0, STREAM_MAX));
-      show(onChange(shown.current, c, Date.now()), client);
+      show(onChange(shown.current, c, Date.now()));
     },
   });
 
@@ -153,10 +156,14 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   useEffect(() => {
     if (segment && past === null) {
       setPast(pastOf(segment));
-      // The first answer counts as a count with no change of its own.
-      shown.current = onCount(shown.current, { size: segment.size, lastChange: null }, Date.now());
+      shown.current = onAnswer(shown.current, segment);
     }
   }, [segment, past]);
+  // A change whose count never came (a message lost on a reconnect) stops holding it back.
+  useEffect(() => {
+    const timer = setInterval(() => show(expire(shown.current, Date.now())), 5_000);
+    return () => clearInterval(timer);
+  }, [show]);
   const points = useMemo(
     () => [...(past ?? []).filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live],
     [past, live],
@@ -178,7 +185,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
               setLive([]);
               setChanges([]);
               setPast(pastOf(r.data.segment));
-              shown.current = liveSizeFrom(r.data.segment.size);
+              shown.current = liveSizeFrom(r.data.segment.size, r.data.segment.sizeSuppressed);
             })
             .catch(() => undefined); // the query's error state shows it
         }}
