@@ -5,7 +5,7 @@ import { graphql } from '../gql';
 import type { SegmentByIdQuery } from '../gql/graphql';
 import { ErrorNotice, Loading } from '../ui/states';
 import { ChangeStream, type MembershipChange } from './ChangeStream';
-import { expire, liveSizeFrom, onAnswer, onChange, onCount, type LiveSize } from './liveSize';
+import { liveSizeFrom, onAnswer, onChange, onCount, type LiveSize } from './liveSize';
 import { RuleView } from './RuleView';
 import { SegmentEditor } from './SegmentEditor';
 import { SizeChart } from './SizeChart';
@@ -128,7 +128,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
         id: client.cache.identify({ __typename: 'Segment', id }),
         fields: { sizeSuppressed: () => s.sizeSuppressed },
       });
-      show(onCount(shown.current, s, Date.now()));
+      show(onCount(shown.current, s));
     },
   });
   const feed = useSubscription(ChangeFeed, {
@@ -137,7 +137,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
       const c = msg.data?.segmentMembershipChanged;
       if (!c) return;
       setChanges((list) => [c, ...list].slice(0, STREAM_MAX));
-      show(onChange(shown.current, c, Date.now()));
+      show(onChange(shown.current, c));
     },
   });
 
@@ -159,11 +159,6 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
       shown.current = onAnswer(shown.current, segment);
     }
   }, [segment, past]);
-  // A change whose count never came (a message lost on a reconnect) stops holding it back.
-  useEffect(() => {
-    const timer = setInterval(() => show(expire(shown.current, Date.now())), 5_000);
-    return () => clearInterval(timer);
-  }, [show]);
   const points = useMemo(
     () => [...(past ?? []).filter((p) => p.t < (live[0]?.t ?? Infinity)), ...live],
     [past, live],

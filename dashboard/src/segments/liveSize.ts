@@ -6,8 +6,9 @@
 // include later changes, so one that arrives while others are pending is not shown: the
 // page would step back and forth. A count can also hold a change whose own message is
 // still on its way; that message then moves the size once more, until its count puts it
-// right. Pending changes not confirmed in time are dropped and the latest count shown, so
-// a lost message cannot hold the counts back for good.
+// right. Counts come in the order of their changes, so a count also confirms the changes
+// heard before its own: a lost count holds nothing back past the next one, and a change
+// whose count never comes is still in the size shown.
 
 export interface LiveChange {
   profileId: string;
@@ -25,23 +26,19 @@ export interface LiveCount {
 export interface LiveSize {
   /** The size shown; null until the segment's first answer or a count gives one. */
   size: number | null;
-  /** The latest count: shown once no change waits on a count any more. */
-  lastCount: number | null;
-  /** Below the privacy floor for this caller: sizes come from the counts alone. */
+  /** Changes are withheld from this caller (the privacy floor): sizes come from counts alone. */
   suppressed: boolean;
-  /** Changes shown but not yet counted: their keys and when they arrived (ms). */
-  pending: { key: string; seenAt: number }[];
+  /** Changes shown but not yet counted, in the order heard. */
+  pending: string[];
   /** Changes counted before their own message arrived: not to be added again. */
   counted: string[];
 }
 
-/** How long a shown change waits for its count before the latest count is trusted again. */
-export const PENDING_TTL_MS = 30_000;
-const COUNTED_MAX = 200;
+/** Kept of either list: enough for any burst between two counts, bounded if counts stop. */
+const REMEMBERED = 1_000;
 
 export const liveSizeFrom = (size: number | null, suppressed = false): LiveSize => ({
   size,
-  lastCount: size,
   suppressed,
   pending: [],
   counted: [],
@@ -55,45 +52,36 @@ export function onAnswer(
   answer: { size: number; sizeSuppressed: boolean },
 ): LiveSize {
   if (state.size !== null) return state;
-  return {
-    ...state,
-    size: answer.size,
-    lastCount: state.lastCount ?? answer.size,
-    suppressed: answer.sizeSuppressed,
-  };
+  return { ...state, size: answer.size, suppressed: answer.sizeSuppressed };
 }
 
 /** A membership change as it arrives. */
-export function onChange(state: LiveSize, change: LiveChange, now: number): LiveSize {
+export function onChange(state: LiveSize, change: LiveChange): LiveSize {
   const key = keyOf(change);
   if (state.counted.includes(key))
     return { ...state, counted: state.counted.filter((k) => k !== key) };
-  // A suppressed size is 0 to this caller; a change must not reveal the one beneath.
-  if (state.suppressed || state.pending.some((p) => p.key === key)) return state;
+  // A withheld size is the count's to give: a change must not move (or reveal) it.
+  if (state.suppressed || state.pending.includes(key)) return state;
   const size =
     state.size === null ? null : Math.max(0, state.size + (change.change === 'ENTERED' ? 1 : -1));
-  return { ...state, size, pending: [...state.pending, { key, seenAt: now }] };
+  return { ...state, size, pending: [...state.pending, key].slice(-REMEMBERED) };
 }
 
 /** A count, as `segmentStats` sends one per change. */
-export function onCount(state: LiveSize, count: LiveCount, now: number): LiveSize {
-  const counted = { lastCount: count.size, suppressed: count.sizeSuppressed };
-  // No change named: the caller hears of none (the floor), so nothing it holds is pending.
-  if (count.lastChange === null) return { ...state, ...counted, size: count.size, pending: [] };
+export function onCount(state: LiveSize, count: LiveCount): LiveSize {
+  // No change named: members are withheld from this caller, so the count is all it gets.
+  if (count.lastChange === null)
+    return { ...state, size: count.size, suppressed: true, pending: [] };
   const key = keyOf(count.lastChange);
-  const waited = state.pending.some((p) => p.key === key);
-  const pending = state.pending.filter((p) => p.key !== key && now - p.seenAt < PENDING_TTL_MS);
+  const at = state.pending.indexOf(key);
+  // Its own change and every one heard before it are in this count; a change not heard
+  // yet comes after every one that was (both feeds keep the order changes are announced).
+  const pending = at < 0 ? [] : state.pending.slice(at + 1);
+  const remember = at < 0 && !state.suppressed;
   return {
-    ...counted,
     size: pending.length === 0 ? count.size : state.size,
+    suppressed: count.sizeSuppressed,
     pending,
-    counted: waited ? state.counted : [...state.counted, key].slice(-COUNTED_MAX),
+    counted: remember ? [...state.counted, key].slice(-REMEMBERED) : state.counted,
   };
-}
-
-/** Called now and then: changes whose count never came stop holding the latest count back. */
-export function expire(state: LiveSize, now: number): LiveSize {
-  const pending = state.pending.filter((p) => now - p.seenAt < PENDING_TTL_MS);
-  if (pending.length === state.pending.length) return state;
-  return { ...state, pending, size: pending.length === 0 ? state.lastCount : state.size };
 }
