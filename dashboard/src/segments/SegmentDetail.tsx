@@ -102,6 +102,15 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
   // The size shown: moved by each change as it arrives, set by the counts (see liveSize).
   const shown = useRef<LiveSize>(liveSizeFrom(null));
   const apollo = useApolloClient();
+  // The list beside reads the same cached segment: what the live feeds say moves it too.
+  const patchSegment = useCallback(
+    (fields: { size?: number; sizeSuppressed?: boolean }) =>
+      apollo.cache.modify({
+        id: apollo.cache.identify({ __typename: 'Segment', id }),
+        fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, () => v])),
+      }),
+    [apollo, id],
+  );
   const show = useCallback(
     (next: LiveSize) => {
       const moved = next.size !== shown.current.size;
@@ -109,25 +118,18 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
       const size = next.size;
       if (size === null || !moved) return;
       setLive((pts) => [...pts, { t: Date.now() / 1000, size }].slice(-LIVE_POINTS_MAX));
-      // The list beside shows the same segment: its size moves with the chart.
-      apollo.cache.modify({
-        id: apollo.cache.identify({ __typename: 'Segment', id }),
-        fields: { size: () => size },
-      });
+      patchSegment({ size });
     },
-    [apollo, id],
+    [patchSegment],
   );
   const [liveAlerts, setLiveAlerts] = useState<{ kind: string; at: string; message: string }[]>([]);
 
   const stats = useSubscription(SizeFeed, {
     variables: { id },
-    onData: ({ data: msg, client }) => {
+    onData: ({ data: msg }) => {
       const s = msg.data?.segmentStats;
       if (!s) return;
-      client.cache.modify({
-        id: client.cache.identify({ __typename: 'Segment', id }),
-        fields: { sizeSuppressed: () => s.sizeSuppressed },
-      });
+      patchSegment({ sizeSuppressed: s.sizeSuppressed });
       show(onCount(shown.current, s));
     },
   });
@@ -180,7 +182,7 @@ export function SegmentDetail({ id, session }: { id: string; session: Session })
               setLive([]);
               setChanges([]);
               setPast(pastOf(r.data.segment));
-              shown.current = liveSizeFrom(r.data.segment.size, r.data.segment.sizeSuppressed);
+              shown.current = onAnswer(liveSizeFrom(null), r.data.segment);
             })
             .catch(() => undefined); // the query's error state shows it
         }}

@@ -37,9 +37,9 @@ export interface LiveSize {
 /** Kept of either list: enough for any burst between two counts, bounded if counts stop. */
 const REMEMBERED = 1_000;
 
-export const liveSizeFrom = (size: number | null, suppressed = false): LiveSize => ({
+export const liveSizeFrom = (size: number | null): LiveSize => ({
   size,
-  suppressed,
+  suppressed: false,
   pending: [],
   counted: [],
 });
