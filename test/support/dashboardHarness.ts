@@ -33,7 +33,7 @@ export interface SignInOptions {
    * Runs on the new page before it signs in. The segments view opens its live socket as
    * soon as it shows, so a listener attached after sign-in can miss that socket entirely.
    */
-  beforeSignIn?: (page: Page) => void;
+  beforeSignIn?: (page: Page) => void | Promise<void>;
 }
 
 export const LAPTOP = { width: 1366, height: 900 };
@@ -75,7 +75,7 @@ export async function startDashboardHarness(
       const context = await browser.newContext({ viewport, colorScheme });
       contexts.push(context);
       const page = await context.newPage();
-      beforeSignIn?.(page);
+      await beforeSignIn?.(page);
       await signInToDashboard(page, api.t.url, key);
       return page;
     },
